@@ -1,0 +1,159 @@
+import { signEnvelope } from "../../src/jws/envelope.js";
+import { createSigner } from "../../src/jws/keys.js";
+import { jwksOf, signerFor, type TestKeys } from "./keys.js";
+import { canonicalPayload, envelopeHeader, plus, rawSign } from "./sign.js";
+
+/** A fixture envelope, loosely typed: vectors change fields on purpose. */
+export type Envelope = Record<string, unknown> & {
+  id: string;
+  type: string;
+  from: string;
+  to: Array<{ participant?: string }>;
+  sentAt: string;
+  expiresAt: string;
+  body: Record<string, unknown>;
+  case?: string;
+  referral?: string;
+  sequence?: number;
+};
+export type Fixture = (type: string) => Envelope;
+export type Vector = Record<string, unknown> & {
+  id: string;
+  description: string;
+  expect: { valid: boolean; code?: string; pointer?: string; state?: string };
+};
+
+/** One valid signed vector per message type, from spec/fixtures/messages/<type>-ok.json. */
+export function messageVectors(
+  keys: TestKeys,
+  fixtures: Map<string, Envelope>,
+): Record<string, Vector> {
+  const out: Record<string, Vector> = {};
+  const jwks = jwksOf(keys);
+  for (const [type, envelope] of fixtures) {
+    out[`envelope/${type}-ok.json`] = {
+      id: `envelope/${type}-ok`,
+      description: `A valid ${type} envelope, signed by ${envelope.from}.`,
+      jwks,
+      jws: signEnvelope(envelope, signerFor(keys, envelope.from)),
+      now: plus(envelope.sentAt, 60),
+      expect: { valid: true },
+    };
+  }
+  return out;
+}
+
+/** One failing vector per verification and validation code, each breaking exactly one rule of `base`. */
+export function verificationVectors(keys: TestKeys, base: Envelope): Record<string, Vector> {
+  const signer = signerFor(keys, base.from);
+  const jwks = jwksOf(keys);
+  const now = plus(base.sentAt, 60);
+  const good = signEnvelope(base, signer);
+  const [h, , s] = good.split(".");
+  const other = {
+    ...base,
+    purpose: base.purpose === "case_coordination" ? "labour_inspection" : "case_coordination",
+  };
+  const fail = (
+    code: string,
+    description: string,
+    fields: Record<string, unknown>,
+  ): [string, Vector] => [
+    `envelope/${code}-fail.json`,
+    {
+      id: `envelope/${code}-fail`,
+      description,
+      jwks,
+      now,
+      ...fields,
+      expect: { valid: false, code },
+    },
+  ];
+  return Object.fromEntries([
+    fail("jws.malformed", "Two parts instead of three.", {
+      jws: good.split(".").slice(0, 2).join("."),
+    }),
+    fail(
+      "jws.header-invalid",
+      "The header carries `jku`, which would let the object choose its own key.",
+      {
+        jws: rawSign(
+          envelopeHeader(signer, { jku: "https://attacker.example/keys" }),
+          canonicalPayload(base),
+          signer,
+        ),
+      },
+    ),
+    fail(
+      "jws.alg-unsupported",
+      "The header says EdDSA (RFC 8037's name); FRX requires the fully-specified Ed25519.",
+      {
+        jws: rawSign(envelopeHeader(signer, { alg: "EdDSA" }), canonicalPayload(base), signer),
+      },
+    ),
+    fail(
+      "jws.typ-invalid",
+      "A JWT typ: a signed object of another kind must not pass for an envelope.",
+      {
+        jws: rawSign(envelopeHeader(signer, { typ: "JWT" }), canonicalPayload(base), signer),
+      },
+    ),
+    fail("jws.kid-unknown", "Signed by a key no directory lists.", {
+      jws: signEnvelope(base, createSigner(keys.outsider.privateJwk)),
+    }),
+    fail(
+      "jws.signature-invalid",
+      "The payload was changed after signing (purpose rewritten); the signature is the original's.",
+      {
+        jws: `${h}.${Buffer.from(canonicalPayload(other)).toString("base64url")}.${s}`,
+      },
+    ),
+    fail("jws.key-retired", "The sender's key was retired a day before the envelope's sentAt.", {
+      jwks: jwksOf(keys, { [base.from]: plus(base.sentAt, -86400) }),
+      jws: good,
+    }),
+    fail("envelope.payload-not-json", "The payload is text, not JSON.", {
+      jws: rawSign(envelopeHeader(signer), "case notified", signer),
+    }),
+    fail(
+      "envelope.non-canonical",
+      "The payload is JSON with indentation: valid JSON, not RFC 8785 canonical.",
+      {
+        jws: rawSign(envelopeHeader(signer), JSON.stringify(base, null, 1), signer),
+      },
+    ),
+    fail(
+      "envelope.signer-mismatch",
+      "Signed with a key registered for another participant than `from`.",
+      {
+        jws: signEnvelope(base, signerFor(keys, base.from === "LA:DOSM" ? "TH:DOE" : "LA:DOSM")),
+      },
+    ),
+    fail("envelope.expired", "Checked an hour after expiresAt (beyond the 300 s skew).", {
+      jws: good,
+      now: plus(base.expiresAt, 3600),
+    }),
+    fail("envelope.not-yet-valid", "Checked ten minutes before sentAt (beyond the 300 s skew).", {
+      jws: good,
+      now: plus(base.sentAt, -600),
+    }),
+    fail(
+      "envelope.too-large",
+      "Larger than the verifier's limit (set to 512 bytes for this vector).",
+      {
+        jws: good,
+        options: { maxBytes: 512 },
+      },
+    ),
+    fail("schema.unknown-type", "A message type FRX does not define.", {
+      jws: signEnvelope({ ...base, type: "immigration.report" }, signer),
+    }),
+    fail(
+      "schema.invalid",
+      "An envelope member the schema does not define (closed objects: unannotated data cannot pass the firewall).",
+      {
+        jws: signEnvelope({ ...base, nationalityCheck: "requested" }, signer),
+      },
+    ),
+  ]);
+}

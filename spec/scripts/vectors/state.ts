@@ -1,0 +1,228 @@
+import type { Envelope, Fixture, Vector } from "./envelope.js";
+
+/**
+ * State vectors: the record a node holds, an envelope, the sender's relation to the
+ * referral or investigation (`actor`), and the verdict with the resulting state.
+ */
+export function stateVectors(fixture: Fixture): Record<string, Vector> {
+  const out: Record<string, Vector> = {};
+  const add = (
+    name: string,
+    description: string,
+    machine: string,
+    record: unknown,
+    envelope: Envelope,
+    actor: string,
+    expect: Vector["expect"],
+  ) => {
+    out[`state/${name}.json`] = {
+      id: `state/${name}`,
+      description,
+      machine,
+      ...(record ? { record } : {}),
+      envelope,
+      actor,
+      expect,
+    };
+  };
+  /** The record a referral is in before `env` arrives: version = env.sequence - 1. */
+  const referralBefore = (env: Envelope, state: string, sentByRecipient: boolean) => {
+    const other = env.to[0]!.participant!;
+    return {
+      referral: env.referral,
+      case: env.case,
+      state,
+      version: (env.sequence ?? 2) - 1,
+      referrer: sentByRecipient ? other : env.from,
+      recipient: sentByRecipient ? env.from : other,
+      urgency: "routine",
+      updatedAt: "2026-03-02T09:00:00Z",
+    };
+  };
+
+  const create = fixture("referral.create");
+  add(
+    "referral-create-ok",
+    "A new referral starts in state received.",
+    "referral",
+    undefined,
+    create,
+    "referrer",
+    { valid: true, state: "received" },
+  );
+  const steps: Array<[string, string, boolean, string]> = [
+    ["referral.acknowledge", "received", true, "acknowledged"],
+    ["referral.accept", "acknowledged", true, "accepted"],
+    ["referral.decline", "received", true, "declined"],
+    ["referral.redirect", "acknowledged", true, "redirected"],
+    ["referral.update", "accepted", true, "in_progress"],
+    ["referral.close", "in_progress", true, "closed"],
+    ["referral.withdraw", "acknowledged", false, "withdrawn"],
+    ["referral.reopen", "closed", false, "in_progress"],
+  ];
+  for (const [type, from, byRecipient, to] of steps) {
+    const env = fixture(type);
+    add(
+      `${type}-ok`,
+      `${type} moves a referral from ${from} to ${to}.`,
+      "referral",
+      referralBefore(env, from, byRecipient),
+      env,
+      byRecipient ? "recipient" : "referrer",
+      {
+        valid: true,
+        state: to,
+      },
+    );
+  }
+  {
+    const env = fixture("referral.accept");
+    add(
+      "state.referral-unknown-fail",
+      "An acceptance for a referral this node has never seen.",
+      "referral",
+      undefined,
+      env,
+      "recipient",
+      { valid: false, code: "state.referral-unknown" },
+    );
+  }
+  add(
+    "state.referral-exists-fail",
+    "A second referral.create with the id of an existing referral.",
+    "referral",
+    referralBefore({ ...create, sequence: 2 }, "received", false),
+    create,
+    "referrer",
+    {
+      valid: false,
+      code: "state.referral-exists",
+    },
+  );
+  {
+    const env = fixture("referral.close");
+    add(
+      "state.transition-forbidden-fail",
+      "A referral cannot be closed before it was accepted.",
+      "referral",
+      referralBefore(env, "received", true),
+      env,
+      "recipient",
+      {
+        valid: false,
+        code: "state.transition-forbidden",
+      },
+    );
+  }
+  {
+    const env = fixture("referral.accept");
+    add(
+      "state.actor-forbidden-fail",
+      "Only the recipient accepts a referral; here the referrer tries.",
+      "referral",
+      referralBefore(env, "acknowledged", true),
+      env,
+      "referrer",
+      {
+        valid: false,
+        code: "state.actor-forbidden",
+      },
+    );
+  }
+  {
+    const env = fixture("referral.accept");
+    const record = {
+      ...referralBefore(env, "acknowledged", true),
+      version: (env.sequence ?? 2) + 1,
+    };
+    add(
+      "state.sequence-conflict-fail",
+      "The acceptance was written against an older version of the referral.",
+      "referral",
+      record,
+      env,
+      "recipient",
+      {
+        valid: false,
+        code: "state.sequence-conflict",
+      },
+    );
+  }
+
+  // Investigation: consent from every invitee agrees it; the host's decline ends it.
+  const propose = fixture("investigation.propose");
+  add(
+    "investigation-propose-ok",
+    "A proposal starts in state proposed.",
+    "investigation",
+    undefined,
+    propose,
+    "proposer",
+    { valid: true, state: "proposed" },
+  );
+  const respond = fixture("investigation.respond");
+  const invitees = (propose.body.participants as string[]).filter((p) => p !== propose.from);
+  const before = (answers: Record<string, string>) => ({
+    investigation: respond.body.investigationId,
+    case: respond.case,
+    state: "proposed",
+    version: (respond.sequence ?? 2) - 1,
+    proposer: propose.from,
+    responses: Object.fromEntries(invitees.map((p) => [p, answers[p] ?? "pending"])),
+    host: invitees.find((p) => p.startsWith(`${String(propose.body.hostCountry)}:`)),
+    updatedAt: "2026-03-02T09:00:00Z",
+  });
+  const others = Object.fromEntries(
+    invitees.filter((p) => p !== respond.from).map((p) => [p, "consent"]),
+  );
+  add(
+    "investigation-respond-last-consent-ok",
+    "The last invitee's consent agrees the investigation.",
+    "investigation",
+    before(others),
+    respond,
+    "participant",
+    { valid: true, state: "agreed" },
+  );
+  add(
+    "investigation-respond-first-consent-ok",
+    "One consent while others are pending leaves it proposed.",
+    "investigation",
+    before({}),
+    respond,
+    "participant",
+    { valid: true, state: "proposed" },
+  );
+  {
+    const env = {
+      ...respond,
+      body: { ...respond.body, response: "decline", reason: "No capacity in the proposed period." },
+    };
+    const host = invitees.find((p) => p.startsWith(`${String(propose.body.hostCountry)}:`))!;
+    add(
+      "investigation-host-decline-ok",
+      "The host state's decline ends the proposal.",
+      "investigation",
+      before({}),
+      { ...env, from: host },
+      "participant",
+      { valid: true, state: "declined" },
+    );
+  }
+  {
+    const env = fixture("investigation.plan");
+    add(
+      "investigation-plan-too-early-fail",
+      "No plan before every invitee has agreed.",
+      "investigation",
+      { ...before({}), investigation: env.body.investigationId, version: (env.sequence ?? 2) - 1 },
+      env,
+      "proposer",
+      {
+        valid: false,
+        code: "state.transition-forbidden",
+      },
+    );
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+// @frx/spec: the protocol core every other FRX package imports.
+
+export { canonicalize } from "./codec/canonical-json.js";
+export { FrxError, isFrxError, problemType, type Violation } from "./errors.js";
+export { idempotencyVerdict } from "./idempotency.js";
+
+export {
+  assertSignature,
+  JWS_ALG,
+  parseCompact,
+  signCompact,
+  type ParsedJws,
+} from "./jws/compact.js";
+export {
+  DEFAULT_SKEW_SECONDS,
+  DEFAULT_MAX_ENVELOPE_BYTES,
+  digestOf,
+  ENVELOPE_TYP,
+  parseCanonicalObject,
+  signEnvelope,
+  verifyEnvelope,
+  type KeyResolver,
+  type ResolvedKey,
+  type VerifiedEnvelope,
+  type VerifyOptions,
+} from "./jws/envelope.js";
+export {
+  createSigner,
+  generateSigningKey,
+  importPublicKey,
+  publicJwkOf,
+  thumbprint,
+  type PrivateJwk,
+  type PublicJwk,
+  type Signer,
+} from "./jws/keys.js";
+export { RECEIPT_TYP, signReceipt, verifyReceipt, type ReceiptExpectation } from "./jws/receipt.js";
+
+export {
+  allowedIn,
+  checkTransition,
+  machine,
+  type Actor,
+  type DeadlineRule,
+  type Duration,
+  type MachineDefinition,
+  type MachineName,
+} from "./machines/machine.js";
+export {
+  allowedReferralActions,
+  applyReferral,
+  movesReferral,
+  referralActor,
+  type ReferralRecord,
+} from "./machines/referral.js";
+export {
+  allowedInvestigationActions,
+  applyInvestigation,
+  investigationActor,
+  investigationIdOf,
+  movesInvestigation,
+  type InvestigationRecord,
+} from "./machines/investigation.js";
+
+export { checkPolicy, type PolicyInput } from "./policy/check.js";
+export {
+  audienceOf,
+  hasImmigrationFunctions,
+  type ConsentView,
+  type PolicyContext,
+  type PolicyParticipant,
+} from "./policy/context.js";
+export { sensitiveFields, type SensitiveField } from "./policy/fields.js";
+
+export {
+  isMessageType,
+  validateDocument,
+  validateMessage,
+  validatorFor,
+} from "./validate/validator.js";
+
+export { requirements, machineDefinitions, policyRules } from "./generated/data.js";
+export { schemaDocuments } from "./generated/schemas.js";
+export {
+  messageMeta,
+  sensitivityMap,
+  type AnyMessage,
+  type BodyOf,
+  type MessageMeta,
+  type MessageOf,
+  type MessageTypeMap,
+  type SensitivePath,
+} from "./generated/messages.js";
+export {
+  MessageType,
+  errorCodeDescriptions,
+  errorCodeValues,
+  messageTypeValues,
+  purposeValues,
+  roleValues,
+  tierValues,
+  type ErrorCode,
+  type Purpose,
+  type Role,
+  type Sensitivity,
+  type Tier,
+} from "./generated/codes.js";
+// Every generated schema type, as one namespace: Types.ReferralCreateBody, Types.Consent, …
+// eslint-disable-next-line no-restricted-syntax
+export type * as Types from "./generated/types.js";

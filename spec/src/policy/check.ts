@@ -1,0 +1,280 @@
+import type { ErrorCode, MessageType, Sensitivity, Tier } from "../generated/codes.js";
+import { policyRules } from "../generated/data.js";
+import type { Violation } from "../errors.js";
+import {
+  audienceOf,
+  hasImmigrationFunctions,
+  type ConsentView,
+  type PolicyContext,
+} from "./context.js";
+import { sensitiveFields, type SensitiveField } from "./fields.js";
+
+interface TagRule {
+  minTier?: Tier;
+  consent?: Array<"services" | "disclosure" | "reporting" | "tracing">;
+  consentCode?: ErrorCode;
+  audience?: boolean;
+  overridable?: boolean;
+  purposes?: string[];
+  purposeCode?: ErrorCode;
+  senderRoles?: string[];
+  recipientRoles?: string[];
+  recipientCode?: ErrorCode;
+}
+
+interface Rules {
+  tierOrder: Tier[];
+  personLevelTags: Sensitivity[];
+  tags: Record<Sensitivity, TagRule>;
+  messages: Partial<Record<MessageType, { purposes?: string[]; tiers?: Tier[] }>>;
+  purposes: Record<string, string[]>;
+  evidenceChannel: Record<string, { minTier: Tier; legalBasis: string[] }>;
+}
+
+const rules = policyRules as unknown as Rules;
+
+/** The parts of an envelope the policy reads. */
+export interface PolicyInput {
+  type: MessageType;
+  from: string;
+  purpose: string;
+  tier: Tier;
+  sentAt: string;
+  legalBasis: { code: string };
+  to: readonly unknown[];
+  body: Record<string, unknown>;
+}
+
+/**
+ * The policy check as a pure function: every violation of the firewall, disclosure tiers,
+ * consent, complainant confidentiality, the suspect channel and the evidence channel, each
+ * with the JSON pointer that caused it. An empty array means the envelope may go.
+ *
+ * @example const violations = checkPolicy(message, { sender, recipients, consent })
+ */
+export function checkPolicy(message: PolicyInput, context: PolicyContext): Violation[] {
+  const out = new Violations();
+  checkMessageRule(message, out);
+  checkPurposeRecipients(message, context, out);
+  const fields = sensitiveFields(message);
+  const consent = consentOf(message, context);
+  const personLevel = fields.filter((f) => f.tags.some((t) => rules.personLevelTags.includes(t)));
+  if (personLevel.length > 0) {
+    for (const r of context.recipients) {
+      if (hasImmigrationFunctions(r)) {
+        out.add(
+          `/to/${r.toIndex}`,
+          "policy.immigration-recipient",
+          `${r.id} has immigration functions; person-level data may not go to it`,
+        );
+      }
+    }
+    if (context.consentWithdrawn || (consent && consent.withdrawn)) {
+      for (const f of personLevel)
+        out.add(f.pointer, "policy.consent-withdrawn", "the worker withdrew consent");
+    }
+  }
+  for (const field of fields) {
+    for (const tag of field.tags)
+      checkTag(field, tag, rules.tags[tag] ?? {}, message, context, consent, out);
+    checkWithheld(field, consent, out);
+  }
+  checkEvidenceChannel(message, out);
+  checkOverrideApprover(message, out);
+  return out.list;
+}
+
+function checkMessageRule(message: PolicyInput, out: Violations): void {
+  const rule = rules.messages[message.type];
+  if (rule?.purposes && !rule.purposes.includes(message.purpose)) {
+    out.add(
+      "/purpose",
+      "policy.purpose-mismatch",
+      `${message.type} may only be sent for ${rule.purposes.join(", ")}`,
+    );
+  }
+  if (rule?.tiers && !rule.tiers.includes(message.tier)) {
+    out.add(
+      "/tier",
+      "policy.tier-exceeded",
+      `${message.type} must be sent at tier ${rule.tiers.join(" or ")}`,
+    );
+  }
+}
+
+function checkPurposeRecipients(
+  message: PolicyInput,
+  context: PolicyContext,
+  out: Violations,
+): void {
+  const roles = rules.purposes[message.purpose] ?? [];
+  for (const r of context.recipients) {
+    if (!r.roles.some((role) => roles.includes(role))) {
+      out.add(
+        `/to/${r.toIndex}`,
+        "policy.purpose-mismatch",
+        `purpose ${message.purpose} may not address ${r.id} (${r.roles.join(", ")})`,
+      );
+    }
+  }
+}
+
+function checkTag(
+  field: SensitiveField,
+  tag: Sensitivity,
+  rule: TagRule,
+  message: PolicyInput,
+  context: PolicyContext,
+  consent: ConsentView | undefined,
+  out: Violations,
+): void {
+  if (rule.minTier && tierRank(message.tier) < tierRank(rule.minTier)) {
+    out.add(
+      field.pointer,
+      "policy.tier-exceeded",
+      `${tag} data needs tier ${rule.minTier}, the envelope declares ${message.tier}`,
+    );
+  }
+  if (rule.purposes && !rule.purposes.includes(message.purpose)) {
+    out.add(
+      field.pointer,
+      rule.purposeCode ?? "policy.purpose-mismatch",
+      `${tag} data may not be sent for ${message.purpose}`,
+    );
+  }
+  if (rule.senderRoles && !context.sender.roles.some((role) => rule.senderRoles!.includes(role))) {
+    out.add(
+      field.pointer,
+      rule.recipientCode ?? "policy.purpose-mismatch",
+      `${tag} data may not be sent by ${context.sender.id}`,
+    );
+  }
+  if (rule.recipientRoles) {
+    for (const r of context.recipients) {
+      if (!r.roles.some((role) => rule.recipientRoles!.includes(role))) {
+        out.add(
+          field.pointer,
+          rule.recipientCode ?? "policy.purpose-mismatch",
+          `${tag} data may not go to ${r.id}`,
+        );
+      }
+    }
+  }
+  const overridden = rule.overridable !== false && coveredByOverride(field.pointer, consent);
+  if (rule.consent && !overridden) {
+    const missing = rule.consent.filter((flag) => consent?.flags?.[flag] !== true);
+    const failedOverride = consent?.override !== undefined && rule.overridable !== false;
+    if ((!consent || missing.length > 0) && failedOverride) {
+      out.add(
+        field.pointer,
+        "policy.override-invalid",
+        `the consent override does not cover ${tag} data at this field (reason, approver and scope are all needed)`,
+      );
+    } else if (!consent) {
+      out.add(
+        field.pointer,
+        rule.consentCode ?? "policy.consent-missing",
+        `${tag} data needs the worker's consent and none applies`,
+      );
+    } else if (missing.length > 0) {
+      out.add(
+        field.pointer,
+        rule.consentCode ?? "policy.consent-scope",
+        `${tag} data needs consent to ${missing.join(" and ")}`,
+      );
+    }
+  }
+  if (rule.audience && consent && !overridden) {
+    for (const r of context.recipients) {
+      const audience = audienceOf(context.sender, r);
+      if (!(consent.audiences ?? []).includes(audience)) {
+        out.add(
+          field.pointer,
+          rule.consentCode ?? "policy.consent-scope",
+          `consent does not name ${audience} (${r.id})`,
+        );
+      }
+    }
+  }
+}
+
+function checkWithheld(
+  field: SensitiveField,
+  consent: ConsentView | undefined,
+  out: Violations,
+): void {
+  for (const item of consent?.withheldItems ?? []) {
+    const withheld = `/body${item}`;
+    if (field.pointer === withheld || field.pointer.startsWith(`${withheld}/`)) {
+      out.add(field.pointer, "policy.consent-withheld", `the worker asked to withhold ${item}`);
+    }
+  }
+}
+
+function checkEvidenceChannel(message: PolicyInput, out: Violations): void {
+  const channel = message.body.channel;
+  if (typeof channel !== "string") return;
+  const rule = rules.evidenceChannel[channel];
+  if (!rule) return;
+  if (tierRank(message.tier) < tierRank(rule.minTier)) {
+    out.add(
+      "/tier",
+      "policy.evidence-channel",
+      `evidence over ${channel} needs tier ${rule.minTier}`,
+    );
+  }
+  if (!rule.legalBasis.includes(message.legalBasis.code)) {
+    out.add(
+      "/legalBasis/code",
+      "policy.evidence-channel",
+      `evidence over ${channel} needs a legal basis of ${rule.legalBasis.join(", ")}`,
+    );
+  }
+}
+
+/** The consent that applies: the message's own, else the one on record; an expired one applies to nothing. */
+function consentOf(message: PolicyInput, context: PolicyContext): ConsentView | undefined {
+  const own = message.body.consent;
+  const consent = own && typeof own === "object" ? (own as ConsentView) : context.consent;
+  if (
+    consent?.expiresAt !== undefined &&
+    Date.parse(consent.expiresAt) < Date.parse(message.sentAt)
+  )
+    return undefined;
+  return consent;
+}
+
+/** Four eyes: an override of the worker's choice is approved by another participant than the sender. */
+function checkOverrideApprover(message: PolicyInput, out: Violations): void {
+  const override = (message.body.consent as ConsentView | undefined)?.override;
+  if (override?.approvedBy !== undefined && override.approvedBy === message.from) {
+    out.add(
+      "/body/consent/override/approvedBy",
+      "policy.override-invalid",
+      "an override must be approved by another participant than the sender",
+    );
+  }
+}
+
+/** A recorded override covers a field when it names a reason, an approver, and a scope over the field. */
+function coveredByOverride(pointer: string, consent: ConsentView | undefined): boolean {
+  const o = consent?.override;
+  if (!o || !o.reason || !o.approvedBy || !o.scope) return false;
+  return o.scope.some((s) => pointer === `/body${s}` || pointer.startsWith(`/body${s}/`));
+}
+
+function tierRank(tier: Tier): number {
+  return rules.tierOrder.indexOf(tier);
+}
+
+class Violations {
+  readonly list: Violation[] = [];
+  private readonly seen = new Set<string>();
+
+  add(pointer: string, code: ErrorCode, message: string): void {
+    const key = `${pointer} ${code}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push({ pointer, code, message });
+  }
+}
