@@ -1,0 +1,154 @@
+import { FrxError, messageTypeValues, roleValues, type PublicJwk } from "@frx/spec";
+import type { AppContext } from "../context.js";
+import { keyEntry } from "../domain/directory.js";
+import type { ParticipantRecord } from "../store/records.js";
+
+export interface ParticipantRegistration {
+  id: string;
+  name: string;
+  roles: string[];
+  orgType: string;
+  immigrationFunctions?: boolean;
+  powers?: string[];
+  acceptedTypes?: string[];
+  coordinator?: boolean;
+  publicJwk: PublicJwk;
+}
+
+/** Runs an admin change through the node's one queue, with its audit entry, and waits for the disk. */
+async function adminChange(
+  ctx: AppContext,
+  actor: string,
+  detail: string,
+  build: () => Promise<ParticipantRecord[]>,
+  previous: () => Promise<(ParticipantRecord | undefined)[]>,
+): Promise<void> {
+  const { commit } = await ctx.serial.run(async () => {
+    const records = await build();
+    const before = await previous();
+    const at = ctx.clock.now().toISOString();
+    const ops = records.flatMap((r, i) => ctx.directory.putOps(r, before[i]));
+    ops.push(...ctx.audit.append(at, { kind: "admin", actor, detail }));
+    return { commit: ctx.store.commit(ops) };
+  });
+  await commit;
+}
+
+/**
+ * Registers an agency at this node (id `CC:CODE`, CC = this node). Validates roles and
+ * types against the spec's code lists.
+ *
+ * @example await registerParticipant(node.ctx, { id: "TH:DOE", name: "…", roles: ["labour_inspectorate"], orgType: "LabourInspectorate", publicJwk })
+ */
+export async function registerParticipant(
+  ctx: AppContext,
+  reg: ParticipantRegistration,
+  actor = "operator",
+): Promise<ParticipantRecord> {
+  if (
+    !/^[A-Z]{2}:[A-Z0-9][A-Z0-9-]{0,31}$/.test(reg.id) ||
+    !reg.id.startsWith(`${ctx.config.node}:`)
+  ) {
+    throw new FrxError(
+      "request.malformed",
+      `a participant of node ${ctx.config.node} is named ${ctx.config.node}:CODE, not ${reg.id}`,
+    );
+  }
+  if (reg.id === `${ctx.config.node}:NODE`)
+    throw new FrxError("request.malformed", `${reg.id} is reserved for the node itself`);
+  const badRole = reg.roles.find((r) => !(roleValues as readonly string[]).includes(r));
+  if (reg.roles.length === 0 || badRole)
+    throw new FrxError(
+      "request.malformed",
+      `roles must be from ${roleValues.join(", ")}${badRole ? `; ${badRole} is not` : ""}`,
+    );
+  const badType = (reg.acceptedTypes ?? []).find(
+    (t) => !(messageTypeValues as readonly string[]).includes(t),
+  );
+  if (badType) throw new FrxError("request.malformed", `${badType} is not a message type`);
+  const at = ctx.clock.now().toISOString();
+  let record!: ParticipantRecord;
+  await adminChange(
+    ctx,
+    actor,
+    `participant ${reg.id} registered`,
+    async () => {
+      if (await ctx.directory.get(reg.id))
+        throw new FrxError("request.malformed", `${reg.id} is already registered`);
+      record = {
+        id: reg.id,
+        name: reg.name,
+        roles: reg.roles,
+        orgType: reg.orgType,
+        immigrationFunctions: reg.immigrationFunctions ?? reg.orgType === "ImmigrationService",
+        powers: reg.powers ?? [],
+        acceptedTypes: reg.acceptedTypes ?? [],
+        status: "active",
+        coordinator: reg.coordinator ?? reg.roles.includes("national_coordinator"),
+        keys: [keyEntry(reg.publicJwk, at)],
+        createdAt: at,
+        updatedAt: at,
+      };
+      return [record];
+    },
+    () => Promise.resolve([undefined]),
+  );
+  return record;
+}
+
+/** Disables (or re-enables) a participant: it can then neither send nor receive. */
+export async function setParticipantStatus(
+  ctx: AppContext,
+  id: string,
+  status: "active" | "disabled",
+  actor = "operator",
+): Promise<ParticipantRecord> {
+  let next!: ParticipantRecord;
+  await adminChange(
+    ctx,
+    actor,
+    `participant ${id} ${status}`,
+    async () => {
+      const current = await ctx.directory.get(id);
+      if (!current) throw new FrxError("auth.participant-unknown", `${id} is not registered`);
+      next = { ...current, status, updatedAt: ctx.clock.now().toISOString() };
+      return [next];
+    },
+    async () => [await ctx.directory.get(id)],
+  );
+  return next;
+}
+
+/**
+ * Adds a new key and retires the current ones as of now: envelopes signed before the
+ * retirement still verify with the old key; later ones must use the new key.
+ */
+export async function rotateParticipantKey(
+  ctx: AppContext,
+  id: string,
+  publicJwk: PublicJwk,
+  actor = "operator",
+): Promise<ParticipantRecord> {
+  let next!: ParticipantRecord;
+  await adminChange(
+    ctx,
+    actor,
+    `participant ${id} key rotated`,
+    async () => {
+      const current = await ctx.directory.get(id);
+      if (!current) throw new FrxError("auth.participant-unknown", `${id} is not registered`);
+      const at = ctx.clock.now().toISOString();
+      const entry = keyEntry(publicJwk, at);
+      if (current.keys.some((k) => k.kid === entry.kid))
+        throw new FrxError("request.malformed", "that key is already registered");
+      next = {
+        ...current,
+        keys: [...current.keys.map((k) => (k.retiredAt ? k : { ...k, retiredAt: at })), entry],
+        updatedAt: at,
+      };
+      return [next];
+    },
+    async () => [await ctx.directory.get(id)],
+  );
+  return next;
+}

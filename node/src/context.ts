@@ -1,0 +1,63 @@
+import type { Signer } from "@frx/spec";
+import type { NodeConfig } from "./config/config.js";
+import type { NodeKeys } from "./config/keys.js";
+import type { AuditLog } from "./domain/audit.js";
+import type { Directory } from "./domain/directory.js";
+import type { Clock, IdGenerator } from "./runtime/clock.js";
+import type { Logger } from "./runtime/logger.js";
+import type { Metrics } from "./runtime/metrics.js";
+import type { Store } from "./store/store.js";
+import type { AttachmentStore } from "./store/attachments.js";
+import type { ReplayGuard } from "./http/auth/replay.js";
+import type { Cursor } from "./pipeline/inbox-ops.js";
+import type { Mutex } from "./pipeline/mutex.js";
+
+/**
+ * Everything a handler or job needs, built once by createNode and passed in. Handlers stay
+ * thin: they parse, call into the pipeline or a reader, and map errors to problems.
+ */
+export interface AppContext {
+  config: NodeConfig;
+  keys: NodeKeys;
+  signer: Signer;
+  store: Store;
+  attachments: AttachmentStore;
+  directory: Directory;
+  audit: AuditLog;
+  replay: ReplayGuard;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  metrics: Metrics;
+  /** The one queue through which every state change runs, in order. */
+  serial: Mutex;
+  /** The node-wide inbox cursor. */
+  cursor: Cursor;
+  /** Wakes inbox long-polls waiting for a participant. */
+  inboxSignal: InboxSignal;
+}
+
+/** Lets long-polling readers wait for new items instead of sleeping. */
+export class InboxSignal {
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  wait(participant: string, ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.waiters.get(participant) ?? new Set();
+      this.waiters.set(participant, set);
+      const done = (): void => {
+        clearTimeout(timer);
+        set.delete(done);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener("abort", done);
+      set.add(done);
+    });
+  }
+
+  notify(participant: string): void {
+    for (const wake of [...(this.waiters.get(participant) ?? [])]) wake();
+  }
+}

@@ -1,0 +1,77 @@
+import { machine, type DeadlineRule, type MachineName, type MessageType } from "@frx/spec";
+import type { CalendarConfig, NodeConfig } from "../config/config.js";
+import type { DeadlineRecord } from "../store/records.js";
+import { dueAt } from "./calendar.js";
+
+export function deadlineKey(dueAtIso: string, id: string): string {
+  return `${dueAtIso}!${id}`;
+}
+
+/** The SLA for a deadline kind and urgency: the node's override, else the spec's default. */
+export function slaFor(
+  config: NodeConfig,
+  machineName: MachineName,
+  rule: DeadlineRule,
+  urgency: string,
+) {
+  return (
+    config.slaOverrides[machineName]?.[rule.kind]?.[urgency] ??
+    rule.due[urgency] ??
+    rule.due.routine!
+  );
+}
+
+/** A new deadline record, with its reminder at the rule's fraction and its expiry at twice the span. */
+export function planDeadline(
+  config: NodeConfig,
+  machineName: MachineName,
+  rule: DeadlineRule,
+  subject: string,
+  caseId: string,
+  urgency: string,
+  start: Date,
+  notify: string[],
+  calendar: CalendarConfig = config.calendar,
+): DeadlineRecord {
+  const due = dueAt(start, slaFor(config, machineName, rule, urgency), calendar);
+  const span = due.getTime() - start.getTime();
+  return {
+    id: `${machineName}:${subject}:${rule.kind}`,
+    machine: machineName,
+    subject,
+    case: caseId,
+    kind: rule.kind,
+    startedAt: start.toISOString(),
+    dueAt: due.toISOString(),
+    remindAt: new Date(start.getTime() + span * rule.remindAtFraction).toISOString(),
+    expireAt: new Date(start.getTime() + span * 2).toISOString(),
+    stage: "pending",
+    notify,
+  };
+}
+
+/** What a message does to a subject's deadlines: which rules start (or restart) and which are met. */
+export function deadlineEffects(
+  machineName: MachineName,
+  type: MessageType,
+): { start: DeadlineRule[]; stop: DeadlineRule[] } {
+  const rules = machine(machineName).deadlines;
+  return {
+    start: rules.filter((r) => r.startsOn === type || (r.restartsOn ?? []).includes(type)),
+    stop: rules.filter((r) => r.metBy.includes(type) || (r.restartsOn ?? []).includes(type)),
+  };
+}
+
+/** The next instant a deadline needs attention, by stage. */
+export function nextWake(d: DeadlineRecord): string | null {
+  switch (d.stage) {
+    case "pending":
+      return d.remindAt;
+    case "reminded":
+      return d.dueAt;
+    case "overdue":
+      return d.expireAt;
+    case "expired":
+      return null;
+  }
+}

@@ -1,0 +1,66 @@
+import { messageTypeValues, thumbprint, validateDocument, type Types } from "@frx/spec";
+import { nodePublicKeys } from "../config/keys.js";
+import type { AppContext } from "../context.js";
+
+export const SOFTWARE = { name: "frx-node", version: "0.1.0" };
+
+/** The node's directory of its participants, validated against documents/directory.json. */
+export async function directoryDocument(ctx: AppContext): Promise<Types.Directory> {
+  const participants = await ctx.directory.list();
+  const doc = {
+    frx: "1",
+    node: ctx.config.node,
+    issuedAt: ctx.clock.now().toISOString(),
+    participants: participants.map((p) => ({
+      id: p.id,
+      name: p.name,
+      roles: p.roles,
+      orgType: p.orgType,
+      immigrationFunctions: p.immigrationFunctions,
+      powers: p.powers,
+      acceptedTypes: p.acceptedTypes,
+      keys: p.keys.map((k) => ({
+        kty: "OKP",
+        crv: "Ed25519",
+        x: k.jwk.x,
+        kid: k.kid,
+        status: k.retiredAt ? "retired" : "current",
+        ...(k.retiredAt ? { notAfter: k.retiredAt } : {}),
+      })),
+      status: p.status,
+      coordinator: p.coordinator,
+    })),
+  };
+  // The schema requires at least one participant; a node with none publishes an empty list unchecked.
+  return (
+    doc.participants.length > 0
+      ? validateDocument<Types.Directory>("documents/directory.json", doc)
+      : doc
+  ) as Types.Directory;
+}
+
+/** /.well-known/frx-node: who this node is, where, with which keys and types. */
+export function nodeMetadata(ctx: AppContext): Types.NodeMetadata {
+  const keys = nodePublicKeys(ctx.keys);
+  const doc = {
+    frx: "1",
+    node: ctx.config.node,
+    name: ctx.config.name,
+    software: SOFTWARE,
+    protocolVersions: ["1"],
+    endpoints: {
+      agency: `${ctx.config.publicUrl}/v1`,
+      federation: `${ctx.config.publicUrl}/federation/v1`,
+    },
+    signingKeys: [
+      {
+        jwk: { kty: "OKP", crv: "Ed25519", x: keys.signing.x, kid: keys.signing.kid!, use: "sig" },
+        status: "current",
+        notBefore: "2026-01-01T00:00:00Z",
+      },
+    ],
+    encryptionKey: { ...keys.encryption, kid: thumbprint(keys.encryption), use: "enc" },
+    acceptedTypes: [...messageTypeValues],
+  };
+  return validateDocument<Types.NodeMetadata>("documents/node-metadata.json", doc);
+}

@@ -1,0 +1,97 @@
+import { FrxError } from "@frx/spec";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppContext } from "../context.js";
+import type { Ingest } from "../pipeline/ingest.js";
+import { authenticateAgency } from "./auth/agency-token.js";
+import { respondProblem } from "./problem.js";
+import { attachmentRoutes } from "./routes/attachments.js";
+import { caseRoutes } from "./routes/cases.js";
+import { envelopeRoutes } from "./routes/envelopes.js";
+import { inboxRoutes } from "./routes/inbox.js";
+import { metaRoutes } from "./routes/meta.js";
+import { publicRoutes } from "./routes/public.js";
+
+export type Env = { Variables: { participant: string } };
+
+export interface AppDeps {
+  ctx: AppContext;
+  ingest: Ingest;
+  /** Whether the node is ready to serve (keys loaded, store open). */
+  ready: () => { ok: boolean; checks: Record<string, boolean> };
+}
+
+/**
+ * The node's HTTP surface. Handlers are thin; every error, thrown or not found, leaves as
+ * RFC 9457 problem+json from respondProblem.
+ */
+export function createApp(deps: AppDeps): Hono<Env> {
+  const app = new Hono<Env>();
+  app.onError((error, c) => {
+    if (!(error instanceof FrxError))
+      deps.ctx.logger.error("http.unhandled", { path: c.req.path, error: String(error) });
+    deps.ctx.metrics.inc("frx_http_problems_total", {
+      code: error instanceof FrxError ? error.code : "internal.error",
+    });
+    return respondProblem(c, error);
+  });
+  app.notFound((c) =>
+    respondProblem(
+      c,
+      new FrxError("request.not-found", `no route for ${c.req.method} ${c.req.path}`),
+    ),
+  );
+
+  app.route("/", metaRoutes(deps));
+  app.route("/", publicRoutes(deps.ctx));
+  app.route("/", envelopeRoutes(deps));
+  app.route("/", inboxRoutes(deps.ctx));
+  app.route("/", caseRoutes(deps.ctx));
+  app.route("/", attachmentRoutes(deps.ctx));
+  return app;
+}
+
+/** Agency routes: a valid agency token, or a coded 401/403. */
+export function agencyAuth(ctx: AppContext): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    c.set("participant", await authenticateAgency(ctx, c.req.header("authorization")));
+    await next();
+  };
+}
+
+/** A body size limit that answers with the given code. */
+export function limit(
+  maxSize: number,
+  code: "request.too-large" | "envelope.too-large" = "request.too-large",
+): MiddlewareHandler<Env> {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new FrxError(code, `the body exceeds ${maxSize} bytes`);
+    },
+  });
+}
+
+/** Refuses a request whose Content-Type is not the one the route takes. */
+export function requireMediaType(c: Context, expected: string): void {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== expected)
+    throw new FrxError(
+      "request.media-type",
+      `Content-Type must be ${expected}, is ${type || "missing"}`,
+    );
+}
+
+/** Parses a JSON body, refusing anything that is not a JSON object. */
+export async function jsonObject(c: Context): Promise<Record<string, unknown>> {
+  requireMediaType(c, "application/json");
+  let value: unknown;
+  try {
+    value = await c.req.json();
+  } catch {
+    throw new FrxError("request.malformed", "the body is not valid JSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new FrxError("request.malformed", "the body must be a JSON object");
+  return value as Record<string, unknown>;
+}

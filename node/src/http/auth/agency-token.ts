@@ -1,0 +1,75 @@
+import { decodeProtectedHeader, errors, jwtVerify } from "jose";
+import { FrxError } from "@frx/spec";
+import type { AppContext } from "../../context.js";
+
+export const AGENCY_TOKEN_TYP = "frx-agency+jwt";
+
+/**
+ * Authenticates an agency API call: a JWT with typ frx-agency+jwt, alg Ed25519, signed by a
+ * key registered for its `iss` participant, `aud` = this node's id, lifetime ≤ the node's
+ * limit (5 min), and a `jti` never seen before. Returns the participant id.
+ */
+export async function authenticateAgency(
+  ctx: AppContext,
+  authorization: string | undefined,
+): Promise<string> {
+  if (!authorization)
+    throw new FrxError("auth.token-missing", "send Authorization: Bearer <agency token>");
+  const m = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization);
+  if (!m)
+    throw new FrxError("auth.token-invalid", "the Authorization header is not a bearer token");
+  const token = m[1]!;
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw new FrxError("auth.token-invalid", "the token is not a JWT");
+  }
+  if (header.typ !== AGENCY_TOKEN_TYP)
+    throw new FrxError("auth.token-invalid", `token typ must be ${AGENCY_TOKEN_TYP}`);
+  if (header.alg !== "Ed25519")
+    throw new FrxError("auth.token-invalid", "token alg must be Ed25519");
+  const resolved =
+    typeof header.kid === "string" ? await ctx.directory.resolveKey(header.kid) : undefined;
+  if (!resolved)
+    throw new FrxError("auth.token-invalid", "the token's kid names no registered key");
+  const participant = await ctx.directory.get(resolved.owner);
+  if (!participant)
+    throw new FrxError("auth.participant-unknown", `${resolved.owner} is not registered here`);
+  if (participant.status !== "active")
+    throw new FrxError("auth.participant-disabled", `${participant.id} is disabled`);
+
+  let payload: Awaited<ReturnType<typeof jwtVerify>>["payload"];
+  try {
+    ({ payload } = await jwtVerify(token, resolved.key, {
+      algorithms: ["Ed25519"],
+      typ: AGENCY_TOKEN_TYP,
+      issuer: participant.id,
+      audience: ctx.config.node,
+      currentDate: ctx.clock.now(),
+      clockTolerance: ctx.config.skewSeconds,
+      requiredClaims: ["exp", "iat", "jti", "iss", "aud"],
+    }));
+  } catch (error) {
+    if (error instanceof errors.JWTExpired)
+      throw new FrxError("auth.token-expired", "the token has expired");
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === "aud") {
+      throw new FrxError("auth.token-audience", `the token's aud must be ${ctx.config.node}`);
+    }
+    throw new FrxError(
+      "auth.token-invalid",
+      `the token does not verify: ${(error as Error).message}`,
+    );
+  }
+  if (payload.exp! - payload.iat! > ctx.config.tokenMaxSeconds) {
+    throw new FrxError(
+      "auth.token-expired",
+      `a token may live at most ${ctx.config.tokenMaxSeconds} s`,
+    );
+  }
+  if (resolved.retiredAt && payload.iat! * 1000 > Date.parse(resolved.retiredAt)) {
+    throw new FrxError("auth.token-invalid", "the token is signed with a retired key");
+  }
+  await ctx.replay.use(participant.id, String(payload.jti), payload.exp! * 1000);
+  return participant.id;
+}

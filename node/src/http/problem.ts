@@ -1,0 +1,95 @@
+import {
+  errorCodeDescriptions,
+  isFrxError,
+  problemType,
+  type ErrorCode,
+  type Violation,
+} from "@frx/spec";
+import type { Context } from "hono";
+
+/** HTTP status for each code; codes not listed are 400. */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  "request.not-found": 404,
+  "request.method-not-allowed": 405,
+  "request.media-type": 415,
+  "request.too-large": 413,
+  "envelope.too-large": 413,
+  "attachment.too-large": 413,
+  "attachment.not-found": 404,
+  "auth.token-missing": 401,
+  "auth.token-invalid": 401,
+  "auth.token-expired": 401,
+  "auth.token-replayed": 401,
+  "auth.token-audience": 401,
+  "auth.participant-unknown": 403,
+  "auth.participant-disabled": 403,
+  "auth.forbidden": 403,
+  "jws.kid-unknown": 401,
+  "jws.signature-invalid": 401,
+  "jws.key-retired": 401,
+  "envelope.signer-mismatch": 403,
+  "idempotency.conflict": 409,
+  "state.sequence-conflict": 409,
+  "state.referral-exists": 409,
+  "state.transition-forbidden": 409,
+  "state.actor-forbidden": 403,
+  "state.referral-unknown": 404,
+  "policy.firewall": 422,
+  "policy.immigration-recipient": 422,
+  "policy.tier-exceeded": 422,
+  "policy.purpose-mismatch": 422,
+  "policy.consent-missing": 422,
+  "policy.consent-scope": 422,
+  "policy.consent-withheld": 422,
+  "policy.consent-withdrawn": 422,
+  "policy.override-invalid": 422,
+  "policy.complainant-confidential": 422,
+  "policy.suspect-channel": 422,
+  "policy.evidence-channel": 422,
+  "schema.invalid": 422,
+  "schema.unknown-type": 422,
+  "routing.recipient-unknown": 422,
+  "attachment.digest-mismatch": 422,
+  "node.not-ready": 503,
+  "internal.error": 500,
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code] ?? 400;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  violations?: Violation[];
+  instance?: string;
+}
+
+export function problemOf(
+  code: ErrorCode,
+  detail: string,
+  violations: readonly Violation[] = [],
+): Problem {
+  const title = errorCodeDescriptions[code] ?? code;
+  return {
+    type: problemType(code),
+    title,
+    status: statusOf(code),
+    detail,
+    code,
+    ...(violations.length > 0 ? { violations: [...violations] } : {}),
+  };
+}
+
+/** The one place errors become HTTP responses. Anything not coded is a 500 that says nothing more. */
+export function respondProblem(c: Context, error: unknown): Response {
+  const problem = isFrxError(error)
+    ? problemOf(error.code, error.message, error.violations)
+    : problemOf("internal.error", "an internal error occurred; it has been logged");
+  return c.body(JSON.stringify(problem), problem.status as 400, {
+    "content-type": "application/problem+json",
+  });
+}

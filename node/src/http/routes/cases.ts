@@ -1,0 +1,69 @@
+import {
+  allowedInvestigationActions,
+  allowedReferralActions,
+  FrxError,
+  investigationActor,
+  referralActor,
+  type InvestigationRecord,
+  type ReferralRecord,
+} from "@frx/spec";
+import { Hono } from "hono";
+import type { AppContext } from "../../context.js";
+import { agencyAuth, type Env } from "../app.js";
+import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../../store/records.js";
+
+/**
+ * GET /v1/cases/:case — the case as the caller may see it: each referral and investigation
+ * with its state and the actions the caller may take now, the timeline, and open deadlines.
+ * Only parties to the case may read it; to anyone else it does not exist.
+ */
+export function caseRoutes(ctx: AppContext): Hono<Env> {
+  const app = new Hono<Env>();
+  app.use("/v1/cases/*", agencyAuth(ctx));
+  app.get("/v1/cases/:case", async (c) => {
+    const participant = c.get("participant");
+    const id = c.req.param("case");
+    const record = await ctx.store.get<CaseRecord>("cases", id);
+    if (!record || !record.parties.includes(participant))
+      throw new FrxError("request.not-found", `no case ${id} visible to ${participant}`);
+    const referrals = (
+      await Promise.all(record.referrals.map((r) => ctx.store.get<ReferralRecord>("referrals", r)))
+    ).filter((r): r is ReferralRecord => !!r);
+    const investigations = (
+      await Promise.all(
+        record.investigations.map((i) => ctx.store.get<InvestigationRecord>("investigations", i)),
+      )
+    ).filter((i): i is InvestigationRecord => !!i);
+    const timeline = (
+      await ctx.store.range<TimelineEntry>("timeline", { gte: `${id}!`, lt: `${id}!~` })
+    ).map(([, v]) => v);
+    const deadlines = (
+      await Promise.all([
+        ...referrals.map((r) =>
+          ctx.store.range<DeadlineRecord>("deadlines", {
+            gte: `r!referral:${r.referral}:`,
+            lt: `r!referral:${r.referral}:~`,
+          }),
+        ),
+      ])
+    ).flatMap((rows) => rows.map(([, v]) => v));
+    return c.json({
+      case: record.case,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      consentWithdrawn: record.consentWithdrawn,
+      tracks: [...new Set(referrals.map((r) => r.track).filter(Boolean))],
+      referrals: referrals.map((r) => {
+        const actor = referralActor(r, participant);
+        return { ...r, allowedActions: actor ? allowedReferralActions(r, actor) : [] };
+      }),
+      investigations: investigations.map((i) => {
+        const actor = investigationActor(i, participant);
+        return { ...i, allowedActions: actor ? allowedInvestigationActions(i, actor) : [] };
+      }),
+      deadlines,
+      timeline,
+    });
+  });
+  return app;
+}

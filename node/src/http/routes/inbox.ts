@@ -1,0 +1,105 @@
+import { FrxError } from "@frx/spec";
+import { Hono } from "hono";
+import type { AppContext } from "../../context.js";
+import { agencyAuth, jsonObject, limit, type Env } from "../app.js";
+import { inboxKey } from "../../pipeline/inbox-ops.js";
+import type { InboxItem, MessageRecord } from "../../store/records.js";
+
+const MAX_WAIT_MS = 30_000;
+
+/**
+ * GET /v1/inbox?after=<cursor>&limit=<n>&wait=<ms> — the caller's messages after a cursor,
+ * oldest first; with `wait`, holds the request until something arrives (long-poll).
+ * POST /v1/inbox/ack {"upTo": <cursor>} or {"cursors": [...]} — acknowledges items; they leave the inbox.
+ */
+export function inboxRoutes(ctx: AppContext): Hono<Env> {
+  const app = new Hono<Env>();
+  // Matches /v1/inbox itself too: authenticate once per request.
+  app.use("/v1/inbox/*", agencyAuth(ctx));
+
+  app.get("/v1/inbox", async (c) => {
+    const participant = c.get("participant");
+    const after = intParam(c.req.query("after"), 0, "after");
+    const max = Math.min(intParam(c.req.query("limit"), 100, "limit"), 500);
+    const wait = Math.min(intParam(c.req.query("wait"), 0, "wait"), MAX_WAIT_MS);
+    let items = await read(ctx, participant, after, max);
+    if (items.length === 0 && wait > 0) {
+      await ctx.inboxSignal.wait(participant, wait, c.req.raw.signal);
+      items = await read(ctx, participant, after, max);
+    }
+    const messages = await Promise.all(
+      items.map((i) => ctx.store.get<MessageRecord>("messages", i.messageId)),
+    );
+    return c.json({
+      items: items.map((item, i) => ({
+        cursor: item.cursor,
+        messageId: item.messageId,
+        receivedAt: item.at,
+        jws: messages[i]?.jws,
+      })),
+      next: items.length > 0 ? items[items.length - 1]!.cursor : after,
+    });
+  });
+
+  app.post("/v1/inbox/ack", limit(ctx.config.limits.jsonBytes), async (c) => {
+    const participant = c.get("participant");
+    const body = await jsonObject(c);
+    const cursors = new Set<number>();
+    if (Array.isArray(body.cursors)) for (const n of body.cursors) cursors.add(checkCursor(n));
+    const upTo = body.upTo === undefined ? undefined : checkCursor(body.upTo);
+    if (cursors.size === 0 && upTo === undefined)
+      throw new FrxError("request.malformed", 'send {"upTo": cursor} or {"cursors": [...]}');
+    const acked = await ctx.serial.run(async () => {
+      const pending = await read(ctx, participant, 0, 10_000);
+      const chosen = pending.filter(
+        (i) => cursors.has(i.cursor) || (upTo !== undefined && i.cursor <= upTo),
+      );
+      const at = ctx.clock.now().toISOString();
+      // An acknowledged item leaves the inbox; the message stays in the store and the case timeline.
+      const ops = chosen.map((i) => ({
+        type: "del" as const,
+        aggregate: "inbox" as const,
+        key: inboxKey(participant, i.cursor),
+      }));
+      ops.push(
+        ...(ctx.audit.append(at, {
+          kind: "admin",
+          actor: participant,
+          detail: `acknowledged ${chosen.length} inbox item(s)`,
+        }) as typeof ops),
+      );
+      return { commit: ctx.store.commit(ops), count: chosen.length };
+    });
+    await acked.commit;
+    return c.json({ acknowledged: acked.count });
+  });
+  return app;
+}
+
+/** Unacknowledged items after a cursor. */
+async function read(
+  ctx: AppContext,
+  participant: string,
+  after: number,
+  max: number,
+): Promise<InboxItem[]> {
+  const rows = await ctx.store.range<InboxItem>("inbox", {
+    gte: inboxKey(participant, after + 1),
+    lt: `${participant}!~`,
+    limit: max,
+  });
+  return rows.map(([, v]) => v);
+}
+
+function intParam(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d{1,15}$/.test(value))
+    throw new FrxError("request.malformed", `${name} must be a non-negative integer`);
+  return Number(value);
+}
+
+function checkCursor(value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)
+    throw new FrxError("request.malformed", "a cursor is a non-negative integer");
+  return value;
+}

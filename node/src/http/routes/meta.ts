@@ -1,0 +1,33 @@
+import { canonicalize, signCompact } from "@frx/spec";
+import { Hono } from "hono";
+import type { AppDeps, Env } from "../app.js";
+import { nodeMetadata } from "../../domain/documents.js";
+import { openApiDocument } from "../openapi.js";
+
+const encoder = new TextEncoder();
+
+/** Discovery and operations: signed metadata, OpenAPI, health, readiness, metrics. */
+export function metaRoutes(deps: AppDeps): Hono<Env> {
+  const { ctx } = deps;
+  const app = new Hono<Env>();
+  app.get("/.well-known/frx-node", (c) => {
+    const metadata = nodeMetadata(ctx);
+    return c.json({
+      metadata,
+      jws: signCompact(encoder.encode(canonicalize(metadata)), "frx-metadata+jws", ctx.signer),
+    });
+  });
+  app.get("/openapi.json", (c) => c.json(openApiDocument(ctx.config.publicUrl)));
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", (c) => {
+    const ready = deps.ready();
+    return c.json(
+      { status: ready.ok ? "ready" : "not-ready", checks: ready.checks },
+      ready.ok ? 200 : 503,
+    );
+  });
+  app.get("/metrics", (c) =>
+    c.text(ctx.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
+  );
+  return app;
+}

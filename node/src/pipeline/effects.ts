@@ -1,0 +1,171 @@
+import {
+  applyInvestigation,
+  applyReferral,
+  FrxError,
+  investigationActor,
+  investigationIdOf,
+  MessageType,
+  movesInvestigation,
+  movesReferral,
+  referralActor,
+  type AnyMessage,
+  type InvestigationRecord,
+  type ReferralRecord,
+} from "@frx/spec";
+import type { AppContext } from "../context.js";
+import { deadlineEffects, planDeadline } from "../domain/deadlines.js";
+import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
+import { pad } from "../store/db.js";
+import type { Op } from "../store/store.js";
+import { deadlineOps, removeDeadlineOps } from "./deadline-ops.js";
+
+export interface StateChange {
+  ops: Op[];
+  referral?: ReferralRecord;
+  investigation?: InvestigationRecord;
+  caseRecord?: CaseRecord;
+}
+
+/**
+ * Applies a message to the state machines and the case: the referral or investigation it
+ * moves, deadlines started and met, the case's parties, consent and timeline. Pure of I/O
+ * except reads through the store (which sees writes not yet on disk).
+ */
+export async function stateChange(
+  ctx: AppContext,
+  message: AnyMessage,
+  recipients: string[],
+  at: string,
+): Promise<StateChange> {
+  const ops: Op[] = [];
+  const out: StateChange = { ops };
+  let stateNote: string | undefined;
+
+  if (message.referral && movesReferral(message.type)) {
+    const current = await ctx.store.get<ReferralRecord>("referrals", message.referral);
+    if (!current && message.type !== MessageType.ReferralCreate) {
+      throw new FrxError(
+        "state.referral-unknown",
+        `referral ${message.referral} is not known here`,
+      );
+    }
+    const actor = referralActor(current, message.from);
+    if (!actor)
+      throw new FrxError(
+        "state.actor-forbidden",
+        `${message.from} is not a party to referral ${message.referral}`,
+      );
+    const next = applyReferral(current, message, actor, recipients[0]);
+    ops.push({ type: "put", aggregate: "referrals", key: next.referral, value: next });
+    ops.push(...(await referralDeadlineOps(ctx, message, next)));
+    out.referral = next;
+    stateNote = `referral ${next.referral}: ${current?.state ?? "new"} → ${next.state}`;
+  }
+
+  const investigationId = investigationIdOf(message);
+  if (investigationId && movesInvestigation(message.type)) {
+    const current = await ctx.store.get<InvestigationRecord>("investigations", investigationId);
+    const actor = investigationActor(current, message.from);
+    if (!actor)
+      throw new FrxError(
+        "state.actor-forbidden",
+        `${message.from} is not invited to investigation ${investigationId}`,
+      );
+    const next = applyInvestigation(current, message, actor);
+    ops.push({ type: "put", aggregate: "investigations", key: next.investigation, value: next });
+    out.investigation = next;
+    stateNote = `investigation ${next.investigation}: ${current?.state ?? "new"} → ${next.state}`;
+  }
+
+  if (message.case) {
+    const existing = await ctx.store.get<CaseRecord>("cases", message.case);
+    const record: CaseRecord = existing
+      ? structuredClone(existing)
+      : {
+          case: message.case,
+          createdAt: at,
+          updatedAt: at,
+          parties: [],
+          referrals: [],
+          investigations: [],
+          consentWithdrawn: false,
+          timelineLength: 0,
+        };
+    for (const p of [message.from, ...recipients])
+      if (!record.parties.includes(p)) record.parties.push(p);
+    if (out.referral && !record.referrals.includes(out.referral.referral))
+      record.referrals.push(out.referral.referral);
+    if (out.investigation && !record.investigations.includes(out.investigation.investigation))
+      record.investigations.push(out.investigation.investigation);
+    const body = message.body as { consent?: Record<string, unknown> };
+    if (message.type === MessageType.ConsentRecord && body.consent) {
+      record.consent = body.consent;
+      record.consentWithdrawn = false;
+    }
+    if (message.type === MessageType.ConsentWithdraw) record.consentWithdrawn = true;
+    const entry: TimelineEntry = {
+      at,
+      messageId: message.id,
+      type: message.type,
+      from: message.from,
+      to: recipients,
+      ...(message.referral ? { referral: message.referral } : {}),
+      ...(out.referral
+        ? { state: out.referral.state }
+        : out.investigation
+          ? { state: out.investigation.state }
+          : {}),
+      ...(stateNote ? { note: stateNote } : {}),
+    };
+    ops.push({
+      type: "put",
+      aggregate: "timeline",
+      key: `${record.case}!${pad(record.timelineLength)}`,
+      value: entry,
+    });
+    record.timelineLength++;
+    record.updatedAt = at;
+    ops.push({ type: "put", aggregate: "cases", key: record.case, value: record });
+    out.caseRecord = record;
+  }
+  return out;
+}
+
+async function referralDeadlineOps(
+  ctx: AppContext,
+  message: AnyMessage,
+  referral: ReferralRecord,
+): Promise<Op[]> {
+  const ops: Op[] = [];
+  const { start, stop } = deadlineEffects("referral", message.type);
+  for (const rule of stop) {
+    const existing = await ctx.store.get<DeadlineRecord>(
+      "deadlines",
+      `r!referral:${referral.referral}:${rule.kind}`,
+    );
+    if (existing) ops.push(...removeDeadlineOps(existing));
+  }
+  if (start.length === 0) return ops;
+  const coordinators = (await ctx.directory.coordinators()).map((p) => p.id);
+  for (const rule of start) {
+    const notify = [
+      ...new Set(
+        [referral.recipient, referral.referrer, ...coordinators].filter((p) =>
+          p.startsWith(`${ctx.config.node}:`),
+        ),
+      ),
+    ];
+    const record = planDeadline(
+      ctx.config,
+      "referral",
+      rule,
+      referral.referral,
+      referral.case,
+      referral.urgency,
+      ctx.clock.now(),
+      notify,
+    );
+    ops.push(...deadlineOps(record));
+  }
+  return ops;
+}

@@ -1,0 +1,38 @@
+import type { AbstractLevel, AbstractSublevel } from "abstract-level";
+import { Level } from "level";
+
+/** The root database: `level` on disk in production, `memory-level` in tests. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RootDb = AbstractLevel<any, string, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Sub = AbstractSublevel<RootDb, any, string, any>;
+
+/** One sublevel per aggregate. The names are part of the on-disk format. */
+export const AGGREGATES = [
+  "participants",
+  "keys",
+  "messages",
+  "cases",
+  "timeline",
+  "referrals",
+  "investigations",
+  "inbox",
+  "deadlines",
+  "audit",
+  "checkpoints",
+  "jti",
+  "attachments",
+  "registry",
+  "meta",
+] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
+
+/** @example const db = openLevel(join(dir, "store")); await db.open() */
+export function openLevel(location: string): RootDb {
+  return new Level<string, unknown>(location, { valueEncoding: "json" }) as unknown as RootDb;
+}
+
+/** Fixed-width decimal so numeric keys sort in order. */
+export function pad(n: number): string {
+  return n.toString().padStart(16, "0");
+}

@@ -1,0 +1,141 @@
+import { AGGREGATES, type Aggregate, type RootDb, type Sub } from "./db.js";
+
+export interface PutOp {
+  type: "put";
+  aggregate: Aggregate;
+  key: string;
+  value: unknown;
+}
+export interface DelOp {
+  type: "del";
+  aggregate: Aggregate;
+  key: string;
+}
+export type Op = PutOp | DelOp;
+
+const DELETED = Symbol("deleted");
+
+/**
+ * The node's store: one root level, one sublevel per aggregate, and every cross-aggregate
+ * change written as one atomic batch, synced to disk before `commit` resolves.
+ *
+ * Commits are grouped: while one batch is being written, later commits queue and go
+ * together in the next batch (one fsync for many envelopes). Committed-but-unwritten
+ * values are kept in an overlay that `get` reads first, so a sequential applier sees its
+ * own earlier writes. If a write fails the store fails closed: every later call throws.
+ */
+export class Store {
+  private readonly subs = new Map<Aggregate, Sub>();
+  private readonly overlay = new Map<string, unknown>();
+  private queue: Array<{ ops: Op[]; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private writing: Promise<void> | null = null;
+  private failure: unknown = null;
+  batches = 0;
+
+  constructor(
+    readonly db: RootDb,
+    private readonly sync: boolean = true,
+  ) {
+    for (const name of AGGREGATES)
+      this.subs.set(name, db.sublevel(name, { valueEncoding: "json" }) as Sub);
+  }
+
+  async open(): Promise<void> {
+    await this.db.open();
+  }
+
+  get isOpen(): boolean {
+    return this.db.status === "open" && this.failure === null;
+  }
+
+  sub(aggregate: Aggregate): Sub {
+    return this.subs.get(aggregate)!;
+  }
+
+  async get<T>(aggregate: Aggregate, key: string): Promise<T | undefined> {
+    this.assertHealthy();
+    const pending = this.overlay.get(`${aggregate}\u0000${key}`);
+    if (pending === DELETED) return undefined;
+    if (pending !== undefined) return pending as T;
+    const value = (await this.sub(aggregate).get(key)) as T | undefined;
+    return value ?? undefined;
+  }
+
+  /** Values in key order within [gte, lt), committed ones only. */
+  async range<T>(
+    aggregate: Aggregate,
+    options: { gte?: string; lt?: string; limit?: number; reverse?: boolean } = {},
+  ): Promise<Array<[string, T]>> {
+    this.assertHealthy();
+    const out: Array<[string, T]> = [];
+    for await (const [key, value] of this.sub(aggregate).iterator({
+      ...options,
+      limit: options.limit ?? -1,
+    })) {
+      out.push([key, value as T]);
+    }
+    return out;
+  }
+
+  /** Queues the ops for the next grouped batch; resolves once they are on disk. */
+  commit(ops: Op[]): Promise<void> {
+    this.assertHealthy();
+    for (const op of ops)
+      this.overlay.set(`${op.aggregate}\u0000${op.key}`, op.type === "put" ? op.value : DELETED);
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ ops, resolve, reject });
+      if (!this.writing) this.writing = this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    // Let callers already in the event loop join this batch.
+    await new Promise<void>((r) => setImmediate(r));
+    while (this.queue.length > 0) {
+      const group = this.queue;
+      this.queue = [];
+      const ops = group.flatMap((g) => g.ops);
+      try {
+        await this.db.batch(
+          ops.map((op) =>
+            op.type === "put"
+              ? {
+                  type: "put" as const,
+                  sublevel: this.sub(op.aggregate),
+                  key: op.key,
+                  value: op.value,
+                }
+              : { type: "del" as const, sublevel: this.sub(op.aggregate), key: op.key },
+          ),
+          // classic-level honours `sync` (fsync before the batch resolves); abstract-level's types omit it.
+          { sync: this.sync } as object,
+        );
+        this.batches++;
+        for (const op of ops) {
+          const k = `${op.aggregate}\u0000${op.key}`;
+          const v = op.type === "put" ? op.value : DELETED;
+          if (this.overlay.get(k) === v) this.overlay.delete(k);
+        }
+        for (const g of group) g.resolve();
+      } catch (error) {
+        this.failure = error;
+        for (const g of [...group, ...this.queue]) g.reject(error);
+        this.queue = [];
+      }
+    }
+    this.writing = null;
+  }
+
+  /** Waits for queued writes, then closes the database. */
+  async close(): Promise<void> {
+    if (this.writing) await this.writing.catch(() => undefined);
+    if (this.db.status === "open") await this.db.close();
+  }
+
+  private assertHealthy(): void {
+    if (this.failure !== null)
+      throw new Error("store failed on an earlier write; refusing to continue", {
+        cause: this.failure,
+      });
+  }
+}
