@@ -3,7 +3,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SignJWT } from "jose";
 import { MemoryLevel } from "memory-level";
-import { createSigner, generateSigningKey, signEnvelope, type PrivateJwk, type Signer } from "@frx/spec";
+import {
+  createSigner,
+  generateSigningKey,
+  signEnvelope,
+  type PrivateJwk,
+  type Signer,
+} from "@frx/spec";
 import {
   createNode,
   defaultConfig,
@@ -20,7 +26,15 @@ import type { RootDb } from "../src/store/db.js";
 const specDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "spec");
 
 /** A spec fixture envelope, deep-copied so tests may change it. */
-export function fixture(type: string): Record<string, unknown> & { body: Record<string, unknown>; to: Array<Record<string, string>> } {
+export type Envelope = Record<string, unknown> & {
+  id: string;
+  body: Record<string, unknown>;
+  to: Array<Record<string, string>>;
+  case?: string;
+  referral?: string;
+};
+
+export function fixture(type: string): Envelope {
   return JSON.parse(readFileSync(join(specDir, "fixtures", "messages", `${type}-ok.json`), "utf8"));
 }
 
@@ -34,13 +48,53 @@ export interface Agency {
 }
 
 /** The Thai agencies the fixtures use, with their roles. */
-export const THAI_AGENCIES: Array<{ id: string; name: string; roles: string[]; orgType: string; powers?: string[] }> = [
-  { id: "TH:DOE", name: "Department of Labour Protection and Welfare", roles: ["labour_inspectorate"], orgType: "LabourInspectorate", powers: ["workplace_inspection", "wage_recovery_order"] },
-  { id: "TH:DSDW", name: "Department of Social Development and Welfare", roles: ["victim_services"], orgType: "CentralGovernmentOrganisation", powers: ["victim_protection"] },
-  { id: "TH:ATPD", name: "Anti-Trafficking in Persons Division", roles: ["anti_trafficking_police"], orgType: "LawEnforcement", powers: ["arrest", "criminal_investigation"] },
-  { id: "TH:DOE-REG", name: "Department of Employment (licensing)", roles: ["recruitment_regulator"], orgType: "RecruitmentRegulator", powers: ["licence_revocation", "licence_suspension"] },
-  { id: "TH:NCC", name: "National coordination centre", roles: ["national_coordinator"], orgType: "CentralGovernmentOrganisation" },
-  { id: "TH:IMB", name: "Police unit with immigration functions", roles: ["anti_trafficking_police"], orgType: "ImmigrationService" },
+export const THAI_AGENCIES: Array<{
+  id: string;
+  name: string;
+  roles: string[];
+  orgType: string;
+  powers?: string[];
+}> = [
+  {
+    id: "TH:DOE",
+    name: "Department of Labour Protection and Welfare",
+    roles: ["labour_inspectorate"],
+    orgType: "LabourInspectorate",
+    powers: ["workplace_inspection", "wage_recovery_order"],
+  },
+  {
+    id: "TH:DSDW",
+    name: "Department of Social Development and Welfare",
+    roles: ["victim_services"],
+    orgType: "CentralGovernmentOrganisation",
+    powers: ["victim_protection"],
+  },
+  {
+    id: "TH:ATPD",
+    name: "Anti-Trafficking in Persons Division",
+    roles: ["anti_trafficking_police"],
+    orgType: "LawEnforcement",
+    powers: ["arrest", "criminal_investigation"],
+  },
+  {
+    id: "TH:DOE-REG",
+    name: "Department of Employment (licensing)",
+    roles: ["recruitment_regulator"],
+    orgType: "RecruitmentRegulator",
+    powers: ["licence_revocation", "licence_suspension"],
+  },
+  {
+    id: "TH:NCC",
+    name: "National coordination centre",
+    roles: ["national_coordinator"],
+    orgType: "CentralGovernmentOrganisation",
+  },
+  {
+    id: "TH:IMB",
+    name: "Police unit with immigration functions",
+    roles: ["anti_trafficking_police"],
+    orgType: "ImmigrationService",
+  },
 ];
 
 export interface TestNode {
@@ -51,7 +105,7 @@ export interface TestNode {
   db: RootDb;
   config: NodeConfig;
   /** Signs an envelope as its `from` agency. */
-  sign(envelope: object & { from?: unknown }): string;
+  sign(envelope: Record<string, unknown>): string;
   /** POSTs a signed envelope to the in-process app. */
   submit(jws: string): Promise<Response>;
   /** A fresh agency token for `participant`. */
@@ -61,11 +115,22 @@ export interface TestNode {
 }
 
 /** A TH node on memory-level with the Thai agencies registered and the clock at the fixtures' time. */
-export async function thaiNode(overrides: Partial<NodeConfig> = {}, db: RootDb = new MemoryLevel({ valueEncoding: "json" }) as unknown as RootDb, keys = generateNodeKeys()): Promise<TestNode> {
+export async function thaiNode(
+  overrides: Partial<NodeConfig> = {},
+  db: RootDb = new MemoryLevel({ valueEncoding: "json" }) as unknown as RootDb,
+  keys = generateNodeKeys(),
+): Promise<TestNode> {
   const clock = new ManualClock(FIXTURE_TIME);
   const logger = memoryLogger();
   const config = defaultConfig("TH", { port: 0, sync: false, ...overrides });
-  const node = await createNode({ config, keys, db, attachments: new MemoryAttachmentStore(), clock, logger });
+  const node = await createNode({
+    config,
+    keys,
+    db,
+    attachments: new MemoryAttachmentStore(),
+    clock,
+    logger,
+  });
   const agencies = new Map<string, Agency>();
   for (const a of THAI_AGENCIES) {
     const { privateJwk, publicJwk } = generateSigningKey();
@@ -79,7 +144,14 @@ export function withHelpers(t: Omit<TestNode, "sign" | "submit" | "token" | "as"
   const self: TestNode = {
     ...t,
     sign: (envelope) => signEnvelope(envelope, t.agencies.get(String(envelope.from))!.signer),
-    submit: (jws) => Promise.resolve(t.node.app.request("/v1/envelopes", { method: "POST", headers: { "content-type": "application/jose" }, body: jws })),
+    submit: (jws) =>
+      Promise.resolve(
+        t.node.app.request("/v1/envelopes", {
+          method: "POST",
+          headers: { "content-type": "application/jose" },
+          body: jws,
+        }),
+      ),
     token: async (participant, claims = {}) => {
       const agency = t.agencies.get(participant)!;
       const now = Math.floor(t.clock.now().getTime() / 1000);

@@ -31,7 +31,7 @@ export function dueAt(start: Date, duration: Duration, calendar: CalendarConfig)
   let local = new Date(t + off);
   const [open, close] = calendar.workingHours;
   const hour = local.getUTCHours();
-  if (hour < open || hour >= close) {
+  if (hour < open || hour >= close || !isWorkingDay(local, calendar)) {
     // Outside office hours: count from the close of business of the day the clock next opens.
     if (hour >= close) local = new Date(local.getTime() + DAY);
     local = new Date(

@@ -77,7 +77,7 @@ export class DeadlineScheduler {
         ops.push(
           ...this.notice(MessageType.DeadlineOverdue, d, to, {
             level: 1,
-            escalatedTo: local(d.notify),
+            escalatedTo: local(d.notify).map((participant) => ({ participant })),
           }),
         );
     } else if (d.stage === "overdue" && now >= d.expireAt) {
@@ -87,7 +87,7 @@ export class DeadlineScheduler {
         to.length > 0
           ? this.noticeWithMessage(MessageType.DeadlineOverdue, d, to, {
               level: 2,
-              escalatedTo: local(d.notify),
+              escalatedTo: local(d.notify).map((participant) => ({ participant })),
             })
           : null;
       if (notice) ops.push(...notice.ops);

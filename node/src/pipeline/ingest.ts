@@ -3,7 +3,6 @@ import {
   FrxError,
   idempotencyVerdict,
   isFrxError,
-  MessageType,
   signReceipt,
   verifyEnvelope,
   type AnyMessage,
@@ -14,6 +13,8 @@ import { asPolicyParticipant, type Address } from "../domain/directory.js";
 import type { MessageRecord, ParticipantRecord } from "../store/records.js";
 import type { Op } from "../store/store.js";
 import { stateChange } from "./effects.js";
+import { registryOps } from "../domain/registry.js";
+import { attachmentOps } from "./attachment-ops.js";
 import { inboxOps } from "./inbox-ops.js";
 import type { Mutex } from "./mutex.js";
 
@@ -138,6 +139,7 @@ export class Ingest {
         );
       }
       const recipients = local.map((p) => p.id);
+      const grants = await attachmentOps(ctx, message, recipients, at);
       const change = await stateChange(ctx, message, recipients, at);
       const receipt = signReceipt(
         {
@@ -169,6 +171,7 @@ export class Ingest {
         ...change.ops,
         ...inboxOps(ctx, recipients, message.id, at),
         ...registryOps(message, at),
+        ...grants,
         ...ctx.audit.append(at, {
           kind: "accepted",
           actor: message.from,
@@ -252,20 +255,4 @@ export class Ingest {
       }))
       .then(({ commit }) => commit);
   }
-}
-
-/** A public registry listing from registry.entry, or from sanction.notify with publicListing. */
-function registryOps(message: AnyMessage, at: string): Op[] {
-  const body = message.body as Record<string, unknown>;
-  if (message.type === MessageType.RegistryEntry) {
-    return [
-      {
-        type: "put",
-        aggregate: "registry",
-        key: String(body.entryId),
-        value: { id: body.entryId, publishedAt: at, messageId: message.id, entry: body },
-      },
-    ];
-  }
-  return [];
 }
