@@ -11,6 +11,10 @@ import type { AttachmentStore } from "./store/attachments.js";
 import type { ReplayGuard } from "./http/auth/replay.js";
 import type { Cursor } from "./pipeline/inbox-ops.js";
 import type { Mutex } from "./pipeline/mutex.js";
+import type { TrustState } from "./federation/trust-state.js";
+import type { PeerDirectories } from "./federation/peer-directory.js";
+import type { PeerClient } from "./federation/peer-client.js";
+import type { Outbox } from "./federation/outbox.js";
 
 /**
  * Everything a handler or job needs, built once by createNode and passed in. Handlers stay
@@ -33,6 +37,13 @@ export interface AppContext {
   serial: Mutex;
   /** The node-wide inbox cursor. */
   cursor: Cursor;
+  /** The outbox sequence. */
+  outboxSeq: Cursor;
+  /** Federation: the trust list in force, peers' directories, the HTTP client to peers, the outboxes. */
+  trust: TrustState;
+  peers: PeerDirectories;
+  peerClient: PeerClient;
+  outbox: Outbox;
   /** Wakes inbox long-polls waiting for a participant. */
   inboxSignal: InboxSignal;
 }

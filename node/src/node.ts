@@ -20,6 +20,18 @@ import { Metrics } from "./runtime/metrics.js";
 import { FileAttachmentStore, type AttachmentStore } from "./store/attachments.js";
 import { openLevel, type RootDb } from "./store/db.js";
 import { Store } from "./store/store.js";
+import {
+  createSigner,
+  type PrivateJwk,
+  type SignedTrustList,
+  type VerifiedTrustList,
+} from "@frx/spec";
+import { TrustState } from "./federation/trust-state.js";
+import { PeerDirectories } from "./federation/peer-directory.js";
+import { PeerClient } from "./federation/peer-client.js";
+import { Outbox } from "./federation/outbox.js";
+import { wakePeers } from "./federation/inbound.js";
+import type { Dispatcher } from "undici";
 
 export interface NodeOptions {
   config: NodeConfig;
@@ -31,6 +43,8 @@ export interface NodeOptions {
   attachments?: AttachmentStore;
   clock?: Clock;
   logger?: Logger;
+  /** The HTTP dispatcher for calls to peer nodes (tests inject one). */
+  peerDispatcher?: Dispatcher;
 }
 
 /** A national node: create → start → close. */
@@ -43,6 +57,10 @@ export interface FrxNode {
   start(): Promise<{ url: string; port: number }>;
   /** Stops accepting, drains in-flight requests and writes, then closes the store. */
   close(): Promise<void>;
+  /** Verifies a trust list version against the one in force (or the pinned genesis) and applies it. */
+  applyTrustList(signed: SignedTrustList): Promise<VerifiedTrustList>;
+  /** Switches to a new node signing key (publish it in the trust list first; the old one stays listed as retired). */
+  rotateSigningKey(privateJwk: PrivateJwk): void;
 }
 
 /**
@@ -58,24 +76,39 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
   const store = new Store(options.db ?? openLevel(join(options.dir!, "store")), config.sync);
   await store.open();
   const clock = options.clock ?? systemClock;
-  const signer = nodeSigner(keys);
-  const ctx: AppContext = {
+  const logger = options.logger ?? jsonLogger(undefined, { node: config.node });
+  const trust = new TrustState(store, clock, () => config.federation.genesisDigest);
+  const peerClient = new PeerClient(options.peerDispatcher, config.federation.requestTimeoutMs);
+  const ctx = {
     config,
     keys,
-    signer,
+    signer: nodeSigner(keys),
     store,
     attachments: options.attachments ?? new FileAttachmentStore(join(options.dir!, "attachments")),
     directory: new Directory(store, config.node),
-    audit: new AuditLog(store, signer, config.checkpointEvery),
     replay: new ReplayGuard(store, clock, config.skewSeconds * 1000),
     clock,
     ids: ulidGenerator(clock),
-    logger: options.logger ?? jsonLogger(undefined, { node: config.node }),
+    logger,
     metrics: new Metrics(),
     serial: new Mutex(),
     cursor: new Cursor((await store.get<number>("meta", "inboxCursor")) ?? 0),
+    outboxSeq: new Cursor((await store.get<number>("meta", "outboxSeq")) ?? 0),
     inboxSignal: new InboxSignal(),
-  };
+    trust,
+    peers: new PeerDirectories(
+      store,
+      trust,
+      peerClient,
+      clock,
+      logger,
+      config.federation.directoryCooldownMs,
+    ),
+    peerClient,
+  } as Omit<AppContext, "audit" | "outbox"> as AppContext;
+  ctx.audit = new AuditLog(store, () => ctx.signer, config.checkpointEvery);
+  ctx.outbox = new Outbox(ctx);
+  await trust.load();
   await ctx.audit.load();
   await ctx.replay.load();
   ctx.metrics.gauge("frx_store_batches", () => store.batches);
@@ -84,8 +117,14 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
   const ingest = new Ingest(ctx);
   const scheduler = new DeadlineScheduler(ctx);
   const ready = () => {
-    const checks = { keysLoaded: !!signer.kid, storeOpen: store.isOpen };
-    return { ok: Object.values(checks).every(Boolean), checks };
+    const t = trust.status(config.federation.warnBeforeExpiryMs);
+    // Federation is optional (a node may serve domestic referrals only), but an expired trust list fails closed.
+    const checks = {
+      keysLoaded: !!ctx.signer.kid,
+      storeOpen: store.isOpen,
+      trustListInForce: t.state !== "expired",
+    };
+    return { ok: Object.values(checks).every(Boolean), checks, trustList: t };
   };
   const app = createApp({ ctx, ingest, ready });
   let server: Server | null = null;
@@ -102,12 +141,15 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
         ) as Server;
       });
       scheduler.start();
+      await ctx.outbox.start();
+      void wakePeers(ctx);
       const url = `http://${config.host}:${info.port}`;
       ctx.logger.info("node.started", { url });
       return { url, port: info.port };
     },
     async close() {
       await scheduler.stop();
+      await ctx.outbox.stop();
       if (server) {
         const s = server as Server;
         await new Promise<void>((resolve) => {
@@ -116,8 +158,31 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
         });
       }
       await ctx.serial.run(() => undefined);
+      await peerClient.close();
       await store.close();
       ctx.logger.info("node.closed");
+    },
+    async applyTrustList(signed) {
+      const applied = await trust.apply(signed);
+      const at = clock.now().toISOString();
+      await (
+        await ctx.serial.run(() => ({
+          commit: store.commit(
+            ctx.audit.append(at, {
+              kind: "admin",
+              actor: "operator",
+              detail: `trust list version ${applied.list.version} applied`,
+            }),
+          ),
+        }))
+      ).commit;
+      await ctx.outbox.start();
+      return applied;
+    },
+    rotateSigningKey(privateJwk) {
+      ctx.signer = createSigner(privateJwk);
+      ctx.keys = { ...ctx.keys, signing: privateJwk };
+      logger.info("node.signing-key-rotated", { kid: ctx.signer.kid });
     },
   };
 }

@@ -158,7 +158,7 @@ export function withHelpers(t: Omit<TestNode, "sign" | "submit" | "token" | "as"
       return new SignJWT({ ...claims })
         .setProtectedHeader({ alg: "Ed25519", typ: "frx-agency+jwt", kid: agency.signer.kid })
         .setIssuer(participant)
-        .setAudience("TH")
+        .setAudience(t.config.node)
         .setIssuedAt(now)
         .setExpirationTime(now + 120)
         .setJti(crypto.randomUUID())

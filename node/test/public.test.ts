@@ -86,7 +86,8 @@ describe("operations", () => {
     expect((await t.node.app.request("/healthz")).status).toBe(200);
     expect(await (await t.node.app.request("/readyz")).json()).toEqual({
       status: "ready",
-      checks: { keysLoaded: true, storeOpen: true },
+      checks: { keysLoaded: true, storeOpen: true, trustListInForce: true },
+      trustList: { state: "absent" },
     });
     await t.submit(t.sign(fixture("referral.create")));
     expect(await (await t.node.app.request("/metrics")).text()).toMatch(

@@ -16,6 +16,7 @@ import { loadTestKeys } from "./vectors/keys.js";
 import { policyVectors } from "./vectors/policy.js";
 import { receiptVectors } from "./vectors/receipt.js";
 import { stateVectors } from "./vectors/state.js";
+import { trustVectors } from "./vectors/trust.js";
 
 const spec = join(dirname(fileURLToPath(import.meta.url)), "..");
 const keys = loadTestKeys(spec);
@@ -41,6 +42,7 @@ const vectors: Record<string, Vector> = {
   ...policyVectors(keys, fixture),
   ...stateVectors(fixture),
   ...receiptVectors(keys, fixture("referral.create")),
+  ...trustVectors(keys),
 };
 
 const check = process.argv.includes("--check");
@@ -56,7 +58,7 @@ for (const [path, vector] of Object.entries(vectors)) {
     writeFileSync(full, content);
   }
 }
-for (const kind of ["envelope", "policy", "state", "receipt"]) {
+for (const kind of ["envelope", "policy", "state", "receipt", "trust", "transaction"]) {
   const dir = join(spec, "vectors", kind);
   if (!existsSync(dir)) continue;
   for (const file of readdirSync(dir)) {

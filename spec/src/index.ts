@@ -62,6 +62,32 @@ export {
   type InvestigationRecord,
 } from "./machines/investigation.js";
 
+export {
+  assertInForce,
+  draftTrustList,
+  findKey,
+  memberOfKid,
+  signTrustList,
+  trustListDigest,
+  TRUST_LIST_TYP,
+  verifyTrustList,
+  type SignedTrustList,
+  type VerifiedTrustList,
+} from "./federation/trust-list.js";
+export {
+  openTransaction,
+  REPLY_TYP,
+  sealTransaction,
+  signNodeDocument,
+  TRANSACTION_JWE_TYP,
+  TRANSACTION_TYP,
+  verifyNodeDocument,
+  verifyTransaction,
+  WAKE_TYP,
+  type OpenOptions,
+  type X25519Jwk,
+} from "./federation/transaction.js";
+
 export { checkPolicy, type PolicyInput } from "./policy/check.js";
 export {
   audienceOf,

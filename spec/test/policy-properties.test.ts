@@ -2,33 +2,69 @@ import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { purposeValues, roleValues, tierValues, type Purpose, type Role, type Tier } from "../src/generated/codes.js";
+import {
+  purposeValues,
+  roleValues,
+  tierValues,
+  type Purpose,
+  type Role,
+  type Tier,
+} from "../src/generated/codes.js";
 import { checkPolicy, type PolicyInput } from "../src/policy/check.js";
 import type { PolicyContext, PolicyParticipant } from "../src/policy/context.js";
 import { sensitiveFields } from "../src/policy/fields.js";
 import { vectorDir } from "./vector-files.js";
 
-const base = JSON.parse(readFileSync(join(vectorDir, "..", "fixtures", "messages", "referral.create-ok.json"), "utf8")) as PolicyInput & {
+const base = JSON.parse(
+  readFileSync(join(vectorDir, "..", "fixtures", "messages", "referral.create-ok.json"), "utf8"),
+) as PolicyInput & {
   body: { persons: Array<Record<string, unknown>>; consent: Record<string, unknown> };
 };
 
 /** Mostly `likely`, sometimes anything: permissive values are common enough that passing envelopes get examined. */
-const often = <T>(likely: T, any: fc.Arbitrary<T>) => fc.oneof({ arbitrary: fc.constant(likely), weight: 3 }, { arbitrary: any, weight: 1 });
-const ALL_AUDIENCES = ["family", "domestic_authorities", "foreign_authorities", "service_providers", "other_organisations"];
+const often = <T>(likely: T, any: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: fc.constant(likely), weight: 3 }, { arbitrary: any, weight: 1 });
+const ALL_AUDIENCES = [
+  "family",
+  "domestic_authorities",
+  "foreign_authorities",
+  "service_providers",
+  "other_organisations",
+];
 
 const participant = fc.record({
   id: fc.constantFrom("TH:A", "TH:B", "LA:C", "KH:D"),
   node: fc.constantFrom("TH", "LA", "KH"),
-  roles: often(["victim_services"] as Role[], fc.uniqueArray(fc.constantFrom(...roleValues), { minLength: 1, maxLength: 3 })),
-  orgType: often("NGO", fc.constantFrom("LabourInspectorate", "LawEnforcement", "ImmigrationService", "NGO", "CentralGovernmentOrganisation")),
+  roles: often(
+    ["victim_services"] as Role[],
+    fc.uniqueArray(fc.constantFrom(...roleValues), { minLength: 1, maxLength: 3 }),
+  ),
+  orgType: often(
+    "NGO",
+    fc.constantFrom(
+      "LabourInspectorate",
+      "LawEnforcement",
+      "ImmigrationService",
+      "NGO",
+      "CentralGovernmentOrganisation",
+    ),
+  ),
   immigrationFunctions: often(false, fc.boolean()),
 }) as fc.Arbitrary<PolicyParticipant>;
 
 const flags = often(
   { services: true, disclosure: true, reporting: true, tracing: true },
-  fc.record({ services: fc.boolean(), disclosure: fc.boolean(), reporting: fc.boolean(), tracing: fc.boolean() }),
+  fc.record({
+    services: fc.boolean(),
+    disclosure: fc.boolean(),
+    reporting: fc.boolean(),
+    tracing: fc.boolean(),
+  }),
 );
-const audiences = often(ALL_AUDIENCES, fc.uniqueArray(fc.constantFrom(...ALL_AUDIENCES), { maxLength: 5 }));
+const audiences = often(
+  ALL_AUDIENCES,
+  fc.uniqueArray(fc.constantFrom(...ALL_AUDIENCES), { maxLength: 5 }),
+);
 
 /** A referral.create whose purpose, tier, recipients, consent and person fields vary at random. */
 const scenario = fc.record({
@@ -43,7 +79,9 @@ const scenario = fc.record({
   withdrawn: often(false, fc.boolean()),
 });
 
-function build(s: fc.Infer<typeof scenario>): { message: PolicyInput; context: PolicyContext } {
+type Scenario = typeof scenario extends fc.Arbitrary<infer S> ? S : never;
+
+function build(s: Scenario): { message: PolicyInput; context: PolicyContext } {
   const message = structuredClone(base);
   message.purpose = s.purpose;
   message.tier = s.tier;
@@ -51,16 +89,29 @@ function build(s: fc.Infer<typeof scenario>): { message: PolicyInput; context: P
   const person = message.body.persons[0]!;
   if (!s.withIdentity) delete person.identified;
   if (s.withImmigration) person.immigration = { status: "irregular", passportNumber: "LA7654321" };
-  message.body.consent = { ...message.body.consent, flags: s.flags, audiences: s.audiences, withheldItems: [] };
+  message.body.consent = {
+    ...message.body.consent,
+    flags: s.flags,
+    audiences: s.audiences,
+    withheldItems: [],
+  };
   return {
     message,
-    context: { sender: s.sender, recipients: s.recipients.map((r, toIndex) => ({ ...r, toIndex })), consentWithdrawn: s.withdrawn },
+    context: {
+      sender: s.sender,
+      recipients: s.recipients.map((r, toIndex) => ({ ...r, toIndex })),
+      consentWithdrawn: s.withdrawn,
+    },
   };
 }
 
 const rank = (t: Tier) => tierValues.indexOf(t);
 const audienceOf = (sender: PolicyParticipant, r: PolicyParticipant) =>
-  r.roles.includes("victim_services" as Role) ? "service_providers" : r.node !== sender.node ? "foreign_authorities" : "domestic_authorities";
+  r.roles.includes("victim_services" as Role)
+    ? "service_providers"
+    : r.node !== sender.node
+      ? "foreign_authorities"
+      : "domestic_authorities";
 
 describe("policy properties over generated envelopes", () => {
   it("never lets an immigration-tagged field through unless every condition of the firewall holds", () => {
@@ -75,7 +126,14 @@ describe("policy properties over generated envelopes", () => {
         // It passed with immigration data: then the purpose, tier, recipients and consent all allow it.
         expect(s.purpose).toBe("victim_assistance");
         expect(rank(s.tier)).toBeGreaterThanOrEqual(rank("T2"));
-        expect(s.recipients.every((r) => r.roles.includes("victim_services") && !r.immigrationFunctions && r.orgType !== "ImmigrationService")).toBe(true);
+        expect(
+          s.recipients.every(
+            (r) =>
+              r.roles.includes("victim_services") &&
+              !r.immigrationFunctions &&
+              r.orgType !== "ImmigrationService",
+          ),
+        ).toBe(true);
         expect(s.flags.services && s.flags.disclosure).toBe(true);
         expect(s.recipients.every((r) => s.audiences.includes(audienceOf(s.sender, r)))).toBe(true);
         expect(s.withdrawn).toBe(false);
@@ -109,10 +167,17 @@ describe("policy properties over generated envelopes", () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const { message, context } = build(s);
-        const immigrationRecipient = s.recipients.findIndex((r) => r.immigrationFunctions || r.orgType === "ImmigrationService");
+        const immigrationRecipient = s.recipients.findIndex(
+          (r) => r.immigrationFunctions || r.orgType === "ImmigrationService",
+        );
         if (immigrationRecipient < 0) return;
         const violations = checkPolicy(message, context);
-        expect(violations).toContainEqual(expect.objectContaining({ code: "policy.immigration-recipient", pointer: `/to/${immigrationRecipient}` }));
+        expect(violations).toContainEqual(
+          expect.objectContaining({
+            code: "policy.immigration-recipient",
+            pointer: `/to/${immigrationRecipient}`,
+          }),
+        );
       }),
       { numRuns: 1000 },
     );
@@ -126,7 +191,13 @@ describe("policy properties over generated envelopes", () => {
           const value = v.pointer
             .split("/")
             .slice(1)
-            .reduce<unknown>((node, token) => (node as Record<string, unknown> | undefined)?.[token.replace(/~1/g, "/").replace(/~0/g, "~")], message);
+            .reduce<unknown>(
+              (node, token) =>
+                (node as Record<string, unknown> | undefined)?.[
+                  token.replace(/~1/g, "/").replace(/~0/g, "~")
+                ],
+              message,
+            );
           expect(value, `${v.code} at ${v.pointer}`).not.toBeUndefined();
         }
       }),

@@ -16,7 +16,14 @@ const ALLOWED = new Set(
 );
 /** Members whose values are maps of names to schemas (or plain data), not schemas themselves. */
 const MAPS = new Set(["properties", "$defs"]);
-const DATA = new Set(["enum", "const", "examples", "required", "x-frx-sensitivity", "x-frx-actions"]);
+const DATA = new Set([
+  "enum",
+  "const",
+  "examples",
+  "required",
+  "x-frx-sensitivity",
+  "x-frx-actions",
+]);
 
 function walkKeywords(schema: unknown, path: string, out: string[]): void {
   if (Array.isArray(schema)) return schema.forEach((s, i) => walkKeywords(s, `${path}/${i}`, out));
@@ -24,7 +31,9 @@ function walkKeywords(schema: unknown, path: string, out: string[]): void {
   for (const [key, value] of Object.entries(schema)) {
     if (!ALLOWED.has(key)) out.push(`${path}/${key}`);
     if (DATA.has(key)) continue;
-    if (MAPS.has(key)) for (const [name, sub] of Object.entries(value as object)) walkKeywords(sub, `${path}/${key}/${name}`, out);
+    if (MAPS.has(key))
+      for (const [name, sub] of Object.entries(value as object))
+        walkKeywords(sub, `${path}/${key}/${name}`, out);
     else walkKeywords(value, `${path}/${key}`, out);
   }
 }
@@ -32,7 +41,9 @@ function walkKeywords(schema: unknown, path: string, out: string[]): void {
 describe("schemas are plain draft 2020-12", () => {
   it("use only the keywords the conventions allow", () => {
     const unknown: string[] = [];
-    for (const doc of schemaDocuments) if (!String(doc.$id).endsWith("meta/annotations.json")) walkKeywords(doc, String(doc.$id), unknown);
+    for (const doc of schemaDocuments)
+      if (!String(doc.$id).endsWith("meta/annotations.json"))
+        walkKeywords(doc, String(doc.$id), unknown);
     expect(unknown).toEqual([]);
   });
 
@@ -51,7 +62,8 @@ describe("schemas are plain draft 2020-12", () => {
     const visit = (node: unknown, path: string): void => {
       if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${path}/${i}`));
       if (typeof node !== "object" || node === null) return;
-      if (Object.keys(node).some((k) => k.startsWith("x-frx-")) && !check(node)) bad.push(`${path}: ${ajv.errorsText(check.errors)}`);
+      if (Object.keys(node).some((k) => k.startsWith("x-frx-")) && !check(node))
+        bad.push(`${path}: ${ajv.errorsText(check.errors)}`);
       for (const [k, v] of Object.entries(node)) if (!DATA.has(k)) visit(v, `${path}/${k}`);
     };
     // The meta-schema describes the keywords (its properties are named after them); it does not use them.
@@ -70,29 +82,41 @@ describe("schemas are plain draft 2020-12", () => {
     };
     walk(join(vectorDir, "..", "schemas"));
     expect(files.length).toBe(schemaDocuments.length);
-    for (const f of files) expect(schemaDocuments).toContainEqual(JSON.parse(readFileSync(f, "utf8")));
+    for (const f of files)
+      expect(schemaDocuments).toContainEqual(JSON.parse(readFileSync(f, "utf8")));
   });
 });
 
 describe("validateMessage beyond the schema", () => {
-  const fixture = (type: string) => JSON.parse(readFileSync(join(vectorDir, "..", "fixtures", "messages", `${type}-ok.json`), "utf8")) as Record<string, unknown>;
+  const fixture = (type: string) =>
+    JSON.parse(
+      readFileSync(join(vectorDir, "..", "fixtures", "messages", `${type}-ok.json`), "utf8"),
+    ) as Record<string, unknown>;
   const codeOf = (fn: () => unknown) => {
     try {
       fn();
       return "valid";
     } catch (e) {
-      return isFrxError(e) ? `${e.code} ${e.violations.map((v) => v.pointer).join(",")}` : String(e);
+      return isFrxError(e)
+        ? `${e.code} ${e.violations.map((v) => v.pointer).join(",")}`
+        : String(e);
     }
   };
 
   it("refuses a case id on a message that is not about a case", () => {
-    expect(codeOf(() => validateMessage({ ...fixture("stats.report"), case: "TH:DOE:01JNB5X8Q2M3N4P5R6S7T8V9W0" }))).toBe("schema.invalid /case");
+    expect(
+      codeOf(() =>
+        validateMessage({ ...fixture("stats.report"), case: "TH:DOE:01JNB5X8Q2M3N4P5R6S7T8V9W0" }),
+      ),
+    ).toBe("schema.invalid /case");
   });
 
   it("names the pointer of an unknown member and of a missing one", () => {
     const env = fixture("referral.accept");
     delete env.referral;
-    expect(codeOf(() => validateMessage({ ...env, passport: "x" }))).toMatch(/^schema\.invalid .*\/passport/);
+    expect(codeOf(() => validateMessage({ ...env, passport: "x" }))).toMatch(
+      /^schema\.invalid .*\/passport/,
+    );
     expect(codeOf(() => validateMessage(env))).toMatch(/^schema\.invalid .*\/referral/);
   });
 });

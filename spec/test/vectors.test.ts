@@ -7,6 +7,12 @@ import { applyInvestigation, type InvestigationRecord } from "../src/machines/in
 import type { Actor } from "../src/machines/machine.js";
 import { applyReferral, type ReferralRecord } from "../src/machines/referral.js";
 import { checkPolicy } from "../src/policy/check.js";
+import {
+  assertInForce,
+  verifyTrustList,
+  type SignedTrustList,
+} from "../src/federation/trust-list.js";
+import { verifyTransaction } from "../src/federation/transaction.js";
 import { validateMessage } from "../src/validate/validator.js";
 import type { PolicyContext } from "../src/policy/context.js";
 import type { AnyMessage } from "../src/generated/messages.js";
@@ -86,6 +92,40 @@ describe("state vectors (spec/vectors/state)", () => {
   });
 });
 
+describe("trust list vectors (spec/vectors/trust)", () => {
+  it.each(vectorsOf("trust"))("$id", async (v) => {
+    const got = await verdict(() => {
+      const previous = v.previous
+        ? verifyTrustList(v.previous as SignedTrustList, { pinnedDigest: v.pinnedDigest as string })
+        : undefined;
+      const list = verifyTrustList(
+        v.trustList as SignedTrustList,
+        previous ? { previous } : { pinnedDigest: v.pinnedDigest as string },
+      );
+      assertInForce(list, new Date(v.now as string));
+    });
+    expect(got).toBe(expected(v));
+  });
+});
+
+describe("transaction vectors (spec/vectors/transaction)", () => {
+  it.each(vectorsOf("transaction"))("$id", async (v) => {
+    const got = await verdict(() => {
+      const trust = verifyTrustList(v.trustList as SignedTrustList, {
+        pinnedDigest: v.pinnedDigest as string,
+      });
+      verifyTransaction(v.jws as string, {
+        trust,
+        self: v.self as string,
+        txnId: v.txnId as string,
+        now: new Date(v.now as string),
+        skewSeconds: 300,
+      });
+    });
+    expect(got).toBe(expected(v));
+  });
+});
+
 describe("vector coverage", () => {
   it.each([...vectorsOf("policy"), ...vectorsOf("state")])(
     "$id carries a schema-valid envelope, so its verdict is about the rule it tests",
@@ -94,7 +134,7 @@ describe("vector coverage", () => {
     },
   );
 
-  const all = ["envelope", "receipt", "policy", "state"].flatMap(vectorsOf);
+  const all = ["envelope", "receipt", "policy", "state", "trust", "transaction"].flatMap(vectorsOf);
 
   it("has a valid signed vector for every message type", () => {
     const ids = new Set(
@@ -106,10 +146,12 @@ describe("vector coverage", () => {
     expect(missing).toEqual([]);
   });
 
-  it("has a failing vector for every verification, validation, policy, state and receipt code", () => {
+  it("has a failing vector for every verification, validation, policy, state, receipt and trust code", () => {
     const covered = new Set(all.filter((v) => !v.expect.valid).map((v) => v.expect.code));
-    const core = errorCodeValues.filter((c) =>
-      /^(jws|envelope|schema|policy|state|receipt)\./.test(c),
+    const core = errorCodeValues.filter(
+      (c) =>
+        /^(jws|envelope|schema|policy|state|receipt|trust)\./.test(c) ||
+        ["federation.not-destination", "federation.transaction-replayed"].includes(c),
     );
     expect(core.filter((c) => !covered.has(c))).toEqual([]);
   });

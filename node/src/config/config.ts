@@ -31,6 +31,23 @@ export interface NodeConfig {
   checkpointEvery: number;
   /** Fsync each batch (true in production; the in-memory store ignores it). */
   sync: boolean;
+  federation: FederationConfig;
+}
+
+export interface FederationConfig {
+  /** SHA-256 of the genesis trust list, pinned out of band; federation stays off until one is set. */
+  genesisDigest: string | null;
+  /** Envelopes per transaction (at most 50). */
+  batchSize: number;
+  /** Retry backoff: capped exponential with full jitter. */
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** Timeout of one transaction request. */
+  requestTimeoutMs: number;
+  /** Shortest interval between two fetches of a peer's directory for an unknown key. */
+  directoryCooldownMs: number;
+  /** /readyz warns this long before the trust list expires. */
+  warnBeforeExpiryMs: number;
 }
 
 export interface CalendarConfig {
@@ -64,6 +81,15 @@ export function defaultConfig(node: string, overrides: Partial<NodeConfig> = {})
     schedulerIntervalMs: 1000,
     checkpointEvery: 100,
     sync: true,
+    federation: {
+      genesisDigest: null,
+      batchSize: 50,
+      backoffBaseMs: 500,
+      backoffCapMs: 5 * 60_000,
+      requestTimeoutMs: 30_000,
+      directoryCooldownMs: 30_000,
+      warnBeforeExpiryMs: 14 * 86_400_000,
+    },
     ...overrides,
   };
 }

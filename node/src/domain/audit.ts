@@ -31,7 +31,8 @@ export class AuditLog {
 
   constructor(
     private readonly store: Store,
-    private readonly signer: Signer,
+    /** The node's current signer (it changes when the node key is rotated). */
+    private readonly signer: () => Signer,
     private readonly checkpointEvery: number,
   ) {}
 
@@ -63,7 +64,7 @@ export class AuditLog {
     const jws = signCompact(
       encoder.encode(canonicalize({ seq: this.seq, hash: this.head, at })),
       "frx-checkpoint+jws",
-      this.signer,
+      this.signer(),
     );
     return {
       type: "put",

@@ -11,6 +11,7 @@ import { envelopeRoutes } from "./routes/envelopes.js";
 import { inboxRoutes } from "./routes/inbox.js";
 import { metaRoutes } from "./routes/meta.js";
 import { publicRoutes } from "./routes/public.js";
+import { federationRoutes } from "./routes/federation.js";
 
 export type Env = { Variables: { participant: string } };
 
@@ -18,7 +19,7 @@ export interface AppDeps {
   ctx: AppContext;
   ingest: Ingest;
   /** Whether the node is ready to serve (keys loaded, store open). */
-  ready: () => { ok: boolean; checks: Record<string, boolean> };
+  ready: () => { ok: boolean; checks: Record<string, boolean>; trustList?: unknown };
 }
 
 /**
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.route("/", inboxRoutes(deps.ctx));
   app.route("/", caseRoutes(deps.ctx));
   app.route("/", attachmentRoutes(deps.ctx));
+  app.route("/", federationRoutes(deps));
   return app;
 }
 

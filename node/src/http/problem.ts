@@ -51,6 +51,16 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "routing.recipient-unknown": 422,
   "attachment.digest-mismatch": 422,
   "node.not-ready": 503,
+  "trust.list-expired": 503,
+  "trust.list-invalid": 400,
+  "trust.quorum-not-met": 400,
+  "trust.member-unknown": 401,
+  "trust.member-suspended": 403,
+  "federation.not-destination": 421,
+  "federation.undecryptable": 400,
+  "federation.transaction-replayed": 400,
+  "federation.transaction-conflict": 409,
+  "federation.peer-unreachable": 502,
   "internal.error": 500,
 };
 

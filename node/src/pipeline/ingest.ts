@@ -9,67 +9,124 @@ import {
   type VerifiedEnvelope,
 } from "@frx/spec";
 import type { AppContext } from "../context.js";
-import { asPolicyParticipant, type Address } from "../domain/directory.js";
-import type { MessageRecord, ParticipantRecord } from "../store/records.js";
-import type { Op } from "../store/store.js";
-import { stateChange } from "./effects.js";
 import { registryOps } from "../domain/registry.js";
+import { enqueueOps } from "../federation/outbox-store.js";
+import type { MessageRecord } from "../store/records.js";
+import type { Op } from "../store/store.js";
 import { attachmentOps } from "./attachment-ops.js";
+import { stateChange } from "./effects.js";
 import { inboxOps } from "./inbox-ops.js";
-import type { Mutex } from "./mutex.js";
+import { asPolicyParticipant } from "../domain/directory.js";
+import { route, senderOf, type Recipient, type Routed } from "./routing.js";
 
 export interface IngestResult {
   status: "accepted" | "duplicate";
   messageId: string;
   receipt: string;
   deliveredTo: string[];
+  /** Peer nodes the envelope was queued for. */
+  queuedFor: string[];
 }
 
 /**
- * The ingest pipeline for an envelope an agency submits to its own node:
- * size → parse → signature → schema → sender registered and active → (in order, one at a
- * time) idempotency → routing → policy → state machines → one batch with message, state,
- * inbox items, deadlines and audit entries, synced to disk → signed receipt.
+ * The ingest pipeline. `submit` takes an envelope an agency sends its own node; `receive`
+ * one a peer node delivers in a federation transaction. Both run:
+ * size → parse → signature → schema → sender checks → (in order, one at a time) idempotency
+ * → routing → policy → state machines → one batch with message, state, inbox items,
+ * outbox items, deadlines and audit entries, synced to disk → signed receipt.
  *
- * Signature and schema checks run concurrently; everything that reads and changes state
- * runs through one queue so each message takes effect once, in order. The queue does not
- * wait for the disk: commits are grouped, and each caller waits for its own batch.
+ * Signature and schema checks run concurrently; everything that reads and changes state runs
+ * through one queue so each message takes effect once, in order. The queue does not wait for
+ * the disk: commits are grouped, and each caller waits for its own batch.
  */
 export class Ingest {
   constructor(private readonly ctx: AppContext) {}
 
-  private get queue(): Mutex {
-    return this.ctx.serial;
+  async submit(jws: string): Promise<IngestResult> {
+    const verified = await this.verify(jws, null);
+    return this.applyAndWait(verified, null);
   }
 
-  async submit(jws: string): Promise<IngestResult> {
+  /** An envelope from a peer node; its agency signature is checked against that peer's directory. */
+  async receive(jws: string, origin: string): Promise<IngestResult> {
+    const verified = await this.verify(jws, origin);
+    return this.applyAndWait(verified, origin);
+  }
+
+  private async verify(jws: string, origin: string | null): Promise<VerifiedEnvelope> {
     const ctx = this.ctx;
-    let verified: VerifiedEnvelope;
+    const options = {
+      now: ctx.clock.now(),
+      skewSeconds: ctx.config.skewSeconds,
+      maxBytes: ctx.config.limits.envelopeBytes,
+    };
     try {
-      verified = await verifyEnvelope(jws, {
-        resolveKey: (kid) => ctx.directory.resolveKey(kid),
-        now: ctx.clock.now(),
-        skewSeconds: ctx.config.skewSeconds,
-        maxBytes: ctx.config.limits.envelopeBytes,
-      });
-      await this.assertLocalSender(verified.message);
+      if (origin === null) {
+        const verified = await verifyEnvelope(jws, {
+          ...options,
+          resolveKey: (kid) => ctx.directory.resolveKey(kid),
+        });
+        const sender = await ctx.directory.get(verified.message.from);
+        if (!sender)
+          throw new FrxError(
+            "auth.participant-unknown",
+            `${verified.message.from} is not registered at node ${ctx.config.node}`,
+          );
+        if (sender.status !== "active")
+          throw new FrxError(
+            "auth.participant-disabled",
+            `${verified.message.from} is disabled at node ${ctx.config.node}`,
+          );
+        return verified;
+      }
+      const resolveKey = ctx.peers.resolverFor(origin);
+      let verified: VerifiedEnvelope;
+      try {
+        verified = await verifyEnvelope(jws, { ...options, resolveKey });
+      } catch (error) {
+        // A known key that fails may have been rotated at the peer: refresh once and retry.
+        if (!isFrxError(error, "jws.signature-invalid") && !isFrxError(error, "jws.key-retired"))
+          throw error;
+        await ctx.peers.refresh(origin);
+        verified = await verifyEnvelope(jws, { ...options, resolveKey });
+      }
+      if (!verified.message.from.startsWith(`${origin}:`))
+        throw new FrxError(
+          "envelope.signer-mismatch",
+          `${verified.message.from} is not an agency of ${origin}`,
+        );
+      return verified;
     } catch (error) {
-      await this.refuse(error, undefined);
+      if (isFrxError(error)) {
+        ctx.metrics.inc("frx_envelopes_refused_total", { code: error.code });
+        const at = ctx.clock.now().toISOString();
+        await (
+          await ctx.serial.run(() => ({
+            commit: ctx.store.commit(
+              ctx.audit.append(at, {
+                kind: "refused",
+                actor: origin ?? "unknown",
+                code: error.code,
+              }),
+            ),
+          }))
+        ).commit;
+      }
       throw error;
     }
-    const { commit, result } = await this.queue.run(() => this.apply(verified));
-    try {
-      await commit;
-    } catch (error) {
-      ctx.logger.error("store.write-failed", {
-        messageId: verified.message.id,
-        error: String(error),
-      });
-      throw error;
-    }
+  }
+
+  private async applyAndWait(
+    verified: VerifiedEnvelope,
+    origin: string | null,
+  ): Promise<IngestResult> {
+    const ctx = this.ctx;
+    const { commit, result } = await ctx.serial.run(() => this.apply(verified, origin));
+    await commit;
     if (result.status === "accepted") {
       ctx.metrics.inc("frx_envelopes_accepted_total", { type: verified.message.type });
       for (const p of result.deliveredTo) ctx.inboxSignal.notify(p);
+      for (const peer of result.queuedFor) ctx.outbox.notify(peer);
     } else {
       ctx.metrics.inc("frx_envelopes_duplicate_total");
     }
@@ -79,6 +136,7 @@ export class Ingest {
   /** Runs inside the queue: decides, builds one batch, and queues it; returns the pending write. */
   private async apply(
     verified: VerifiedEnvelope,
+    origin: string | null,
   ): Promise<{ commit: Promise<void>; result: IngestResult }> {
     const ctx = this.ctx;
     const message = verified.message;
@@ -99,38 +157,15 @@ export class Ingest {
             messageId: message.id,
             receipt: stored!.receipt,
             deliveredTo: stored!.deliveredTo,
+            queuedFor: [],
           },
         };
       }
-      const sender = (await ctx.directory.get(message.from))!;
-      const { local, remote } = await ctx.directory.resolve(message.to as Address[]);
-      if (remote.length > 0) {
-        throw new FrxError(
-          "routing.recipient-unknown",
-          "this node has no federation peer for a recipient",
-          remote.map((r) => ({
-            pointer: `/to/${r.toIndex}`,
-            code: "routing.recipient-unknown" as const,
-            message: "no federation peer serves this node",
-          })),
-        );
-      }
-      this.assertAccepts(message, local);
-      const caseRecord = message.case
-        ? await ctx.store.get<{ consent?: Record<string, unknown>; consentWithdrawn: boolean }>(
-            "cases",
-            message.case,
-          )
-        : undefined;
-      const violations = checkPolicy(message, {
-        sender: asPolicyParticipant(sender, ctx.config.node),
-        recipients: local.map((p) => ({
-          ...asPolicyParticipant(p, ctx.config.node),
-          toIndex: p.toIndex,
-        })),
-        ...(caseRecord?.consent ? { consent: caseRecord.consent as never } : {}),
-        consentWithdrawn: caseRecord?.consentWithdrawn ?? false,
-      });
+      const { local, remote } = await route(ctx, message, origin);
+      const violations = checkPolicy(
+        message,
+        await policyContext(ctx, message, origin, local, [...remote.values()].flat()),
+      );
       if (violations.length > 0) {
         throw new FrxError(
           violations[0]!.code,
@@ -139,8 +174,13 @@ export class Ingest {
         );
       }
       const recipients = local.map((p) => p.id);
-      const grants = await attachmentOps(ctx, message, recipients, at);
-      const change = await stateChange(ctx, message, recipients, at);
+      const change = await stateChange(
+        ctx,
+        message,
+        [...recipients, ...[...remote.values()].flat().map((r) => r.id)],
+        at,
+      );
+      const grants = origin === null ? await attachmentOps(ctx, message, recipients, at) : [];
       const receipt = signReceipt(
         {
           frx: "1",
@@ -166,17 +206,30 @@ export class Ingest {
         ...(message.referral ? { referral: message.referral } : {}),
         deliveredTo: recipients,
       };
+      const queued = [...remote.keys()];
       const ops: Op[] = [
         { type: "put", aggregate: "messages", key: message.id, value: record },
         ...change.ops,
         ...inboxOps(ctx, recipients, message.id, at),
-        ...registryOps(message, at),
+        ...(origin === null ? registryOps(message, at) : []),
         ...grants,
+        ...queued.flatMap((peer) =>
+          enqueueOps(ctx, peer, {
+            messageId: message.id,
+            jws: verified.jws,
+            digest: verified.digest,
+            from: message.from,
+            ...(message.case ? { case: message.case } : {}),
+            expiresAt: message.expiresAt,
+            enqueuedAt: at,
+          }),
+        ),
         ...ctx.audit.append(at, {
           kind: "accepted",
           actor: message.from,
           messageId: message.id,
           digest: verified.digest,
+          ...(origin ? { detail: `from node ${origin}` } : {}),
         }),
         ...recipients.flatMap((p) =>
           ctx.audit.append(at, {
@@ -189,10 +242,17 @@ export class Ingest {
       ];
       return {
         commit: ctx.store.commit(ops),
-        result: { status: "accepted", messageId: message.id, receipt, deliveredTo: recipients },
+        result: {
+          status: "accepted",
+          messageId: message.id,
+          receipt,
+          deliveredTo: recipients,
+          queuedFor: queued,
+        },
       };
     } catch (error) {
       if (!isFrxError(error)) throw error;
+      ctx.metrics.inc("frx_envelopes_refused_total", { code: error.code });
       // A refusal is recorded too, then reported to the caller.
       const ops = ctx.audit.append(at, {
         kind: "refused",
@@ -201,58 +261,35 @@ export class Ingest {
         digest: verified.digest,
         code: error.code,
       });
-      const written = ctx.store.commit(ops);
-      return { commit: written.then(() => Promise.reject(error)), result: undefined as never };
+      return {
+        commit: ctx.store.commit(ops).then(() => Promise.reject(error)),
+        result: undefined as never,
+      };
     }
   }
+}
 
-  private async assertLocalSender(message: AnyMessage): Promise<void> {
-    const sender = await this.ctx.directory.get(message.from);
-    if (!sender)
-      throw new FrxError(
-        "auth.participant-unknown",
-        `${message.from} is not registered at node ${this.ctx.config.node}`,
-      );
-    if (sender.status !== "active")
-      throw new FrxError(
-        "auth.participant-disabled",
-        `${message.from} is disabled at node ${this.ctx.config.node}`,
-      );
-  }
-
-  private assertAccepts(
-    message: AnyMessage,
-    recipients: Array<ParticipantRecord & { toIndex: number }>,
-  ): void {
-    for (const r of recipients) {
-      if (r.acceptedTypes.length > 0 && !r.acceptedTypes.includes(message.type)) {
-        throw new FrxError("routing.recipient-unknown", `${r.id} does not accept ${message.type}`, [
-          {
-            pointer: `/to/${r.toIndex}`,
-            code: "routing.recipient-unknown",
-            message: `does not accept ${message.type}`,
-          },
-        ]);
-      }
-    }
-  }
-
-  /** Records a refusal that happened before the message could be read (bad signature, unknown key, …). */
-  private async refuse(error: unknown, messageId: string | undefined): Promise<void> {
-    if (!isFrxError(error)) return;
-    const ctx = this.ctx;
-    ctx.metrics.inc("frx_envelopes_refused_total", { code: error.code });
-    await this.queue
-      .run(() => ({
-        commit: ctx.store.commit(
-          ctx.audit.append(ctx.clock.now().toISOString(), {
-            kind: "refused",
-            actor: "unknown",
-            ...(messageId ? { messageId } : {}),
-            code: error.code,
-          }),
-        ),
-      }))
-      .then(({ commit }) => commit);
-  }
+/** What the policy needs: the sender, every resolved recipient (here and at peers), and the case's consent on record. */
+async function policyContext(
+  ctx: AppContext,
+  message: AnyMessage,
+  origin: string | null,
+  local: Routed["local"],
+  remote: Recipient[],
+) {
+  const caseRecord = message.case
+    ? await ctx.store.get<{ consent?: Record<string, unknown>; consentWithdrawn: boolean }>(
+        "cases",
+        message.case,
+      )
+    : undefined;
+  return {
+    sender: await senderOf(ctx, message, origin),
+    recipients: [
+      ...local.map((p) => ({ ...asPolicyParticipant(p, ctx.config.node), toIndex: p.toIndex })),
+      ...remote,
+    ],
+    ...(caseRecord?.consent ? { consent: caseRecord.consent as never } : {}),
+    consentWithdrawn: caseRecord?.consentWithdrawn ?? false,
+  };
 }

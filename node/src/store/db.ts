@@ -24,6 +24,12 @@ export const AGGREGATES = [
   "attachments",
   "registry",
   "meta",
+  "trust",
+  "peers",
+  "outbox",
+  "deliveries",
+  "inboundTxns",
+  "deadLetters",
 ] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 

@@ -94,7 +94,7 @@ export const declineReasonDescriptions: Readonly<Record<DeclineReason, string>> 
 };
 
 /** ErrorCode code list (schemas/codes). */
-export const errorCodeValues = ["jws.malformed","jws.header-invalid","jws.alg-unsupported","jws.typ-invalid","jws.kid-unknown","jws.signature-invalid","jws.key-retired","envelope.payload-not-json","envelope.non-canonical","envelope.expired","envelope.not-yet-valid","envelope.signer-mismatch","envelope.too-large","schema.unknown-type","schema.invalid","policy.firewall","policy.immigration-recipient","policy.tier-exceeded","policy.purpose-mismatch","policy.consent-missing","policy.consent-scope","policy.consent-withheld","policy.consent-withdrawn","policy.override-invalid","policy.complainant-confidential","policy.suspect-channel","policy.evidence-channel","state.referral-unknown","state.referral-exists","state.transition-forbidden","state.actor-forbidden","state.sequence-conflict","receipt.digest-mismatch","receipt.message-mismatch","request.malformed","request.media-type","request.too-large","request.not-found","request.method-not-allowed","auth.token-missing","auth.token-invalid","auth.token-expired","auth.token-replayed","auth.token-audience","auth.participant-unknown","auth.participant-disabled","auth.forbidden","idempotency.conflict","routing.recipient-unknown","attachment.digest-mismatch","attachment.too-large","attachment.not-found","node.not-ready","internal.error"] as const;
+export const errorCodeValues = ["jws.malformed","jws.header-invalid","jws.alg-unsupported","jws.typ-invalid","jws.kid-unknown","jws.signature-invalid","jws.key-retired","envelope.payload-not-json","envelope.non-canonical","envelope.expired","envelope.not-yet-valid","envelope.signer-mismatch","envelope.too-large","schema.unknown-type","schema.invalid","policy.firewall","policy.immigration-recipient","policy.tier-exceeded","policy.purpose-mismatch","policy.consent-missing","policy.consent-scope","policy.consent-withheld","policy.consent-withdrawn","policy.override-invalid","policy.complainant-confidential","policy.suspect-channel","policy.evidence-channel","state.referral-unknown","state.referral-exists","state.transition-forbidden","state.actor-forbidden","state.sequence-conflict","receipt.digest-mismatch","receipt.message-mismatch","request.malformed","request.media-type","request.too-large","request.not-found","request.method-not-allowed","auth.token-missing","auth.token-invalid","auth.token-expired","auth.token-replayed","auth.token-audience","auth.participant-unknown","auth.participant-disabled","auth.forbidden","idempotency.conflict","routing.recipient-unknown","attachment.digest-mismatch","attachment.too-large","attachment.not-found","trust.list-invalid","trust.quorum-not-met","trust.list-expired","trust.member-unknown","trust.member-suspended","federation.not-destination","federation.undecryptable","federation.transaction-replayed","federation.transaction-conflict","federation.peer-unreachable","delivery.expired","node.not-ready","internal.error"] as const;
 export type ErrorCode = (typeof errorCodeValues)[number];
 export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "jws.malformed": "Not a JWS compact serialization of three base64url parts, or a part does not decode.",
@@ -149,6 +149,17 @@ export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "attachment.digest-mismatch": "The uploaded bytes do not hash to the digest in the path.",
   "attachment.too-large": "The attachment exceeds the size limit.",
   "attachment.not-found": "No attachment with this digest is stored here.",
+  "trust.list-invalid": "A trust list does not match its schema, skips a version, or names the wrong previous digest.",
+  "trust.quorum-not-met": "A trust list is not signed by enough distinct active members of the previous version (all members, for the genesis list), or its genesis digest is not the one pinned in the node's configuration.",
+  "trust.list-expired": "The trust list in force has expired; the node fails closed for federation until a new version is applied.",
+  "trust.member-unknown": "The signer or sender is not a member of the trust list, or signs with a key the list does not give it for that time.",
+  "trust.member-suspended": "The signer or sender is a suspended member of the trust list.",
+  "federation.not-destination": "The transaction is addressed to another node.",
+  "federation.undecryptable": "The transaction cannot be decrypted with this node's key, or is not a JWE of the expected form.",
+  "federation.transaction-replayed": "The transaction's sentAt is outside the clock-skew window, or its signed txnId differs from the path's: a captured transaction sent again.",
+  "federation.transaction-conflict": "A transaction with this txnId was received before with other envelopes.",
+  "federation.peer-unreachable": "The peer node did not answer or answered with an error; delivery will be retried.",
+  "delivery.expired": "The envelope could not be delivered before its expiresAt; it was dead-lettered and its sender told.",
   "node.not-ready": "The node cannot serve this now (keys not loaded, store closed, trust list expired).",
   "internal.error": "An unexpected fault; the response leaks nothing more."
 };
@@ -315,7 +326,7 @@ export const isicSchemeDescriptions: Readonly<Record<IsicScheme, string>> = {
 };
 
 /** JwsType code list (schemas/codes). */
-export const jwsTypeValues = ["frx-envelope+jws","frx-receipt+jws","frx-directory+jws","frx-metadata+jws","frx-registry+jws","frx-checkpoint+jws","frx-transaction+jws","frx-trust-list+jws","frx-agency+jwt","frx-report+jws"] as const;
+export const jwsTypeValues = ["frx-envelope+jws","frx-receipt+jws","frx-directory+jws","frx-metadata+jws","frx-registry+jws","frx-checkpoint+jws","frx-transaction+jws","frx-transaction-reply+jws","frx-transaction+jwe","frx-wake+jws","frx-trust-list+jws","frx-agency+jwt","frx-report+jws"] as const;
 export type JwsType = (typeof jwsTypeValues)[number];
 export const jwsTypeDescriptions: Readonly<Record<JwsType, string>> = {
   "frx-envelope+jws": "An agency-signed envelope (compact JWS over its canonical JSON).",
@@ -325,6 +336,9 @@ export const jwsTypeDescriptions: Readonly<Record<JwsType, string>> = {
   "frx-registry+jws": "A node-signed public sanctions registry.",
   "frx-checkpoint+jws": "A node-signed audit checkpoint: the sequence number and hash of the audit chain's head.",
   "frx-transaction+jws": "A node-signed federation transaction.",
+  "frx-transaction-reply+jws": "A receiving node's signed reply to a federation transaction: one result per envelope.",
+  "frx-transaction+jwe": "A node-signed transaction encrypted to the receiving node (JWE compact, ECDH-ES with X25519, A256GCM).",
+  "frx-wake+jws": "A node's signed request that a peer flush its outbox to it now.",
   "frx-trust-list+jws": "A trust list version, signed by a quorum of members (general JSON serialization).",
   "frx-agency+jwt": "A short-lived JWT an agency signs to call its node's API.",
   "frx-report+jws": "A conformance report, signed by the harness (detached payload)."

@@ -418,6 +418,50 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "No attachment with this digest is stored here."
       },
       {
+        "const": "trust.list-invalid",
+        "description": "A trust list does not match its schema, skips a version, or names the wrong previous digest."
+      },
+      {
+        "const": "trust.quorum-not-met",
+        "description": "A trust list is not signed by enough distinct active members of the previous version (all members, for the genesis list), or its genesis digest is not the one pinned in the node's configuration."
+      },
+      {
+        "const": "trust.list-expired",
+        "description": "The trust list in force has expired; the node fails closed for federation until a new version is applied."
+      },
+      {
+        "const": "trust.member-unknown",
+        "description": "The signer or sender is not a member of the trust list, or signs with a key the list does not give it for that time."
+      },
+      {
+        "const": "trust.member-suspended",
+        "description": "The signer or sender is a suspended member of the trust list."
+      },
+      {
+        "const": "federation.not-destination",
+        "description": "The transaction is addressed to another node."
+      },
+      {
+        "const": "federation.undecryptable",
+        "description": "The transaction cannot be decrypted with this node's key, or is not a JWE of the expected form."
+      },
+      {
+        "const": "federation.transaction-replayed",
+        "description": "The transaction's sentAt is outside the clock-skew window, or its signed txnId differs from the path's: a captured transaction sent again."
+      },
+      {
+        "const": "federation.transaction-conflict",
+        "description": "A transaction with this txnId was received before with other envelopes."
+      },
+      {
+        "const": "federation.peer-unreachable",
+        "description": "The peer node did not answer or answered with an error; delivery will be retried."
+      },
+      {
+        "const": "delivery.expired",
+        "description": "The envelope could not be delivered before its expiresAt; it was dead-lettered and its sender told."
+      },
+      {
         "const": "node.not-ready",
         "description": "The node cannot serve this now (keys not loaded, store closed, trust list expired)."
       },
@@ -910,6 +954,18 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "frx-transaction+jws",
         "description": "A node-signed federation transaction."
+      },
+      {
+        "const": "frx-transaction-reply+jws",
+        "description": "A receiving node's signed reply to a federation transaction: one result per envelope."
+      },
+      {
+        "const": "frx-transaction+jwe",
+        "description": "A node-signed transaction encrypted to the receiving node (JWE compact, ECDH-ES with X25519, A256GCM)."
+      },
+      {
+        "const": "frx-wake+jws",
+        "description": "A node's signed request that a peer flush its outbox to it now."
       },
       {
         "const": "frx-trust-list+jws",
@@ -2824,6 +2880,159 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
   },
   {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/documents/transaction-reply.json",
+    "title": "TransactionReply",
+    "description": "The receiving node's answer to a transaction, signed by it (JWS, typ frx-transaction-reply+jws): one result per envelope, in order. The same txnId retried gets the same reply.",
+    "type": "object",
+    "required": [
+      "frx",
+      "txnId",
+      "node",
+      "results"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "frx": {
+        "description": "Protocol major version.",
+        "const": "1"
+      },
+      "txnId": {
+        "$ref": "../entities/ids.json#/$defs/ulid"
+      },
+      "node": {
+        "description": "The node that received the transaction and signs this reply.",
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      },
+      "results": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 50,
+        "items": {
+          "$ref": "#/$defs/result"
+        }
+      }
+    },
+    "$defs": {
+      "result": {
+        "title": "TransactionResult",
+        "description": "What happened to one envelope. accepted and duplicate carry the receiving node's signed receipt echoing the envelope's digest; rejected carries the code, which the sending node reports to the sending agency.",
+        "type": "object",
+        "required": [
+          "digest",
+          "status"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "messageId": {
+            "description": "The envelope's id, when it could be read.",
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "digest": {
+            "description": "SHA-256 of the envelope's JWS as received.",
+            "$ref": "../entities/ids.json#/$defs/sha256"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "accepted",
+              "duplicate",
+              "rejected"
+            ]
+          },
+          "receipt": {
+            "description": "The receiving node's receipt (JWS, typ frx-receipt+jws) for accepted and duplicate.",
+            "type": "string",
+            "maxLength": 4096
+          },
+          "code": {
+            "$ref": "../codes/error-code.json"
+          },
+          "detail": {
+            "description": "A human-readable reason for a rejection.",
+            "type": "string",
+            "maxLength": 1000
+          },
+          "violations": {
+            "description": "For policy and schema rejections: each offending JSON pointer.",
+            "type": "array",
+            "maxItems": 200,
+            "items": {
+              "type": "object",
+              "required": [
+                "pointer",
+                "code"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "pointer": {
+                  "type": "string",
+                  "maxLength": 1000
+                },
+                "code": {
+                  "$ref": "../codes/error-code.json"
+                },
+                "message": {
+                  "type": "string",
+                  "maxLength": 1000
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/documents/transaction.json",
+    "title": "Transaction",
+    "description": "What one node sends another in PUT /federation/v1/transactions/{txnId}: up to 50 agency-signed envelopes, signed by the sending node (JWS, typ frx-transaction+jws) and then encrypted to the receiving node's X25519 key (JWE compact, alg ECDH-ES, enc A256GCM, typ frx-transaction+jwe). A retry carries the same txnId and the same envelopes; it may be signed again with a fresh sentAt.",
+    "type": "object",
+    "required": [
+      "frx",
+      "txnId",
+      "origin",
+      "destination",
+      "sentAt",
+      "envelopes"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "frx": {
+        "description": "Protocol major version.",
+        "const": "1"
+      },
+      "txnId": {
+        "description": "Chosen by the sender; equal to the path's txnId. The same txnId always carries the same envelopes.",
+        "$ref": "../entities/ids.json#/$defs/ulid"
+      },
+      "origin": {
+        "description": "The sending node; it signs the transaction.",
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      },
+      "destination": {
+        "description": "The receiving node; a node refuses a transaction addressed to another.",
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      },
+      "sentAt": {
+        "description": "When this attempt was signed; the receiver refuses one outside its clock-skew window as a replay.",
+        "$ref": "../entities/time.json#/$defs/instant"
+      },
+      "envelopes": {
+        "description": "Agency-signed envelopes (JWS compact), in the order the sender queued them.",
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 50,
+        "items": {
+          "type": "string",
+          "maxLength": 262144,
+          "pattern": "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/documents/trust-list.json",
     "title": "TrustList",
     "description": "The federation trust list: members, endpoints, keys and status. A new version is valid only when signed by a quorum of the previous version's active members, so no single state or secretariat controls the federation.",
@@ -2923,6 +3132,35 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             ]
           }
         }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/documents/wake.json",
+    "title": "Wake",
+    "description": "A node's signed request (JWS, typ frx-wake+jws) in POST /federation/v1/wake asking a peer to flush its outbox to it now, e.g. after coming back from an outage. It carries no data; a peer may ignore it but must not fail because of it.",
+    "type": "object",
+    "required": [
+      "frx",
+      "origin",
+      "destination",
+      "sentAt"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "frx": {
+        "description": "Protocol major version.",
+        "const": "1"
+      },
+      "origin": {
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      },
+      "destination": {
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      },
+      "sentAt": {
+        "$ref": "../entities/time.json#/$defs/instant"
       }
     }
   },

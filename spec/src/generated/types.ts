@@ -141,6 +141,52 @@ export type Receipt = {
   deliveredTo: ParticipantId[];
 };
 
+/** The receiving node's answer to a transaction, signed by it (JWS, typ frx-transaction-reply+jws): one result per envelope, in order. The same txnId retried gets the same reply. */
+export type TransactionReply = {
+  /** Protocol major version. */
+  frx: "1";
+  txnId: Ulid;
+  /** The node that received the transaction and signs this reply. */
+  node: NodeId;
+  results: TransactionResult[];
+};
+
+/** What happened to one envelope. accepted and duplicate carry the receiving node's signed receipt echoing the envelope's digest; rejected carries the code, which the sending node reports to the sending agency. */
+export type TransactionResult = {
+  /** The envelope's id, when it could be read. */
+  messageId?: Ulid;
+  /** SHA-256 of the envelope's JWS as received. */
+  digest: Sha256;
+  status: "accepted" | "duplicate" | "rejected";
+  /** The receiving node's receipt (JWS, typ frx-receipt+jws) for accepted and duplicate. */
+  receipt?: string;
+  code?: C.ErrorCode;
+  /** A human-readable reason for a rejection. */
+  detail?: string;
+  /** For policy and schema rejections: each offending JSON pointer. */
+  violations?: Array<{
+  pointer: string;
+  code: C.ErrorCode;
+  message?: string;
+}>;
+};
+
+/** What one node sends another in PUT /federation/v1/transactions/{txnId}: up to 50 agency-signed envelopes, signed by the sending node (JWS, typ frx-transaction+jws) and then encrypted to the receiving node's X25519 key (JWE compact, alg ECDH-ES, enc A256GCM, typ frx-transaction+jwe). A retry carries the same txnId and the same envelopes; it may be signed again with a fresh sentAt. */
+export type Transaction = {
+  /** Protocol major version. */
+  frx: "1";
+  /** Chosen by the sender; equal to the path's txnId. The same txnId always carries the same envelopes. */
+  txnId: Ulid;
+  /** The sending node; it signs the transaction. */
+  origin: NodeId;
+  /** The receiving node; a node refuses a transaction addressed to another. */
+  destination: NodeId;
+  /** When this attempt was signed; the receiver refuses one outside its clock-skew window as a replay. */
+  sentAt: Instant;
+  /** Agency-signed envelopes (JWS compact), in the order the sender queued them. */
+  envelopes: string[];
+};
+
 /** The federation trust list: members, endpoints, keys and status. A new version is valid only when signed by a quorum of the previous version's active members, so no single state or secretariat controls the federation. */
 export type TrustList = {
   /** Protocol major version. */
@@ -168,6 +214,15 @@ export type TrustListMember = {
   encryptionKey: X25519PublicJwk;
   /** Suspended members neither send nor receive, and do not count toward the quorum. */
   status: "active" | "suspended";
+};
+
+/** A node's signed request (JWS, typ frx-wake+jws) in POST /federation/v1/wake asking a peer to flush its outbox to it now, e.g. after coming back from an outage. It carries no data; a peer may ignore it but must not fail because of it. */
+export type Wake = {
+  /** Protocol major version. */
+  frx: "1";
+  origin: NodeId;
+  destination: NodeId;
+  sentAt: Instant;
 };
 
 /** A recipient: a participant by id, or a node with a role and/or power that the node resolves from its directory (e.g. the agency in LA able to revoke a recruitment licence). */

@@ -22,7 +22,11 @@ export function metaRoutes(deps: AppDeps): Hono<Env> {
   app.get("/readyz", (c) => {
     const ready = deps.ready();
     return c.json(
-      { status: ready.ok ? "ready" : "not-ready", checks: ready.checks },
+      {
+        status: ready.ok ? "ready" : "not-ready",
+        checks: ready.checks,
+        trustList: ready.trustList,
+      },
       ready.ok ? 200 : 503,
     );
   });

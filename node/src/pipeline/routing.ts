@@ -1,0 +1,113 @@
+import { FrxError, type AnyMessage, type PolicyParticipant, type Types } from "@frx/spec";
+import type { AppContext } from "../context.js";
+import { asPolicyParticipant, type Address } from "../domain/directory.js";
+import type { ParticipantRecord } from "../store/records.js";
+
+export type Recipient = PolicyParticipant & { toIndex: number };
+
+export interface Routed {
+  /** Participants of this node the envelope is delivered to. */
+  local: Array<ParticipantRecord & { toIndex: number }>;
+  /** Peer node → its participants the envelope addresses (resolved from the cached peer directory, for policy). */
+  remote: Map<string, Recipient[]>;
+}
+
+/**
+ * Resolves `to`. Addresses of this node resolve in its own directory. For an envelope from
+ * a local agency, addresses of other nodes resolve in the peer's cached, signed directory
+ * (so the policy judges real recipients before anything leaves) and go to that peer's
+ * outbox; the peer resolves them again on arrival. An envelope from a peer is delivered to
+ * this node's addressees only.
+ */
+export async function route(
+  ctx: AppContext,
+  message: AnyMessage,
+  origin: string | null,
+): Promise<Routed> {
+  const addresses = message.to as Address[];
+  const nodeOf = (a: Address) => ("participant" in a ? a.participant.slice(0, 2) : a.node);
+  const mine = addresses.map((a, i) => ({ a, i })).filter(({ a }) => nodeOf(a) === ctx.config.node);
+  const local =
+    mine.length > 0
+      ? (await ctx.directory.resolve(mine.map(({ a }) => a))).local.map((p) => ({
+          ...p,
+          toIndex: mine[p.toIndex]!.i,
+        }))
+      : [];
+  const remote = new Map<string, Recipient[]>();
+  if (origin !== null) {
+    if (local.length === 0)
+      throw unknown(0, `no recipient of this envelope is at ${ctx.config.node}`);
+    return { local, remote };
+  }
+  for (const [i, a] of addresses.entries()) {
+    const node = nodeOf(a);
+    if (node === ctx.config.node) continue;
+    const member = ctx.trust.list ? ctx.trust.member(node) : undefined;
+    if (!member || member.status !== "active")
+      throw unknown(i, `${node} is not an active member of the federation`);
+    ctx.trust.inForce();
+    const directory = await ctx.peers.ensure(node);
+    if (!directory)
+      throw unknown(
+        i,
+        `${node}'s directory has not been fetched yet and ${node} is unreachable; try again later`,
+      );
+    const found = resolveIn(directory, a, message.type);
+    if (found.length === 0)
+      throw unknown(i, `no active participant at ${node} accepts ${message.type} at this address`);
+    remote.set(node, [...(remote.get(node) ?? []), ...found.map((p) => ({ ...p, toIndex: i }))]);
+  }
+  return { local, remote };
+}
+
+function resolveIn(directory: Types.Directory, a: Address, type: string): PolicyParticipant[] {
+  return directory.participants
+    .filter(
+      (p) =>
+        p.status === "active" &&
+        (p.acceptedTypes.length === 0 || (p.acceptedTypes as string[]).includes(type)),
+    )
+    .filter((p) =>
+      "participant" in a
+        ? p.id === a.participant
+        : (!a.role || (p.roles as string[]).includes(a.role)) &&
+          (!a.power || (p.powers as string[]).includes(a.power)),
+    )
+    .map((p) => ({
+      id: p.id,
+      node: directory.node,
+      roles: p.roles,
+      orgType: p.orgType,
+      immigrationFunctions: p.immigrationFunctions,
+    }));
+}
+
+function unknown(i: number, message: string): FrxError {
+  return new FrxError("routing.recipient-unknown", message, [
+    { pointer: `/to/${i}`, code: "routing.recipient-unknown", message },
+  ]);
+}
+
+/** The sender as the policy sees it: a local participant, or one from the origin peer's directory. */
+export async function senderOf(
+  ctx: AppContext,
+  message: AnyMessage,
+  origin: string | null,
+): Promise<PolicyParticipant> {
+  if (origin === null)
+    return asPolicyParticipant((await ctx.directory.get(message.from))!, ctx.config.node);
+  const p = (await ctx.peers.get(origin))?.participants.find((x) => x.id === message.from);
+  if (!p)
+    throw new FrxError(
+      "envelope.signer-mismatch",
+      `${message.from} is not in ${origin}'s directory`,
+    );
+  return {
+    id: p.id,
+    node: origin,
+    roles: p.roles,
+    orgType: p.orgType,
+    immigrationFunctions: p.immigrationFunctions,
+  };
+}

@@ -1,0 +1,166 @@
+import { createPrivateKey, createPublicKey } from "node:crypto";
+import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from "jose";
+import { canonicalize } from "../codec/canonical-json.js";
+import { FrxError } from "../errors.js";
+import type { JwsType } from "../generated/codes.js";
+import type { Transaction, TransactionReply, TrustList } from "../generated/types.js";
+import { assertSignature, parseCompact, signCompact } from "../jws/compact.js";
+import { parseCanonicalObject } from "../jws/envelope.js";
+import type { Signer } from "../jws/keys.js";
+import { validateDocument } from "../validate/validator.js";
+import { findKey, memberOfKid, type VerifiedTrustList } from "./trust-list.js";
+
+export const TRANSACTION_TYP = "frx-transaction+jws";
+export const TRANSACTION_JWE_TYP = "frx-transaction+jwe";
+export const REPLY_TYP = "frx-transaction-reply+jws";
+export const WAKE_TYP = "frx-wake+jws";
+
+const encoder = new TextEncoder();
+
+export interface X25519Jwk {
+  kty: "OKP";
+  crv: "X25519";
+  x: string;
+  d?: string;
+}
+
+/** Signs a transaction with the sending node's key, then encrypts it to the receiving node (JWE compact). */
+export async function sealTransaction(
+  txn: Transaction,
+  signer: Signer,
+  recipient: X25519Jwk,
+): Promise<string> {
+  validateDocument<Transaction>("documents/transaction.json", txn);
+  const jws = signCompact(encoder.encode(canonicalize(txn)), TRANSACTION_TYP, signer);
+  const key = createPublicKey({
+    key: { kty: "OKP", crv: "X25519", x: recipient.x },
+    format: "jwk",
+  });
+  return new CompactEncrypt(encoder.encode(jws))
+    .setProtectedHeader({ alg: "ECDH-ES", enc: "A256GCM", typ: TRANSACTION_JWE_TYP, cty: "JWT" })
+    .encrypt(key);
+}
+
+export interface OpenOptions {
+  trust: VerifiedTrustList;
+  /** This node's X25519 private key. */
+  decryptionKey: X25519Jwk;
+  /** This node's id: the transaction must be addressed to it. */
+  self: string;
+  /** The txnId in the request path. */
+  txnId: string;
+  now: Date;
+  skewSeconds: number;
+}
+
+/**
+ * Decrypts and verifies an inbound transaction, each failure with its own code: not
+ * decryptable, the signer not a member or suspended, a bad signature, a key not valid at
+ * sentAt, addressed elsewhere, or replayed (txnId differs from the path, or sentAt outside
+ * the skew window).
+ *
+ * @example const txn = await openTransaction(body, { trust, decryptionKey, self: "LA", txnId, now, skewSeconds: 300 })
+ */
+export async function openTransaction(jwe: string, o: OpenOptions): Promise<Transaction> {
+  let jws: string;
+  try {
+    const header = decodeProtectedHeader(jwe);
+    if (header.alg !== "ECDH-ES" || header.enc !== "A256GCM" || header.typ !== TRANSACTION_JWE_TYP)
+      throw new Error("unexpected JWE header");
+    const key = createPrivateKey({
+      key: { kty: "OKP", crv: "X25519", x: o.decryptionKey.x, d: o.decryptionKey.d! },
+      format: "jwk",
+    });
+    jws = new TextDecoder().decode((await compactDecrypt(jwe, key)).plaintext);
+  } catch {
+    throw new FrxError(
+      "federation.undecryptable",
+      "the transaction cannot be decrypted with this node's key",
+    );
+  }
+  return verifyTransaction(jws, o);
+}
+
+/** Verifies a decrypted transaction (the node-signed JWS inside the JWE). */
+export function verifyTransaction(jws: string, o: Omit<OpenOptions, "decryptionKey">): Transaction {
+  const parsed = parseCompact(jws, TRANSACTION_TYP);
+  const body = parseCanonicalObject(parsed.payload);
+  const txn = validateDocument<Transaction>("documents/transaction.json", body);
+  const member = checkSigner(o.trust.list, parsed.header.kid, txn.origin);
+  const found = findKey([member], parsed.header.kid, txn.sentAt);
+  if (!found)
+    throw new FrxError(
+      "jws.key-retired",
+      `${member.node}'s key ${parsed.header.kid} was not valid at ${txn.sentAt}`,
+    );
+  assertSignature(parsed, found.key);
+  if (txn.destination !== o.self)
+    throw new FrxError(
+      "federation.not-destination",
+      `the transaction is for ${txn.destination}, not ${o.self}`,
+    );
+  if (txn.txnId !== o.txnId)
+    throw new FrxError(
+      "federation.transaction-replayed",
+      "the signed txnId differs from the path's",
+    );
+  if (Math.abs(Date.parse(txn.sentAt) - o.now.getTime()) > o.skewSeconds * 1000) {
+    throw new FrxError(
+      "federation.transaction-replayed",
+      `sentAt ${txn.sentAt} is outside the ${o.skewSeconds} s window`,
+    );
+  }
+  return txn;
+}
+
+/** Signs a node-to-node document (reply or wake) with the node's key. */
+export function signNodeDocument(
+  doc: TransactionReply | Record<string, unknown>,
+  typ: JwsType,
+  schemaPath: string,
+  signer: Signer,
+): string {
+  validateDocument(schemaPath, doc);
+  return signCompact(encoder.encode(canonicalize(doc)), typ, signer);
+}
+
+/**
+ * Verifies a document signed by a member node (a transaction reply, a wake): typ, member
+ * status, key validity at `at`, signature, schema, and that `node` signed it.
+ */
+export function verifyNodeDocument<T>(
+  jws: string,
+  typ: JwsType,
+  schemaPath: string,
+  trust: TrustList,
+  node: string,
+  at: (doc: T) => string,
+): T {
+  const parsed = parseCompact(jws, typ);
+  const doc = validateDocument<T>(schemaPath, parseCanonicalObject(parsed.payload));
+  const member = checkSigner(trust, parsed.header.kid, node);
+  const found = findKey([member], parsed.header.kid, at(doc));
+  if (!found)
+    throw new FrxError(
+      "jws.key-retired",
+      `${node}'s key ${parsed.header.kid} was not valid at ${at(doc)}`,
+    );
+  assertSignature(parsed, found.key);
+  return doc;
+}
+
+/** The member that holds `kid`, which must be `expected`'s, and active. */
+function checkSigner(list: TrustList, kid: string, expected: string) {
+  const member = memberOfKid(list, kid);
+  if (!member || member.node !== expected)
+    throw new FrxError(
+      "trust.member-unknown",
+      `key ${kid} is not ${expected}'s in trust list version ${list.version}`,
+    );
+  if (member.status !== "active")
+    throw new FrxError(
+      "trust.member-suspended",
+      `${member.node} is suspended in trust list version ${list.version}`,
+    );
+  return member;
+}
