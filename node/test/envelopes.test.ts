@@ -19,9 +19,7 @@ beforeEach(async () => {
 });
 afterEach(async () => t.node.close());
 
-async function refusal(
-  res: Response,
-): Promise<{
+async function refusal(res: Response): Promise<{
   status: number;
   code: string;
   violations?: Array<{ pointer: string; code: string }>;

@@ -1,0 +1,86 @@
+import { mkdir, readdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { defaultConfig, writeConfig, type NodeConfig } from "../../config/config.js";
+import { generateNodeKeys, nodePublicKeys, writeNodeKeys } from "../../config/keys.js";
+import { createNode } from "../../node.js";
+import type { Command } from "../command.js";
+import { CliError, field, lines, UsageError } from "../io.js";
+import { quietLogger } from "../node-dir.js";
+
+/** Any of these in DIR means a node (or part of one) lives there already. */
+const NODE_FILES = ["config.json", "node-keys.json", "store", "attachments"];
+
+export const initCommand: Command = {
+  path: ["init"],
+  summary: "create a node: config, node keys and an empty store",
+  usage: `Usage: frx-node init --dir DIR --node CC [--name NAME] [--host HOST] [--port N] [--public-url URL]
+
+Creates DIR with config.json, node-keys.json (mode 0600) and an empty store.
+Refuses a DIR that already holds a node.
+
+  --dir DIR          the node's data folder (created if missing)
+  --node CC          the member state's ISO 3166-1 alpha-2 code, e.g. TH
+  --name NAME        display name (default "FRX national node CC")
+  --host HOST        listen address (default 127.0.0.1)
+  --port N           listen port (default 7400; 0 picks a free port at start)
+  --public-url URL   the URL agencies and peers use (default http://HOST:PORT)
+`,
+  flags: {
+    dir: { kind: "string", required: true },
+    node: { kind: "string", required: true },
+    name: { kind: "string" },
+    host: { kind: "string" },
+    port: { kind: "string" },
+    "public-url": { kind: "string" },
+  },
+  async run(flags, io) {
+    const dir = resolve(flags.string("dir"));
+    const node = flags.string("node");
+    if (!/^[A-Z]{2}$/.test(node))
+      throw new UsageError(`--node must be an ISO 3166-1 alpha-2 code such as TH, not ${node}`);
+    const overrides: Partial<NodeConfig> = {};
+    const name = flags.optional("name");
+    const host = flags.optional("host");
+    const port = flags.int("port", 0, 65535);
+    const publicUrl = flags.optional("public-url");
+    if (name !== undefined) overrides.name = name;
+    if (host !== undefined) overrides.host = host;
+    if (port !== undefined) overrides.port = port;
+    if (publicUrl !== undefined) {
+      if (!URL.canParse(publicUrl) || !/^https?:$/.test(new URL(publicUrl).protocol))
+        throw new UsageError(`--public-url must be an http(s) URL, not ${publicUrl}`);
+      overrides.publicUrl = publicUrl;
+    }
+
+    const present = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return [] as string[];
+      throw error;
+    });
+    const found = NODE_FILES.filter((f) => present.includes(f));
+    if (found.length > 0)
+      throw new CliError(
+        `${dir} already holds a node (${found.join(", ")}); refusing to overwrite it`,
+      );
+
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const config = defaultConfig(node, overrides);
+    const keys = generateNodeKeys();
+    await writeNodeKeys(dir, keys);
+    // Opening and closing the node creates the empty store.
+    await (await createNode({ config, keys, dir, logger: quietLogger(io, node) })).close();
+    // config.json last: it is what marks a finished node.
+    await writeConfig(dir, config);
+    io.stdout(
+      lines(
+        `initialised node ${node} in ${dir}`,
+        field("config", join(dir, "config.json")),
+        field("node keys", `${join(dir, "node-keys.json")} (mode 0600; secret, back it up apart)`),
+        field("signing key (kid)", nodePublicKeys(keys).signing.kid!),
+        field("public URL", config.publicUrl),
+        `next: frx-node start --dir ${dir}`,
+        `then register agencies: frx-node agency add --help`,
+      ),
+    );
+    return 0;
+  },
+};
