@@ -68,6 +68,11 @@ export class InboxSignal {
     });
   }
 
+  /** Answers every waiting long-poll now (on shutdown). */
+  wakeAll(): void {
+    for (const set of this.waiters.values()) for (const wake of [...set]) wake();
+  }
+
   notify(participant: string): void {
     for (const wake of [...(this.waiters.get(participant) ?? [])]) wake();
   }

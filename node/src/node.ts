@@ -22,6 +22,7 @@ import { openLevel, type RootDb } from "./store/db.js";
 import { Store } from "./store/store.js";
 import {
   createSigner,
+  publicJwkOf,
   type PrivateJwk,
   type SignedTrustList,
   type VerifiedTrustList,
@@ -32,6 +33,9 @@ import { PeerClient } from "./federation/peer-client.js";
 import { Outbox } from "./federation/outbox.js";
 import { wakePeers } from "./federation/inbound.js";
 import type { Dispatcher } from "undici";
+
+/** How long close() lets in-flight requests finish before it cuts their connections. */
+const SHUTDOWN_GRACE_MS = 5_000;
 
 export interface NodeOptions {
   config: NodeConfig;
@@ -70,11 +74,21 @@ export interface FrxNode {
  * @example const node = await createNode({ config, keys, dir }); await node.start(); … await node.close();
  */
 export async function createNode(options: NodeOptions): Promise<FrxNode> {
-  const { config, keys } = options;
+  const { config } = options;
   if (!options.db && !options.dir) throw new TypeError("createNode needs a dir or a db");
   if (options.dir) await mkdir(options.dir, { recursive: true });
   const store = new Store(options.db ?? openLevel(join(options.dir!, "store")), config.sync);
   await store.open();
+  try {
+    return await assemble(options, store);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
+  const { config, keys } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? jsonLogger(undefined, { node: config.node });
   const trust = new TrustState(store, clock, () => config.federation.genesisDigest);
@@ -135,10 +149,16 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
     ingest,
     scheduler,
     async start() {
-      const info = await new Promise<{ port: number }>((resolve) => {
-        server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (i) =>
+      const info = await new Promise<{ port: number }>((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (i) =>
           resolve(i),
         ) as Server;
+        // EADDRINUSE and the like reject start() instead of crashing the process.
+        s.once("error", reject);
+        server = s;
+      }).catch((error: unknown) => {
+        server = null;
+        throw error;
       });
       scheduler.start();
       await ctx.outbox.start();
@@ -152,10 +172,16 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
       await ctx.outbox.stop();
       if (server) {
         const s = server as Server;
-        await new Promise<void>((resolve) => {
-          s.close(() => resolve());
-          s.closeIdleConnections();
-        });
+        // Stop accepting; answer long-polls now; give other requests a bounded time to finish.
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        ctx.inboxSignal.wakeAll();
+        // Keep-alive connections become idle as their last response is written: close them as they do.
+        const sweep = setInterval(() => s.closeIdleConnections(), 20);
+        s.closeIdleConnections();
+        const deadline = setTimeout(() => s.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        await closed;
+        clearInterval(sweep);
+        clearTimeout(deadline);
       }
       await ctx.serial.run(() => undefined);
       await peerClient.close();
@@ -180,8 +206,9 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
       return applied;
     },
     rotateSigningKey(privateJwk) {
+      const old = publicJwkOf(ctx.keys.signing);
       ctx.signer = createSigner(privateJwk);
-      ctx.keys = { ...ctx.keys, signing: privateJwk };
+      ctx.keys = { ...ctx.keys, signing: privateJwk, retired: [...(ctx.keys.retired ?? []), old] };
       logger.info("node.signing-key-rotated", { kid: ctx.signer.kid });
     },
   };

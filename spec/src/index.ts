@@ -122,6 +122,8 @@ export {
   errorCodeDescriptions,
   errorCodeValues,
   messageTypeValues,
+  orgTypeValues,
+  powerValues,
   purposeValues,
   roleValues,
   tierValues,

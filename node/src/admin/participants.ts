@@ -1,4 +1,11 @@
-import { FrxError, messageTypeValues, roleValues, type PublicJwk } from "@frx/spec";
+import {
+  FrxError,
+  messageTypeValues,
+  orgTypeValues,
+  powerValues,
+  roleValues,
+  type PublicJwk,
+} from "@frx/spec";
 import type { AppContext } from "../context.js";
 import { keyEntry } from "../domain/directory.js";
 import type { ParticipantRecord } from "../store/records.js";
@@ -62,6 +69,16 @@ export async function registerParticipant(
       "request.malformed",
       `roles must be from ${roleValues.join(", ")}${badRole ? `; ${badRole} is not` : ""}`,
     );
+  // The firewall depends on orgType (ImmigrationService): a typo must not register.
+  if (!(orgTypeValues as readonly string[]).includes(reg.orgType)) {
+    throw new FrxError(
+      "request.malformed",
+      `orgType must be one of ${orgTypeValues.join(", ")}, not ${reg.orgType}`,
+    );
+  }
+  const badPower = (reg.powers ?? []).find((p) => !(powerValues as readonly string[]).includes(p));
+  if (badPower)
+    throw new FrxError("request.malformed", `${badPower} is not a power in the spec's code list`);
   const badType = (reg.acceptedTypes ?? []).find(
     (t) => !(messageTypeValues as readonly string[]).includes(t),
   );
@@ -103,6 +120,8 @@ export async function setParticipantStatus(
   status: "active" | "disabled",
   actor = "operator",
 ): Promise<ParticipantRecord> {
+  const existing = await ctx.directory.get(id);
+  if (existing?.status === status) return existing;
   let next!: ParticipantRecord;
   await adminChange(
     ctx,

@@ -61,13 +61,20 @@ export interface CalendarConfig {
   workingHours: [number, number];
 }
 
-/** @example defaultConfig("TH", "/var/lib/frx") */
-export function defaultConfig(node: string, overrides: Partial<NodeConfig> = {}): NodeConfig {
+/**
+ * The defaults, with `overrides` merged in one level deeper for the nested sections (limits,
+ * calendar, federation), so a config file that sets one limit keeps the others. Undefined
+ * values are ignored. The result is validated.
+ *
+ * @example defaultConfig("TH", { port: 7401, limits: { attachmentBytes: 10_000_000 } })
+ */
+export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> = {}): NodeConfig {
   if (!/^[A-Z]{2}$/.test(node))
     throw new TypeError(`node id must be an ISO 3166-1 alpha-2 code, not ${node}`);
-  const port = overrides.port ?? 7400;
-  const host = overrides.host ?? "127.0.0.1";
-  return {
+  const o = defined(overrides);
+  const port = o.port ?? 7400;
+  const host = o.host ?? "127.0.0.1";
+  const base: NodeConfig = {
     node,
     name: `FRX national node ${node}`,
     host,
@@ -90,8 +97,71 @@ export function defaultConfig(node: string, overrides: Partial<NodeConfig> = {})
       directoryCooldownMs: 30_000,
       warnBeforeExpiryMs: 14 * 86_400_000,
     },
-    ...overrides,
   };
+  const config = {
+    ...base,
+    ...o,
+    node,
+    limits: { ...base.limits, ...defined(o.limits ?? {}) },
+    calendar: { ...base.calendar, ...defined(o.calendar ?? {}) },
+    federation: { ...base.federation, ...defined(o.federation ?? {}) },
+  } as NodeConfig;
+  return validateConfig(config);
+}
+
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends Array<unknown>
+    ? T[K]
+    : T[K] extends object
+      ? DeepPartial<T[K]>
+      : T[K];
+};
+
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Refuses a configuration a node cannot run safely with, naming the setting. */
+export function validateConfig(c: NodeConfig): NodeConfig {
+  const positive = (name: string, v: unknown) => {
+    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
+      throw new TypeError(`config ${name} must be a positive number, is ${JSON.stringify(v)}`);
+  };
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535)
+    throw new TypeError(`config port must be 0–65535, is ${JSON.stringify(c.port)}`);
+  for (const [k, v] of Object.entries(c.limits)) positive(`limits.${k}`, v);
+  for (const k of [
+    "skewSeconds",
+    "tokenMaxSeconds",
+    "schedulerIntervalMs",
+    "checkpointEvery",
+  ] as const)
+    positive(k, c[k]);
+  if (c.tokenMaxSeconds > 300)
+    throw new TypeError(
+      "config tokenMaxSeconds may not exceed 300 (agency tokens live at most five minutes)",
+    );
+  for (const k of [
+    "batchSize",
+    "backoffBaseMs",
+    "backoffCapMs",
+    "requestTimeoutMs",
+    "warnBeforeExpiryMs",
+  ] as const)
+    positive(`federation.${k}`, c.federation[k]);
+  if (c.federation.batchSize > 50)
+    throw new TypeError(
+      "config federation.batchSize may not exceed 50 (the protocol's transaction limit)",
+    );
+  if (c.federation.genesisDigest !== null && !/^[0-9a-f]{64}$/.test(c.federation.genesisDigest))
+    throw new TypeError("config federation.genesisDigest must be a SHA-256 hex digest or null");
+  if (!/^[+-]\d{2}:\d{2}$/.test(c.calendar.utcOffset))
+    throw new TypeError(
+      `config calendar.utcOffset must look like +07:00, is ${c.calendar.utcOffset}`,
+    );
+  if (!Array.isArray(c.calendar.weekend) || !Array.isArray(c.calendar.holidays))
+    throw new TypeError("config calendar.weekend and calendar.holidays must be arrays");
+  return c;
 }
 
 export async function readConfig(dir: string): Promise<NodeConfig> {

@@ -13,6 +13,8 @@ import {
 /** The node's own keys: Ed25519 for signing, X25519 for receiving encrypted federation payloads. */
 export interface NodeKeys {
   signing: PrivateJwk;
+  /** Earlier signing keys (public halves), kept so what they signed still verifies. */
+  retired?: PublicJwk[];
   encryption: { kty: "OKP"; crv: "X25519"; x: string; d: string };
 }
 
@@ -26,8 +28,10 @@ export function generateNodeKeys(): NodeKeys {
 }
 
 export async function writeNodeKeys(dir: string, keys: NodeKeys): Promise<void> {
+  // "wx": never overwrite a node's existing keys.
   await writeFile(join(dir, "node-keys.json"), JSON.stringify(keys, null, 2) + "\n", {
     mode: 0o600,
+    flag: "wx",
   });
 }
 

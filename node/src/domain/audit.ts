@@ -3,6 +3,7 @@ import {
   canonicalize,
   parseCompact,
   assertSignature,
+  thumbprint,
   signCompact,
   importPublicKey,
   type PublicJwk,
@@ -83,69 +84,68 @@ export interface AuditReport {
   firstBroken?: { seq: number; reason: string };
 }
 
-/** Walks the whole chain and every checkpoint; names the first break. */
-export async function verifyAudit(store: Store, nodeKey: PublicJwk): Promise<AuditReport> {
+/**
+ * Walks the whole chain (streamed, not loaded at once) and every checkpoint; names the first
+ * break. `nodeKeys` are the node's signing keys, current and retired: a checkpoint is checked
+ * with the key its kid names, so checkpoints from before a key rotation still verify.
+ */
+export async function verifyAudit(
+  store: Store,
+  nodeKeys: PublicJwk | PublicJwk[],
+): Promise<AuditReport> {
   let prev = GENESIS;
   let expected = 1;
   let entries = 0;
   const hashes = new Map<number, string>();
-  for (const [, entry] of await store.range<AuditEntry>("audit")) {
+  const broken = (seq: number, reason: string, checkpoints = 0): AuditReport => ({
+    ok: false,
+    entries,
+    checkpoints,
+    firstBroken: { seq, reason },
+  });
+  for await (const [, value] of store.sub("audit").iterator()) {
+    const entry = value as AuditEntry;
     entries++;
     const { hash, ...rest } = entry;
     if (entry.seq !== expected)
-      return {
-        ok: false,
-        entries,
-        checkpoints: 0,
-        firstBroken: { seq: expected, reason: `entry ${expected} is missing (found ${entry.seq})` },
-      };
+      return broken(expected, `entry ${expected} is missing (found ${entry.seq})`);
     if (entry.prev !== prev)
-      return {
-        ok: false,
-        entries,
-        checkpoints: 0,
-        firstBroken: { seq: entry.seq, reason: "prev does not match the previous entry's hash" },
-      };
+      return broken(entry.seq, "prev does not match the previous entry's hash");
     if (entryHash(rest) !== hash)
-      return {
-        ok: false,
-        entries,
-        checkpoints: 0,
-        firstBroken: { seq: entry.seq, reason: "hash does not match the entry's content" },
-      };
+      return broken(entry.seq, "hash does not match the entry's content");
     hashes.set(entry.seq, hash);
     prev = hash;
     expected++;
   }
-  const key = importPublicKey(nodeKey);
+  const keys = new Map(
+    (Array.isArray(nodeKeys) ? nodeKeys : [nodeKeys]).map((k) => [
+      k.kid ?? thumbprint(k),
+      importPublicKey(k),
+    ]),
+  );
   let checkpoints = 0;
-  for (const [, cp] of await store.range<{ seq: number; hash: string; jws: string }>(
-    "checkpoints",
-  )) {
+  for await (const [, value] of store.sub("checkpoints").iterator()) {
+    const cp = value as { seq: number; hash: string; jws: string };
     checkpoints++;
     const parsed = parseCompact(cp.jws, "frx-checkpoint+jws");
+    const key = keys.get(parsed.header.kid);
+    if (!key)
+      return broken(
+        cp.seq,
+        `checkpoint signed by key ${parsed.header.kid}, which is not one of this node's`,
+        checkpoints,
+      );
     try {
       assertSignature(parsed, key);
     } catch {
-      return {
-        ok: false,
-        entries,
-        checkpoints,
-        firstBroken: { seq: cp.seq, reason: "checkpoint signature does not verify" },
-      };
+      return broken(cp.seq, "checkpoint signature does not verify", checkpoints);
     }
     const signed = JSON.parse(new TextDecoder().decode(parsed.payload)) as {
       seq: number;
       hash: string;
     };
-    if (signed.seq !== cp.seq || signed.hash !== hashes.get(cp.seq)) {
-      return {
-        ok: false,
-        entries,
-        checkpoints,
-        firstBroken: { seq: cp.seq, reason: "checkpoint does not match the chain" },
-      };
-    }
+    if (signed.seq !== cp.seq || signed.hash !== hashes.get(cp.seq))
+      return broken(cp.seq, "checkpoint does not match the chain", checkpoints);
   }
   return { ok: true, entries, checkpoints };
 }

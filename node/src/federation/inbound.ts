@@ -70,13 +70,11 @@ export async function receiveTransaction(
         detail: error.message.slice(0, 1000),
         ...(error.violations.length > 0
           ? {
-              violations: error.violations
-                .slice(0, 200)
-                .map((v) => ({
-                  pointer: v.pointer.slice(0, 1000),
-                  code: v.code,
-                  message: v.message.slice(0, 1000),
-                })),
+              violations: error.violations.slice(0, 200).map((v) => ({
+                pointer: v.pointer.slice(0, 1000),
+                code: v.code,
+                message: v.message.slice(0, 1000),
+              })),
             }
           : {}),
         ...(messageIdOf(jws) ? { messageId: messageIdOf(jws)! } : {}),
