@@ -11,6 +11,7 @@ import { Directory } from "./domain/directory.js";
 import { createApp, type Env } from "./http/app.js";
 import { ReplayGuard } from "./http/auth/replay.js";
 import { DeadlineScheduler } from "./jobs/deadline-scheduler.js";
+import { TrustWatch } from "./jobs/trust-watch.js";
 import { Cursor } from "./pipeline/inbox-ops.js";
 import { Ingest } from "./pipeline/ingest.js";
 import { Mutex } from "./pipeline/mutex.js";
@@ -130,6 +131,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
 
   const ingest = new Ingest(ctx);
   const scheduler = new DeadlineScheduler(ctx);
+  const trustWatch = new TrustWatch(ctx);
   const ready = () => {
     const t = trust.status(config.federation.warnBeforeExpiryMs);
     // Federation is optional (a node may serve domestic referrals only), but an expired trust list fails closed.
@@ -161,6 +163,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
         throw error;
       });
       scheduler.start();
+      trustWatch.start();
       await ctx.outbox.start();
       void wakePeers(ctx);
       const url = `http://${config.host}:${info.port}`;
@@ -169,6 +172,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     },
     async close() {
       await scheduler.stop();
+      trustWatch.stop();
       await ctx.outbox.stop();
       if (server) {
         const s = server as Server;

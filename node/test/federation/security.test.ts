@@ -295,3 +295,23 @@ describe("trust list changes", () => {
     }
   });
 });
+
+describe("trust list expiry warning", () => {
+  it("logs a warning while the list is close to expiry, and an error once it has expired", async () => {
+    const { TrustWatch } = await import("../../src/jobs/trust-watch.js");
+    const m = la();
+    const saved = m.clock.now();
+    const watch = new TrustWatch(m.node.ctx);
+    try {
+      m.clock.set("2026-12-25T00:00:00Z");
+      watch.check();
+      m.clock.set("2027-01-02T00:00:00Z");
+      watch.check();
+      const events = m.logger.lines.map((l) => l.event);
+      expect(events).toContain("trust.list-expiring");
+      expect(events).toContain("trust.list-expired");
+    } finally {
+      m.clock.set(saved);
+    }
+  });
+});
