@@ -15,6 +15,12 @@ import { configShowCommand } from "./commands/config-show.js";
 import { initCommand } from "./commands/init.js";
 import { restoreCommand } from "./commands/restore.js";
 import { startCommand } from "./commands/start.js";
+import { trustApplyCommand } from "./commands/trust-apply.js";
+import { trustDigestCommand } from "./commands/trust-digest.js";
+import { trustMemberCommand } from "./commands/trust-member.js";
+import { trustProposeCommand } from "./commands/trust-propose.js";
+import { trustShowCommand } from "./commands/trust-show.js";
+import { trustSignCommand } from "./commands/trust-sign.js";
 import { CliError, UsageError, type Io } from "./io.js";
 
 export type { Io } from "./io.js";
@@ -32,6 +38,12 @@ export const COMMANDS: readonly Command[] = [
   backupCommand,
   restoreCommand,
   configShowCommand,
+  trustMemberCommand,
+  trustProposeCommand,
+  trustSignCommand,
+  trustDigestCommand,
+  trustApplyCommand,
+  trustShowCommand,
 ];
 
 function table(commands: readonly Command[]): string {

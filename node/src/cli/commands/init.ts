@@ -14,6 +14,7 @@ export const initCommand: Command = {
   path: ["init"],
   summary: "create a node: config, node keys and an empty store",
   usage: `Usage: frx-node init --dir DIR --node CC [--name NAME] [--host HOST] [--port N] [--public-url URL]
+                     [--genesis-digest HEX]
 
 Creates DIR with config.json, node-keys.json (mode 0600) and an empty store.
 Refuses a DIR that already holds a node.
@@ -24,6 +25,9 @@ Refuses a DIR that already holds a node.
   --host HOST        listen address (default 127.0.0.1)
   --port N           listen port (default 7400; 0 picks a free port at start)
   --public-url URL   the URL agencies and peers use (default http://HOST:PORT)
+  --genesis-digest HEX
+                     pin the federation's genesis trust list by its SHA-256 (hex), as agreed
+                     with the other members; or pin it later with frx-node trust apply --pin
 `,
   flags: {
     dir: { kind: "string", required: true },
@@ -32,6 +36,7 @@ Refuses a DIR that already holds a node.
     host: { kind: "string" },
     port: { kind: "string" },
     "public-url": { kind: "string" },
+    "genesis-digest": { kind: "string" },
   },
   async run(flags, io) {
     const dir = resolve(flags.string("dir"));
@@ -51,6 +56,12 @@ Refuses a DIR that already holds a node.
         throw new UsageError(`--public-url must be an http(s) URL, not ${publicUrl}`);
       overrides.publicUrl = publicUrl;
     }
+    const givenDigest = flags.optional("genesis-digest");
+    const genesisDigest = givenDigest?.toLowerCase();
+    if (genesisDigest !== undefined && !/^[0-9a-f]{64}$/.test(genesisDigest))
+      throw new UsageError(
+        `--genesis-digest must be a SHA-256 digest in hex (64 characters), not ${givenDigest}`,
+      );
 
     const present = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return [] as string[];
@@ -64,6 +75,7 @@ Refuses a DIR that already holds a node.
 
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const config = defaultConfig(node, overrides);
+    if (genesisDigest !== undefined) config.federation.genesisDigest = genesisDigest;
     const keys = generateNodeKeys();
     await writeNodeKeys(dir, keys);
     // Opening and closing the node creates the empty store.
@@ -77,6 +89,7 @@ Refuses a DIR that already holds a node.
         field("node keys", `${join(dir, "node-keys.json")} (mode 0600; secret, back it up apart)`),
         field("signing key (kid)", nodePublicKeys(keys).signing.kid!),
         field("public URL", config.publicUrl),
+        ...(genesisDigest !== undefined ? [field("genesis digest", genesisDigest)] : []),
         `next: frx-node start --dir ${dir}`,
         `then register agencies: frx-node agency add --help`,
       ),
