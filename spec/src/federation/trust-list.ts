@@ -2,7 +2,7 @@ import { createHash, verify as edVerify, type KeyObject } from "node:crypto";
 import { canonicalize } from "../codec/canonical-json.js";
 import { FrxError } from "../errors.js";
 import type { TrustList, TrustListMember } from "../generated/types.js";
-import { JWS_ALG, signCompact } from "../jws/compact.js";
+import { parseCompact, signCompact } from "../jws/compact.js";
 import { parseCanonicalObject } from "../jws/envelope.js";
 import { importPublicKey, type Signer } from "../jws/keys.js";
 import { validateDocument } from "../validate/validator.js";
@@ -34,7 +34,9 @@ export function draftTrustList(list: TrustList): SignedTrustList {
 export function signTrustList(signed: SignedTrustList, signer: Signer): SignedTrustList {
   const compact = signCompact(Buffer.from(signed.payload, "base64url"), TRUST_LIST_TYP, signer);
   const [protectedHeader, , signature] = compact.split(".") as [string, string, string];
-  const others = signed.signatures.filter((s) => headerOf(s.protected).kid !== signer.kid);
+  const kidOf = (h: string) =>
+    (JSON.parse(Buffer.from(h, "base64url").toString("utf8")) as { kid?: unknown }).kid;
+  const others = signed.signatures.filter((s) => kidOf(s.protected) !== signer.kid);
   return {
     payload: signed.payload,
     signatures: [...others, { protected: protectedHeader, signature }],
@@ -57,7 +59,12 @@ export function trustListDigest(signed: SignedTrustList): string {
  */
 export function verifyTrustList(
   signed: SignedTrustList,
-  options: { previous?: VerifiedTrustList; pinnedDigest?: string },
+  options: {
+    previous?: VerifiedTrustList;
+    pinnedDigest?: string;
+    now?: Date;
+    skewSeconds?: number;
+  },
 ): VerifiedTrustList {
   if (typeof signed?.payload !== "string" || !Array.isArray(signed.signatures)) {
     throw new FrxError(
@@ -88,40 +95,63 @@ export function verifyTrustList(
     if (list.previousDigest !== previous.digest)
       throw new FrxError("trust.list-invalid", "previousDigest does not name the list in force");
   } else {
+    if (list.version !== 1 || list.previousDigest !== undefined)
+      throw new FrxError(
+        "trust.list-invalid",
+        "a genesis list is version 1 and names no previous digest",
+      );
     if (!options.pinnedDigest || digest !== options.pinnedDigest)
       throw new FrxError(
         "trust.quorum-not-met",
         "the genesis list does not match the digest pinned in configuration",
       );
   }
-  const electorate = (previous?.list ?? list).members.filter((m) => m.status === "active");
+  if (Date.parse(list.expiresAt) <= Date.parse(list.issuedAt))
+    throw new FrxError("trust.list-invalid", "expiresAt is not after issuedAt");
+  const skewMs = (options.skewSeconds ?? 300) * 1000;
+  if (previous && Date.parse(list.issuedAt) < Date.parse(previous.list.issuedAt)) {
+    throw new FrxError(
+      "trust.list-invalid",
+      "issuedAt is earlier than the list in force's: a backdated version could use retired keys",
+    );
+  }
+  if (options.now && Date.parse(list.issuedAt) > options.now.getTime() + skewMs) {
+    throw new FrxError("trust.list-invalid", `issuedAt ${list.issuedAt} is in the future`);
+  }
+  const active = list.members.filter((m) => m.status === "active").length;
+  if (list.quorum > active) {
+    throw new FrxError(
+      "trust.list-invalid",
+      `quorum ${list.quorum} exceeds the ${active} active member(s): the federation could never change again`,
+    );
+  }
+  const members = (previous?.list ?? list).members;
   const signedBy = new Set<string>();
   for (const s of signed.signatures) {
-    const header = headerOf(s.protected);
-    if (header.alg !== JWS_ALG)
-      throw new FrxError("jws.alg-unsupported", `trust list signature alg must be ${JWS_ALG}`);
-    if (header.typ !== TRUST_LIST_TYP)
-      throw new FrxError("jws.typ-invalid", `trust list signature typ must be ${TRUST_LIST_TYP}`);
-    const found = findKey(electorate, String(header.kid), list.issuedAt);
+    // The same header checks as for any FRX JWS: alg, typ, kid, and nothing that picks its own key.
+    const parsed = parseCompact(`${s.protected}.${signed.payload}.${s.signature}`, TRUST_LIST_TYP);
+    const found = findKey(members, parsed.header.kid, list.issuedAt);
     if (!found)
       throw new FrxError(
         "trust.member-unknown",
-        `signature by key ${String(header.kid)}, which no active member held at ${list.issuedAt}`,
+        `signature by key ${parsed.header.kid}, which no member held at ${list.issuedAt}`,
       );
-    const ok = edVerify(
-      null,
-      Buffer.from(`${s.protected}.${signed.payload}`, "ascii"),
-      found.key,
-      Buffer.from(s.signature, "base64url"),
-    );
-    if (!ok)
+    if (found.member.status !== "active")
+      throw new FrxError(
+        "trust.member-suspended",
+        `${found.member.node} is suspended and cannot sign a new version`,
+      );
+    if (!edVerify(null, parsed.signingInput, found.key, parsed.signature)) {
       throw new FrxError(
         "jws.signature-invalid",
         `${found.member.node}'s signature on trust list version ${list.version} does not verify`,
       );
+    }
     signedBy.add(found.member.node);
   }
-  const needed = previous ? previous.list.quorum : electorate.length;
+  const needed = previous
+    ? previous.list.quorum
+    : members.filter((m) => m.status === "active").length;
   if (signedBy.size < needed) {
     throw new FrxError(
       "trust.quorum-not-met",
@@ -131,13 +161,17 @@ export function verifyTrustList(
   return { list, digest, signedBy: [...signedBy].sort(), signed };
 }
 
-/** Throws `trust.list-expired` when the list in force has expired at `now`. */
+/**
+ * Throws `trust.list-expired` once `now` reaches the list's expiresAt. No clock skew is
+ * allowed here: the node judges its own list by its own clock, and fails closed on time.
+ */
 export function assertInForce(trust: VerifiedTrustList, now: Date): void {
-  if (Date.parse(trust.list.expiresAt) <= now.getTime())
+  if (Date.parse(trust.list.expiresAt) <= now.getTime()) {
     throw new FrxError(
       "trust.list-expired",
       `trust list version ${trust.list.version} expired at ${trust.list.expiresAt}`,
     );
+  }
 }
 
 /** The member and key behind a kid, if that key was valid at `at`. */
@@ -161,18 +195,4 @@ export function findKey(
 /** The member a kid belongs to at any time, to tell "unknown" from "suspended" and "retired". */
 export function memberOfKid(list: TrustList, kid: string): TrustListMember | undefined {
   return list.members.find((m) => m.signingKeys.some((k) => k.jwk.kid === kid));
-}
-
-function headerOf(protectedHeader: string): Record<string, unknown> {
-  try {
-    return JSON.parse(Buffer.from(protectedHeader, "base64url").toString("utf8")) as Record<
-      string,
-      unknown
-    >;
-  } catch {
-    throw new FrxError(
-      "jws.header-invalid",
-      "a trust list signature's protected header is not JSON",
-    );
-  }
 }

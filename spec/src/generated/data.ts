@@ -928,6 +928,558 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "evolution.md"
   },
   {
+    "id": "FRX-TRUST-001",
+    "level": "MUST",
+    "text": "A trust list version MUST be a JSON object with exactly the members `payload` (the base64url encoding, without padding, of the RFC 8785 canonical bytes of a document that matches `documents/trust-list.json`) and `signatures` (an array of objects with exactly the members `protected` and `signature`).",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-002",
+    "level": "MUST",
+    "text": "Each trust list signature MUST have a protected header with `alg` `\"Ed25519\"`, `typ` `\"frx-trust-list+jws\"` and the `kid` of the signing member's key, with no unprotected header and none of the members FRX-SIG-003 forbids.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-003",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT add more than one signature to a trust list version.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-004",
+    "level": "MUST",
+    "text": "The digest of a trust list version MUST be the lower-case hex SHA-256 of its payload bytes (the base64url-decoded `payload`), whatever signatures it carries.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-005",
+    "level": "MUST",
+    "text": "A node MUST run the trust list checks of the table above in its order and refuse a version with the code of the first check that fails.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-006",
+    "level": "MUST",
+    "text": "A node with no list in force MUST refuse a trust list version whose digest is not the genesis digest pinned in its configuration, or any version at all when no genesis digest is pinned, with `trust.quorum-not-met`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-007",
+    "level": "MUST",
+    "text": "A node MUST refuse a genesis list that is not signed by every member it lists as active with `trust.quorum-not-met`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-008",
+    "level": "MUST",
+    "text": "A node MUST refuse a trust list version whose `version` is not the list in force's plus one, or whose `previousDigest` is not the digest of the list in force, with `trust.list-invalid`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-009",
+    "level": "MUST",
+    "text": "A node MUST refuse a trust list version whose `issuedAt` is earlier than the list in force's `issuedAt` or later than now plus the skew with `trust.list-invalid`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-010",
+    "level": "MUST",
+    "text": "A node MUST refuse a trust list version whose `quorum` exceeds the number of members it lists as active with `trust.list-invalid`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-011",
+    "level": "MUST",
+    "text": "A node MUST refuse a trust list version carrying a signature whose `kid` names no signing key that a member of the electorate holds valid at the new version's `issuedAt` with `trust.member-unknown`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-012",
+    "level": "MUST",
+    "text": "A node MUST refuse a trust list version carrying a signature by a member that the electorate lists as suspended with `trust.member-suspended`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-013",
+    "level": "MUST",
+    "text": "A node MUST refuse a trust list version signed by fewer distinct active members of the previous version than the previous version's `quorum` with `trust.quorum-not-met`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-014",
+    "level": "MUST",
+    "text": "A node MUST keep every trust list version it has applied, from the genesis on, so that the chain from the pinned genesis digest to the list in force can be verified again at any time.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-015",
+    "level": "MUST",
+    "text": "A node whose list in force has expired (its own clock has reached the list's `expiresAt`; no skew is allowed for the node's own list) MUST refuse every inbound transaction and wake with `trust.list-expired`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-016",
+    "level": "MUST",
+    "text": "A node whose list in force has expired MUST refuse an envelope from one of its agencies with an address that names another node listed as active in that list with `trust.list-expired`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-017",
+    "level": "MUST NOT",
+    "text": "A node whose list in force has expired MUST NOT send transactions or wakes.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-018",
+    "level": "MUST",
+    "text": "A node with no trust list applied MUST refuse every inbound transaction and wake with `node.not-ready`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-019",
+    "level": "MUST",
+    "text": "A node MUST report itself not ready in its readiness check (`GET /readyz`, HTTP 503) while its list in force has expired, naming the list's `version` and `expiresAt`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-020",
+    "level": "SHOULD",
+    "text": "A node SHOULD warn its operator, in its readiness output and its logs, from 14 days (or another period its operator configures) before its list in force expires.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-021",
+    "level": "MUST",
+    "text": "A verifier MUST treat a node signing key as valid at an instant exactly when its `notBefore` is not later than that instant and its `notAfter`, if present, is not earlier than it, whatever its `status`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-022",
+    "level": "MUST",
+    "text": "A verifier MUST judge a node signing key at the signed object's own time: `sentAt` of a transaction, wake or node notice, `issuedAt` of a directory or trust list, `receivedAt` of a receipt, and the time of verification for a transaction reply or node metadata.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-023",
+    "level": "MUST NOT",
+    "text": "A node that has a list in force MUST NOT sign anything with a signing key that the list does not give it valid at the signing time.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-024",
+    "level": "SHOULD",
+    "text": "A node SHOULD start signing with a new signing key only after every active member has applied a trust list version that lists it.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-025",
+    "level": "SHOULD",
+    "text": "A node whose `encryptionKey` changes SHOULD keep the previous X25519 private key and try it on a transaction that the current key cannot decrypt, until every active member has applied the version with the new key.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-026",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT send a transaction or wake to a node that its list in force does not list as an active member.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-027",
+    "level": "MUST NOT",
+    "text": "A node that its own list in force lists as suspended MUST NOT send transactions or wakes.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-TRUST-028",
+    "level": "MUST",
+    "text": "A node that its own list in force lists as suspended MUST refuse every inbound transaction and wake with `trust.member-suspended`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-001",
+    "level": "MUST",
+    "text": "A node MUST serve at `/.well-known/frx-node` a JSON object whose member `jws` is its metadata (`documents/node-metadata.json`), signed as a compact JWS with `typ` `frx-metadata+jws` by one of its signing keys valid at the time of the request.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-002",
+    "level": "MUST",
+    "text": "The metadata of a node that has a list in force MUST give as `node`, `endpoints.federation`, `signingKeys` and `encryptionKey` exactly the node id, endpoint, signing keys (retired ones included) and encryption key that the list gives it.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-003",
+    "level": "MUST",
+    "text": "A node MUST take a peer's federation endpoint, signing keys and encryption key only from its list in force, never from the peer's metadata or directory.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-004",
+    "level": "MUST",
+    "text": "A node MUST serve at `GET {endpoint}/directory` a JSON object whose member `jws` is its directory (`documents/directory.json`), signed as a compact JWS with `typ` `frx-directory+jws` by one of its signing keys valid at the directory's `issuedAt`, which is the instant of signing.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-005",
+    "level": "MUST",
+    "text": "A node MUST use a fetched directory only when its JWS has `typ` `frx-directory+jws`, its payload is canonical and matches `documents/directory.json`, its `node` is the peer it was fetched from, and its signature verifies with a signing key that the list in force gives that peer valid at the directory's `issuedAt`, and otherwise keep the directory it had.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-006",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT replace a cached directory with one whose `issuedAt` is earlier than the cached one's or later than now plus the skew.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-007",
+    "level": "MUST",
+    "text": "A node MUST keep the last directory it accepted from each peer in durable storage and use it while the peer is unreachable.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-008",
+    "level": "MUST",
+    "text": "A node MUST fetch a peer's directory again, unless it fetched it less than a cooldown (30 seconds unless its operator configures another value) ago, before it refuses an envelope from that peer whose `kid` its cached directory does not list with `jws.kid-unknown`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-009",
+    "level": "MUST",
+    "text": "A node whose verification of a peer's envelope fails with `jws.signature-invalid` or `jws.key-retired` under a key of its cached directory MUST fetch that directory again once and verify the envelope again before it refuses.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-010",
+    "level": "MUST",
+    "text": "A node MUST fetch a peer's directory again, unless it fetched it less than a cooldown ago, before it refuses an address at that peer that its cached directory does not resolve with `routing.recipient-unknown`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-011",
+    "level": "MUST",
+    "text": "An origin node MUST sign a transaction as a compact JWS with `typ` `frx-transaction+jws` over its RFC 8785 canonical JSON, with `sentAt` the instant of signing, and encrypt the ASCII bytes of that JWS as a JWE compact serialization with protected header `alg` `ECDH-ES`, `enc` `A256GCM` and `typ` `frx-transaction+jwe` to the destination's `encryptionKey` in its list in force.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-012",
+    "level": "MUST NOT",
+    "text": "An origin node MUST NOT use the JWE `zip` header member.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-013",
+    "level": "MUST",
+    "text": "An origin node MUST put into a transaction only envelopes that its own agencies (or the node itself, as `<node>:NODE`) signed, each as the JWS it stored, byte for byte, and at most 50 of them.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-014",
+    "level": "MUST",
+    "text": "An origin node MUST send a transaction as `PUT {endpoint}/transactions/{txnId}`, with `{txnId}` equal to the transaction's `txnId`, `Content-Type` `application/jose`, and the JWE as the body.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-015",
+    "level": "MUST",
+    "text": "A destination node MUST accept on the transactions route any body that seals a schema-valid transaction, which for 50 envelopes of 262,144 bytes each is about 23.3 million bytes.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-016",
+    "level": "MAY",
+    "text": "A destination node MAY refuse on the transactions route a body larger than one that seals 50 envelopes of 262,144 bytes each with `request.too-large`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-017",
+    "level": "MUST",
+    "text": "A destination node MUST run the checks of the table above in its order, after the request's media type and size, and refuse the transaction with the code of the first check that fails.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-018",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transaction that is not a JWE compact serialization with protected header `alg` `ECDH-ES`, `enc` `A256GCM` and `typ` `frx-transaction+jwe` and no `zip`, or that does not decrypt and authenticate with its X25519 private key, with `federation.undecryptable`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-019",
+    "level": "MUST",
+    "text": "A destination node MUST verify the decrypted JWS by steps 1 to 9 of the envelope verification table ([signing.md](signing.md)), with expected `typ` `frx-transaction+jws` and the codes of those steps, and refuse a payload that does not match `documents/transaction.json` with `schema.invalid`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-020",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transaction whose `kid` names no signing key that its list in force gives to the member named in `origin` with `trust.member-unknown`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-021",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transaction whose `origin` is a member its list in force lists as suspended with `trust.member-suspended`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-022",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transaction signed with a key that is not valid at the transaction's `sentAt` with `jws.key-retired`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-023",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transaction whose signature does not verify with the origin's key named by `kid` with `jws.signature-invalid`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-024",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transaction whose `destination` is not its own node id with `federation.not-destination`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-025",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transaction whose signed `txnId` differs from the `{txnId}` in the request path with `federation.transaction-replayed`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-026",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transaction whose `sentAt` is earlier than now minus the skew or later than now plus the skew with `federation.transaction-replayed`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-027",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transaction whose `origin` and `txnId` equal those of a transaction it has answered but whose envelopes differ, in content or order, with `federation.transaction-conflict`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-028",
+    "level": "MUST",
+    "text": "A destination node MUST answer a retry (a transaction whose `origin`, `txnId` and envelopes equal those of one it has answered before) with a reply carrying the same results, byte for byte, signed with one of its keys valid at the time of answering, and apply nothing a second time.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-029",
+    "level": "MUST",
+    "text": "A destination node MUST keep the results of each transaction it has answered at least until the latest `expiresAt` of its envelopes plus the skew has passed.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-030",
+    "level": "MUST",
+    "text": "A destination node MUST handle one transaction per origin and `txnId` at a time, so that a retry that arrives while the first attempt is still being processed waits for that attempt's results and gets them.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-031",
+    "level": "MUST",
+    "text": "A destination node MUST process the envelopes of an authenticated transaction one after another, in their order in the transaction, each through the processing steps of FRX-ENV-021 with the same refusal codes as an envelope its own agency submits.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-032",
+    "level": "MUST",
+    "text": "A destination node MUST verify an envelope in a transaction with the keys that the origin node's directory gives its agencies, or, for an envelope whose `from` is `<origin>:NODE`, with the origin node's signing keys from its list in force.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-033",
+    "level": "MUST",
+    "text": "A destination node MUST refuse an envelope in a transaction whose `from` is not a participant of the transaction's origin node with `envelope.signer-mismatch`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-034",
+    "level": "MUST",
+    "text": "A destination node MUST refuse an envelope in a transaction whose `from` is a participant that the origin node's directory lists as `disabled` with `auth.participant-disabled`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-035",
+    "level": "MUST",
+    "text": "A destination node MUST refuse an envelope in a transaction with none of its addresses at this node, or with an address at this node that resolves to no active participant accepting its type, with `routing.recipient-unknown`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-036",
+    "level": "MUST NOT",
+    "text": "A destination node MUST NOT deliver an envelope received in a transaction to any participant of another node, nor put it into a transaction of its own.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-037",
+    "level": "MUST",
+    "text": "A destination node MUST answer a transaction that passes the checks with HTTP 200 and a JSON object whose member `reply` is a compact JWS with `typ` `frx-transaction-reply+jws` over a document matching `documents/transaction-reply.json` whose `txnId` is the transaction's and whose `node` is its own node id, even when every envelope was rejected.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-038",
+    "level": "MUST",
+    "text": "A reply MUST carry exactly one result per envelope of the transaction, in the same order, each with the digest of that envelope's JWS as received.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-039",
+    "level": "MUST",
+    "text": "A result with status `accepted` or `duplicate` MUST carry the destination node's receipt for that envelope in `receipt`, and a result with status `rejected` the refusal's error code in `code` and, for `schema.invalid` and `policy.*` refusals, every violation in `violations`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-040",
+    "level": "MUST",
+    "text": "A destination node MUST durably store the effects of the envelopes it accepted, and the results of the transaction, before it sends the reply.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-041",
+    "level": "MUST",
+    "text": "An origin node MUST treat an answer as a valid reply only when it has HTTP status 200, its `reply` passes steps 1 to 9 of the envelope verification table with expected `typ` `frx-transaction-reply+jws`, its payload matches `documents/transaction-reply.json`, its signature verifies with a signing key that the list in force gives the destination node valid at the time of verification, its `node` is the destination, its `txnId` is the transaction's, and it has one result per envelope sent whose `digest` is that envelope's digest.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-042",
+    "level": "MUST",
+    "text": "An origin node MUST treat an attempt that gets no answer, or an answer that is not a valid reply, as failed, and send the same transaction again under the backoff of FRX-FED-048.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-043",
+    "level": "MUST",
+    "text": "An origin node MUST verify the receipt in each `accepted` or `duplicate` result as FRX-RCPT-007 requires, expecting the envelope's id, the digest of the JWS it sent and the destination node, with the destination's signing keys from its list in force judged at the receipt's `receivedAt`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-044",
+    "level": "MUST",
+    "text": "An origin node MUST keep each valid reply and each receipt that verified as evidence of delivery, and make the receipts available to the envelopes' senders.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-045",
+    "level": "MUST",
+    "text": "An origin node MUST keep an envelope whose result is `accepted` or `duplicate` but whose receipt is missing or does not verify in its queue for that peer, and send it again in a later transaction, until it gets a valid receipt or the envelope expires (FRX-FED-051).",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-046",
+    "level": "MUST",
+    "text": "A node MUST queue an envelope for each peer its addresses name, once per peer, in the same durable write that stores the envelope, and deliver each peer's queue in the order in which it stored the envelopes.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-047",
+    "level": "MUST",
+    "text": "A node MUST have at most one transaction in flight per peer, record its `txnId` and its envelopes durably before sending it the first time, and send every retry of it, also after a restart, with the same `txnId` and the same envelopes in the same order.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-048",
+    "level": "MUST",
+    "text": "After the *n*-th consecutive failed attempt to a peer, a node MUST wait a random time drawn uniformly between 0 and the smaller of its backoff cap and its backoff base times 2 to the power *n* before the next attempt, with base and cap configurable (500 milliseconds and 5 minutes unless its operator configures other values).",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-049",
+    "level": "MUST",
+    "text": "A node MUST reset its backoff for a peer, and retry at once anything queued for it, when it receives a valid reply from that peer or a transaction or wake from that peer that passes the checks up to and including the `sentAt` check.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-050",
+    "level": "SHOULD",
+    "text": "A node SHOULD send a wake to every active peer when it starts.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-051",
+    "level": "MUST",
+    "text": "A node MUST move to its dead letters, and report with `delivery.failed` reason `expired` and `errorCode` `delivery.expired`, every queued envelope whose `expiresAt` has passed, by its own clock and without the skew, without a valid receipt from the peer, whatever the reason its delivery failed.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-052",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT put into a new transaction an envelope whose `expiresAt` has passed.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-053",
+    "level": "MUST",
+    "text": "A node whose attempt to send the transaction in flight fails after one of its envelopes has expired MUST abandon that transaction, dead-letter the expired envelopes (FRX-FED-051), and send the others in a new transaction with a new `txnId`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-054",
+    "level": "MUST",
+    "text": "A node MUST move to its dead letters, and report with `delivery.failed` reason `recipient_unknown` and `errorCode` `routing.recipient-unknown`, every envelope queued for a peer that its list in force no longer lists as an active member.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-055",
+    "level": "MUST",
+    "text": "A node MUST move to its dead letters, and report with `delivery.failed` reason `refused_by_peer` and the result's `code` as `errorCode`, every envelope that a valid reply rejects.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-056",
+    "level": "MUST",
+    "text": "An origin node MUST resolve each address that names another node, in an envelope from one of its agencies, in that node's cached directory (fetching it when none is cached or as FRX-FED-010 requires) before it stores the envelope, to every participant of that directory that is `active`, whose `acceptedTypes` include the envelope's type, and that is the addressed participant or holds the address's `role` and `power` (each when given).",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-057",
+    "level": "MUST",
+    "text": "An origin node MUST refuse an envelope from one of its agencies with an address whose node is not an active member of its list in force, or that resolves to no participant in that node's directory, or whose node's directory it has never obtained, with `routing.recipient-unknown`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-058",
+    "level": "MUST",
+    "text": "An origin node MUST judge the policy ([policy.md](policy.md)) against the recipients it resolved at other nodes, as their directories describe them, together with its own, and refuse before storing anything as it does for local recipients.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-059",
+    "level": "MUST",
+    "text": "A node MUST send every node notice addressed to a participant of another node as `<node>:NODE`, signed with one of its signing keys from the trust list, through its outbox like an envelope of its own agencies.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-060",
+    "level": "MUST",
+    "text": "A node MUST allow the same clock skew, 300 seconds unless its operator configures another value, whenever it checks a timestamp in a received object against its own clock, except when it judges the expiry of its own trust list in force (FRX-TRUST-015) and when its outbox decides that an envelope has expired (FRX-FED-051).",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-061",
+    "level": "MUST",
+    "text": "A node MUST send a wake as `POST {endpoint}/wake` with `Content-Type` `application/jose` and, as the body, a compact JWS with `typ` `frx-wake+jws` over a document matching `documents/wake.json` whose `sentAt` is the instant of signing.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-062",
+    "level": "MUST",
+    "text": "A node MUST run the wake checks of the table above in its order and refuse a wake with the code of the first check that fails.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-063",
+    "level": "MUST",
+    "text": "A node MUST answer a wake that passes the checks with HTTP 200, whether or not it has anything queued for the wake's origin.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-064",
+    "level": "MUST",
+    "text": "A node MUST refuse a wake whose `sentAt` is earlier than now minus the skew or later than now plus the skew with `federation.transaction-replayed`.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-MSG-001",
     "level": "SHOULD NOT",
     "text": "A `case.notify` SHOULD NOT carry the `identified`, `immigration` or `health` group of any person.",
@@ -1206,7 +1758,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-RCPT-012",
     "level": "MUST",
-    "text": "A node answering a federation transaction MUST return exactly one result per envelope in it, either that envelope's receipt or a problem document naming the code it was refused with.",
+    "text": "A node answering a federation transaction MUST return exactly one result per envelope in it, in order, carrying either that envelope's receipt or the code it was refused with, in the signed reply of FRX-FED-037 to FRX-FED-039.",
     "file": "receipts.md"
   },
   {

@@ -2516,7 +2516,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             }
           },
           "acceptedTypes": {
-            "description": "Message types it accepts.",
+            "description": "Message types it accepts. An empty list means it accepts every message type.",
             "type": "array",
             "maxItems": 100,
             "uniqueItems": true,
@@ -3071,7 +3071,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "maximum": 50
       },
       "previousDigest": {
-        "description": "SHA-256 of the previous version's signed bytes; absent only for version 1.",
+        "description": "SHA-256 (hex) of the previous version's canonical payload bytes, signatures excluded; absent only for version 1 (the genesis).",
         "$ref": "../entities/ids.json#/$defs/sha256"
       },
       "members": {

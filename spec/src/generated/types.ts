@@ -34,7 +34,7 @@ export type DirectoryParticipant = {
   immigrationFunctions: boolean;
   /** Powers in its legal mandate. */
   powers: Array<C.Power>;
-  /** Message types it accepts. */
+  /** Message types it accepts. An empty list means it accepts every message type. */
   acceptedTypes: Array<C.MessageType>;
   /** Sanctions it may impose. */
   sanctionRegimes?: SanctionRegime[];
@@ -198,7 +198,7 @@ export type TrustList = {
   expiresAt: Instant;
   /** Signatures of members of this version needed to accept the next version. */
   quorum: number;
-  /** SHA-256 of the previous version's signed bytes; absent only for version 1. */
+  /** SHA-256 (hex) of the previous version's canonical payload bytes, signatures excluded; absent only for version 1 (the genesis). */
   previousDigest?: Sha256;
   members: TrustListMember[];
 };
