@@ -167,6 +167,8 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       await ctx.outbox.start();
       void wakePeers(ctx);
       const url = `http://${config.host}:${info.port}`;
+      // Port 0 picks a free port: advertise the real one (unless the operator set a public URL).
+      if (config.port === 0 || config.publicUrl.endsWith(":0")) config.publicUrl = url;
       ctx.logger.info("node.started", { url });
       return { url, port: info.port };
     },

@@ -1,4 +1,5 @@
 import type { ResolvedKey, Types } from "@frx/spec";
+import { ForeignKeys } from "./foreign-keys.js";
 import type { Http } from "./http.js";
 import type { CallOptions, ResolvedOptions } from "./options.js";
 import {
@@ -23,6 +24,7 @@ interface Cached<T> {
 export class NodeDocuments {
   private readonly meta: Slot<Cached<Types.NodeMetadata>>;
   private readonly dir: Slot<Cached<Types.Directory>>;
+  private readonly foreign: ForeignKeys;
 
   constructor(
     private readonly http: Http,
@@ -31,6 +33,7 @@ export class NodeDocuments {
     const fresh = (c: Cached<unknown>) => this.now() - c.at <= o.directoryTtlMs;
     this.meta = new Slot<Cached<Types.NodeMetadata>>(fresh);
     this.dir = new Slot<Cached<Types.Directory>>(fresh);
+    this.foreign = new ForeignKeys(http);
   }
 
   async metadata(options: CallOptions & { refresh?: boolean } = {}): Promise<Types.NodeMetadata> {
@@ -46,6 +49,16 @@ export class NodeDocuments {
     const known = (await this.cachedMetadata(options)).keys.get(kid);
     if (known) return known;
     return (await this.cachedMetadata({ ...options, refresh: true })).keys.get(kid);
+  }
+
+  /** The key for a message from `fromNode`: a foreign agency's from its node's directory, else as anyKey. */
+  keyFor(
+    fromNode: string | undefined,
+    kid: string,
+    options: CallOptions = {},
+  ): Promise<ResolvedKey | undefined> {
+    if (fromNode && fromNode !== this.o.node) return this.foreign.key(fromNode, kid, options);
+    return this.anyKey(kid, options);
   }
 
   /** An agency's key (from the directory) or the node's own, refreshing once if unknown. */

@@ -1,19 +1,21 @@
-import { MessageType, type BodyOf, type MessageOf } from "@frx/spec";
+import {
+  nodeMessageTypes,
+  type AgencyMessageType,
+  type BodyOf,
+  type MessageOf,
+  type MessageType,
+} from "@frx/spec";
 import type { CallOptions, ResolvedOptions } from "./options.js";
 
 /**
- * The notices only a node sends (FRX-MSG-005/006); an agency cannot send them.
+ * The notices only a node sends (the spec's x-frx-sender: node); an agency cannot send them.
  *
  * @example if ((NODE_ONLY_TYPES as readonly string[]).includes(message.type)) showAsSystemNotice(message)
  */
-export const NODE_ONLY_TYPES = [
-  MessageType.DeliveryFailed,
-  MessageType.DeadlineReminder,
-  MessageType.DeadlineOverdue,
-] as const;
+export const NODE_ONLY_TYPES = nodeMessageTypes;
 
 /** The message types an agency may send. */
-export type AgencyMessageType = Exclude<MessageType, (typeof NODE_ONLY_TYPES)[number]>;
+export type { AgencyMessageType };
 
 /** The members the client fills in itself. */
 type Filled = "frx" | "id" | "type" | "from" | "sentAt" | "expiresAt" | "body";

@@ -173,7 +173,8 @@ async function verifyItem(docs: NodeDocuments, raw: Page["items"][number]): Prom
     };
   try {
     const verified = await verifyEnvelope(raw.jws, {
-      resolveKey: (kid) => docs.anyKey(kid),
+      // A message from another country's agency verifies against that node's directory.
+      resolveKey: (kid) => docs.keyFor(senderNode(raw.jws as string), kid),
       // Judged when the node stored it, not when we read it: a message read late is no less valid.
       now: new Date(raw.receivedAt),
     });
@@ -185,5 +186,19 @@ async function verifyItem(docs: NodeDocuments, raw: Page["items"][number]): Prom
   } catch (error) {
     if (!isFrxError(error)) throw error;
     return { ...base, ok: false, jws: raw.jws, error: fromSpecError(error) };
+  }
+}
+
+/** The country of the envelope's claimed sender (a hint for key lookup; the signature check decides). */
+function senderNode(jws: string): string | undefined {
+  try {
+    const from = (
+      JSON.parse(Buffer.from(jws.split(".")[1] ?? "", "base64url").toString("utf8")) as {
+        from?: unknown;
+      }
+    ).from;
+    return typeof from === "string" ? from.slice(0, 2) : undefined;
+  } catch {
+    return undefined;
   }
 }

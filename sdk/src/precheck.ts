@@ -1,7 +1,7 @@
 import {
   checkPolicy,
   isFrxError,
-  schemaDocuments,
+  audienceValues,
   validateMessage,
   type AnyMessage,
   type ConsentView,
@@ -107,13 +107,7 @@ function asPolicy(p: Types.DirectoryParticipant): PolicyParticipant {
   };
 }
 
-/** Every audience of the spec's code list, read from its schema (the index exports no list). */
-const AUDIENCES = (
-  (schemaDocuments.find((d) => String(d.$id).endsWith("/codes/audience.json"))?.oneOf ??
-    []) as Array<{ const: string }>
-).map((c) => c.const);
-
 const WIDEST_CONSENT: ConsentView = {
   flags: { services: true, disclosure: true, reporting: true, tracing: true },
-  audiences: AUDIENCES,
+  audiences: audienceValues,
 };

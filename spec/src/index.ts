@@ -109,7 +109,10 @@ export { requirements, machineDefinitions, policyRules } from "./generated/data.
 export { schemaDocuments } from "./generated/schemas.js";
 export {
   messageMeta,
+  nodeMessageTypes,
   sensitivityMap,
+  type AgencyMessageType,
+  type NodeMessageType,
   type AnyMessage,
   type BodyOf,
   type MessageMeta,
@@ -122,6 +125,7 @@ export {
   errorCodeDescriptions,
   errorCodeValues,
   messageTypeValues,
+  audienceValues,
   orgTypeValues,
   powerValues,
   purposeValues,

@@ -11,7 +11,7 @@ import { vectorDir } from "./vector-files.js";
 const ALLOWED = new Set(
   (
     "$schema $id $ref $defs title description examples type properties required additionalProperties items enum const oneOf anyOf allOf " +
-    "pattern format minLength maxLength minimum maximum minItems maxItems uniqueItems x-frx-sensitivity x-frx-actions x-frx-referral x-frx-case"
+    "pattern format minLength maxLength minimum maximum minItems maxItems uniqueItems x-frx-sensitivity x-frx-actions x-frx-referral x-frx-case x-frx-sender"
   ).split(" "),
 );
 /** Members whose values are maps of names to schemas (or plain data), not schemas themselves. */

@@ -50,10 +50,15 @@ export class DeadlineScheduler {
     for (const [, id] of due) {
       const { commit } = await this.ctx.serial.run(() => this.advance(id, now));
       await commit;
+      // Wake any long-poll waiting on an inbox this notice went to.
+      for (const p of this.notified.splice(0)) this.ctx.inboxSignal.notify(p);
       moved++;
     }
     return moved;
   }
+
+  /** Recipients of notices in the batch being written, woken once it is on disk. */
+  private readonly notified: string[] = [];
 
   private async advance(id: string, now: string): Promise<{ commit: Promise<void> }> {
     const ctx = this.ctx;
@@ -115,6 +120,7 @@ export class DeadlineScheduler {
     extra: Record<string, unknown>,
   ) {
     this.ctx.metrics.inc("frx_deadline_notices_total", { type, kind: d.kind });
+    this.notified.push(...to);
     return noticeOps(this.ctx, type, {
       case: d.case,
       referral: d.subject,

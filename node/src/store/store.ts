@@ -64,7 +64,7 @@ export class Store {
   /** Values in key order within [gte, lt), committed ones only. */
   async range<T>(
     aggregate: Aggregate,
-    options: { gte?: string; lt?: string; limit?: number; reverse?: boolean } = {},
+    options: { gte?: string; lt?: string; lte?: string; limit?: number; reverse?: boolean } = {},
   ): Promise<Array<[string, T]>> {
     this.assertHealthy();
     const out: Array<[string, T]> = [];

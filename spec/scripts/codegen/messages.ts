@@ -38,6 +38,7 @@ export function renderMessages(files: SchemaFile[], resolver: Resolver, types: s
       actions: s["x-frx-actions"] ?? [],
       case: s["x-frx-case"] ?? "optional",
       referral: s["x-frx-referral"] ?? "optional",
+      sender: s["x-frx-sender"] ?? "agency",
     };
     sensitivity[type] = sensitivePaths(s, file.id, resolver);
     mapLines.push(`  ${JSON.stringify(type)}: { message: T.${title}; body: T.${bodyTitle} };`);
@@ -54,6 +55,8 @@ export function renderMessages(files: SchemaFile[], resolver: Resolver, types: s
     "  actions: readonly number[];",
     '  case: "required" | "none" | "optional";',
     '  referral: "required" | "optional";',
+    "  /** Who may send it: agencies, or only a node (as <CC>:NODE). */",
+    '  sender: "agency" | "node";',
     "}",
     "",
     "export interface SensitivePath {",
@@ -65,6 +68,11 @@ export function renderMessages(files: SchemaFile[], resolver: Resolver, types: s
     `export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = ${JSON.stringify(meta, null, 2)};`,
     "",
     `export const sensitivityMap: Readonly<Record<MessageType, readonly SensitivePath[]>> = ${JSON.stringify(sensitivity, null, 2)};`,
+    "",
+    "/** The notices only a node sends (x-frx-sender: node); agencies send every other type. */",
+    `export const nodeMessageTypes = ${JSON.stringify(types.filter((t) => (files.find((f) => f.path === `messages/${t}.json`)!.schema["x-frx-sender"] ?? "agency") === "node"))} as const;`,
+    "export type NodeMessageType = (typeof nodeMessageTypes)[number];",
+    "export type AgencyMessageType = Exclude<MessageType, NodeMessageType>;",
     "",
     "/** Message type → its envelope and body types. */",
     "export interface MessageTypeMap {",

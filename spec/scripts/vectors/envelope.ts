@@ -148,6 +148,17 @@ export function verificationVectors(keys: TestKeys, base: Envelope): Record<stri
     fail("schema.unknown-type", "A message type FRX does not define.", {
       jws: signEnvelope({ ...base, type: "immigration.report" }, signer),
     }),
+    [
+      "envelope/node-notice-from-agency-fail.json",
+      {
+        id: "envelope/node-notice-from-agency-fail",
+        description: "A deadline notice signed and sent by an agency: only a node sends deadline.* and delivery.failed (x-frx-sender: node).",
+        jwks,
+        now,
+        jws: signEnvelope({ ...base, type: "deadline.reminder", referral: "01KJPWGVT00H3GW7D0FZQ4NZAS", body: { deadline: "acknowledge", dueAt: base.expiresAt } }, signer),
+        expect: { valid: false, code: "state.actor-forbidden" },
+      },
+    ],
     fail(
       "schema.invalid",
       "An envelope member the schema does not define (closed objects: unannotated data cannot pass the firewall).",

@@ -125,25 +125,29 @@ export function signNodeDocument(
 }
 
 /**
- * Verifies a document signed by a member node (a transaction reply, a wake): typ, member
- * status, key validity at `at`, signature, schema, and that `node` signed it.
+ * Verifies a document signed by a member node (a transaction reply, a wake), in the order of
+ * the wake checks: JWS form and header, canonical payload, schema, then that the key is the
+ * expected member's, that the member is active, that the key is valid at `at`, and the
+ * signature. `node` is the member that must have signed it, or a function of the (schema-valid)
+ * document that names it, such as a wake's `origin`: nothing in the payload is read before
+ * it has been parsed and validated.
  */
 export function verifyNodeDocument<T>(
   jws: string,
   typ: JwsType,
   schemaPath: string,
   trust: TrustList,
-  node: string,
+  node: string | ((doc: T) => string),
   at: (doc: T) => string,
 ): T {
   const parsed = parseCompact(jws, typ);
   const doc = validateDocument<T>(schemaPath, parseCanonicalObject(parsed.payload));
-  const member = checkSigner(trust, parsed.header.kid, node);
+  const member = checkSigner(trust, parsed.header.kid, typeof node === "string" ? node : node(doc));
   const found = findKey([member], parsed.header.kid, at(doc));
   if (!found)
     throw new FrxError(
       "jws.key-retired",
-      `${node}'s key ${parsed.header.kid} was not valid at ${at(doc)}`,
+      `${member.node}'s key ${parsed.header.kid} was not valid at ${at(doc)}`,
     );
   assertSignature(parsed, found.key);
   return doc;

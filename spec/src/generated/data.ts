@@ -1542,7 +1542,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-POL-003",
     "level": "MUST",
-    "text": "A node MUST run the policy check on every envelope before storing it, with the consent and withdrawal it has on record for the case, and refuse the envelope if the check finds any violation, naming every violation and using the first one's code as the problem's `code`.",
+    "text": "A node MUST run the policy check on every envelope before storing it, with the consent and withdrawal it has on record for the case, and refuse the envelope if the check finds any violation, naming every violation and using the gravest one's code (Rule 9) as the problem's `code`.",
     "file": "policy.md"
   },
   {

@@ -10,6 +10,8 @@ export interface MessageMeta {
   actions: readonly number[];
   case: "required" | "none" | "optional";
   referral: "required" | "optional";
+  /** Who may send it: agencies, or only a node (as <CC>:NODE). */
+  sender: "agency" | "node";
 }
 
 export interface SensitivePath {
@@ -26,7 +28,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       1
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "case.update": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/case.update.json",
@@ -36,7 +39,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       2
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "referral.create": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/referral.create.json",
@@ -46,7 +50,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       9
     ],
     "case": "required",
-    "referral": "required"
+    "referral": "required",
+    "sender": "agency"
   },
   "referral.acknowledge": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/referral.acknowledge.json",
@@ -55,7 +60,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "required"
+    "referral": "required",
+    "sender": "agency"
   },
   "referral.accept": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/referral.accept.json",
@@ -64,7 +70,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "required"
+    "referral": "required",
+    "sender": "agency"
   },
   "referral.decline": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/referral.decline.json",
@@ -73,7 +80,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "required"
+    "referral": "required",
+    "sender": "agency"
   },
   "referral.redirect": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/referral.redirect.json",
@@ -83,7 +91,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       9
     ],
     "case": "required",
-    "referral": "required"
+    "referral": "required",
+    "sender": "agency"
   },
   "referral.update": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/referral.update.json",
@@ -92,7 +101,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "required"
+    "referral": "required",
+    "sender": "agency"
   },
   "referral.close": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/referral.close.json",
@@ -101,7 +111,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "required"
+    "referral": "required",
+    "sender": "agency"
   },
   "referral.withdraw": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/referral.withdraw.json",
@@ -110,7 +121,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "required"
+    "referral": "required",
+    "sender": "agency"
   },
   "referral.reopen": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/referral.reopen.json",
@@ -119,7 +131,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "required"
+    "referral": "required",
+    "sender": "agency"
   },
   "case.transfer": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/case.transfer.json",
@@ -129,7 +142,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       9
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "consent.record": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/consent.record.json",
@@ -138,7 +152,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "consent.withdraw": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/consent.withdraw.json",
@@ -147,7 +162,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "evidence.request": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/evidence.request.json",
@@ -156,7 +172,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       3
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "evidence.provide": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/evidence.provide.json",
@@ -165,7 +182,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       3
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "evidence.refuse": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/evidence.refuse.json",
@@ -174,7 +192,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       3
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "investigation.propose": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/investigation.propose.json",
@@ -183,7 +202,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       4
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "investigation.respond": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/investigation.respond.json",
@@ -192,7 +212,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       4
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "investigation.plan": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/investigation.plan.json",
@@ -201,7 +222,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       4
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "investigation.report": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/investigation.report.json",
@@ -211,7 +233,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       2
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "investigation.close": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/investigation.close.json",
@@ -220,7 +243,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       4
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "sanction.notify": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/sanction.notify.json",
@@ -230,7 +254,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       7
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "licence.query": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/licence.query.json",
@@ -240,7 +265,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       9
     ],
     "case": "none",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "licence.status": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/licence.status.json",
@@ -250,7 +276,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       9
     ],
     "case": "none",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "registry.entry": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/registry.entry.json",
@@ -259,7 +286,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       7
     ],
     "case": "none",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "remedy.claim": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/remedy.claim.json",
@@ -269,7 +297,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "remedy.update": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/remedy.update.json",
@@ -279,7 +308,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "proceedings.notify": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/proceedings.notify.json",
@@ -289,7 +319,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "planning.share": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/planning.share.json",
@@ -298,7 +329,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       6
     ],
     "case": "none",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "stats.report": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/stats.report.json",
@@ -307,7 +339,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       8
     ],
     "case": "none",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "agency"
   },
   "delivery.failed": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/delivery.failed.json",
@@ -316,7 +349,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "none",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "node"
   },
   "deadline.reminder": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/deadline.reminder.json",
@@ -325,7 +359,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "node"
   },
   "deadline.overdue": {
     "schemaId": "https://spec.frx.example/v1/schemas/messages/deadline.overdue.json",
@@ -334,7 +369,8 @@ export const messageMeta: Readonly<Record<MessageType, MessageMeta>> = {
       5
     ],
     "case": "required",
-    "referral": "optional"
+    "referral": "optional",
+    "sender": "node"
   }
 };
 
@@ -1819,6 +1855,11 @@ export const sensitivityMap: Readonly<Record<MessageType, readonly SensitivePath
   "deadline.reminder": [],
   "deadline.overdue": []
 };
+
+/** The notices only a node sends (x-frx-sender: node); agencies send every other type. */
+export const nodeMessageTypes = ["delivery.failed","deadline.reminder","deadline.overdue"] as const;
+export type NodeMessageType = (typeof nodeMessageTypes)[number];
+export type AgencyMessageType = Exclude<MessageType, NodeMessageType>;
 
 /** Message type → its envelope and body types. */
 export interface MessageTypeMap {

@@ -5323,6 +5323,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     ],
     "x-frx-case": "required",
     "x-frx-referral": "optional",
+    "x-frx-sender": "node",
     "allOf": [
       {
         "$ref": "../envelope.json"
@@ -5401,6 +5402,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     ],
     "x-frx-case": "required",
     "x-frx-referral": "optional",
+    "x-frx-sender": "node",
     "allOf": [
       {
         "$ref": "../envelope.json"
@@ -5463,6 +5465,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     ],
     "x-frx-case": "none",
     "x-frx-referral": "optional",
+    "x-frx-sender": "node",
     "allOf": [
       {
         "$ref": "../envelope.json"
@@ -7917,6 +7920,14 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "enum": [
           "required",
           "none"
+        ]
+      },
+      "x-frx-sender": {
+        "description": "On a message file: who may send it. node: only a node, as <CC>:NODE signed with its node key (deadline notices, delivery failures); agencies are refused with state.actor-forbidden. Absent means agency.",
+        "type": "string",
+        "enum": [
+          "agency",
+          "node"
         ]
       }
     }

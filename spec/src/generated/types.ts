@@ -1573,4 +1573,6 @@ export type Annotations = {
   "x-frx-referral"?: "required" | "optional";
   /** On a message file: required when the envelope must name a case; none when the message is not about a case and names none. */
   "x-frx-case"?: "required" | "none";
+  /** On a message file: who may send it. node: only a node, as <CC>:NODE signed with its node key (deadline notices, delivery failures); agencies are refused with state.actor-forbidden. Absent means agency. */
+  "x-frx-sender"?: "agency" | "node";
 };

@@ -1,7 +1,7 @@
 import { createHash, type KeyObject } from "node:crypto";
 import { canonicalize } from "../codec/canonical-json.js";
 import { FrxError } from "../errors.js";
-import type { AnyMessage } from "../generated/messages.js";
+import { messageMeta, type AnyMessage } from "../generated/messages.js";
 import { validateMessage } from "../validate/validator.js";
 import { assertSignature, parseCompact, signCompact } from "./compact.js";
 import type { Signer } from "./keys.js";
@@ -91,6 +91,16 @@ export async function verifyEnvelope(
     );
   }
   const message = validateMessage(envelope);
+  // Node notices (x-frx-sender: node) come only from <CC>:NODE; <CC>:NODE sends nothing else.
+  const nodeOnly = messageMeta[message.type].sender === "node";
+  if (nodeOnly !== message.from.endsWith(":NODE")) {
+    throw new FrxError(
+      "state.actor-forbidden",
+      nodeOnly
+        ? `only a node sends ${message.type}`
+        : `${message.from} is a node and does not send ${message.type}`,
+    );
+  }
   if (
     resolved.retiredAt !== undefined &&
     Date.parse(message.sentAt) > Date.parse(resolved.retiredAt)

@@ -81,7 +81,11 @@ export function checkPolicy(message: PolicyInput, context: PolicyContext): Viola
   }
   checkEvidenceChannel(message, out);
   checkOverrideApprover(message, out);
-  return out.list;
+  // Gravest first (Rule 9): a refusal's code shows a firewall breach as one.
+  return out.list
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => gravity(a.v.code) - gravity(b.v.code) || a.i - b.i)
+    .map(({ v }) => v);
 }
 
 function checkMessageRule(message: PolicyInput, out: Violations): void {
@@ -277,4 +281,18 @@ class Violations {
     this.seen.add(key);
     this.list.push({ pointer, code, message });
   }
+}
+
+const GRAVEST: ErrorCode[] = [
+  "policy.immigration-recipient",
+  "policy.firewall",
+  "policy.complainant-confidential",
+  "policy.suspect-channel",
+  "policy.consent-withdrawn",
+];
+
+/** Lower is graver; other codes keep the order the rules produced them in. */
+function gravity(code: ErrorCode): number {
+  const i = GRAVEST.indexOf(code);
+  return i < 0 ? GRAVEST.length : i;
 }

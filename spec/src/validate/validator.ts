@@ -9,7 +9,13 @@ import { schemaDocuments } from "../generated/schemas.js";
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /** The FRX annotation keywords, declared so ajv's strict mode accepts them as annotations. */
-const ANNOTATIONS = ["x-frx-sensitivity", "x-frx-actions", "x-frx-referral", "x-frx-case"];
+const ANNOTATIONS = [
+  "x-frx-sensitivity",
+  "x-frx-actions",
+  "x-frx-referral",
+  "x-frx-case",
+  "x-frx-sender",
+];
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();

@@ -50,10 +50,22 @@ export function inboxRoutes(ctx: AppContext): Hono<Env> {
     if (cursors.size === 0 && upTo === undefined)
       throw new FrxError("request.malformed", 'send {"upTo": cursor} or {"cursors": [...]}');
     const acked = await ctx.serial.run(async () => {
-      const pending = await read(ctx, participant, 0, 10_000);
-      const chosen = pending.filter(
-        (i) => cursors.has(i.cursor) || (upTo !== undefined && i.cursor <= upTo),
-      );
+      // upTo covers every pending item up to that cursor, however many; cursors adds single ones.
+      const upToItems =
+        upTo === undefined
+          ? []
+          : (
+              await ctx.store.range<InboxItem>("inbox", {
+                gte: inboxKey(participant, 0),
+                lte: inboxKey(participant, upTo),
+              })
+            ).map(([, v]) => v);
+      const singles = (
+        await Promise.all(
+          [...cursors].map((n) => ctx.store.get<InboxItem>("inbox", inboxKey(participant, n))),
+        )
+      ).filter((i): i is InboxItem => !!i);
+      const chosen = [...new Map([...upToItems, ...singles].map((i) => [i.cursor, i])).values()];
       const at = ctx.clock.now().toISOString();
       // An acknowledged item leaves the inbox; the message stays in the store and the case timeline.
       const ops = chosen.map((i) => ({

@@ -1,4 +1,4 @@
-import { canonicalize, signCompact } from "@frx/spec";
+import { canonicalize, FrxError, signCompact } from "@frx/spec";
 import { Hono } from "hono";
 import type { AppContext } from "../../context.js";
 import type { Env } from "../app.js";
@@ -20,6 +20,31 @@ export function publicRoutes(ctx: AppContext): Hono<Env> {
       directory: doc,
       jws: signCompact(encoder.encode(canonicalize(doc)), "frx-directory+jws", ctx.signer),
     });
+  });
+  // Peers' directories as this node holds them, each signed by its own node, so an agency can
+  // verify a message from a foreign agency against the key the foreign node published for it.
+  app.get("/v1/directories/:node", async (c) => {
+    const node = c.req.param("node");
+    if (node === ctx.config.node) {
+      const doc = await directoryDocument(ctx);
+      return c.json({
+        directory: doc,
+        jws: signCompact(encoder.encode(canonicalize(doc)), "frx-directory+jws", ctx.signer),
+      });
+    }
+    const cached = await ctx.store.get<{ directory: unknown; jws?: string }>(
+      "peers",
+      `dir!${node}`,
+    );
+    if (!cached?.jws)
+      throw new FrxError("request.not-found", `this node holds no directory for ${node}`);
+    return c.json({ directory: cached.directory, jws: cached.jws });
+  });
+  // The trust list in force (JWS general serialization), whose keys verify peers' directories.
+  app.get("/v1/trust-list", (c) => {
+    const trust = ctx.trust.list;
+    if (!trust) throw new FrxError("request.not-found", "no trust list is applied at this node");
+    return c.json({ version: trust.list.version, digest: trust.digest, trustList: trust.signed });
   });
   app.get("/v1/registry", async (c) => {
     const entries = (await ctx.store.range<RegistryEntryRecord>("registry")).map(

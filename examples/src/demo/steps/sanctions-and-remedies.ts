@@ -1,0 +1,138 @@
+import { MessageType } from "@frx/spec";
+import { fixtureEnvelope, type Scene } from "../context.js";
+
+type Env = ReturnType<typeof fixtureEnvelope>;
+
+/** Actions 2 and 7: three authorities sanction in parallel; two ask for public listing. */
+export async function sanction(s: Scene): Promise<void> {
+  s.tl.section(
+    "Actions 2 and 7",
+    "concurrent sanctions by three authorities; public registry listings",
+  );
+  const base = fixtureEnvelope("sanction.notify");
+  const target = base.body.target as { recruitmentAgency: Record<string, unknown> };
+  const sanctions: Array<[string, string[], Env]> = [
+    [
+      "TH:DOE",
+      ["TH:ATPD", "TH:DOE-REG", "LA:MOLSW"],
+      with_(base, {
+        sanctionId: s.as("TH:DOE").newId(),
+        target: {
+          employer: {
+            legalName: "Chok Anan Fishery Co., Ltd.",
+            registrationNumber: "0745561000123",
+            registrationCountry: "TH",
+          },
+        },
+        kind: "EMPLOYER_MIGRANT_HIRING_BAN",
+        imposingAuthorityType: "labour_inspectorate",
+        imposingAuthority: "TH:DOE",
+        legalReference:
+          "Royal Ordinance on Management of Foreign Workers Employment B.E. 2560 (2017), s. 102",
+      }),
+    ],
+    ["TH:DOE-REG", ["TH:DOE", "TH:ATPD", "LA:DOSM"], base],
+    [
+      "LA:DOSM",
+      ["LA:MOLSW", "TH:DOE-REG", "TH:DOE"],
+      with_(base, {
+        sanctionId: s.as("LA:DOSM").newId(),
+        target: {
+          recruitmentAgency: {
+            ...target.recruitmentAgency,
+            legalName: "Savan Manpower Supply Sole Co., Ltd.",
+            registrationNumber: "LA-SV-2019-0412",
+            country: "LA",
+            chainRole: "origin",
+            licence: {
+              number: "MOLSW-RA-0412",
+              issuer: "LA:DOSM",
+              country: "LA",
+              status: "revoked",
+            },
+          },
+        },
+        kind: "LICENCE_REVOCATION",
+        imposingAuthorityType: "recruitment_regulator",
+        imposingAuthority: "LA:DOSM",
+        legalReference: "Decree on the Sending of Lao Workers to Work Abroad, art. 45",
+        until: undefined,
+      }),
+    ],
+  ];
+  for (const [from, to, env] of sanctions) {
+    const id = await s.send(from, MessageType.SanctionNotify, {
+      ...env,
+      case: s.caseId,
+      to: to.map((participant) => ({ participant })),
+    });
+    await s.arrives(id, to, from, "sanction.notify");
+  }
+  for (const [cc, reader] of [
+    ["TH", "TH:DOE"],
+    ["LA", "LA:MOLSW"],
+  ] as const) {
+    const registry = await s.as(reader).registry();
+    for (const e of registry.entries as Array<{
+      entity: Record<string, { legalName: string }>;
+      decision: { kind: string; authority?: string };
+    }>) {
+      const entity = Object.values(e.entity)[0]!;
+      s.tl.note(
+        `${cc} public registry (signed by ${cc}): ${entity.legalName} — ${e.decision.kind} by ${e.decision.authority ?? "?"}`,
+      );
+    }
+  }
+}
+
+/** Action 2: a Lao worker's unpaid wages, claimed in Thailand and followed to payment from Laos. */
+export async function remedy(s: Scene): Promise<void> {
+  s.tl.section("Action 2", "a remedy claim for unpaid wages, through to paid");
+  const claim = fixtureEnvelope("remedy.claim");
+  const id = await s.send("TH:DOE", MessageType.RemedyClaim, {
+    ...claim,
+    case: s.caseId,
+    to: [{ participant: "LA:MOLSW" }],
+  });
+  await s.arrives(id, ["LA:MOLSW"], "TH:DOE", "remedy.claim");
+  const update = fixtureEnvelope("remedy.update");
+  const steps: Array<Record<string, unknown>> = [
+    {
+      status: "awarded",
+      amountAwarded: { amount: "54000.00", currency: "THB" },
+      note: "Order to pay issued under s. 124.",
+    },
+    {
+      status: "partially_paid",
+      amountAwarded: { amount: "54000.00", currency: "THB" },
+      amountPaid: { amount: "30000.00", currency: "THB" },
+      paidAt: new Date().toISOString(),
+    },
+    {
+      status: "paid",
+      amountAwarded: { amount: "54000.00", currency: "THB" },
+      amountPaid: { amount: "54000.00", currency: "THB" },
+      paidAt: new Date().toISOString(),
+      note: "Balance paid into the worker's account in Savannakhet.",
+    },
+  ];
+  for (const change of steps) {
+    const u = await s.send("TH:DOE", MessageType.RemedyUpdate, {
+      ...update,
+      case: s.caseId,
+      to: [{ participant: "LA:MOLSW" }],
+      body: { claimRef: update.body.claimRef, ...change },
+    });
+    await s.arrives(u, ["LA:MOLSW"], "TH:DOE", "remedy.update");
+    const paid = change.amountPaid as { amount: string; currency: string } | undefined;
+    s.tl.note(
+      `claim ${String(change.status)}${paid ? `: ${paid.amount} ${paid.currency} paid of 54000.00 THB` : ""}`,
+    );
+  }
+}
+
+function with_(env: Env, body: Record<string, unknown>): Env {
+  const merged = { ...env.body, ...body };
+  for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
+  return { ...env, body: merged };
+}

@@ -1,0 +1,58 @@
+import { findKey, type ResolvedKey, type SignedTrustList, type Types } from "@frx/spec";
+import type { Http } from "./http.js";
+import type { CallOptions } from "./options.js";
+import { agencyKeysOf, checkDocument, invalid, verifySignedDocument } from "./signed-document.js";
+
+/**
+ * Keys of agencies at other nodes, for verifying cross-border messages in the inbox: the
+ * foreign node's directory as this agency's node holds it, verified against that node's key
+ * in the federation trust list (which the agency takes from its own node). Loaded once per
+ * foreign node and again when a kid is not in it.
+ */
+export class ForeignKeys {
+  private readonly byNode = new Map<string, Map<string, ResolvedKey>>();
+
+  constructor(private readonly http: Http) {}
+
+  async key(
+    node: string,
+    kid: string,
+    options: CallOptions = {},
+  ): Promise<ResolvedKey | undefined> {
+    const known = this.byNode.get(node)?.get(kid);
+    if (known) return known;
+    const keys = await this.load(node, options);
+    this.byNode.set(node, keys);
+    return keys.get(kid);
+  }
+
+  private async load(node: string, options: CallOptions): Promise<Map<string, ResolvedKey>> {
+    const { trustList } = await this.http.json<{ trustList: SignedTrustList }>({
+      method: "GET",
+      path: "/v1/trust-list",
+      auth: false,
+      ...options,
+    });
+    const list = checkDocument<Types.TrustList>(
+      "documents/trust-list.json",
+      JSON.parse(Buffer.from(trustList.payload, "base64url").toString("utf8")),
+    );
+    const member = list.members.find((m) => m.node === node);
+    if (!member) throw invalid(`${node} is not in the trust list`);
+    const reply = await this.http.json<{ jws?: unknown }>({
+      method: "GET",
+      path: `/v1/directories/${node}`,
+      auth: false,
+      ...options,
+    });
+    // The directory's own issuedAt is inside what is being verified; judge the key as of now.
+    const payload = await verifySignedDocument(reply.jws, "frx-directory+jws", (kid) => {
+      const found = findKey([member], kid, new Date().toISOString());
+      return found ? { key: found.key, owner: node } : undefined;
+    });
+    const directory = checkDocument<Types.Directory>("documents/directory.json", payload);
+    if (directory.node !== node)
+      throw invalid(`the directory is ${directory.node}'s, not ${node}'s`);
+    return agencyKeysOf(directory);
+  }
+}
