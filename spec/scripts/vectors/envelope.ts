@@ -152,10 +152,19 @@ export function verificationVectors(keys: TestKeys, base: Envelope): Record<stri
       "envelope/node-notice-from-agency-fail.json",
       {
         id: "envelope/node-notice-from-agency-fail",
-        description: "A deadline notice signed and sent by an agency: only a node sends deadline.* and delivery.failed (x-frx-sender: node).",
+        description:
+          "A deadline notice signed and sent by an agency: only a node sends deadline.* and delivery.failed (x-frx-sender: node).",
         jwks,
         now,
-        jws: signEnvelope({ ...base, type: "deadline.reminder", referral: "01KJPWGVT00H3GW7D0FZQ4NZAS", body: { deadline: "acknowledge", dueAt: base.expiresAt } }, signer),
+        jws: signEnvelope(
+          {
+            ...base,
+            type: "deadline.reminder",
+            referral: "01KJPWGVT00H3GW7D0FZQ4NZAS",
+            body: { deadline: "acknowledge", dueAt: base.expiresAt },
+          },
+          signer,
+        ),
         expect: { valid: false, code: "state.actor-forbidden" },
       },
     ],

@@ -245,6 +245,21 @@ export function policyVectors(keys: TestKeys, fixture: Fixture): Record<string, 
     );
   }
   {
+    const env = fixture("stats.report");
+    const cells = env.body.cells as Array<Record<string, unknown>>;
+    cells[0] = { ...cells[0], value: 4, suppressed: false };
+    add(
+      "stats-small-cell-fail",
+      "A statistics cell counting 4 referrals, not suppressed: under k = 11 it could identify people.",
+      env,
+      {
+        valid: false,
+        code: "policy.tier-exceeded",
+        pointer: "/body/cells/0/value",
+      },
+    );
+  }
+  {
     const env = fixture("evidence.provide");
     env.body.channel = "mutual_legal_assistance";
     add(

@@ -688,6 +688,20 @@ export const policyRules: Readonly<Record<string, unknown>> = {
         "court_order"
       ]
     }
+  },
+  "aggregates": {
+    "message": "stats.report",
+    "k": 11,
+    "countMetrics": [
+      "cases_notified",
+      "referrals_sent",
+      "referrals_acknowledged_in_time",
+      "referrals_accepted",
+      "remedies_claimed",
+      "remedies_paid",
+      "sanctions_imposed",
+      "joint_investigations"
+    ]
   }
 };
 
@@ -1687,6 +1701,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-POL-027",
     "level": "MUST NOT",
     "text": "A `registry.entry` MUST NOT identify a natural person, a worker, a complaint or a case.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-028",
+    "level": "MUST",
+    "text": "A node MUST refuse a `stats.report` that has a count cell (a metric listed in `rules.json` `aggregates.countMetrics`) whose `value` is between 1 and `k` − 1 and not suppressed, or any suppressed cell that carries a value, with `policy.tier-exceeded` at that cell's `/value`.",
     "file": "policy.md"
   },
   {

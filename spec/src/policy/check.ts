@@ -29,6 +29,7 @@ interface Rules {
   messages: Partial<Record<MessageType, { purposes?: string[]; tiers?: Tier[] }>>;
   purposes: Record<string, string[]>;
   evidenceChannel: Record<string, { minTier: Tier; legalBasis: string[] }>;
+  aggregates: { message: MessageType; k: number; countMetrics: string[] };
 }
 
 const rules = policyRules as unknown as Rules;
@@ -81,6 +82,7 @@ export function checkPolicy(message: PolicyInput, context: PolicyContext): Viola
   }
   checkEvidenceChannel(message, out);
   checkOverrideApprover(message, out);
+  checkAggregates(message, out);
   // Gravest first (Rule 9): a refusal's code shows a firewall breach as one.
   return out.list
     .map((v, i) => ({ v, i }))
@@ -246,6 +248,33 @@ function consentOf(message: PolicyInput, context: PolicyContext): ConsentView | 
   )
     return undefined;
   return consent;
+}
+
+/** k-anonymity of statistics (FRX-POL-028): a visible count under k, or a value behind a suppressed cell, discloses. */
+function checkAggregates(message: PolicyInput, out: Violations): void {
+  const rule = rules.aggregates;
+  if (message.type !== rule.message) return;
+  const cells = (message.body.cells ?? []) as Array<{
+    metric: string;
+    value: number | null;
+    suppressed: boolean;
+  }>;
+  for (const [i, cell] of cells.entries()) {
+    const small =
+      typeof cell.value === "number" &&
+      cell.value > 0 &&
+      cell.value < rule.k &&
+      rule.countMetrics.includes(cell.metric);
+    if ((small && !cell.suppressed) || (cell.suppressed && cell.value !== null)) {
+      out.add(
+        `/body/cells/${i}/value`,
+        "policy.tier-exceeded",
+        cell.suppressed
+          ? "a suppressed cell must carry no value"
+          : `a count under k = ${rule.k} must be suppressed`,
+      );
+    }
+  }
 }
 
 /** Four eyes: an override of the worker's choice is approved by another participant than the sender. */
