@@ -92,7 +92,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
   const { config, keys } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? jsonLogger(undefined, { node: config.node });
-  const trust = new TrustState(store, clock, () => config.federation.genesisDigest);
+  const trust = new TrustState(store, clock, () => config.federation.genesisDigest, logger);
   const peerClient = new PeerClient(options.peerDispatcher, config.federation.requestTimeoutMs);
   const ctx = {
     config,
@@ -118,6 +118,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       clock,
       logger,
       config.federation.directoryCooldownMs,
+      config.skewSeconds,
     ),
     peerClient,
   } as Omit<AppContext, "audit" | "outbox"> as AppContext;
@@ -195,20 +196,24 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       ctx.logger.info("node.closed");
     },
     async applyTrustList(signed) {
-      const applied = await trust.apply(signed);
-      const at = clock.now().toISOString();
-      await (
-        await ctx.serial.run(() => ({
+      // The list and its audit entry change state together, in the node's one queue.
+      const { applied, commit } = await ctx.serial.run(async () => {
+        const applied = await trust.apply(signed);
+        const at = clock.now().toISOString();
+        return {
+          applied,
           commit: store.commit(
             ctx.audit.append(at, {
               kind: "admin",
               actor: "operator",
-              detail: `trust list version ${applied.list.version} applied`,
+              detail: `trust list version ${applied.list.version} applied (digest ${applied.digest})`,
             }),
           ),
-        }))
-      ).commit;
-      await ctx.outbox.start();
+        };
+      });
+      await commit;
+      // A node that has not been started (a CLI applying a list) must not start delivering.
+      await ctx.outbox.resume();
       return applied;
     },
     rotateSigningKey(privateJwk) {

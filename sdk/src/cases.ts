@@ -37,6 +37,8 @@ export interface TimelineEntry {
   /** The referral's or investigation's state after the message. */
   state?: string;
   note?: string;
+  /** For a delivery to another node: that node's signed receipt (JWS), kept as evidence. */
+  receipt?: string;
 }
 
 /** GET /v1/cases/:case — the case as this agency may see it. */

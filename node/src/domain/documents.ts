@@ -39,9 +39,16 @@ export async function directoryDocument(ctx: AppContext): Promise<Types.Director
   ) as Types.Directory;
 }
 
-/** /.well-known/frx-node: who this node is, where, with which keys and types. */
+/**
+ * /.well-known/frx-node: who this node is, where, with which keys and types. A node that has
+ * a trust list publishes exactly the endpoint, signing keys (retired ones included, with
+ * their validity) and encryption key that the list gives it (FRX-FED-002); one without a list
+ * publishes its current signing key, valid from now (this node keeps no record of when it was
+ * created).
+ */
 export function nodeMetadata(ctx: AppContext): Types.NodeMetadata {
   const keys = nodePublicKeys(ctx.keys);
+  const member = ctx.trust.member(ctx.config.node);
   const doc = {
     frx: "1",
     node: ctx.config.node,
@@ -50,16 +57,26 @@ export function nodeMetadata(ctx: AppContext): Types.NodeMetadata {
     protocolVersions: ["1"],
     endpoints: {
       agency: `${ctx.config.publicUrl}/v1`,
-      federation: `${ctx.config.publicUrl}/federation/v1`,
+      federation: member?.endpoint ?? `${ctx.config.publicUrl}/federation/v1`,
     },
-    signingKeys: [
-      {
-        jwk: { kty: "OKP", crv: "Ed25519", x: keys.signing.x, kid: keys.signing.kid!, use: "sig" },
-        status: "current",
-        notBefore: "2026-01-01T00:00:00Z",
-      },
-    ],
-    encryptionKey: { ...keys.encryption, kid: thumbprint(keys.encryption), use: "enc" },
+    signingKeys: member
+      ? member.signingKeys.map((k) => structuredClone(k))
+      : [
+          {
+            jwk: {
+              kty: "OKP",
+              crv: "Ed25519",
+              x: keys.signing.x,
+              kid: keys.signing.kid!,
+              use: "sig",
+            },
+            status: "current",
+            notBefore: ctx.clock.now().toISOString(),
+          },
+        ],
+    encryptionKey: member
+      ? structuredClone(member.encryptionKey)
+      : { ...keys.encryption, kid: thumbprint(keys.encryption), use: "enc" },
     acceptedTypes: [...messageTypeValues],
   };
   return validateDocument<Types.NodeMetadata>("documents/node-metadata.json", doc);

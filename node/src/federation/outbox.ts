@@ -20,6 +20,14 @@ export class Outbox {
     for (const peer of peers) this.worker(peer).kick();
   }
 
+  /**
+   * After a trust list change: rescans the queues and kicks their workers, but only on an
+   * outbox that has been started, so a list applied to a stopped node delivers nothing.
+   */
+  async resume(): Promise<void> {
+    if (this.running) await this.start();
+  }
+
   notify(peer: string): void {
     if (this.running) this.worker(peer).kick();
   }

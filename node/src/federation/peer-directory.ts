@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SKEW_SECONDS,
   FrxError,
   importPublicKey,
   parseCanonicalObject,
@@ -10,26 +11,37 @@ import {
   type Types,
 } from "@frx/spec";
 import type { KeyObject } from "node:crypto";
+import { Mutex } from "../pipeline/mutex.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Store } from "../store/store.js";
 import type { PeerClient } from "./peer-client.js";
 import type { TrustState } from "./trust-state.js";
 
-interface CachedDirectory {
+/** What is kept per peer under `dir!<node>` in the `peers` sublevel. */
+export interface CachedDirectory {
   fetchedAt: string;
   directory: Types.Directory;
+  /** The peer's signed directory, as fetched (absent in entries stored by older versions). */
+  jws?: string;
 }
+
+/** A key of a peer's agency, with that agency's status in the peer's directory. */
+export type PeerKey = ResolvedKey & { status: Types.Directory["participants"][number]["status"] };
 
 /**
  * Peers' directories (their agencies, roles, powers and keys), fetched from each peer's
  * federation API, checked against the peer's key in the trust list, and cached in the store
- * so a peer outage does not stop this node judging envelopes for it. An unknown kid refetches,
- * at most once per cooldown; a known key that fails forces one refresh.
+ * with the signed JWS, so a peer outage does not stop this node judging envelopes for it. An
+ * unknown kid or an unresolvable address refetches, at most once per cooldown; a known key
+ * that fails forces one refresh. A fetched directory older than the cached one, or dated in
+ * the future beyond the skew, never replaces it (FRX-FED-006).
  */
 export class PeerDirectories {
   private readonly lastFetch = new Map<string, number>();
   private readonly keyCache = new Map<string, KeyObject>();
+  /** Compare-and-replace of the cached directory, one at a time. */
+  private readonly writes = new Mutex();
 
   constructor(
     private readonly store: Store,
@@ -38,21 +50,45 @@ export class PeerDirectories {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly cooldownMs: number,
+    private readonly skewSeconds: number = DEFAULT_SKEW_SECONDS,
   ) {}
 
   async get(node: string): Promise<Types.Directory | undefined> {
-    return (await this.store.get<CachedDirectory>("peers", `dir!${node}`))?.directory;
+    return (await this.cached(node))?.directory;
   }
 
-  /** Fetches and stores a peer's directory now; returns it, or undefined when the peer is unreachable. */
+  /** The peer's cached directory with the JWS it signed, for passing on as evidence. */
+  async signed(node: string): Promise<{ directory: Types.Directory; jws: string } | undefined> {
+    const c = await this.cached(node);
+    return c?.jws ? { directory: c.directory, jws: c.jws } : undefined;
+  }
+
+  /**
+   * The status the peer's cached directory gives one of its participants, or undefined when
+   * it does not list it (ingest answers `auth.participant-disabled` for a disabled one).
+   */
+  async participantStatus(
+    node: string,
+    id: string,
+  ): Promise<Types.Directory["participants"][number]["status"] | undefined> {
+    return (await this.get(node))?.participants.find((p) => p.id === id)?.status;
+  }
+
+  /**
+   * Fetches a peer's directory now and stores it if it is valid and not older than the cached
+   * one; returns the directory in use afterwards, or undefined when the peer is unreachable
+   * (or its answer invalid) and nothing is cached.
+   */
   async refresh(node: string): Promise<Types.Directory | undefined> {
     this.lastFetch.set(node, this.clock.now().getTime());
     const member = this.trust.member(node);
     if (!member) throw new FrxError("trust.member-unknown", `${node} is not in the trust list`);
+    let fetched: { directory: Types.Directory; jws: string };
     try {
       const res = await this.client.call("GET", `${member.endpoint}/directory`);
       if (res.status !== 200) throw new Error(`status ${res.status}`);
-      const { jws } = JSON.parse(res.text) as { jws: string };
+      const { jws } = JSON.parse(res.text) as { jws: unknown };
+      if (typeof jws !== "string") throw new Error("the answer has no directory JWS");
       const parsed = parseCompact(jws, "frx-directory+jws");
       const directory = validateDocument<Types.Directory>(
         "documents/directory.json",
@@ -62,20 +98,42 @@ export class PeerDirectories {
       if (!key || directory.node !== node)
         throw new FrxError("trust.member-unknown", `${node}'s directory is not signed by ${node}`);
       assertSignature(parsed, key.key);
+      fetched = { directory, jws };
+    } catch (error) {
+      this.logger.warn("peer.directory-fetch-failed", { node, error: String(error) });
+      return this.get(node);
+    }
+    return this.writes.run(async () => {
+      const cached = await this.cached(node);
+      const issued = Date.parse(fetched.directory.issuedAt);
+      const now = this.clock.now();
+      const stale = cached && issued < Date.parse(cached.directory.issuedAt);
+      const future = issued > now.getTime() + this.skewSeconds * 1000;
+      if (stale || future) {
+        this.logger.warn("peer.directory-refused", {
+          node,
+          issuedAt: fetched.directory.issuedAt,
+          ...(cached ? { cachedIssuedAt: cached.directory.issuedAt } : {}),
+          reason: stale ? "older than the cached directory" : "dated in the future",
+        });
+        return cached?.directory;
+      }
       await this.store.commit([
         {
           type: "put",
           aggregate: "peers",
           key: `dir!${node}`,
-          value: { fetchedAt: this.clock.now().toISOString(), directory },
+          value: {
+            fetchedAt: now.toISOString(),
+            directory: fetched.directory,
+            jws: fetched.jws,
+          } satisfies CachedDirectory,
         },
       ]);
-      for (const p of directory.participants) for (const k of p.keys) this.keyCache.delete(k.kid);
-      return directory;
-    } catch (error) {
-      this.logger.warn("peer.directory-fetch-failed", { node, error: String(error) });
-      return undefined;
-    }
+      for (const p of fetched.directory.participants)
+        for (const k of p.keys) this.keyCache.delete(k.kid);
+      return fetched.directory;
+    });
   }
 
   /** The peer's directory, fetching it if none is cached yet. */
@@ -83,27 +141,49 @@ export class PeerDirectories {
     return (await this.get(node)) ?? (await this.refresh(node));
   }
 
-  /** A key resolver for envelopes from `node`'s agencies, refetching once (after the cooldown) for an unknown kid. */
-  resolverFor(node: string): (kid: string) => Promise<ResolvedKey | undefined> {
+  /**
+   * Refetches the peer's directory unless it was fetched less than a cooldown ago (FRX-FED-008,
+   * FRX-FED-010); returns the directory fetched, or undefined when the cooldown forbade it.
+   */
+  async refreshIfDue(node: string): Promise<Types.Directory | undefined> {
+    const last = this.lastFetch.get(node);
+    if (last !== undefined && this.clock.now().getTime() - last < this.cooldownMs) return undefined;
+    return this.refresh(node);
+  }
+
+  /**
+   * A key resolver for envelopes from `node`'s agencies, refetching once (after the cooldown)
+   * for an unknown kid. It resolves the keys of every participant, whatever its status, and
+   * says which: the caller refuses a disabled agency with `auth.participant-disabled`.
+   */
+  resolverFor(node: string): (kid: string) => Promise<PeerKey | undefined> {
     return async (kid) => {
-      let found = this.lookup(await this.get(node), kid);
-      const last = this.lastFetch.get(node) ?? 0;
-      if (!found && this.clock.now().getTime() - last >= this.cooldownMs)
-        found = this.lookup(await this.refresh(node), kid);
-      return found;
+      const found = this.lookup(await this.get(node), kid);
+      if (found) return found;
+      const fresh = await this.refreshIfDue(node);
+      return fresh ? this.lookup(fresh, kid) : undefined;
     };
   }
 
-  private lookup(directory: Types.Directory | undefined, kid: string): ResolvedKey | undefined {
+  private async cached(node: string): Promise<CachedDirectory | undefined> {
+    return this.store.get<CachedDirectory>("peers", `dir!${node}`);
+  }
+
+  private lookup(directory: Types.Directory | undefined, kid: string): PeerKey | undefined {
     for (const p of directory?.participants ?? []) {
       const k = p.keys.find((x) => x.kid === kid);
-      if (!k || p.status !== "active") continue;
+      if (!k) continue;
       let key = this.keyCache.get(kid);
       if (!key) {
         key = importPublicKey(k);
         this.keyCache.set(kid, key);
       }
-      return { key, owner: p.id, ...(k.notAfter ? { retiredAt: k.notAfter } : {}) };
+      return {
+        key,
+        owner: p.id,
+        status: p.status,
+        ...(k.notAfter ? { retiredAt: k.notAfter } : {}),
+      };
     }
     return undefined;
   }

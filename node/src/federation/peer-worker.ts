@@ -1,29 +1,37 @@
-import {
-  REPLY_TYP,
-  sealTransaction,
-  verifyNodeDocument,
-  verifyReceipt,
-  findKey,
-  type Types,
-} from "@frx/spec";
+import { isFrxError, sealTransaction, type Types, type VerifiedTrustList } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import type { Op } from "../store/store.js";
 import {
-  deliveryTimelineOps,
+  attemptsOf,
+  deadLetterKey,
+  deliveryKey,
+  DeliveryTimeline,
   failureNoticeOps,
   inFlightKey,
+  queueKey,
+  replyKey,
+  type DeadLetter,
+  type FailureReason,
   type InFlight,
   type OutboxItem,
+  type ReplyEvidence,
 } from "./outbox-store.js";
+import { judgeResults, readReply } from "./reply-reader.js";
 
 type Outcome = "idle" | "sent" | "failed";
 
+/** The protocol's largest transaction (FRX-FED-013). */
+const MAX_BATCH = 50;
+
 /**
- * Delivers one peer's queue: builds a transaction of up to `batchSize` envelopes, persists
- * it as in flight, sends it, and on a verified reply records each receipt (or refusal) and
- * removes the envelopes, all in one batch. Failures back off exponentially with full jitter,
- * capped, until the peer is heard from again. Envelopes past their expiresAt are dead-lettered
- * and their senders told.
+ * Delivers one peer's queue: builds a transaction of up to `batchSize` envelopes (after
+ * dead-lettering those already past their expiresAt), persists it as in flight, sends it, and
+ * on a verified reply records each receipt (or refusal) and removes the envelopes, all in one
+ * batch. An envelope whose receipt is missing or does not verify stays queued for a later
+ * transaction. Failures back off exponentially with full jitter, capped, until the peer is
+ * heard from again; after each failure, a transaction in flight that carries an expired
+ * envelope is abandoned: the expired ones are dead-lettered and their senders told, the
+ * others go out in a new transaction.
  */
 export class PeerWorker {
   private attempts = 0;
@@ -73,6 +81,7 @@ export class PeerWorker {
       if (outcome === "sent") continue;
       if (outcome === "idle" && !this.pending) return;
       if (outcome === "failed") {
+        await this.abandonExpired();
         this.attempts++;
         const cap = Math.min(
           this.ctx.config.federation.backoffCapMs,
@@ -98,12 +107,26 @@ export class PeerWorker {
 
   private async attempt(): Promise<Outcome> {
     const ctx = this.ctx;
-    const flight = await this.inFlight();
+    let flight = await this.inFlight();
     if (!flight) return "idle";
-    const items = (
-      await Promise.all(flight.keys.map((k) => ctx.store.get<OutboxItem>("outbox", k)))
-    ).filter((i): i is OutboxItem => !!i);
-    const trust = ctx.trust.inForce();
+    const items = await this.itemsOf(flight);
+    if (items.length === 0) {
+      await ctx.store.commit([{ type: "del", aggregate: "outbox", key: inFlightKey(this.peer) }]);
+      return "sent";
+    }
+    let trust: VerifiedTrustList;
+    try {
+      // No list, an expired one, or one that suspends this node: nothing leaves (FRX-TRUST-017, -027).
+      trust = ctx.trust.inForceFor(ctx.config.node);
+    } catch (error) {
+      if (!isFrxError(error)) throw error;
+      ctx.logger.warn("outbox.not-sending", {
+        peer: this.peer,
+        code: error.code,
+        error: error.message,
+      });
+      return "failed";
+    }
     const member = trust.list.members.find((m) => m.node === this.peer);
     if (!member || member.status !== "active")
       return this.giveUp(
@@ -125,11 +148,10 @@ export class PeerWorker {
       ctx.signer,
       member.encryptionKey,
     );
-    await this.record({
-      ...flight,
-      attempts: flight.attempts + 1,
-      lastAttemptAt: now.toISOString(),
-    });
+    flight = { ...flight, attempts: flight.attempts + 1, lastAttemptAt: now.toISOString() };
+    await ctx.store.commit([
+      { type: "put", aggregate: "outbox", key: inFlightKey(this.peer), value: flight },
+    ]);
     let res: { status: number; text: string; retryAfterMs?: number };
     try {
       res = await ctx.peerClient.call(
@@ -143,7 +165,7 @@ export class PeerWorker {
         txnId: flight.txnId,
         error: String(error),
       });
-      return this.expireOld(flight, items);
+      return "failed";
     }
     if (res.status !== 200) {
       ctx.logger.warn("outbox.peer-refused", {
@@ -152,69 +174,169 @@ export class PeerWorker {
         status: res.status,
         body: res.text.slice(0, 300),
       });
-      return this.expireOld(flight, items);
+      return "failed";
     }
-    return this.settle(flight, items, res.text, trust.list);
+    return this.settle(flight, items, res.text, trust);
   }
 
-  /** The transaction in flight, or a new one from the head of the queue (expired items dead-lettered first). */
+  /** The queued items of a transaction, in its order. */
+  private async itemsOf(flight: InFlight): Promise<OutboxItem[]> {
+    return (
+      await Promise.all(flight.keys.map((k) => this.ctx.store.get<OutboxItem>("outbox", k)))
+    ).filter((i): i is OutboxItem => !!i);
+  }
+
+  private expired(item: OutboxItem, now: Date): boolean {
+    // By this node's own clock, without the skew (FRX-FED-051, FRX-FED-060).
+    return Date.parse(item.expiresAt) <= now.getTime();
+  }
+
+  /**
+   * The transaction in flight, or a new one from the head of the queue. Queued envelopes
+   * already past their expiresAt are dead-lettered on the way and never put into a new
+   * transaction (FRX-FED-052).
+   */
   private async inFlight(): Promise<InFlight | null> {
     const ctx = this.ctx;
     const existing = await ctx.store.get<InFlight>("outbox", inFlightKey(this.peer));
     if (existing) return existing;
+    const batchSize = Math.max(1, Math.min(MAX_BATCH, ctx.config.federation.batchSize));
     const { commit, flight } = await ctx.serial.run(async () => {
-      const queued = (
-        await ctx.store.range<OutboxItem>("outbox", {
-          gte: `q!${this.peer}!`,
+      const now = ctx.clock.now();
+      const at = now.toISOString();
+      const timeline = new DeliveryTimeline(ctx);
+      const ops: Op[] = [];
+      const live: OutboxItem[] = [];
+      let from = `q!${this.peer}!`;
+      for (;;) {
+        const page = await ctx.store.range<OutboxItem>("outbox", {
+          gte: from,
           lt: `q!${this.peer}!~`,
-          limit: ctx.config.federation.batchSize,
-        })
-      ).map(([, v]) => v);
-      if (queued.length === 0) return { commit: Promise.resolve(), flight: null };
-      const flight: InFlight = {
-        txnId: ctx.ids(),
-        keys: queued.map((q) => `q!${this.peer}!${String(q.seq).padStart(16, "0")}`),
-        createdAt: ctx.clock.now().toISOString(),
-        attempts: 0,
-      };
-      return {
-        commit: ctx.store.commit([
-          { type: "put", aggregate: "outbox", key: inFlightKey(this.peer), value: flight },
-        ]),
-        flight,
-      };
+          limit: batchSize,
+        });
+        for (const [, item] of page) {
+          if (this.expired(item, now))
+            ops.push(
+              ...(await this.deadLetterOps(
+                timeline,
+                item,
+                "expired",
+                { errorCode: "delivery.expired", detail: "not delivered before its expiresAt" },
+                at,
+              )),
+            );
+          else if (live.length < batchSize) live.push(item);
+        }
+        if (live.length >= batchSize || page.length < batchSize) break;
+        from = `${page[page.length - 1]![0]}\u0000`;
+      }
+      ops.push(...timeline.ops());
+      const flight: InFlight | null =
+        live.length === 0
+          ? null
+          : {
+              txnId: ctx.ids(),
+              keys: live.map((q) => queueKey(this.peer, q.seq)),
+              createdAt: at,
+              attempts: 0,
+            };
+      if (flight)
+        ops.push({ type: "put", aggregate: "outbox", key: inFlightKey(this.peer), value: flight });
+      return { commit: ops.length > 0 ? ctx.store.commit(ops) : Promise.resolve(), flight };
     });
     await commit;
     return flight;
   }
 
-  private async record(flight: InFlight): Promise<void> {
-    await this.ctx.store.commit([
-      { type: "put", aggregate: "outbox", key: inFlightKey(this.peer), value: flight },
-    ]);
+  /**
+   * After a failed attempt, whatever the cause: if the transaction in flight carries an
+   * envelope past its expiresAt, abandon that txnId, dead-letter the expired envelopes and
+   * leave the others queued, to go out in a new transaction (FRX-FED-051, FRX-FED-053).
+   */
+  private async abandonExpired(): Promise<void> {
+    const ctx = this.ctx;
+    try {
+      const { commit, abandoned } = await ctx.serial.run(async () => {
+        const flight = await ctx.store.get<InFlight>("outbox", inFlightKey(this.peer));
+        if (!flight) return { commit: Promise.resolve(), abandoned: null };
+        const now = ctx.clock.now();
+        const items = await this.itemsOf(flight);
+        if (!items.some((i) => this.expired(i, now)))
+          return { commit: Promise.resolve(), abandoned: null };
+        const at = now.toISOString();
+        const timeline = new DeliveryTimeline(ctx);
+        const ops: Op[] = [];
+        for (const item of items) {
+          if (this.expired(item, now))
+            ops.push(
+              ...(await this.deadLetterOps(
+                timeline,
+                item,
+                "expired",
+                { errorCode: "delivery.expired", detail: "not delivered before its expiresAt" },
+                at,
+                flight,
+              )),
+            );
+          else ops.push(this.requeueOp(item, flight));
+        }
+        ops.push(...timeline.ops());
+        ops.push({ type: "del", aggregate: "outbox", key: inFlightKey(this.peer) });
+        return { commit: ctx.store.commit(ops), abandoned: flight };
+      });
+      await commit;
+      if (abandoned)
+        ctx.logger.info("outbox.transaction-abandoned", {
+          peer: this.peer,
+          txnId: abandoned.txnId,
+          reason: "an envelope in it expired",
+        });
+    } catch (error) {
+      ctx.logger.error("outbox.expiry-failed", { peer: this.peer, error: String(error) });
+    }
   }
 
-  /** Verifies the peer's signed reply and each receipt, then records the outcome of every envelope in one batch. */
+  /** An item that stays queued after its transaction is over, with that transaction's sends counted. */
+  private requeueOp(item: OutboxItem, flight: InFlight): Op {
+    const { attempts, lastAttemptAt } = attemptsOf(item, flight);
+    return {
+      type: "put",
+      aggregate: "outbox",
+      key: queueKey(this.peer, item.seq),
+      value: {
+        ...item,
+        attempts,
+        ...(lastAttemptAt ? { lastAttemptAt } : {}),
+      } satisfies OutboxItem,
+    };
+  }
+
+  /**
+   * Reads the peer's answer. Only a valid reply settles the transaction (FRX-FED-041): signed
+   * by the peer with a key valid now, naming the peer as `node` and this `txnId`, with one
+   * result per envelope sent whose digest is that envelope's. Anything else is a failed
+   * attempt, retried with the same txnId. Each receipt is judged at its own `receivedAt`
+   * (FRX-FED-043); an envelope whose receipt is missing or does not verify stays queued
+   * (FRX-FED-045), and a rejected one is dead-lettered (FRX-FED-055). The reply is kept as
+   * evidence (FRX-FED-044).
+   */
   private async settle(
     flight: InFlight,
     items: OutboxItem[],
     text: string,
-    trust: Types.TrustList,
+    trust: VerifiedTrustList,
   ): Promise<Outcome> {
     const ctx = this.ctx;
     let reply: Types.TransactionReply;
+    let replyJws: string;
     try {
-      const at = ctx.clock.now().toISOString();
-      reply = verifyNodeDocument<Types.TransactionReply>(
-        (JSON.parse(text) as { reply: string }).reply,
-        REPLY_TYP,
-        "documents/transaction-reply.json",
-        trust,
-        this.peer,
-        () => at,
-      );
-      if (reply.txnId !== flight.txnId || reply.results.length !== items.length)
-        throw new Error("the reply does not answer this transaction");
+      ({ reply, jws: replyJws } = readReply(text, {
+        peer: this.peer,
+        txnId: flight.txnId,
+        sent: items,
+        trust: trust.list,
+        now: ctx.clock.now(),
+      }));
     } catch (error) {
       ctx.logger.error("outbox.reply-invalid", {
         peer: this.peer,
@@ -223,175 +345,166 @@ export class PeerWorker {
       });
       return "failed";
     }
-    const resolveNodeKey = (kid: string) => {
-      const found = findKey(
-        trust.members.filter((m) => m.node === this.peer),
-        kid,
-        ctx.clock.now().toISOString(),
-      );
-      return found ? { key: found.key, owner: this.peer } : undefined;
-    };
+    const member = trust.list.members.find((m) => m.node === this.peer)!;
+    const verdicts = await judgeResults(reply, items, member);
+
     const { commit } = await ctx.serial.run(async () => {
       const at = ctx.clock.now().toISOString();
-      const ops: Op[] = [];
+      const timeline = new DeliveryTimeline(ctx);
+      const ops: Op[] = [
+        {
+          type: "put",
+          aggregate: "deliveries",
+          key: replyKey(this.peer, flight.txnId),
+          value: {
+            peer: this.peer,
+            txnId: flight.txnId,
+            reply: replyJws,
+            at,
+          } satisfies ReplyEvidence,
+        },
+      ];
       for (const [i, item] of items.entries()) {
-        const result = reply.results[i]!;
-        if (result.status !== "rejected" && result.receipt) {
-          try {
-            await verifyReceipt(
-              result.receipt,
-              { messageId: item.messageId, digest: item.digest, node: this.peer },
-              resolveNodeKey,
-            );
-            ops.push({
-              type: "put",
-              aggregate: "deliveries",
-              key: `${item.messageId}!${this.peer}`,
-              value: {
-                messageId: item.messageId,
-                peer: this.peer,
-                status: result.status,
-                receipt: result.receipt,
-                at,
-              },
-            });
-            ops.push(
-              ...(await deliveryTimelineOps(
-                ctx,
-                item,
-                `delivered to ${this.peer} (receipt verified)`,
-                at,
-              )),
-            );
-            ops.push(
-              ...ctx.audit.append(at, {
-                kind: "delivered",
-                actor: this.peer,
-                messageId: item.messageId,
-                digest: item.digest,
-                detail: `receipt from ${this.peer}`,
-              }),
-            );
-          } catch (error) {
-            ctx.logger.error("outbox.receipt-invalid", {
-              peer: this.peer,
+        const verdict = verdicts[i]!;
+        if (verdict.kind === "delivered") {
+          ops.push({
+            type: "put",
+            aggregate: "deliveries",
+            key: deliveryKey(item.messageId, this.peer),
+            value: {
               messageId: item.messageId,
-              error: String(error),
-            });
-            ops.push(
-              ...(await this.failureOps(
-                item,
-                "refused_by_peer",
-                { detail: `receipt did not verify: ${String(error)}` },
-                at,
-              )),
-            );
-          }
-        } else {
+              peer: this.peer,
+              status: verdict.status,
+              receipt: verdict.receipt,
+              txnId: flight.txnId,
+              at,
+            },
+          });
+          await timeline.add(item, `delivered to ${this.peer}`, at, verdict.receipt);
           ops.push(
-            ...(await this.failureOps(
+            ...ctx.audit.append(at, {
+              kind: "delivered",
+              actor: this.peer,
+              messageId: item.messageId,
+              digest: item.digest,
+              detail: `receipt from ${this.peer}`,
+            }),
+          );
+          ops.push({ type: "del", aggregate: "outbox", key: queueKey(this.peer, item.seq) });
+        } else if (verdict.kind === "rejected") {
+          ops.push(
+            ...(await this.deadLetterOps(
+              timeline,
               item,
               "refused_by_peer",
-              {
-                ...(result.code ? { errorCode: result.code } : {}),
-                detail: result.detail ?? "refused",
-              },
+              { ...(verdict.code ? { errorCode: verdict.code } : {}), detail: verdict.detail },
               at,
+              flight,
             )),
           );
+        } else {
+          ctx.logger.error("outbox.receipt-invalid", {
+            peer: this.peer,
+            txnId: flight.txnId,
+            messageId: item.messageId,
+            error: verdict.why,
+          });
+          ops.push(this.requeueOp(item, flight));
         }
-        ops.push({
-          type: "del",
-          aggregate: "outbox",
-          key: `q!${this.peer}!${String(item.seq).padStart(16, "0")}`,
-        });
       }
+      ops.push(...timeline.ops());
       ops.push({ type: "del", aggregate: "outbox", key: inFlightKey(this.peer) });
       return { commit: ctx.store.commit(ops) };
     });
     await commit;
+    ctx.metrics.inc("frx_federation_transactions_sent_total", { peer: this.peer });
+    if (verdicts.some((v) => v.kind === "kept")) {
+      // Sent again in a later transaction, after the backoff: retrying at once would only get
+      // the same receipt back while the cause (say, a trust list without the peer's new key) lasts.
+      return "failed";
+    }
     this.attempts = 0;
     this.backoffMs = 0;
-    ctx.metrics.inc("frx_federation_transactions_sent_total", { peer: this.peer });
     return "sent";
   }
 
-  private async failureOps(
+  /**
+   * Moves an envelope to the dead letters: its timeline line, the `delivery.failed` notice to
+   * its sender (with the real number of sends and the last one's time), the audit entry, and
+   * its removal from the queue.
+   */
+  private async deadLetterOps(
+    timeline: DeliveryTimeline,
     item: OutboxItem,
-    reason: "expired" | "refused_by_peer" | "recipient_unknown" | "peer_unreachable",
+    reason: FailureReason,
     d: { errorCode?: string; detail?: string },
     at: string,
+    flight?: InFlight,
   ): Promise<Op[]> {
     this.ctx.metrics.inc("frx_federation_delivery_failed_total", { peer: this.peer, reason });
+    const code = d.errorCode ?? `delivery.${reason}`;
+    await timeline.add(item, `failed for ${this.peer}: ${code}`, at);
+    const { attempts, lastAttemptAt } = attemptsOf(item, flight);
+    const dead: DeadLetter = {
+      ...item,
+      attempts,
+      ...(lastAttemptAt ? { lastAttemptAt } : {}),
+      deadAt: at,
+      reason,
+      ...(d.errorCode ? { errorCode: d.errorCode } : {}),
+      ...(d.detail ? { detail: d.detail.slice(0, 1000) } : {}),
+    };
     return [
-      ...(await deliveryTimelineOps(
-        this.ctx,
-        item,
-        `failed for ${this.peer}: ${d.errorCode ?? reason}`,
-        at,
-      )),
       ...failureNoticeOps(this.ctx, item, reason, {
         ...d,
-        attempts: item.attempts,
-        lastAttemptAt: at,
+        attempts,
+        ...(lastAttemptAt ? { lastAttemptAt } : {}),
       }),
       ...this.ctx.audit.append(at, {
         kind: "refused",
         actor: this.peer,
         messageId: item.messageId,
         digest: item.digest,
-        code: d.errorCode ?? `delivery.${reason}`,
+        code,
       }),
+      {
+        type: "put",
+        aggregate: "deadLetters",
+        key: deadLetterKey(this.peer, item.messageId),
+        value: dead,
+      },
+      { type: "del", aggregate: "outbox", key: queueKey(this.peer, item.seq) },
     ];
   }
 
-  /** After a failed attempt: if every envelope of the transaction has expired, dead-letter it and tell the senders. */
-  private async expireOld(flight: InFlight, items: OutboxItem[]): Promise<Outcome> {
-    const now = this.ctx.clock.now().getTime();
-    if (items.some((i) => Date.parse(i.expiresAt) > now)) return "failed";
-    await this.giveUp(flight, items, "expired", "not delivered before its expiresAt");
-    return "failed";
-  }
-
+  /** Dead-letters every envelope of the transaction (the peer is no longer an active member). */
   private async giveUp(
     flight: InFlight,
     items: OutboxItem[],
-    reason: "expired" | "recipient_unknown",
+    reason: "recipient_unknown",
     detail: string,
   ): Promise<Outcome> {
     const ctx = this.ctx;
     const { commit } = await ctx.serial.run(async () => {
       const at = ctx.clock.now().toISOString();
+      const timeline = new DeliveryTimeline(ctx);
       const ops: Op[] = [];
-      for (const item of items) {
+      for (const item of items)
         ops.push(
-          ...(await this.failureOps(
+          ...(await this.deadLetterOps(
+            timeline,
             item,
             reason,
-            {
-              errorCode: reason === "expired" ? "delivery.expired" : "routing.recipient-unknown",
-              detail,
-            },
+            { errorCode: "routing.recipient-unknown", detail },
             at,
+            flight,
           )),
         );
-        ops.push({
-          type: "put",
-          aggregate: "deadLetters",
-          key: `${this.peer}!${item.messageId}`,
-          value: { ...item, deadAt: at, reason },
-        });
-        ops.push({
-          type: "del",
-          aggregate: "outbox",
-          key: `q!${this.peer}!${String(item.seq).padStart(16, "0")}`,
-        });
-      }
+      ops.push(...timeline.ops());
       ops.push({ type: "del", aggregate: "outbox", key: inFlightKey(this.peer) });
       return { commit: ctx.store.commit(ops) };
     });
     await commit;
-    void flight;
     return "sent";
   }
 }

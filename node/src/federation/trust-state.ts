@@ -7,6 +7,7 @@ import {
   type VerifiedTrustList,
 } from "@frx/spec";
 import type { Clock } from "../runtime/clock.js";
+import type { Logger } from "../runtime/logger.js";
 import { pad } from "../store/db.js";
 import type { Store } from "../store/store.js";
 
@@ -22,17 +23,40 @@ export class TrustState {
     private readonly clock: Clock,
     /** Read when needed: the operator may pin the genesis digest after the node is created. */
     private readonly genesis: () => string | null,
+    /** Where load() reports a chain it cannot verify (stderr when none is given). */
+    private readonly logger?: Logger,
   ) {}
 
+  /**
+   * Loads and re-verifies the stored chain. Lists stored while no genesis digest is pinned
+   * (the pin was removed from the configuration, or never written) cannot be verified: the
+   * node then starts with federation off and logs why, so offline commands keep working and
+   * the operator can pin the digest again. A chain that does not verify against the pin
+   * still throws: that is tampering, not a missing setting.
+   */
   async load(): Promise<void> {
+    const stored = await this.store.range<SignedTrustList>("trust", { gte: "v!", lt: "v!~" });
+    this.current = null;
+    if (stored.length === 0) return;
+    const pinned = this.genesis();
+    if (!pinned) {
+      const fields = {
+        versions: stored.length,
+        detail:
+          "trust lists are stored but no genesis digest is pinned (federation.genesisDigest): federation stays off until it is pinned again",
+      };
+      if (this.logger) this.logger.error("trust.genesis-pin-missing", fields);
+      else
+        process.stderr.write(
+          JSON.stringify({ level: "error", event: "trust.genesis-pin-missing", ...fields }) + "\n",
+        );
+      return;
+    }
     let previous: VerifiedTrustList | undefined;
-    for (const [, signed] of await this.store.range<SignedTrustList>("trust", {
-      gte: "v!",
-      lt: "v!~",
-    })) {
+    for (const [, signed] of stored) {
       previous = previous
         ? verifyTrustList(signed, { previous })
-        : verifyTrustList(signed, { pinnedDigest: this.genesis() ?? "" });
+        : verifyTrustList(signed, { pinnedDigest: pinned });
     }
     this.current = previous ?? null;
   }
@@ -61,6 +85,24 @@ export class TrustState {
       throw new FrxError("node.not-ready", "no trust list is applied: federation is off");
     assertInForce(this.current, this.clock.now());
     return this.current;
+  }
+
+  /**
+   * The list in force, for federating as `self`: also refuses, with `trust.member-suspended`,
+   * when that list suspends `self` or does not list it at all. Such a node neither sends nor
+   * accepts transactions and wakes (FRX-TRUST-027, FRX-TRUST-028).
+   */
+  inForceFor(self: string): VerifiedTrustList {
+    const trust = this.inForce();
+    const me = trust.list.members.find((m) => m.node === self);
+    if (!me || me.status !== "active")
+      throw new FrxError(
+        "trust.member-suspended",
+        me
+          ? `${self} is suspended in trust list version ${trust.list.version}: it neither sends nor receives`
+          : `${self} is not a member of trust list version ${trust.list.version}: it neither sends nor receives`,
+      );
+    return trust;
   }
 
   get list(): VerifiedTrustList | null {

@@ -10,7 +10,7 @@ import {
 } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import { registryOps } from "../domain/registry.js";
-import { enqueueOps } from "../federation/outbox-store.js";
+import { enqueueOps, queuedTimelineOps } from "../federation/outbox-store.js";
 import type { MessageRecord } from "../store/records.js";
 import type { Op } from "../store/store.js";
 import { attachmentOps } from "./attachment-ops.js";
@@ -95,6 +95,12 @@ export class Ingest {
           "envelope.signer-mismatch",
           `${verified.message.from} is not an agency of ${origin}`,
         );
+      if ((await ctx.peers.participantStatus(origin, verified.message.from)) === "disabled") {
+        throw new FrxError(
+          "auth.participant-disabled",
+          `${verified.message.from} is disabled in ${origin}'s directory`,
+        );
+      }
       return verified;
     } catch (error) {
       if (isFrxError(error)) {
@@ -210,6 +216,8 @@ export class Ingest {
       const ops: Op[] = [
         { type: "put", aggregate: "messages", key: message.id, value: record },
         ...change.ops,
+        // After change.ops: it writes the case record again, with the "queued for" timeline lines.
+        ...queuedTimelineOps(ctx, change.caseRecord, queued, message.id, at),
         ...inboxOps(ctx, recipients, message.id, at),
         ...(origin === null ? registryOps(message, at) : []),
         ...grants,

@@ -46,14 +46,20 @@ export async function route(
     const member = ctx.trust.list ? ctx.trust.member(node) : undefined;
     if (!member || member.status !== "active")
       throw unknown(i, `${node} is not an active member of the federation`);
-    ctx.trust.inForce();
-    const directory = await ctx.peers.ensure(node);
+    // Expired list: trust.list-expired; this node suspended (or unlisted): trust.member-suspended.
+    ctx.trust.inForceFor(ctx.config.node);
+    let directory = await ctx.peers.ensure(node);
     if (!directory)
       throw unknown(
         i,
         `${node}'s directory has not been fetched yet and ${node} is unreachable; try again later`,
       );
-    const found = resolveIn(directory, a, message.type);
+    let found = resolveIn(directory, a, message.type);
+    if (found.length === 0) {
+      // The peer may have registered the agency since: refetch once, unless within the cooldown (FRX-FED-010).
+      directory = (await ctx.peers.refreshIfDue(node)) ?? directory;
+      found = resolveIn(directory, a, message.type);
+    }
     if (found.length === 0)
       throw unknown(i, `no active participant at ${node} accepts ${message.type} at this address`);
     remote.set(node, [...(remote.get(node) ?? []), ...found.map((p) => ({ ...p, toIndex: i }))]);
@@ -102,6 +108,12 @@ export async function senderOf(
     throw new FrxError(
       "envelope.signer-mismatch",
       `${message.from} is not in ${origin}'s directory`,
+    );
+  // Peers' directories resolve the keys of disabled agencies too, so that they are refused by name (FRX-FED-034).
+  if (p.status !== "active")
+    throw new FrxError(
+      "auth.participant-disabled",
+      `${message.from} is disabled in ${origin}'s directory`,
     );
   return {
     id: p.id,

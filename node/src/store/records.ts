@@ -59,6 +59,8 @@ export interface TimelineEntry {
   referral?: string;
   state?: string;
   note?: string;
+  /** For a delivery to a peer node: the peer's receipt (its compact JWS), as evidence. */
+  receipt?: string;
 }
 
 export interface InboxItem {

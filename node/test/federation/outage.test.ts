@@ -80,7 +80,11 @@ describe("outages", () => {
     );
     expect(await inbox(la, "LA:MOLSW")).toHaveLength(1);
     const deliveries = await restarted.node.ctx.store.range<{ status: string }>("deliveries");
-    expect(deliveries.map(([, d]) => d.status)).toEqual(["accepted"]);
+    // One receipt, and the peer's signed reply kept as evidence.
+    expect(deliveries.filter(([k]) => !k.startsWith("reply!")).map(([, d]) => d.status)).toEqual([
+      "accepted",
+    ]);
+    expect(deliveries.filter(([k]) => k.startsWith("reply!LA!"))).toHaveLength(1);
   });
 
   it("dead-letters an envelope that expires while the peer is down, and tells its sender", async () => {

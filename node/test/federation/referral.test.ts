@@ -49,7 +49,7 @@ describe("a cross-border referral across three nodes", () => {
     await eventually(
       async () =>
         (await caseOf(th, "TH:DOE", create.case!)).timeline.some(
-          (e) => e.note === "delivered to LA (receipt verified)",
+          (e) => e.note === "delivered to LA",
         ),
       "TH's timeline to show delivery",
     );

@@ -7,6 +7,21 @@ import { receiveTransaction, receiveWake } from "../../federation/inbound.js";
 
 const encoder = new TextEncoder();
 
+/** The protocol's limits on a transaction: 50 envelopes (FRX-FED-013) of at most 262,144 bytes. */
+const PROTOCOL_MAX_ENVELOPES = 50;
+const PROTOCOL_MAX_ENVELOPE_BYTES = 262_144;
+
+/**
+ * The largest transaction body this node takes (FRX-FED-015, FRX-FED-016): one that seals 50
+ * envelopes of the protocol's maximum size, whatever this node's own batch size and envelope
+ * limit. Base64url is applied twice (the transaction payload inside the JWS, the JWS inside
+ * the JWE), so the envelopes grow by 16/9; each envelope also costs its JSON quotes and comma,
+ * and the transaction's other members, the JWS and JWE headers, IV and tag fit in the
+ * headroom.
+ */
+export const MAX_TRANSACTION_BODY_BYTES =
+  Math.ceil((PROTOCOL_MAX_ENVELOPES * (PROTOCOL_MAX_ENVELOPE_BYTES + 3) * 16) / 9) + 64 * 1024;
+
 /**
  * The federation API, for peer nodes:
  * PUT /federation/v1/transactions/:txnId — an encrypted, node-signed batch of envelopes;
@@ -16,9 +31,7 @@ const encoder = new TextEncoder();
 export function federationRoutes(deps: AppDeps): Hono<Env> {
   const { ctx, ingest } = deps;
   const app = new Hono<Env>();
-  const maxTxn =
-    ctx.config.federation.batchSize * (ctx.config.limits.envelopeBytes + 64) * 1.4 + 8192;
-  app.put("/federation/v1/transactions/:txnId", limit(Math.ceil(maxTxn)), async (c) => {
+  app.put("/federation/v1/transactions/:txnId", limit(MAX_TRANSACTION_BODY_BYTES), async (c) => {
     requireMediaType(c, "application/jose");
     const reply = await receiveTransaction(
       ctx,
