@@ -2,20 +2,15 @@ import { isFrxError, sealTransaction, type Types, type VerifiedTrustList } from 
 import type { AppContext } from "../context.js";
 import type { Op } from "../store/store.js";
 import {
-  attemptsOf,
-  deadLetterKey,
-  deliveryKey,
   DeliveryTimeline,
-  failureNoticeOps,
   inFlightKey,
   queueKey,
   replyKey,
-  type DeadLetter,
-  type FailureReason,
   type InFlight,
   type OutboxItem,
   type ReplyEvidence,
 } from "./outbox-store.js";
+import { deadLetterOps, requeueOp, settlementOps } from "./settlement.js";
 import { judgeResults, readReply } from "./reply-reader.js";
 
 type Outcome = "idle" | "sent" | "failed";
@@ -217,7 +212,9 @@ export class PeerWorker {
         for (const [, item] of page) {
           if (this.expired(item, now))
             ops.push(
-              ...(await this.deadLetterOps(
+              ...(await deadLetterOps(
+                ctx,
+                this.peer,
                 timeline,
                 item,
                 "expired",
@@ -269,7 +266,9 @@ export class PeerWorker {
         for (const item of items) {
           if (this.expired(item, now))
             ops.push(
-              ...(await this.deadLetterOps(
+              ...(await deadLetterOps(
+                ctx,
+                this.peer,
                 timeline,
                 item,
                 "expired",
@@ -278,7 +277,7 @@ export class PeerWorker {
                 flight,
               )),
             );
-          else ops.push(this.requeueOp(item, flight));
+          else ops.push(requeueOp(this.peer, item, flight));
         }
         ops.push(...timeline.ops());
         ops.push({ type: "del", aggregate: "outbox", key: inFlightKey(this.peer) });
@@ -297,20 +296,6 @@ export class PeerWorker {
   }
 
   /** An item that stays queued after its transaction is over, with that transaction's sends counted. */
-  private requeueOp(item: OutboxItem, flight: InFlight): Op {
-    const { attempts, lastAttemptAt } = attemptsOf(item, flight);
-    return {
-      type: "put",
-      aggregate: "outbox",
-      key: queueKey(this.peer, item.seq),
-      value: {
-        ...item,
-        attempts,
-        ...(lastAttemptAt ? { lastAttemptAt } : {}),
-      } satisfies OutboxItem,
-    };
-  }
-
   /**
    * Reads the peer's answer. Only a valid reply settles the transaction (FRX-FED-041): signed
    * by the peer with a key valid now, naming the peer as `node` and this `txnId`, with one
@@ -364,54 +349,7 @@ export class PeerWorker {
           } satisfies ReplyEvidence,
         },
       ];
-      for (const [i, item] of items.entries()) {
-        const verdict = verdicts[i]!;
-        if (verdict.kind === "delivered") {
-          ops.push({
-            type: "put",
-            aggregate: "deliveries",
-            key: deliveryKey(item.messageId, this.peer),
-            value: {
-              messageId: item.messageId,
-              peer: this.peer,
-              status: verdict.status,
-              receipt: verdict.receipt,
-              txnId: flight.txnId,
-              at,
-            },
-          });
-          await timeline.add(item, `delivered to ${this.peer}`, at, verdict.receipt);
-          ops.push(
-            ...ctx.audit.append(at, {
-              kind: "delivered",
-              actor: this.peer,
-              messageId: item.messageId,
-              digest: item.digest,
-              detail: `receipt from ${this.peer}`,
-            }),
-          );
-          ops.push({ type: "del", aggregate: "outbox", key: queueKey(this.peer, item.seq) });
-        } else if (verdict.kind === "rejected") {
-          ops.push(
-            ...(await this.deadLetterOps(
-              timeline,
-              item,
-              "refused_by_peer",
-              { ...(verdict.code ? { errorCode: verdict.code } : {}), detail: verdict.detail },
-              at,
-              flight,
-            )),
-          );
-        } else {
-          ctx.logger.error("outbox.receipt-invalid", {
-            peer: this.peer,
-            txnId: flight.txnId,
-            messageId: item.messageId,
-            error: verdict.why,
-          });
-          ops.push(this.requeueOp(item, flight));
-        }
-      }
+      ops.push(...(await settlementOps(ctx, this.peer, flight, items, verdicts, timeline, at)));
       ops.push(...timeline.ops());
       ops.push({ type: "del", aggregate: "outbox", key: inFlightKey(this.peer) });
       return { commit: ctx.store.commit(ops) };
@@ -428,55 +366,6 @@ export class PeerWorker {
     return "sent";
   }
 
-  /**
-   * Moves an envelope to the dead letters: its timeline line, the `delivery.failed` notice to
-   * its sender (with the real number of sends and the last one's time), the audit entry, and
-   * its removal from the queue.
-   */
-  private async deadLetterOps(
-    timeline: DeliveryTimeline,
-    item: OutboxItem,
-    reason: FailureReason,
-    d: { errorCode?: string; detail?: string },
-    at: string,
-    flight?: InFlight,
-  ): Promise<Op[]> {
-    this.ctx.metrics.inc("frx_federation_delivery_failed_total", { peer: this.peer, reason });
-    const code = d.errorCode ?? `delivery.${reason}`;
-    await timeline.add(item, `failed for ${this.peer}: ${code}`, at);
-    const { attempts, lastAttemptAt } = attemptsOf(item, flight);
-    const dead: DeadLetter = {
-      ...item,
-      attempts,
-      ...(lastAttemptAt ? { lastAttemptAt } : {}),
-      deadAt: at,
-      reason,
-      ...(d.errorCode ? { errorCode: d.errorCode } : {}),
-      ...(d.detail ? { detail: d.detail.slice(0, 1000) } : {}),
-    };
-    return [
-      ...failureNoticeOps(this.ctx, item, reason, {
-        ...d,
-        attempts,
-        ...(lastAttemptAt ? { lastAttemptAt } : {}),
-      }),
-      ...this.ctx.audit.append(at, {
-        kind: "refused",
-        actor: this.peer,
-        messageId: item.messageId,
-        digest: item.digest,
-        code,
-      }),
-      {
-        type: "put",
-        aggregate: "deadLetters",
-        key: deadLetterKey(this.peer, item.messageId),
-        value: dead,
-      },
-      { type: "del", aggregate: "outbox", key: queueKey(this.peer, item.seq) },
-    ];
-  }
-
   /** Dead-letters every envelope of the transaction (the peer is no longer an active member). */
   private async giveUp(
     flight: InFlight,
@@ -491,7 +380,9 @@ export class PeerWorker {
       const ops: Op[] = [];
       for (const item of items)
         ops.push(
-          ...(await this.deadLetterOps(
+          ...(await deadLetterOps(
+            ctx,
+            this.peer,
             timeline,
             item,
             reason,
