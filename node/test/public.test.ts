@@ -113,3 +113,15 @@ describe("operations", () => {
     expect(t.logger.lines.some((l) => l.event === "http.unhandled")).toBe(true);
   });
 });
+
+describe("methods", () => {
+  it("answers a known route called with another method with 405 and Allow", async () => {
+    const res = await t.node.app.request("/v1/envelopes", { method: "GET" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("POST");
+    expect(((await res.json()) as { code: string }).code).toBe("request.method-not-allowed");
+    const att = await t.as("TH:DOE", `/v1/attachments/${"a".repeat(64)}`, { method: "DELETE" });
+    expect(att.status).toBe(405);
+    expect(att.headers.get("allow")).toBe("GET, PUT");
+  });
+});

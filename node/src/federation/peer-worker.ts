@@ -41,16 +41,21 @@ export class PeerWorker {
     private readonly peer: string,
   ) {}
 
+  /**
+   * New work for the peer. It starts an idle worker but does not cut a backoff short: the
+   * peer failed, and more envelopes for it are no reason to try again sooner.
+   */
   kick(): void {
     this.pending = true;
     if (!this.loop) this.loop = this.run().finally(() => (this.loop = null));
-    this.wakeUp?.();
   }
 
+  /** The peer was heard from (it sent us a transaction or a wake): retry now. */
   resetBackoff(): void {
     this.attempts = 0;
     this.backoffMs = 0;
     this.kick();
+    this.wakeUp?.();
   }
 
   async stop(): Promise<void> {

@@ -36,12 +36,25 @@ export function createApp(deps: AppDeps): Hono<Env> {
     });
     return respondProblem(c, error);
   });
-  app.notFound((c) =>
-    respondProblem(
+  app.notFound((c) => {
+    // A path that exists under other methods is 405 with Allow (FRX-ENV-028), not 404.
+    const allowed = methodsFor(app, c.req.path);
+    if (allowed.length > 0) {
+      const res = respondProblem(
+        c,
+        new FrxError(
+          "request.method-not-allowed",
+          `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(", ")}`,
+        ),
+      );
+      res.headers.set("allow", allowed.join(", "));
+      return res;
+    }
+    return respondProblem(
       c,
       new FrxError("request.not-found", `no route for ${c.req.method} ${c.req.path}`),
-    ),
-  );
+    );
+  });
 
   app.route("/", metaRoutes(deps));
   app.route("/", publicRoutes(deps.ctx));
@@ -96,4 +109,20 @@ export async function jsonObject(c: Context): Promise<Record<string, unknown>> {
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new FrxError("request.malformed", "the body must be a JSON object");
   return value as Record<string, unknown>;
+}
+
+/** The methods registered for a concrete path (":param" matches one segment). */
+function methodsFor(app: Hono<Env>, path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of app.routes) {
+    if (r.method === "ALL") continue;
+    const pattern = new RegExp(
+      `^${r.path
+        .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+        .replace(/\/:[^/]+/g, "/[^/]+")
+        .replace(/\/\*$/, "(/.*)?")}$`,
+    );
+    if (pattern.test(path)) methods.add(r.method);
+  }
+  return [...methods].sort();
 }

@@ -125,7 +125,13 @@ export class DeadlineScheduler {
       case: d.case,
       referral: d.subject,
       to,
-      body: { deadline: d.kind, dueAt: d.dueAt, ...extra },
+      body: {
+        deadline: d.kind,
+        // Level 2 escalates the second instant missed: twice the deadline (FRX-MSG-007).
+        dueAt: extra.level === 2 ? d.expireAt : d.dueAt,
+        ...(d.startedBy ? { messageId: d.startedBy } : {}),
+        ...extra,
+      },
     });
   }
 

@@ -49,15 +49,24 @@ export async function stateChange(
         `referral ${message.referral} is not known here`,
       );
     }
-    const actor = referralActor(current, message.from);
-    if (!actor)
+    // A non-party is an "outsider": the machine checks the state first, then who may act (FRX-REF-008).
+    const actor = referralActor(current, message.from) ?? "outsider";
+    if (message.type === MessageType.ReferralCreate && recipients.length !== 1) {
       throw new FrxError(
-        "state.actor-forbidden",
-        `${message.from} is not a party to referral ${message.referral}`,
+        "routing.recipient-unknown",
+        `a referral goes to exactly one participant; the addresses resolve to ${recipients.length}`,
+        [
+          {
+            pointer: "/to",
+            code: "routing.recipient-unknown",
+            message: "a referral.create must resolve to exactly one participant",
+          },
+        ],
       );
+    }
     const next = applyReferral(current, message, actor, recipients[0]);
     ops.push({ type: "put", aggregate: "referrals", key: next.referral, value: next });
-    ops.push(...(await referralDeadlineOps(ctx, message, next)));
+    ops.push(...(await referralDeadlineOps(ctx, message, next, at)));
     out.referral = next;
     stateNote = `referral ${next.referral}: ${current?.state ?? "new"} → ${next.state}`;
   }
@@ -65,12 +74,7 @@ export async function stateChange(
   const investigationId = investigationIdOf(message);
   if (investigationId && movesInvestigation(message.type)) {
     const current = await ctx.store.get<InvestigationRecord>("investigations", investigationId);
-    const actor = investigationActor(current, message.from);
-    if (!actor)
-      throw new FrxError(
-        "state.actor-forbidden",
-        `${message.from} is not invited to investigation ${investigationId}`,
-      );
+    const actor = investigationActor(current, message.from) ?? "outsider";
     const next = applyInvestigation(current, message, actor);
     ops.push({ type: "put", aggregate: "investigations", key: next.investigation, value: next });
     out.investigation = next;
@@ -135,6 +139,8 @@ async function referralDeadlineOps(
   ctx: AppContext,
   message: AnyMessage,
   referral: ReferralRecord,
+  /** When the message was stored: deadlines run from its receipt's receivedAt. */
+  at: string,
 ): Promise<Op[]> {
   const ops: Op[] = [];
   const { start, stop } = deadlineEffects("referral", message.type);
@@ -162,10 +168,10 @@ async function referralDeadlineOps(
       referral.referral,
       referral.case,
       referral.urgency,
-      ctx.clock.now(),
+      new Date(at),
       notify,
     );
-    ops.push(...deadlineOps(record));
+    ops.push(...deadlineOps({ ...record, startedBy: message.id }));
   }
   return ops;
 }

@@ -42,8 +42,15 @@ export interface IngestResult {
 export class Ingest {
   constructor(private readonly ctx: AppContext) {}
 
-  async submit(jws: string): Promise<IngestResult> {
+  /** `as`: the participant of the agency token that accompanied the submission, if one did. */
+  async submit(jws: string, as?: string): Promise<IngestResult> {
     const verified = await this.verify(jws, null);
+    if (as !== undefined && as !== verified.message.from) {
+      throw new FrxError(
+        "auth.forbidden",
+        `the token is ${as}'s; the envelope is from ${verified.message.from}`,
+      );
+    }
     return this.applyAndWait(verified, null);
   }
 
@@ -168,6 +175,16 @@ export class Ingest {
         };
       }
       const { local, remote } = await route(ctx, message, origin);
+      // Held attachments come before policy (FRX-ENV-021): the envelope may only name files its sender can read here.
+      const grants =
+        origin === null
+          ? await attachmentOps(
+              ctx,
+              message,
+              local.map((p) => p.id),
+              at,
+            )
+          : [];
       const violations = checkPolicy(
         message,
         await policyContext(ctx, message, origin, local, [...remote.values()].flat()),
@@ -186,7 +203,6 @@ export class Ingest {
         [...recipients, ...[...remote.values()].flat().map((r) => r.id)],
         at,
       );
-      const grants = origin === null ? await attachmentOps(ctx, message, recipients, at) : [];
       const receipt = signReceipt(
         {
           frx: "1",

@@ -82,6 +82,8 @@ export interface DeadlineRecord {
   /** Twice the deadline: the referral expires and is escalated again. */
   expireAt: string;
   stage: "pending" | "reminded" | "overdue" | "expired";
+  /** The message that started the deadline (deadline notices name it, FRX-MSG-007). */
+  startedBy?: string;
   /** Who the notices go to (participants of this node). */
   notify: string[];
 }

@@ -1934,7 +1934,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-SIG-020",
     "level": "MUST",
-    "text": "A node MUST refuse an agency API call that carries no bearer token with `auth.token-missing`.",
+    "text": "A node MUST refuse an agency API call other than an envelope submission that carries no bearer token with `auth.token-missing`.",
     "file": "signing.md"
   },
   {
@@ -1970,7 +1970,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-SIG-026",
     "level": "MUST",
-    "text": "A node MUST refuse a call by a valid token whose participant may not read or change the resource, including an envelope submission whose `from` is not the token's `iss`, with `auth.forbidden`.",
+    "text": "A node MUST refuse a call by a valid token whose participant may not read or change the resource, including an envelope submission accompanied by a token whose `iss` is not the envelope's `from`, with `auth.forbidden`.",
     "file": "signing.md"
   },
   {

@@ -3,7 +3,7 @@ import type { MessageType } from "../generated/codes.js";
 import { machineDefinitions } from "../generated/data.js";
 
 /** Who moves a machine: relative to the referral or investigation, not a global role. */
-export type Actor = "referrer" | "recipient" | "proposer" | "participant" | "node";
+export type Actor = "referrer" | "recipient" | "proposer" | "participant" | "node" | "outsider";
 
 export interface Duration {
   workingDays?: number;

@@ -1,11 +1,13 @@
 import { Hono } from "hono";
 import type { AppDeps, Env } from "../app.js";
 import { limit, requireMediaType } from "../app.js";
+import { authenticateAgency } from "../auth/agency-token.js";
 
 /**
  * POST /v1/envelopes — an agency submits a signed envelope (JWS compact, application/jose).
- * The envelope authenticates itself: no token is needed. 201 with the signed receipt once
- * stored; 200 with the same receipt for a duplicate.
+ * The envelope authenticates itself: no token is needed; one that is sent must be valid and
+ * its participant must be the envelope's `from` (FRX-SIG-026). 201 with the signed receipt
+ * once stored; 200 with the same receipt for a duplicate.
  */
 export function envelopeRoutes(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
@@ -15,8 +17,10 @@ export function envelopeRoutes(deps: AppDeps): Hono<Env> {
     limit(deps.ctx.config.limits.envelopeBytes + 16, "envelope.too-large"),
     async (c) => {
       requireMediaType(c, "application/jose");
+      const authorization = c.req.header("authorization");
+      const as = authorization ? await authenticateAgency(deps.ctx, authorization) : undefined;
       const jws = (await c.req.text()).trim();
-      const result = await deps.ingest.submit(jws);
+      const result = await deps.ingest.submit(jws, as);
       return c.json(result, result.status === "accepted" ? 201 : 200);
     },
   );
