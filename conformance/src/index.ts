@@ -1,0 +1,18 @@
+// @frx/conformance: the black-box conformance suite for FRX national nodes.
+
+export { main, type Io } from "./cli/main.js";
+export { makeKit, readMemberFile, type KitOptions } from "./kit/make.js";
+export { loadKit, type Kit } from "./kit/load.js";
+export { AGENCIES, PEER_AGENCY, PEER_NODE, type AgencyName } from "./kit/agencies.js";
+export { KIT_FILES, type KitManifest, type Registration } from "./kit/files.js";
+export { configOverrides } from "./kit/operator.js";
+export { runSuite, type RunOptions } from "./run/run.js";
+export type { TestResult } from "./run/runner.js";
+export { ALL_TESTS, testsOf, type ProfileName } from "./suite/index.js";
+export type { ConformanceTest } from "./suite/define.js";
+export { buildReport, coverageOf, type Report } from "./report/model.js";
+export { junitXml, xmlEscape } from "./report/junit.js";
+export { reportHtml } from "./report/html.js";
+export { signReport, verifyReport, REPORT_TYP } from "./report/sign.js";
+export { writeReports } from "./report/write.js";
+export { SUITE } from "./version.js";

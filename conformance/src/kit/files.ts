@@ -1,0 +1,53 @@
+import type { PrivateJwk, PublicJwk, Types } from "@frx/spec";
+import type { AgencyName } from "./agencies.js";
+import type { NodeKeyPair } from "./trust.js";
+
+/** File names inside a kit folder. */
+export const KIT_FILES = {
+  manifest: "kit.json",
+  secrets: "harness-keys.json",
+  registration: "agencies.json",
+  publicKeys: "agency-keys",
+  script: "register-reference-node.sh",
+  genesis: "trust-genesis.json",
+  peerMembers: "peer-members.json",
+  nodeMember: "node-member.json",
+  overrides: "config-overrides.json",
+} as const;
+
+/** kit.json: what the kit is for. Public. */
+export interface KitManifest {
+  frx: "1";
+  suite: { name: string; version: string };
+  createdAt: string;
+  /** The node under test. */
+  nodeId: string;
+  agencies: Record<AgencyName, string>;
+  peer: { node: string; agency: string; url: string; suspended: string };
+  /** Whether the genesis proposal lists the node under test (from --node-member). */
+  nodeInTrustList: boolean;
+  /** kid of the key that signs reports. */
+  reportKid: string;
+}
+
+/** harness-keys.json: every private key the harness plays with. Mode 0600. */
+export interface KitSecrets {
+  agencies: Record<AgencyName, PrivateJwk>;
+  peerAgency: PrivateJwk;
+  nodes: Record<string, NodeKeyPair>;
+  report: PrivateJwk;
+}
+
+/** One line of agencies.json, the registration file an operator feeds to the node. */
+export interface Registration {
+  id: string;
+  name: string;
+  roles: string[];
+  orgType: string;
+  immigrationFunctions: boolean;
+  powers: string[];
+  publicJwk: PublicJwk;
+  status: "active" | "disabled";
+}
+
+export type Member = Types.TrustListMember;

@@ -1,0 +1,130 @@
+import {
+  canonicalize,
+  createSigner,
+  digestOf,
+  messageTypeValues,
+  publicJwkOf,
+  REPLY_TYP,
+  signCompact,
+  signNodeDocument,
+  signReceipt,
+  thumbprint,
+  validateDocument,
+  type PublicJwk,
+  type Signer,
+  type Types,
+} from "@frx/spec";
+import { SUITE } from "../version.js";
+import { ulid } from "../harness/ulid.js";
+import type { KitSecrets } from "../kit/files.js";
+
+const encoder = new TextEncoder();
+
+/** The harness peer's signed documents: directory, metadata, receipts and replies. */
+export class PeerDocuments {
+  readonly signer: Signer;
+  /** Keys and participants a test adds at run time (a rotated agency key, a new agency). */
+  readonly extraKeys: PublicJwk[] = [];
+  readonly extraParticipants: Types.DirectoryParticipant[] = [];
+
+  constructor(
+    readonly node: string,
+    readonly agency: string,
+    private readonly secrets: KitSecrets,
+    readonly url: string,
+  ) {
+    this.signer = createSigner(secrets.nodes[node]!.signing);
+  }
+
+  /** XA's directory: its one agency, which accepts every message type. */
+  directory(): { directory: Types.Directory; jws: string } {
+    const key = publicJwkOf(this.secrets.peerAgency);
+    const directory = validateDocument<Types.Directory>("documents/directory.json", {
+      frx: "1",
+      node: this.node,
+      issuedAt: new Date().toISOString(),
+      participants: [
+        {
+          id: this.agency,
+          name: "Conformance harness peer agency",
+          roles: ["labour_inspectorate", "victim_services"],
+          orgType: "LabourInspectorate",
+          immigrationFunctions: false,
+          powers: ["workplace_inspection", "victim_protection"],
+          acceptedTypes: [...messageTypeValues],
+          keys: [key, ...this.extraKeys].map((k) => ({
+            kty: "OKP" as const,
+            crv: "Ed25519" as const,
+            x: k.x,
+            kid: k.kid!,
+            status: "current" as const,
+          })),
+          status: "active",
+        },
+        ...this.extraParticipants,
+      ],
+    });
+    return { directory, jws: this.sign(directory, "frx-directory+jws") };
+  }
+
+  metadata(): { metadata: Types.NodeMetadata; jws: string } {
+    const sig = publicJwkOf(this.secrets.nodes[this.node]!.signing);
+    const enc = this.secrets.nodes[this.node]!.encryption;
+    const metadata = validateDocument<Types.NodeMetadata>("documents/node-metadata.json", {
+      frx: "1",
+      node: this.node,
+      name: "FRX conformance harness peer",
+      software: { name: SUITE.name, version: SUITE.version },
+      protocolVersions: ["1"],
+      endpoints: { agency: `${this.url}/v1`, federation: `${this.url}/federation/v1` },
+      signingKeys: [
+        {
+          jwk: { kty: "OKP", crv: "Ed25519", x: sig.x, kid: sig.kid!, use: "sig" },
+          status: "current",
+          notBefore: "2020-01-01T00:00:00Z",
+        },
+      ],
+      encryptionKey: { kty: "OKP", crv: "X25519", x: enc.x, kid: thumbprint(enc), use: "enc" },
+      acceptedTypes: [...messageTypeValues],
+    });
+    return { metadata, jws: this.sign(metadata, "frx-metadata+jws") };
+  }
+
+  /** A receipt for one envelope; a test may make it echo another digest or id, or come from another node. */
+  receipt(
+    jws: string,
+    o: { messageId: string; digest?: string; as?: { node: string; signer: Signer } },
+  ): string {
+    return signReceipt(
+      {
+        frx: "1",
+        receiptId: ulid(),
+        messageId: o.messageId,
+        digest: o.digest ?? digestOf(jws),
+        receivedAt: new Date().toISOString(),
+        node: o.as?.node ?? this.node,
+        status: "accepted",
+        deliveredTo: [this.agency],
+      },
+      o.as?.signer ?? this.signer,
+    );
+  }
+
+  /** The suspended harness member: a node the node under test did not send to. */
+  other(node: string): { node: string; signer: Signer } {
+    return { node, signer: createSigner(this.secrets.nodes[node]!.signing) };
+  }
+
+  reply(txnId: string, results: Types.TransactionResult[]): string {
+    return signNodeDocument(
+      { frx: "1", txnId, node: this.node, results },
+      REPLY_TYP,
+      "documents/transaction-reply.json",
+      this.signer,
+    );
+  }
+
+  private sign(doc: object, typ: "frx-directory+jws" | "frx-metadata+jws"): string {
+    return signCompact(encoder.encode(canonicalize(doc)), typ, this.signer);
+  }
+}

@@ -1,0 +1,75 @@
+import { requirements } from "@frx/spec";
+import type { TestResult } from "../run/runner.js";
+import { SUITE } from "../version.js";
+
+export interface Coverage {
+  /** How many MUST and MUST NOT requirements the spec has. */
+  requirements: number;
+  covered: number;
+  uncovered: string[];
+  /** Every MUST / MUST NOT requirement, with the tests of this run that assert it. */
+  byRequirement: Array<{ id: string; level: string; text: string; tests: string[] }>;
+}
+
+export interface Report {
+  suite: { name: string; version: string };
+  profile: string;
+  node: { url: string; id: string; software: { name: string; version: string } };
+  startedAt: string;
+  finishedAt: string;
+  /** pass when every mandatory test passed. */
+  outcome: "pass" | "fail";
+  summary: { passed: number; failed: number; skipped: number };
+  tests: Array<{
+    id: string;
+    title: string;
+    area: string;
+    mandatory: boolean;
+    covers: string[];
+    status: TestResult["status"];
+    durationMs: number;
+    message?: string;
+    warnings?: string[];
+  }>;
+  coverage: Coverage;
+}
+
+/** Which MUST / MUST NOT requirements the tests of a run assert. */
+export function coverageOf(results: readonly TestResult[]): Coverage {
+  const musts = requirements.filter((r) => r.level === "MUST" || r.level === "MUST NOT");
+  const byRequirement = musts.map((r) => ({
+    id: r.id,
+    level: r.level,
+    text: r.text,
+    tests: results.filter((t) => t.covers.includes(r.id)).map((t) => t.id),
+  }));
+  const uncovered = byRequirement.filter((r) => r.tests.length === 0).map((r) => r.id);
+  return {
+    requirements: musts.length,
+    covered: musts.length - uncovered.length,
+    uncovered,
+    byRequirement,
+  };
+}
+
+/** The report of a run. @example buildReport({ profile, node, startedAt, finishedAt, results }) */
+export function buildReport(o: {
+  profile: string;
+  node: Report["node"];
+  startedAt: Date;
+  finishedAt: Date;
+  results: readonly TestResult[];
+}): Report {
+  const count = (s: TestResult["status"]) => o.results.filter((r) => r.status === s).length;
+  return {
+    suite: { name: SUITE.name, version: SUITE.version },
+    profile: o.profile,
+    node: o.node,
+    startedAt: o.startedAt.toISOString(),
+    finishedAt: o.finishedAt.toISOString(),
+    outcome: o.results.some((r) => r.mandatory && r.status !== "passed") ? "fail" : "pass",
+    summary: { passed: count("passed"), failed: count("failed"), skipped: count("skipped") },
+    tests: o.results.map((r) => ({ ...r })),
+    coverage: coverageOf(o.results),
+  };
+}

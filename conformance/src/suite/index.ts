@@ -1,0 +1,49 @@
+import { authTests } from "./agency-auth.js";
+import { attachmentTests } from "./attachments.js";
+import { deadlineTests } from "./deadlines.js";
+import type { ConformanceTest, Profile } from "./define.js";
+import { discoveryTests } from "./discovery.js";
+import { envelopeTests } from "./envelope.js";
+import { transactionCheckTests } from "./federation-checks.js";
+import { inboundTests } from "./federation-inbound.js";
+import { outboundTests } from "./federation-outbound.js";
+import { routingTests } from "./federation-routing.js";
+import { inboxTests } from "./inbox.js";
+import { investigationTests } from "./investigations.js";
+import { consentTests } from "./consent.js";
+import { policyTests } from "./policy.js";
+import { receiptTests } from "./receipts.js";
+import { registryTests } from "./registry.js";
+import { signingTests } from "./signing.js";
+import { stateTests } from "./state-machines.js";
+
+/**
+ * Every test, in the order a run takes them. The deadline tests come last: their scenario
+ * starts in the background before the first test and has finished by then.
+ */
+export const ALL_TESTS: readonly ConformanceTest[] = [
+  ...discoveryTests,
+  ...envelopeTests,
+  ...signingTests,
+  ...authTests,
+  ...receiptTests,
+  ...policyTests,
+  ...consentTests,
+  ...stateTests,
+  ...investigationTests,
+  ...inboxTests,
+  ...attachmentTests,
+  ...registryTests,
+  ...transactionCheckTests,
+  ...inboundTests,
+  ...routingTests,
+  ...outboundTests,
+  ...deadlineTests,
+];
+
+export type ProfileName = Profile | "full";
+
+/** The tests of a profile: core, federation, or full (both). */
+export function testsOf(profile: ProfileName): ConformanceTest[] {
+  return ALL_TESTS.filter((t) => profile === "full" || t.profile === profile);
+}

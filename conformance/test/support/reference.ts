@@ -1,0 +1,139 @@
+import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createNode,
+  defaultConfig,
+  generateNodeKeys,
+  MemoryAttachmentStore,
+  memoryLogger,
+  registerParticipant,
+  setParticipantStatus,
+  type FrxNode,
+  type NodeConfig,
+  type NodeKeys,
+} from "@frx/node";
+import {
+  createSigner,
+  publicJwkOf,
+  signTrustList,
+  thumbprint,
+  trustListDigest,
+  type SignedTrustList,
+  type Types,
+} from "@frx/spec";
+import { MemoryLevel } from "memory-level";
+import { configOverrides, KIT_FILES, makeKit, type Registration } from "../../src/index.js";
+
+export interface Reference {
+  node: FrxNode;
+  url: string;
+  kitDir: string;
+  reportDir: string;
+  close(): Promise<void>;
+}
+
+export interface ReferenceOptions {
+  /** Changes the configuration before the node is created (e.g. a backoff that never retries). */
+  configure?(config: NodeConfig): void;
+  /** Wraps the node's HTTP handler (e.g. a proxy that rewrites responses). */
+  wrap?(fetch: FrxNode["app"]["fetch"], node: FrxNode): FrxNode["app"]["fetch"];
+}
+
+/** A free loopback port for the harness peer node. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The node's trust-list entry, as `frx-node trust member` writes it. */
+function memberOf(config: NodeConfig, keys: NodeKeys, url: string): Types.TrustListMember {
+  const sig = publicJwkOf(keys.signing);
+  return {
+    node: config.node,
+    name: config.name,
+    endpoint: `${url}/federation/v1`,
+    signingKeys: [
+      {
+        jwk: { kty: "OKP", crv: "Ed25519", x: sig.x, kid: sig.kid!, use: "sig" },
+        status: "current",
+        notBefore: new Date(Date.now() - 60_000).toISOString(),
+      },
+    ],
+    encryptionKey: {
+      kty: "OKP",
+      crv: "X25519",
+      x: keys.encryption.x,
+      kid: thumbprint(keys.encryption),
+      use: "enc",
+    },
+    status: "active",
+  };
+}
+
+/**
+ * The reference node (TH) in process, set up as docs/certification.md tells an operator:
+ * the kit's configuration overrides applied, its agencies registered (and CONF-OFF
+ * disabled), the genesis trust list signed by the node, pinned and applied. Real HTTP on
+ * 127.0.0.1, memory-level store.
+ */
+export async function startReference(o: ReferenceOptions = {}): Promise<Reference> {
+  const kitDir = await mkdtemp(join(tmpdir(), "frx-conf-kit-"));
+  const reportDir = await mkdtemp(join(tmpdir(), "frx-conf-report-"));
+  const overrides = configOverrides() as Partial<NodeConfig> & {
+    federation: Partial<NodeConfig["federation"]>;
+  };
+  const config = defaultConfig("TH", {
+    port: 0,
+    sync: false,
+    ...overrides,
+    federation: overrides.federation,
+  } as never);
+  o.configure?.(config);
+  const keys = generateNodeKeys();
+  const node = await createNode({
+    config,
+    keys,
+    db: new MemoryLevel({ valueEncoding: "json" }) as never,
+    attachments: new MemoryAttachmentStore(),
+    logger: memoryLogger(),
+  });
+  if (o.wrap) node.app.fetch = o.wrap(node.app.fetch.bind(node.app), node);
+  const { url } = await node.start();
+  config.publicUrl = url;
+  await makeKit({
+    out: kitDir,
+    nodeId: "TH",
+    nodeMember: memberOf(config, keys, url),
+    peerUrl: `http://127.0.0.1:${await freePort()}`,
+  });
+  const registration = JSON.parse(
+    await readFile(join(kitDir, KIT_FILES.registration), "utf8"),
+  ) as Registration[];
+  for (const r of registration) {
+    const { status, ...reg } = r;
+    await registerParticipant(node.ctx, reg);
+    if (status === "disabled") await setParticipantStatus(node.ctx, r.id, "disabled");
+  }
+  const proposal = JSON.parse(
+    await readFile(join(kitDir, KIT_FILES.genesis), "utf8"),
+  ) as SignedTrustList;
+  const signed = signTrustList(proposal, createSigner(keys.signing));
+  config.federation.genesisDigest = trustListDigest(signed);
+  await node.applyTrustList(signed);
+  return {
+    node,
+    url,
+    kitDir,
+    reportDir,
+    async close() {
+      await node.close();
+      await rm(kitDir, { recursive: true, force: true });
+      await rm(reportDir, { recursive: true, force: true });
+    },
+  };
+}
