@@ -266,3 +266,29 @@ describe("POST /v1/envelopes: signature and envelope checks", () => {
     });
   });
 });
+
+describe("accepted types", () => {
+  it("refuses to deliver a type the addressed agency does not accept (FRX-ENV-010)", async () => {
+    const { registerParticipant } = await import("../src/admin/participants.js");
+    const { generateSigningKey } = await import("@frx/spec");
+    await registerParticipant(t.node.ctx, {
+      id: "TH:STATS",
+      name: "Statistics office",
+      roles: ["national_coordinator"],
+      orgType: "CentralGovernmentOrganisation",
+      acceptedTypes: ["stats.report"],
+      publicJwk: generateSigningKey().publicJwk,
+    });
+    const env = {
+      ...fixture("case.notify"),
+      to: [{ participant: "TH:STATS" }],
+      purpose: "case_coordination",
+    };
+    const res = await t.submit(t.sign(env));
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({
+      code: "routing.recipient-unknown",
+      violations: [{ pointer: "/to/0" }],
+    });
+  });
+});

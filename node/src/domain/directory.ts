@@ -53,7 +53,7 @@ export class Directory {
    * name a registered, active participant; a role/power address picks every active
    * participant having that role and power. Addresses of other nodes are returned as remote.
    */
-  async resolve(addresses: readonly Address[]): Promise<{
+  async resolve(addresses: readonly Address[], type?: string): Promise<{
     local: Array<ParticipantRecord & { toIndex: number }>;
     remote: Array<{ toIndex: number; address: Address }>;
   }> {
@@ -74,11 +74,13 @@ export class Directory {
                 (!address.role || p.roles.includes(address.role)) &&
                 (!address.power || p.powers.includes(address.power)),
             );
-      const active = matches.filter((p) => p.status === "active");
+      // An empty acceptedTypes accepts every type (directory.json); otherwise the type must be listed (FRX-ENV-010).
+      const accepts = (p: ParticipantRecord) => type === undefined || p.acceptedTypes.length === 0 || p.acceptedTypes.includes(type);
+      const active = matches.filter((p) => p.status === "active" && accepts(p));
       if (active.length === 0) {
         throw new FrxError(
           "routing.recipient-unknown",
-          `no active participant at ${this.node} matches ${JSON.stringify(address)}`,
+          `no active participant at ${this.node} that accepts ${type ?? "this type"} matches ${JSON.stringify(address)}`,
           [
             {
               pointer: `/to/${toIndex}`,

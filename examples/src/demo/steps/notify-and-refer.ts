@@ -108,13 +108,11 @@ export async function refer(s: Scene): Promise<void> {
   } as never);
   s.tl.sent("TH:DOE", ["KH:NCCT"], "referral.create", "✓ queued for KH");
   await s.arrives(toNcct.messageId, ["KH:NCCT"], "TH:DOE", "referral.create");
-  const redirect = await s
-    .as("KH:NCCT")
-    .referrals.redirect(toNcct, {
-      to: { participant: "KH:MOLVT" },
-      reason: "no_jurisdiction",
-      note: "Wage claims of Cambodian migrant workers are handled by the labour ministry.",
-    });
+  const redirect = await s.as("KH:NCCT").referrals.redirect(toNcct, {
+    to: { participant: "KH:MOLVT" },
+    reason: "no_jurisdiction",
+    note: "Wage claims of Cambodian migrant workers are handled by the labour ministry.",
+  });
   s.tl.sent("KH:NCCT", ["TH:DOE"], "referral.redirect", "✓ names the competent agency: KH:MOLVT");
   await s.arrives(redirect.messageId, ["TH:DOE"], "KH:NCCT", "referral.redirect");
   const toMolvt = await doe.referrals.create({
@@ -125,11 +123,9 @@ export async function refer(s: Scene): Promise<void> {
   } as never);
   s.tl.sent("TH:DOE", ["KH:MOLVT"], "referral.create", "✓ referred again, to the competent agency");
   await s.arrives(toMolvt.messageId, ["KH:MOLVT"], "TH:DOE", "referral.create");
-  const khAcc = await s
-    .as("KH:MOLVT")
-    .referrals.accept(toMolvt, {
-      note: "Provincial labour department will meet the workers on return.",
-    });
+  const khAcc = await s.as("KH:MOLVT").referrals.accept(toMolvt, {
+    note: "Provincial labour department will meet the workers on return.",
+  });
   s.tl.sent("KH:MOLVT", ["TH:DOE"], "referral.accept", "✓ accepted");
   await s.arrives(khAcc.messageId, ["TH:DOE"], "KH:MOLVT", "referral.accept");
 
@@ -145,12 +141,10 @@ export async function refer(s: Scene): Promise<void> {
   } as never);
   s.tl.sent("TH:DOE", ["LA:ATD"], "referral.create", "✓ queued for LA");
   await s.arrives(police.messageId, ["LA:ATD"], "TH:DOE", "referral.create");
-  const decline = await s
-    .as("LA:ATD")
-    .referrals.decline(police, {
-      reason: "insufficient_information",
-      note: "Send the recruiter's details over the criminal channel (evidence.provide, T3) first.",
-    });
+  const decline = await s.as("LA:ATD").referrals.decline(police, {
+    reason: "insufficient_information",
+    note: "Send the recruiter's details over the criminal channel (evidence.provide, T3) first.",
+  });
   s.tl.sent("LA:ATD", ["TH:DOE"], "referral.decline", "✓ declined: insufficient_information");
   await s.arrives(decline.messageId, ["TH:DOE"], "LA:ATD", "referral.decline");
 }

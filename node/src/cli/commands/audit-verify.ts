@@ -31,7 +31,9 @@ first broken entry and exits 1.
   async run(flags, io) {
     const { report, kid } = await withOfflineNode(flags.string("dir"), io, async (node) => {
       const key = nodePublicKeys(node.ctx.keys).signing;
-      return { report: await verifyAudit(node.ctx.store, key), kid: key.kid! };
+      // Checkpoints signed before a node key rotation verify with the retired key.
+      const keys = [key, ...(node.ctx.keys.retired ?? [])];
+      return { report: await verifyAudit(node.ctx.store, keys), kid: key.kid! };
     });
     if (flags.bool("json")) io.stdout(lines(JSON.stringify(report, null, 2)));
     else printAuditReport(io, report, kid);
