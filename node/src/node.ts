@@ -125,6 +125,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
   ctx.audit = new AuditLog(store, () => ctx.signer, config.checkpointEvery);
   ctx.outbox = new Outbox(ctx);
   await trust.load();
+  await ctx.directory.load();
   await ctx.audit.load();
   await ctx.replay.load();
   ctx.metrics.gauge("frx_store_batches", () => store.batches);

@@ -105,7 +105,7 @@ describe("operations", () => {
   it("answers an internal fault with a 500 that leaks nothing", async () => {
     const store = t.node.ctx.store as unknown as { range: () => Promise<never> };
     store.range = () => Promise.reject(new Error("disk on fire at /var/lib/frx/secret-path"));
-    const res = await t.node.app.request("/v1/directory");
+    const res = await t.node.app.request("/v1/registry");
     expect(res.status).toBe(500);
     const body = await res.text();
     expect(JSON.parse(body)).toMatchObject({ code: "internal.error", status: 500 });

@@ -15,27 +15,38 @@ export type Address = { participant: string } | { node: string; role?: string; p
 
 /**
  * The node's participants (agencies): registration, keys, and resolution of addresses and
- * key ids. Reads go to the store; imported public keys are cached by kid.
+ * key ids. The directory is small and read on every envelope, so it is held in memory: loaded
+ * from the store at start and changed only through putOps, whose ops the caller writes in the
+ * same batch. Imported public keys are cached by kid.
  */
 export class Directory {
   private readonly keyCache = new Map<string, KeyObject>();
+  private readonly participants = new Map<string, ParticipantRecord>();
+  private readonly kids = new Map<string, KeyIndexRecord>();
 
   constructor(
     private readonly store: Store,
     readonly node: string,
   ) {}
 
-  get(id: string): Promise<ParticipantRecord | undefined> {
-    return this.store.get<ParticipantRecord>("participants", id);
+  /** Reads the participants and the kid index from the store (once, at start). */
+  async load(): Promise<void> {
+    for (const [id, p] of await this.store.range<ParticipantRecord>("participants"))
+      this.participants.set(id, p);
+    for (const [kid, k] of await this.store.range<KeyIndexRecord>("keys")) this.kids.set(kid, k);
   }
 
-  async list(): Promise<ParticipantRecord[]> {
-    return (await this.store.range<ParticipantRecord>("participants")).map(([, v]) => v);
+  get(id: string): Promise<ParticipantRecord | undefined> {
+    return Promise.resolve(this.participants.get(id));
+  }
+
+  list(): Promise<ParticipantRecord[]> {
+    return Promise.resolve([...this.participants.values()].sort((a, b) => (a.id < b.id ? -1 : 1)));
   }
 
   /** The key behind a kid, with its owner and retirement, for verifyEnvelope. */
   async resolveKey(kid: string): Promise<ResolvedKey | undefined> {
-    const entry = await this.store.get<KeyIndexRecord>("keys", kid);
+    const entry = this.kids.get(kid);
     if (!entry) return undefined;
     let key = this.keyCache.get(kid);
     if (!key) {
@@ -53,7 +64,10 @@ export class Directory {
    * name a registered, active participant; a role/power address picks every active
    * participant having that role and power. Addresses of other nodes are returned as remote.
    */
-  async resolve(addresses: readonly Address[], type?: string): Promise<{
+  async resolve(
+    addresses: readonly Address[],
+    type?: string,
+  ): Promise<{
     local: Array<ParticipantRecord & { toIndex: number }>;
     remote: Array<{ toIndex: number; address: Address }>;
   }> {
@@ -75,7 +89,8 @@ export class Directory {
                 (!address.power || p.powers.includes(address.power)),
             );
       // An empty acceptedTypes accepts every type (directory.json); otherwise the type must be listed (FRX-ENV-010).
-      const accepts = (p: ParticipantRecord) => type === undefined || p.acceptedTypes.length === 0 || p.acceptedTypes.includes(type);
+      const accepts = (p: ParticipantRecord) =>
+        type === undefined || p.acceptedTypes.length === 0 || p.acceptedTypes.includes(type);
       const active = matches.filter((p) => p.status === "active" && accepts(p));
       if (active.length === 0) {
         throw new FrxError(
@@ -98,9 +113,12 @@ export class Directory {
   /** The ops that register a participant or replace its record, keeping the kid index in step. */
   putOps(record: ParticipantRecord, previous?: ParticipantRecord): Op[] {
     const ops: Op[] = [{ type: "put", aggregate: "participants", key: record.id, value: record }];
+    this.participants.set(record.id, record);
     for (const k of previous?.keys ?? []) {
-      if (!record.keys.some((n) => n.kid === k.kid))
+      if (!record.keys.some((n) => n.kid === k.kid)) {
         ops.push({ type: "del", aggregate: "keys", key: k.kid });
+        this.kids.delete(k.kid);
+      }
     }
     for (const k of record.keys) {
       const index: KeyIndexRecord = {
@@ -108,6 +126,7 @@ export class Directory {
         ...(k.retiredAt ? { retiredAt: k.retiredAt } : {}),
       };
       ops.push({ type: "put", aggregate: "keys", key: k.kid, value: index });
+      this.kids.set(k.kid, index);
       this.keyCache.delete(k.kid);
     }
     return ops;
