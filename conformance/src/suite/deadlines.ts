@@ -1,4 +1,4 @@
-import { verifyEnvelope } from "@frx/spec";
+import { MessageType, verifyEnvelope } from "@frx/spec";
 import { check, holds, same } from "../harness/check.js";
 import type { Harness } from "../harness/harness.js";
 import { inboxItems, referralView, waitForInbox, type InboxItem } from "../harness/inbox.js";
@@ -40,21 +40,21 @@ async function scenario(h: Harness): Promise<Outcome> {
   const reminder = await waitForInbox(
     h,
     "VS",
-    notice("deadline.reminder", a),
+    notice(MessageType.DeadlineReminder, a),
     `A's acknowledge reminder${HINT}`,
     15_000,
   );
   const level1 = await waitForInbox(
     h,
     "LI",
-    notice("deadline.overdue", a, 1),
+    notice(MessageType.DeadlineOverdue, a, 1),
     `A's level-1 overdue notice${HINT}`,
     15_000,
   );
   const level2 = await waitForInbox(
     h,
     "LI",
-    notice("deadline.overdue", a, 2),
+    notice(MessageType.DeadlineOverdue, a, 2),
     `A's level-2 overdue notice${HINT}`,
     20_000,
   );
@@ -64,7 +64,7 @@ async function scenario(h: Harness): Promise<Outcome> {
     late.status === 201
       ? (await referralView(h, "LI", a.caseId, a.referral)).state
       : `HTTP ${late.status} ${late.text.slice(0, 200)}`;
-  const level1Count = (await inboxItems(h, "LI", notice("deadline.overdue", a, 1))).length;
+  const level1Count = (await inboxItems(h, "LI", notice(MessageType.DeadlineOverdue, a, 1))).length;
   const ofB = (i: InboxItem) =>
     i.envelope.referral === b.referral && i.envelope.type.startsWith("deadline.");
   const notMetNotices = [...(await inboxItems(h, "LI", ofB)), ...(await inboxItems(h, "VS", ofB))];

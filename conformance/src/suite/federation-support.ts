@@ -1,4 +1,5 @@
 import {
+  MessageType,
   createSigner,
   signNodeDocument,
   verifyEnvelope,
@@ -69,7 +70,7 @@ export async function deliveryFailed(
   const item = await waitForInbox(
     h,
     "LI",
-    (i) => i.envelope.type === "delivery.failed" && i.envelope.body.messageId === id,
+    (i) => i.envelope.type === MessageType.DeliveryFailed && i.envelope.body.messageId === id,
     `delivery.failed for ${id}`,
     timeoutMs,
   );
@@ -132,5 +133,5 @@ export const failedFor = (h: Harness, id: string) =>
   inboxItems(
     h,
     "LI",
-    (i) => i.envelope.type === "delivery.failed" && i.envelope.body.messageId === id,
+    (i) => i.envelope.type === MessageType.DeliveryFailed && i.envelope.body.messageId === id,
   );

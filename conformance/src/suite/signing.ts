@@ -1,4 +1,10 @@
-import { canonicalize, generateSigningKey, signEnvelope, createSigner } from "@frx/spec";
+import {
+  MessageType,
+  canonicalize,
+  generateSigningKey,
+  signEnvelope,
+  createSigner,
+} from "@frx/spec";
 import { check } from "../harness/check.js";
 import type { Harness } from "../harness/harness.js";
 import { envelopeHeader, rawJws } from "../harness/raw.js";
@@ -163,7 +169,7 @@ export const signingTests = [
       rawJws(envelopeHeader(key), JSON.stringify(JSON.parse(text), null, 2), key),
       "envelope.non-canonical",
     );
-    const reordered = `{"type":${JSON.stringify("case.notify")},${text.slice(1).replace(/,?"type":"case\.notify"/, "")}`;
+    const reordered = `{"type":${JSON.stringify(MessageType.CaseNotify)},${text.slice(1).replace(/,?"type":"case\.notify"/, "")}`;
     check(reordered !== text, "the reordered payload must differ");
     await h.refused(rawJws(envelopeHeader(key), reordered, key), "envelope.non-canonical");
   }),

@@ -29,7 +29,12 @@ export async function route(
   const mine = addresses.map((a, i) => ({ a, i })).filter(({ a }) => nodeOf(a) === ctx.config.node);
   const local =
     mine.length > 0
-      ? (await ctx.directory.resolve(mine.map(({ a }) => a), message.type)).local.map((p) => ({
+      ? (
+          await ctx.directory.resolve(
+            mine.map(({ a }) => a),
+            message.type,
+          )
+        ).local.map((p) => ({
           ...p,
           toIndex: mine[p.toIndex]!.i,
         }))

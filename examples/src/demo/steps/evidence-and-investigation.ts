@@ -8,11 +8,11 @@ export async function shareEvidence(s: Scene): Promise<void> {
     "share data and evidence: request, provision with an attachment, digest verified",
   );
   const req = await s.send("TH:ATPD", MessageType.EvidenceRequest, {
-    ...fixtureEnvelope("evidence.request"),
+    ...fixtureEnvelope(MessageType.EvidenceRequest),
     case: s.caseId,
     to: [{ participant: "TH:DOE" }],
   });
-  await s.arrives(req, ["TH:DOE"], "TH:ATPD", "evidence.request");
+  await s.arrives(req, ["TH:DOE"], "TH:ATPD", MessageType.EvidenceRequest);
   const ledger = new TextEncoder().encode(
     "Chok Anan 21 wage ledger (scan transcript)\n2025-07: 0 THB x 10 deckhands\n2025-08: 0 THB x 10 deckhands\n... to 2026-02: 0 THB\n",
   );
@@ -20,7 +20,7 @@ export async function shareEvidence(s: Scene): Promise<void> {
   s.tl.note(
     `TH:DOE uploaded the wage ledger: sha256 ${file.sha256.slice(0, 16)}…, ${file.size} bytes`,
   );
-  const provide = fixtureEnvelope("evidence.provide");
+  const provide = fixtureEnvelope(MessageType.EvidenceProvide);
   const items = provide.body.items as Array<Record<string, unknown>>;
   items[0] = { ...items[0], sha256: file.sha256, mediaType: file.mediaType, size: file.size };
   const sent = await s.send("TH:DOE", MessageType.EvidenceProvide, {
@@ -31,7 +31,7 @@ export async function shareEvidence(s: Scene): Promise<void> {
     body: { ...provide.body, items: [items[0]] },
     attachments: [file],
   });
-  await s.arrives(sent, ["TH:ATPD"], "TH:DOE", "evidence.provide");
+  await s.arrives(sent, ["TH:ATPD"], "TH:DOE", MessageType.EvidenceProvide);
   const got = await (await s.as("TH:ATPD").attachments.download(file.sha256)).bytes();
   s.tl.note(
     `TH:ATPD downloaded ${got.byteLength} bytes; SHA-256 matches the envelope's descriptor`,
@@ -45,7 +45,7 @@ export async function investigateJointly(s: Scene): Promise<void> {
     "a joint investigation: propose, every invitee consents, plan, report, close",
   );
   const parties = ["TH:DOE", "TH:ATPD", "TH:DOE-REG", "LA:MOLSW"];
-  const propose = fixtureEnvelope("investigation.propose");
+  const propose = fixtureEnvelope(MessageType.InvestigationPropose);
   const investigationId = String(propose.body.investigationId);
   let sequence = 1;
   const step = async (
@@ -71,17 +71,29 @@ export async function investigateJointly(s: Scene): Promise<void> {
   });
   for (const who of ["TH:ATPD", "TH:DOE-REG", "LA:MOLSW"]) {
     await step(who, MessageType.InvestigationRespond, {
-      ...fixtureEnvelope("investigation.respond"),
-      body: { ...fixtureBody("investigation.respond"), investigationId },
+      ...fixtureEnvelope(MessageType.InvestigationRespond),
+      body: { ...fixtureBody(MessageType.InvestigationRespond), investigationId },
     });
   }
   const view = await s.as("TH:DOE").cases.get(s.caseId);
   s.tl.note(
     `investigation ${investigationId.slice(0, 10)}… is ${view.investigations[0]?.state} at TH`,
   );
-  await step("TH:DOE", MessageType.InvestigationPlan, fixtureEnvelope("investigation.plan"));
-  await step("TH:DOE", MessageType.InvestigationReport, fixtureEnvelope("investigation.report"));
-  await step("TH:DOE", MessageType.InvestigationClose, fixtureEnvelope("investigation.close"));
+  await step(
+    "TH:DOE",
+    MessageType.InvestigationPlan,
+    fixtureEnvelope(MessageType.InvestigationPlan),
+  );
+  await step(
+    "TH:DOE",
+    MessageType.InvestigationReport,
+    fixtureEnvelope(MessageType.InvestigationReport),
+  );
+  await step(
+    "TH:DOE",
+    MessageType.InvestigationClose,
+    fixtureEnvelope(MessageType.InvestigationClose),
+  );
   const laView = await s.as("LA:MOLSW").cases.get(s.caseId);
   s.tl.note(`the same investigation is ${laView.investigations[0]?.state} at LA`);
 }

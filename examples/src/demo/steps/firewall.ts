@@ -10,7 +10,7 @@ import { fixtureEnvelope, type Scene } from "../context.js";
  */
 export async function firewall(s: Scene): Promise<void> {
   s.tl.section("Firewall", "an immigration-tagged field is blocked, with the pointer");
-  const update = fixtureEnvelope("referral.create");
+  const update = fixtureEnvelope(MessageType.ReferralCreate);
   const body = update.body as { persons: Array<Record<string, unknown>> };
   const person: Record<string, unknown> = {
     ...body.persons[0]!,
@@ -33,7 +33,7 @@ export async function firewall(s: Scene): Promise<void> {
     try {
       await client.send(MessageType.CaseNotify, {
         ...input,
-        body: { ...fixtureEnvelope("case.notify").body, persons: [person] },
+        body: { ...fixtureEnvelope(MessageType.CaseNotify).body, persons: [person] },
       } as never);
       throw new Error("the firewall let an immigration field through");
     } catch (error) {
@@ -41,7 +41,7 @@ export async function firewall(s: Scene): Promise<void> {
       s.tl.refused(
         "TH:DOE",
         ["TH:IMB"],
-        "case.notify",
+        MessageType.CaseNotify,
         `${error.code} (by ${label})`,
         [
           ...new Set(

@@ -10,11 +10,11 @@ export async function notifyCase(s: Scene): Promise<void> {
     "a case is identified: every authority concerned is told, no worker identity needed",
   );
   const id = await s.send("TH:DOE", MessageType.CaseNotify, {
-    ...fixtureEnvelope("case.notify"),
+    ...fixtureEnvelope(MessageType.CaseNotify),
     case: s.caseId,
     to: TH_CASE_PARTIES.map((participant) => ({ participant })),
   });
-  await s.arrives(id, TH_CASE_PARTIES, "TH:DOE", "case.notify");
+  await s.arrives(id, TH_CASE_PARTIES, "TH:DOE", MessageType.CaseNotify);
 }
 
 /** Action 5: referrals, acknowledged and decided under deadlines; a decline and a redirect. */
@@ -27,24 +27,24 @@ export async function refer(s: Scene): Promise<void> {
 
   // An identified worker to Thai victim services, with consent (tier T2).
   const shelter = await doe.referrals.create({
-    ...fixtureEnvelope("referral.create"),
+    ...fixtureEnvelope(MessageType.ReferralCreate),
     case: s.caseId,
     to: [{ participant: "TH:DSDW" }],
   } as never);
   s.tl.sent(
     "TH:DOE",
     ["TH:DSDW"],
-    "referral.create",
+    MessageType.ReferralCreate,
     `✓ receipt TH verified · delivered TH:DSDW (T2, consent to services and disclosure)`,
   );
   const dsdw = s.as("TH:DSDW");
-  await dsdw.referrals.acknowledge(shelter, fixtureBody("referral.acknowledge"));
-  s.tl.sent("TH:DSDW", ["TH:DOE"], "referral.acknowledge", "✓ handler assigned");
-  await dsdw.referrals.accept(shelter, fixtureBody("referral.accept"));
-  s.tl.sent("TH:DSDW", ["TH:DOE"], "referral.accept", "✓ shelter place ready");
+  await dsdw.referrals.acknowledge(shelter, fixtureBody(MessageType.ReferralAcknowledge));
+  s.tl.sent("TH:DSDW", ["TH:DOE"], MessageType.ReferralAcknowledge, "✓ handler assigned");
+  await dsdw.referrals.accept(shelter, fixtureBody(MessageType.ReferralAccept));
+  s.tl.sent("TH:DSDW", ["TH:DOE"], MessageType.ReferralAccept, "✓ shelter place ready");
 
   // The Lao worker's return and wage claim, across the border, pseudonymous (tier T1).
-  const crossBorder = fixtureEnvelope("referral.create");
+  const crossBorder = fixtureEnvelope(MessageType.ReferralCreate);
   const body = crossBorder.body as {
     persons: Array<Record<string, unknown>>;
     consent: { audiences: string[]; withheldItems?: string[] };
@@ -66,10 +66,10 @@ export async function refer(s: Scene): Promise<void> {
   s.tl.sent(
     "TH:DOE",
     ["LA:MOLSW"],
-    "referral.create",
+    MessageType.ReferralCreate,
     "✓ receipt TH verified · queued for LA (T1: pseudonym, no identity)",
   );
-  await s.arrives(laRef.messageId, ["LA:MOLSW"], "TH:DOE", "referral.create");
+  await s.arrives(laRef.messageId, ["LA:MOLSW"], "TH:DOE", MessageType.ReferralCreate);
   const molsw = s.as("LA:MOLSW");
   const ack = await molsw.referrals.acknowledge(laRef, {
     assignedHandlerRole: "Savannakhet provincial labour office",
@@ -78,18 +78,18 @@ export async function refer(s: Scene): Promise<void> {
   s.tl.sent(
     "LA:MOLSW",
     ["TH:DOE"],
-    "referral.acknowledge",
+    MessageType.ReferralAcknowledge,
     "✓ receipt LA verified · queued for TH",
   );
-  await s.arrives(ack.messageId, ["TH:DOE"], "LA:MOLSW", "referral.acknowledge");
+  await s.arrives(ack.messageId, ["TH:DOE"], "LA:MOLSW", MessageType.ReferralAcknowledge);
   const acc = await molsw.referrals.accept(laRef, {
     note: "Return on 20 March; wage claim followed from Vientiane.",
   });
-  s.tl.sent("LA:MOLSW", ["TH:DOE"], "referral.accept", "✓ accepted across the border");
-  await s.arrives(acc.messageId, ["TH:DOE"], "LA:MOLSW", "referral.accept");
+  s.tl.sent("LA:MOLSW", ["TH:DOE"], MessageType.ReferralAccept, "✓ accepted across the border");
+  await s.arrives(acc.messageId, ["TH:DOE"], "LA:MOLSW", MessageType.ReferralAccept);
 
   // Cambodian workers: first to the coordination committee, which redirects to the ministry.
-  const kh = fixtureEnvelope("referral.create");
+  const kh = fixtureEnvelope(MessageType.ReferralCreate);
   const khBody = kh.body as typeof body;
   khBody.persons = khBody.persons.map((p) => ({
     personRef: "pp_Kh7sPq2Lm9Xr4Tw8Yz3Vb6Nc",
@@ -106,28 +106,38 @@ export async function refer(s: Scene): Promise<void> {
     case: s.caseId,
     to: [{ participant: "KH:NCCT" }],
   } as never);
-  s.tl.sent("TH:DOE", ["KH:NCCT"], "referral.create", "✓ queued for KH");
-  await s.arrives(toNcct.messageId, ["KH:NCCT"], "TH:DOE", "referral.create");
+  s.tl.sent("TH:DOE", ["KH:NCCT"], MessageType.ReferralCreate, "✓ queued for KH");
+  await s.arrives(toNcct.messageId, ["KH:NCCT"], "TH:DOE", MessageType.ReferralCreate);
   const redirect = await s.as("KH:NCCT").referrals.redirect(toNcct, {
     to: { participant: "KH:MOLVT" },
     reason: "no_jurisdiction",
     note: "Wage claims of Cambodian migrant workers are handled by the labour ministry.",
   });
-  s.tl.sent("KH:NCCT", ["TH:DOE"], "referral.redirect", "✓ names the competent agency: KH:MOLVT");
-  await s.arrives(redirect.messageId, ["TH:DOE"], "KH:NCCT", "referral.redirect");
+  s.tl.sent(
+    "KH:NCCT",
+    ["TH:DOE"],
+    MessageType.ReferralRedirect,
+    "✓ names the competent agency: KH:MOLVT",
+  );
+  await s.arrives(redirect.messageId, ["TH:DOE"], "KH:NCCT", MessageType.ReferralRedirect);
   const toMolvt = await doe.referrals.create({
     ...kh,
     tier: "T1",
     case: s.caseId,
     to: [{ participant: "KH:MOLVT" }],
   } as never);
-  s.tl.sent("TH:DOE", ["KH:MOLVT"], "referral.create", "✓ referred again, to the competent agency");
-  await s.arrives(toMolvt.messageId, ["KH:MOLVT"], "TH:DOE", "referral.create");
+  s.tl.sent(
+    "TH:DOE",
+    ["KH:MOLVT"],
+    MessageType.ReferralCreate,
+    "✓ referred again, to the competent agency",
+  );
+  await s.arrives(toMolvt.messageId, ["KH:MOLVT"], "TH:DOE", MessageType.ReferralCreate);
   const khAcc = await s.as("KH:MOLVT").referrals.accept(toMolvt, {
     note: "Provincial labour department will meet the workers on return.",
   });
-  s.tl.sent("KH:MOLVT", ["TH:DOE"], "referral.accept", "✓ accepted");
-  await s.arrives(khAcc.messageId, ["TH:DOE"], "KH:MOLVT", "referral.accept");
+  s.tl.sent("KH:MOLVT", ["TH:DOE"], MessageType.ReferralAccept, "✓ accepted");
+  await s.arrives(khAcc.messageId, ["TH:DOE"], "KH:MOLVT", MessageType.ReferralAccept);
 
   // A referral to the Lao police that lacks what they need: declined with a coded reason.
   const police = await doe.referrals.create({
@@ -139,34 +149,39 @@ export async function refer(s: Scene): Promise<void> {
     to: [{ participant: "LA:ATD" }],
     body: { ...body, track: "criminal" },
   } as never);
-  s.tl.sent("TH:DOE", ["LA:ATD"], "referral.create", "✓ queued for LA");
-  await s.arrives(police.messageId, ["LA:ATD"], "TH:DOE", "referral.create");
+  s.tl.sent("TH:DOE", ["LA:ATD"], MessageType.ReferralCreate, "✓ queued for LA");
+  await s.arrives(police.messageId, ["LA:ATD"], "TH:DOE", MessageType.ReferralCreate);
   const decline = await s.as("LA:ATD").referrals.decline(police, {
     reason: "insufficient_information",
     note: "Send the recruiter's details over the criminal channel (evidence.provide, T3) first.",
   });
-  s.tl.sent("LA:ATD", ["TH:DOE"], "referral.decline", "✓ declined: insufficient_information");
-  await s.arrives(decline.messageId, ["TH:DOE"], "LA:ATD", "referral.decline");
+  s.tl.sent(
+    "LA:ATD",
+    ["TH:DOE"],
+    MessageType.ReferralDecline,
+    "✓ declined: insufficient_information",
+  );
+  await s.arrives(decline.messageId, ["TH:DOE"], "LA:ATD", MessageType.ReferralDecline);
 }
 
 /** Action 9: the mapping of mandates, used: route to "the agency in LA able to revoke a recruitment licence". */
 export async function routeByMandate(s: Scene): Promise<void> {
   s.tl.section("Action 9", "mandates as data: routing by power across the border");
-  const query = fixtureEnvelope("licence.query");
+  const query = fixtureEnvelope(MessageType.LicenceQuery);
   const q = await s.send("TH:DOE-REG", MessageType.LicenceQuery, {
     ...query,
     to: [{ node: "LA", power: "licence_revocation" }],
   });
-  await s.arrives(q, ["LA:DOSM"], "TH:DOE-REG", "licence.query");
+  await s.arrives(q, ["LA:DOSM"], "TH:DOE-REG", MessageType.LicenceQuery);
   s.tl.note(
     "LA's node resolved {node: LA, power: licence_revocation} to LA:DOSM from its signed directory",
   );
-  const status = fixtureEnvelope("licence.status");
+  const status = fixtureEnvelope(MessageType.LicenceStatus);
   (status.body.licence as Record<string, unknown>).issuer = "LA:DOSM";
   const a = await s.send("LA:DOSM", MessageType.LicenceStatus, {
     ...status,
     inReplyTo: q,
     to: [{ participant: "TH:DOE-REG" }],
   });
-  await s.arrives(a, ["TH:DOE-REG"], "LA:DOSM", "licence.status");
+  await s.arrives(a, ["TH:DOE-REG"], "LA:DOSM", MessageType.LicenceStatus);
 }

@@ -9,7 +9,7 @@ export async function outage(s: Scene): Promise<void> {
   );
   await s.fed.stop("KH");
   s.tl.note("KH node stopped");
-  const update = fixtureEnvelope("case.update");
+  const update = fixtureEnvelope(MessageType.CaseUpdate);
   const id = await s.send("TH:DOE", MessageType.CaseUpdate, {
     ...update,
     case: s.caseId,
@@ -23,7 +23,7 @@ export async function outage(s: Scene): Promise<void> {
   );
   await s.fed.restart("KH");
   s.tl.note("KH node restarted on the same disk; it asks its peers to flush (wake)");
-  await s.arrives(id, ["KH:MOLVT"], "TH:DOE", "case.update");
+  await s.arrives(id, ["KH:MOLVT"], "TH:DOE", MessageType.CaseUpdate);
   const timeline = (await s.as("TH:DOE").cases.get(s.caseId)).timeline
     .filter((e) => e.messageId === id)
     .map((e) => e.note ?? e.type);
@@ -38,17 +38,17 @@ export async function plan(s: Scene): Promise<void> {
   );
   const to = ["LA:NCC", "KH:NCCT"];
   const id = await s.send("TH:NCC", MessageType.PlanningShare, {
-    ...fixtureEnvelope("planning.share"),
+    ...fixtureEnvelope(MessageType.PlanningShare),
     to: to.map((participant) => ({ participant })),
   });
-  await s.arrives(id, to, "TH:NCC", "planning.share");
+  await s.arrives(id, to, "TH:NCC", MessageType.PlanningShare);
 }
 
 /** Action 8: aggregate statistics only, every cell under k = 11 suppressed. */
 export async function report(s: Scene): Promise<void> {
   s.tl.section("Action 8", "statistics for the analysis of inter-agency platforms (k = 11)");
   const to = ["LA:NCC", "KH:NCCT"];
-  const env = fixtureEnvelope("stats.report");
+  const env = fixtureEnvelope(MessageType.StatsReport);
   const cells = env.body.cells as Array<{ suppressed: boolean }>;
   const id = await s.send("TH:NCC", MessageType.StatsReport, {
     ...env,
@@ -57,5 +57,5 @@ export async function report(s: Scene): Promise<void> {
   s.tl.note(
     `${cells.length} cells, ${cells.filter((c) => c.suppressed).length} suppressed under k = 11`,
   );
-  await s.arrives(id, to, "TH:NCC", "stats.report");
+  await s.arrives(id, to, "TH:NCC", MessageType.StatsReport);
 }

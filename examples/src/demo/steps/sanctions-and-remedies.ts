@@ -9,7 +9,7 @@ export async function sanction(s: Scene): Promise<void> {
     "Actions 2 and 7",
     "concurrent sanctions by three authorities; public registry listings",
   );
-  const base = fixtureEnvelope("sanction.notify");
+  const base = fixtureEnvelope(MessageType.SanctionNotify);
   const target = base.body.target as { recruitmentAgency: Record<string, unknown> };
   const sanctions: Array<[string, string[], Env]> = [
     [
@@ -66,7 +66,7 @@ export async function sanction(s: Scene): Promise<void> {
       case: s.caseId,
       to: to.map((participant) => ({ participant })),
     });
-    await s.arrives(id, to, from, "sanction.notify");
+    await s.arrives(id, to, from, MessageType.SanctionNotify);
   }
   for (const [cc, reader] of [
     ["TH", "TH:DOE"],
@@ -88,14 +88,14 @@ export async function sanction(s: Scene): Promise<void> {
 /** Action 2: a Lao worker's unpaid wages, claimed in Thailand and followed to payment from Laos. */
 export async function remedy(s: Scene): Promise<void> {
   s.tl.section("Action 2", "a remedy claim for unpaid wages, through to paid");
-  const claim = fixtureEnvelope("remedy.claim");
+  const claim = fixtureEnvelope(MessageType.RemedyClaim);
   const id = await s.send("TH:DOE", MessageType.RemedyClaim, {
     ...claim,
     case: s.caseId,
     to: [{ participant: "LA:MOLSW" }],
   });
-  await s.arrives(id, ["LA:MOLSW"], "TH:DOE", "remedy.claim");
-  const update = fixtureEnvelope("remedy.update");
+  await s.arrives(id, ["LA:MOLSW"], "TH:DOE", MessageType.RemedyClaim);
+  const update = fixtureEnvelope(MessageType.RemedyUpdate);
   const steps: Array<Record<string, unknown>> = [
     {
       status: "awarded",
@@ -123,7 +123,7 @@ export async function remedy(s: Scene): Promise<void> {
       to: [{ participant: "LA:MOLSW" }],
       body: { claimRef: update.body.claimRef, ...change },
     });
-    await s.arrives(u, ["LA:MOLSW"], "TH:DOE", "remedy.update");
+    await s.arrives(u, ["LA:MOLSW"], "TH:DOE", MessageType.RemedyUpdate);
     const paid = change.amountPaid as { amount: string; currency: string } | undefined;
     s.tl.note(
       `claim ${String(change.status)}${paid ? `: ${paid.amount} ${paid.currency} paid of 54000.00 THB` : ""}`,
