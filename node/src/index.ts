@@ -19,6 +19,7 @@ export { verifyAudit, type AuditReport } from "./domain/audit.js";
 export { dueAt, isWorkingDay } from "./domain/calendar.js";
 export { nodeParticipant } from "./domain/notices.js";
 export { createNode, type FrxNode, type NodeOptions } from "./node.js";
+export { memberEntry } from "./federation/member-entry.js";
 export {
   registerParticipant,
   rotateParticipantKey,

@@ -1,3 +1,4 @@
+import { memberEntry } from "@frx/node";
 import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,17 +13,8 @@ import {
   setParticipantStatus,
   type FrxNode,
   type NodeConfig,
-  type NodeKeys,
 } from "@frx/node";
-import {
-  createSigner,
-  publicJwkOf,
-  signTrustList,
-  thumbprint,
-  trustListDigest,
-  type SignedTrustList,
-  type Types,
-} from "@frx/spec";
+import { createSigner, signTrustList, trustListDigest, type SignedTrustList } from "@frx/spec";
 import { MemoryLevel } from "memory-level";
 import { configOverrides, KIT_FILES, makeKit, type Registration } from "../../src/index.js";
 
@@ -48,31 +40,6 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** The node's trust-list entry, as `frx-node trust member` writes it. */
-function memberOf(config: NodeConfig, keys: NodeKeys, url: string): Types.TrustListMember {
-  const sig = publicJwkOf(keys.signing);
-  return {
-    node: config.node,
-    name: config.name,
-    endpoint: `${url}/federation/v1`,
-    signingKeys: [
-      {
-        jwk: { kty: "OKP", crv: "Ed25519", x: sig.x, kid: sig.kid!, use: "sig" },
-        status: "current",
-        notBefore: new Date(Date.now() - 60_000).toISOString(),
-      },
-    ],
-    encryptionKey: {
-      kty: "OKP",
-      crv: "X25519",
-      x: keys.encryption.x,
-      kid: thumbprint(keys.encryption),
-      use: "enc",
-    },
-    status: "active",
-  };
 }
 
 /**
@@ -108,7 +75,12 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
   await makeKit({
     out: kitDir,
     nodeId: "TH",
-    nodeMember: memberOf(config, keys, url),
+    nodeMember: memberEntry(
+      config,
+      keys,
+      `${url}/federation/v1`,
+      new Date(Date.now() - 60_000).toISOString(),
+    ),
     peerUrl: `http://127.0.0.1:${await freePort()}`,
   });
   const registration = JSON.parse(

@@ -1,3 +1,4 @@
+import { memberEntry } from "@frx/node";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,9 +21,7 @@ import {
 import {
   createSigner,
   draftTrustList,
-  publicJwkOf,
   signTrustList,
-  thumbprint,
   trustListDigest,
   type Types,
 } from "@frx/spec";
@@ -142,7 +141,10 @@ export class LocalFederation {
 
   /** The genesis trust list: every node a member, quorum a majority, signed by all, pinned and applied. */
   private async signGenesis(): Promise<void> {
-    const members = [...this.running].map(([cc, r]) => memberEntry(cc, r.keys, r.url));
+    const notBefore = new Date(Date.now() - 60_000).toISOString();
+    const members = [...this.running].map(([cc, r]) =>
+      memberEntry({ node: cc, name: CAST[cc]!.name }, r.keys, `${r.url}/federation/v1`, notBefore),
+    );
     const now = new Date();
     const list: Types.TrustList = {
       frx: "1",
@@ -162,28 +164,4 @@ export class LocalFederation {
       await r.node.applyTrustList(signed);
     }
   }
-}
-
-function memberEntry(cc: string, keys: NodeKeys, url: string): Types.TrustListMember {
-  const sig = publicJwkOf(keys.signing);
-  return {
-    node: cc,
-    name: CAST[cc]!.name,
-    endpoint: `${url}/federation/v1`,
-    signingKeys: [
-      {
-        jwk: { kty: "OKP", crv: "Ed25519", x: sig.x, kid: sig.kid!, use: "sig" },
-        status: "current",
-        notBefore: new Date(Date.now() - 60_000).toISOString(),
-      },
-    ],
-    encryptionKey: {
-      kty: "OKP",
-      crv: "X25519",
-      x: keys.encryption.x,
-      kid: thumbprint(keys.encryption),
-      use: "enc",
-    },
-    status: "active",
-  };
 }

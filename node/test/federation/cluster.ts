@@ -1,3 +1,4 @@
+import { memberEntry } from "../../src/index.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,9 +6,7 @@ import {
   createSigner,
   draftTrustList,
   generateSigningKey,
-  publicJwkOf,
   signTrustList,
-  thumbprint,
   trustListDigest,
   type SignedTrustList,
   type Types,
@@ -165,7 +164,14 @@ export class Cluster {
       issuedAt: "2026-01-01T00:00:00Z",
       expiresAt: "2027-01-01T00:00:00Z",
       quorum: 2,
-      members: [...this.members.values()].map((m) => memberEntry(m.country, m.keys, m.url)),
+      members: [...this.members.values()].map((m) =>
+        memberEntry(
+          { node: m.country, name: `FRX national node ${m.country}` },
+          m.keys,
+          `${m.url}/federation/v1`,
+          "2025-01-01T00:00:00Z",
+        ),
+      ),
     };
     this.trust = [...this.members.values()].reduce(
       (s, m) => signTrustList(s, createSigner(m.keys.signing)),
@@ -207,30 +213,6 @@ export class Cluster {
       await rm(m.dir, { recursive: true, force: true });
     }
   }
-}
-
-export function memberEntry(cc: string, keys: NodeKeys, url: string): Types.TrustListMember {
-  const sig = publicJwkOf(keys.signing);
-  return {
-    node: cc,
-    name: `FRX national node ${cc}`,
-    endpoint: `${url}/federation/v1`,
-    signingKeys: [
-      {
-        jwk: { kty: "OKP", crv: "Ed25519", x: sig.x, kid: sig.kid!, use: "sig" },
-        status: "current",
-        notBefore: "2025-01-01T00:00:00Z",
-      },
-    ],
-    encryptionKey: {
-      kty: "OKP",
-      crv: "X25519",
-      x: keys.encryption.x,
-      kid: thumbprint(keys.encryption),
-      use: "enc",
-    },
-    status: "active",
-  };
 }
 
 /** Polls until `check` holds (bounded: about 10 s), for effects that happen in the background. */

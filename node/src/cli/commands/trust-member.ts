@@ -1,42 +1,9 @@
 import { resolve } from "node:path";
-import { thumbprint, validateDocument, type Types } from "@frx/spec";
-import type { NodeConfig } from "../../config/config.js";
-import { nodePublicKeys, type NodeKeys } from "../../config/keys.js";
+import { memberEntry } from "../../federation/member-entry.js";
 import { DIR_FLAG, type Command } from "../command.js";
 import { lines, UsageError } from "../io.js";
 import { readNodeDir } from "../node-dir.js";
 import { nowInstant, writeFileAtomic } from "../trust-files.js";
-
-/** This node as a trust-list member: its current signing key from `notBefore`, active. */
-export function memberEntry(
-  config: NodeConfig,
-  keys: NodeKeys,
-  endpoint: string,
-  notBefore: string,
-): Types.TrustListMember {
-  const { signing, encryption } = nodePublicKeys(keys);
-  const entry: Types.TrustListMember = {
-    node: config.node,
-    name: config.name,
-    endpoint,
-    signingKeys: [
-      {
-        jwk: { kty: "OKP", crv: "Ed25519", x: signing.x, kid: signing.kid!, use: "sig" },
-        status: "current",
-        notBefore,
-      },
-    ],
-    encryptionKey: {
-      kty: "OKP",
-      crv: "X25519",
-      x: encryption.x,
-      kid: thumbprint(encryption),
-      use: "enc",
-    },
-    status: "active",
-  };
-  return validateDocument<Types.TrustListMember>("documents/trust-list.json#/$defs/member", entry);
-}
 
 export const trustMemberCommand: Command = {
   path: ["trust", "member"],
