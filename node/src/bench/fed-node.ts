@@ -1,0 +1,202 @@
+// A bench child: one national node of a federation, on a file-backed, fsynced store, listening
+// on loopback (a given port, so a restarted node keeps the endpoint the trust list names).
+// Usage: node fed-node.js SETUP.json. Prints {port}, then answers one JSON line per command
+// line on stdin (see FedCommand); when its stdin closes it closes the node cleanly, prints its
+// FedNodeStats and exits.
+import { writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
+import { performance } from "node:perf_hooks";
+import type { SignedTrustList } from "@frx/spec";
+import { registerParticipant, type ParticipantRegistration } from "../admin/participants.js";
+import { defaultConfig } from "../config/config.js";
+import type { NodeKeys } from "../config/keys.js";
+import { inFlightKey } from "../federation/outbox-store.js";
+import { createNode } from "../node.js";
+import type { Logger } from "../runtime/logger.js";
+import { answer, cpuMs, onCommand, onParentGone } from "./children.js";
+import { emptyTimes, instrumentNode, type NodeTimes } from "./instrument.js";
+
+/** What the parent hands a federation node. */
+export interface FedNodeSetup {
+  country: string;
+  dir: string;
+  keys: NodeKeys;
+  /** 0 on first boot; the port of the first boot on a restart. */
+  port: number;
+  /** Registered before listening (on first boot; empty on a restart). */
+  agencies: ParticipantRegistration[];
+  /** Pinned on a restart; on first boot the `trust` command pins it. */
+  genesisDigest: string | null;
+}
+
+export type FedCommand =
+  /** Pins the genesis digest and applies the signed genesis list: answers {version}. */
+  | { cmd: "trust"; signed: SignedTrustList; digest: string }
+  /** Fetches (or finds cached) a peer's directory: answers {participants}. */
+  | { cmd: "ensure"; peer: string }
+  /** Whether anything is queued or in flight for a peer (cheap: polled): answers FedProgress. */
+  | { cmd: "outbox"; peer: string }
+  /** The figures so far: answers FedNodeStats. */
+  | { cmd: "stats" }
+  /** Starts the in-process CPU profiler: answers {profiling: true}. */
+  | { cmd: "profile-start" }
+  /** Stops it and writes the profile to `file`: answers {file}. */
+  | { cmd: "profile-stop"; file: string };
+
+export interface FedProgress {
+  queued: boolean;
+  inFlight: boolean;
+}
+
+export interface FedNodeStats extends NodeTimes {
+  closed?: true;
+  /** CPU time the process used since listening. */
+  cpuMs: number;
+  /** Envelopes from peers (ingest.receive), by outcome, and the time spent in them. */
+  received: { accepted: number; duplicate: number; rejected: number; ms: number };
+  /** HTTP calls to peers (transactions, directory, wakes): answered 200, answered otherwise, no answer. */
+  peerCalls: { ok: number; refused: number; unreachable: number; ms: number; maxMs: number };
+  /** Log events by name (warnings and errors go to stderr too, the first few of each). */
+  events: Record<string, number>;
+}
+
+const setup = JSON.parse(await readFile(process.argv[2]!, "utf8")) as FedNodeSetup;
+const stats: FedNodeStats = {
+  cpuMs: 0,
+  ...emptyTimes(),
+  received: { accepted: 0, duplicate: 0, rejected: 0, ms: 0 },
+  peerCalls: { ok: 0, refused: 0, unreachable: 0, ms: 0, maxMs: 0 },
+  events: {},
+};
+const config = defaultConfig(setup.country, { host: "127.0.0.1", port: setup.port, sync: true });
+config.federation.genesisDigest = setup.genesisDigest;
+const node = await createNode({
+  config,
+  keys: setup.keys,
+  dir: setup.dir,
+  logger: countingLogger(),
+});
+for (const agency of setup.agencies) await registerParticipant(node.ctx, agency);
+instrumentNode(node, stats);
+instrumentFederation();
+
+const { port } = await node.start();
+const cpuAtListen = process.cpuUsage();
+let profiler: Session | null = null;
+answer({ port, pid: process.pid });
+
+onCommand(async (command) => {
+  const c = command as FedCommand;
+  switch (c.cmd) {
+    case "trust": {
+      config.federation.genesisDigest = c.digest;
+      const applied = await node.applyTrustList(c.signed);
+      return { version: applied.list.version };
+    }
+    case "ensure": {
+      const directory = await node.ctx.peers.ensure(c.peer);
+      if (!directory) throw new Error(`${c.peer}'s directory could not be fetched`);
+      return { participants: directory.participants.length };
+    }
+    case "outbox": {
+      const { store } = node.ctx;
+      const head = await store.range("outbox", {
+        gte: `q!${c.peer}!`,
+        lt: `q!${c.peer}!~`,
+        limit: 1,
+      });
+      const flight = await store.get("outbox", inFlightKey(c.peer));
+      return {
+        queued: head.length > 0,
+        inFlight: flight !== undefined,
+      } satisfies FedProgress;
+    }
+    case "stats": {
+      return snapshot();
+    }
+    case "profile-start": {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      await profiler.post("Profiler.start");
+      return { profiling: true };
+    }
+    case "profile-stop": {
+      if (!profiler) throw new Error("the profiler is not running");
+      const { profile } = await profiler.post("Profiler.stop");
+      profiler.disconnect();
+      profiler = null;
+      await writeFile(c.file, JSON.stringify(profile));
+      return { file: c.file };
+    }
+    default:
+      throw new Error(`unknown command ${JSON.stringify(command)}`);
+  }
+});
+
+onParentGone(async () => {
+  await node.close();
+  answer({ ...snapshot(), closed: true });
+});
+
+function snapshot(): FedNodeStats {
+  return structuredClone({ ...stats, cpuMs: cpuMs(cpuAtListen) });
+}
+
+/** Counts ingest.receive outcomes and peer calls. */
+function instrumentFederation(): void {
+  const { ingest, ctx } = node;
+  const receive = ingest.receive.bind(ingest);
+  ingest.receive = async (jws, origin) => {
+    const t0 = performance.now();
+    try {
+      const result = await receive(jws, origin);
+      stats.received[result.status]++;
+      return result;
+    } catch (error) {
+      stats.received.rejected++;
+      throw error;
+    } finally {
+      stats.received.ms += performance.now() - t0;
+    }
+  };
+  const client = ctx.peerClient;
+  const call = client.call.bind(client);
+  client.call = async (...args) => {
+    const t0 = performance.now();
+    try {
+      const res = await call(...args);
+      if (res.status === 200) stats.peerCalls.ok++;
+      else stats.peerCalls.refused++;
+      return res;
+    } catch (error) {
+      stats.peerCalls.unreachable++;
+      throw error;
+    } finally {
+      const ms = performance.now() - t0;
+      stats.peerCalls.ms += ms;
+      stats.peerCalls.maxMs = Math.max(stats.peerCalls.maxMs, ms);
+    }
+  };
+}
+
+/** A logger that counts events and passes the first few warnings and errors of each to stderr. */
+function countingLogger(): Logger {
+  const log =
+    (level: string) =>
+    (event: string, fields: Record<string, unknown> = {}) => {
+      const n = (stats.events[event] = (stats.events[event] ?? 0) + 1);
+      if (level !== "info" && n <= 3)
+        process.stderr.write(
+          JSON.stringify({
+            t: new Date().toISOString(),
+            level,
+            event,
+            node: setup.country,
+            ...fields,
+          }) + "\n",
+        );
+    };
+  return { info: log("info"), warn: log("warn"), error: log("error") };
+}

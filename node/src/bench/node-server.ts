@@ -1,0 +1,40 @@
+// A bench child: a real national node on a file-backed, fsynced store, listening on a free
+// loopback port. Usage: node node-server.js SETUP.json. Prints {port}; when its stdin closes
+// it closes the node cleanly and prints the time it spent where, then exits.
+import { readFile } from "node:fs/promises";
+import { registerParticipant, type ParticipantRegistration } from "../admin/participants.js";
+import { defaultConfig } from "../config/config.js";
+import type { NodeKeys } from "../config/keys.js";
+import { createNode } from "../node.js";
+import { answer, cpuMs, onParentGone } from "./children.js";
+import { emptyTimes, instrumentNode, type NodeTimes } from "./instrument.js";
+
+/** What the parent hands the node: where to keep its data, its keys, and whom to register. */
+export interface NodeServerSetup {
+  dir: string;
+  keys: NodeKeys;
+  agencies: ParticipantRegistration[];
+}
+
+/** Where the node spent its time, and the CPU it used from listening to closing. */
+export interface NodeServerStats extends NodeTimes {
+  closed: true;
+  cpuMs: number;
+}
+
+const setup = JSON.parse(await readFile(process.argv[2]!, "utf8")) as NodeServerSetup;
+const config = defaultConfig("TH", { host: "127.0.0.1", port: 0, sync: true });
+const node = await createNode({ config, keys: setup.keys, dir: setup.dir });
+for (const agency of setup.agencies) await registerParticipant(node.ctx, agency);
+
+const stats: NodeServerStats = { closed: true, cpuMs: 0, ...emptyTimes() };
+instrumentNode(node, stats);
+
+const { port } = await node.start();
+answer({ port, pid: process.pid });
+const cpuAtListen = process.cpuUsage();
+
+onParentGone(async () => {
+  await node.close();
+  answer({ ...stats, cpuMs: cpuMs(cpuAtListen) });
+});

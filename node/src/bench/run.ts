@@ -1,0 +1,203 @@
+// `npm run bench`: two suites, each printing one JSON line per figure on stdout and a summary
+// on stderr. `ingest`: FRX ingest throughput against a bare hono JSON echo, side by side, each
+// server in its own process and the load from a third. `federation`: two nodes (TH, LA) in
+// their own processes, cross-border latency from A's 201 to B's inbox, then a backlog queued
+// while B is down and drained when it comes back. Options: --suite ingest|federation|all
+// (default all); ingest: --count N --warmup N --concurrency N --time-limit SECONDS (per
+// measured phase) --jws-bytes N; federation: --rate N --steady N --bursts N --burst-size N
+// --backlog N --backlog-concurrency N --queue-limit SECONDS --drain-limit SECONDS --budget
+// SECONDS (the federation suite's bound, 355 s); --profile (CPU-profiles the nodes: the
+// ingest node throughout, federation node A while it queues, A and B during the drain).
+import { rmSync } from "node:fs";
+import { copyFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { generateNodeKeys } from "../config/keys.js";
+import { Child, killChildren } from "./children.js";
+import { checkDurability } from "./durability.js";
+import { benchAgencies, signEnvelopes, type SignedEnvelope } from "./envelopes.js";
+import { federationLines, federationText } from "./fed-report.js";
+import { federationSuite, type FederationOptions } from "./federation.js";
+import { cpuSnapshot, machineShare, type MachineShare } from "./machine.js";
+import type { NodeServerSetup, NodeServerStats } from "./node-server.js";
+import { here, runLoad, START_MS, stopServer } from "./parent.js";
+import { summarizeProfile } from "./profile.js";
+import { reportLines, reportText, type BenchReport } from "./report.js";
+
+/** Upper bounds of each suite as a whole; the watchdog allows the sum of those selected. The
+ * federation suite plans for its --budget and gets some slack on top. */
+const INGEST_MS = 170_000;
+const FEDERATION_SLACK_MS = 45_000;
+
+const { values: opts } = parseArgs({
+  options: {
+    suite: { type: "string", default: "all" },
+    count: { type: "string", default: "5000" },
+    warmup: { type: "string", default: "1000" },
+    concurrency: { type: "string", default: "32" },
+    "time-limit": { type: "string", default: "45" },
+    "jws-bytes": { type: "string", default: "1536" },
+    rate: { type: "string", default: "20" },
+    steady: { type: "string", default: "300" },
+    bursts: { type: "string", default: "5" },
+    "burst-size": { type: "string", default: "200" },
+    backlog: { type: "string", default: "50000" },
+    "backlog-concurrency": { type: "string", default: "32" },
+    "queue-limit": { type: "string", default: "80" },
+    "drain-limit": { type: "string", default: "300" },
+    budget: { type: "string", default: "355" },
+    profile: { type: "boolean", default: false },
+  },
+});
+const suite = opts.suite;
+if (!["ingest", "federation", "all"].includes(suite)) {
+  process.stderr.write(`bench: --suite must be ingest, federation or all, not ${suite}\n`);
+  process.exit(2);
+}
+const count = Number(opts.count);
+const warmup = Number(opts.warmup);
+const concurrency = Number(opts.concurrency);
+const timeLimitMs = Number(opts["time-limit"]) * 1000;
+const jwsBytes = Number(opts["jws-bytes"]);
+const federation: FederationOptions = {
+  jwsBytes,
+  warmup: 100,
+  rate: Number(opts.rate),
+  steady: Number(opts.steady),
+  bursts: Number(opts.bursts),
+  burstSize: Number(opts["burst-size"]),
+  burstConcurrency: concurrency,
+  backlog: Number(opts.backlog),
+  backlogConcurrency: Number(opts["backlog-concurrency"]),
+  queueLimitMs: Number(opts["queue-limit"]) * 1000,
+  drainLimitMs: Number(opts["drain-limit"]) * 1000,
+  budgetMs: Number(opts.budget) * 1000,
+  profile: opts.profile,
+};
+const runIngest = suite !== "federation";
+const runFederation = suite !== "ingest";
+
+const tmp = await mkdtemp(join(tmpdir(), "frx-bench-"));
+const abandon = (why: string, code: number) => {
+  killChildren();
+  rmSync(tmp, { recursive: true, force: true });
+  process.stderr.write(`bench: ${why}\n`);
+  process.exit(code);
+};
+const wholeMs =
+  (runIngest ? INGEST_MS : 0) + (runFederation ? federation.budgetMs + FEDERATION_SLACK_MS : 0);
+const watchdog = setTimeout(
+  () => abandon(`still running after ${wholeMs / 1000} s; stopped`, 1),
+  wholeMs,
+);
+process.once("SIGINT", () => abandon("interrupted", 130));
+process.once("SIGTERM", () => abandon("terminated", 143));
+
+try {
+  if (runIngest) {
+    const report = await bench();
+    for (const line of reportLines(report)) process.stdout.write(JSON.stringify(line) + "\n");
+    process.stderr.write(reportText(report));
+  }
+  if (runFederation) {
+    const report = await federationSuite(federation, tmp);
+    for (const line of federationLines(report)) process.stdout.write(JSON.stringify(line) + "\n");
+    process.stderr.write(federationText(report));
+  }
+} catch (error) {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+} finally {
+  clearTimeout(watchdog);
+  killChildren();
+  await rm(tmp, { recursive: true, force: true });
+}
+
+async function bench(): Promise<BenchReport> {
+  const agencies = benchAgencies();
+  const signStart = performance.now();
+  const envelopes = signEnvelopes(agencies, warmup + count, jwsBytes);
+  const sizes = envelopes.map((e) => e.jws.length);
+  const jws = {
+    signMs: Math.round(performance.now() - signStart),
+    mean: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length),
+    min: Math.min(...sizes),
+    max: Math.max(...sizes),
+  };
+  process.stderr.write(
+    `signed ${envelopes.length} case.notify envelopes in ${jws.signMs} ms, JWS ${jws.min}–${jws.max} B\n`,
+  );
+  const envelopesFile = join(tmp, "envelopes.json");
+  await writeFile(envelopesFile, JSON.stringify(envelopes.map((e) => e.jws)));
+  const echoFile = join(tmp, "echo-bodies.json");
+  await writeFile(echoFile, JSON.stringify([echoBody(envelopes[0]!, jws.mean)]));
+  const job = { warmup, count, concurrency, timeLimitMs };
+
+  // Baseline first: the same load against a server that only parses and returns JSON.
+  process.stderr.write("echo baseline…\n");
+  const echoStart = cpuSnapshot();
+  const echo = new Child("echo-server", here("echo-server.js"));
+  const echoPort = (await echo.next<{ port: number }>(START_MS)).port;
+  const echoLoad = await runLoad(tmp, "echo", {
+    ...job,
+    origin: `http://127.0.0.1:${echoPort}`,
+    path: "/echo",
+    contentType: "application/json",
+    bodiesFile: echoFile,
+  });
+  const echoStats = await stopServer<{ cpuMs: number }>(echo);
+  const echoMachine = machineShare(echoStart, echoStats.cpuMs + echoLoad.cpuMs);
+
+  process.stderr.write("FRX ingest…\n");
+  const dir = join(tmp, "node");
+  const profDir = join(tmp, "prof");
+  const setupFile = join(tmp, "setup.json");
+  const setup: NodeServerSetup = {
+    dir,
+    keys: generateNodeKeys(),
+    agencies: agencies.map((a) => a.registration),
+  };
+  await writeFile(setupFile, JSON.stringify(setup), { mode: 0o600 });
+  const frxStart = cpuSnapshot();
+  const nodeArgs = opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
+  const server = new Child("node-server", here("node-server.js"), [setupFile], nodeArgs);
+  const nodePort = (await server.next<{ port: number }>(START_MS)).port;
+  const frxLoad = await runLoad(tmp, "frx", {
+    ...job,
+    origin: `http://127.0.0.1:${nodePort}`,
+    path: "/v1/envelopes",
+    contentType: "application/jose",
+    bodiesFile: envelopesFile,
+  });
+  const node = await stopServer<NodeServerStats>(server);
+  const frxMachine: MachineShare = machineShare(frxStart, node.cpuMs + frxLoad.cpuMs);
+
+  const durability = await checkDurability(dir, envelopes, frxLoad.created);
+  return {
+    concurrency,
+    jws,
+    echo: { load: echoLoad, serverCpuMs: echoStats.cpuMs, machine: echoMachine },
+    frx: { load: frxLoad, serverCpuMs: node.cpuMs, machine: frxMachine },
+    node,
+    durability,
+    ...(opts.profile ? { profile: await keepProfile(profDir) } : {}),
+  };
+}
+
+/** The envelope's message as JSON, padded to `bytes`: what an echo of the same size parses. */
+function echoBody(envelope: SignedEnvelope, bytes: number): string {
+  const payload = Buffer.from(envelope.jws.split(".")[1]!, "base64url").toString("utf8");
+  const message = JSON.parse(payload) as Record<string, unknown>;
+  const bare = JSON.stringify({ ...message, pad: "" });
+  return JSON.stringify({ ...message, pad: "x".repeat(Math.max(0, bytes - bare.length)) });
+}
+
+/** Copies the node's CPU profile out of the temp folder (which is removed) and ranks it. */
+async function keepProfile(profDir: string): Promise<BenchReport["profile"]> {
+  const [name] = (await readdir(profDir)).filter((f) => f.endsWith(".cpuprofile"));
+  if (!name) return undefined;
+  const file = join(tmpdir(), `frx-ingest-${Date.now()}.cpuprofile`);
+  await copyFile(join(profDir, name), file);
+  return { file, ...(await summarizeProfile(file, 25)) };
+}
