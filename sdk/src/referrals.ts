@@ -103,7 +103,7 @@ export class Referrals {
   ): Promise<SendResult<typeof MessageType.ReferralDecline>> {
     return this.reply(MessageType.ReferralDecline, ref, body, options);
   }
-  /** @example await client.referrals.redirect(ref, { to: { participant: "TH:DOE-REG" }, reason: "no_jurisdiction" }) */
+  /** @example await client.referrals.redirect(ref, { to: { participant: "TH:DOE-REG" }, reason: "no_jurisdiction", note: "Licensing decides this." }) */
   redirect(
     ref: ReferralRef,
     body: BodyOf<typeof MessageType.ReferralRedirect>,
