@@ -1,3 +1,4 @@
+import { appendTimeline } from "../domain/timeline.js";
 import { MessageType } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import { noticeOps } from "../domain/notices.js";
@@ -110,15 +111,8 @@ export function queuedTimelineOps(
       to: [peer],
       note: `queued for ${peer}`,
     };
-    ops.push({
-      type: "put",
-      aggregate: "timeline",
-      key: `${record.case}!${pad(record.timelineLength)}`,
-      value: entry,
-    });
-    record.timelineLength++;
+    ops.push(appendTimeline(record, entry));
   }
-  record.updatedAt = at;
   ops.push({ type: "put", aggregate: "cases", key: record.case, value: record });
   return ops;
 }
@@ -153,14 +147,7 @@ export class DeliveryTimeline {
       note,
       ...(receipt ? { receipt } : {}),
     };
-    this.lines.push({
-      type: "put",
-      aggregate: "timeline",
-      key: `${c.case}!${pad(c.timelineLength)}`,
-      value: entry,
-    });
-    c.timelineLength++;
-    c.updatedAt = at;
+    this.lines.push(appendTimeline(c, entry));
   }
 
   ops(): Op[] {

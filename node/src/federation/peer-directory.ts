@@ -38,6 +38,7 @@ export type PeerKey = ResolvedKey & { status: Types.Directory["participants"][nu
  * the future beyond the skew, never replaces it (FRX-FED-006).
  */
 export class PeerDirectories {
+  private readonly memo = new Map<string, CachedDirectory>();
   private readonly lastFetch = new Map<string, number>();
   private readonly keyCache = new Map<string, KeyObject>();
   /** Compare-and-replace of the cached directory, one at a time. */
@@ -118,18 +119,15 @@ export class PeerDirectories {
         });
         return cached?.directory;
       }
+      const entry: CachedDirectory = {
+        fetchedAt: now.toISOString(),
+        directory: fetched.directory,
+        jws: fetched.jws,
+      };
       await this.store.commit([
-        {
-          type: "put",
-          aggregate: "peers",
-          key: `dir!${node}`,
-          value: {
-            fetchedAt: now.toISOString(),
-            directory: fetched.directory,
-            jws: fetched.jws,
-          } satisfies CachedDirectory,
-        },
+        { type: "put", aggregate: "peers", key: `dir!${node}`, value: entry },
       ]);
+      this.memo.set(node, entry);
       for (const p of fetched.directory.participants)
         for (const k of p.keys) this.keyCache.delete(k.kid);
       return fetched.directory;
@@ -165,8 +163,17 @@ export class PeerDirectories {
     };
   }
 
+  /**
+   * The stored directory, kept parsed in memory after the first read: it is consulted several
+   * times for every envelope a peer sends, and only refresh() replaces it.
+   */
   private async cached(node: string): Promise<CachedDirectory | undefined> {
-    return this.store.get<CachedDirectory>("peers", `dir!${node}`);
+    let entry = this.memo.get(node);
+    if (!entry) {
+      entry = await this.store.get<CachedDirectory>("peers", `dir!${node}`);
+      if (entry) this.memo.set(node, entry);
+    }
+    return entry;
   }
 
   private lookup(directory: Types.Directory | undefined, kid: string): PeerKey | undefined {

@@ -1,10 +1,10 @@
+import { appendTimeline } from "../domain/timeline.js";
 import { applyReferral, isFrxError, MessageType, type ReferralRecord } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import { nodeParticipant, noticeOps } from "../domain/notices.js";
 import { deadlineOps, removeDeadlineOps } from "../pipeline/deadline-ops.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
-import { pad } from "../store/db.js";
 
 /**
  * Walks deadlines that need attention now, in due order: a reminder to the party who must
@@ -156,18 +156,9 @@ export class DeadlineScheduler {
           state: next.state,
           note: `referral ${next.referral}: ${referral.state} → ${next.state}`,
         };
-        ops.push({
-          type: "put",
-          aggregate: "timeline",
-          key: `${c.case}!${pad(c.timelineLength)}`,
-          value: entry,
-        });
-        ops.push({
-          type: "put",
-          aggregate: "cases",
-          key: c.case,
-          value: { ...c, timelineLength: c.timelineLength + 1, updatedAt: at },
-        });
+        const record = structuredClone(c);
+        ops.push(appendTimeline(record, entry));
+        ops.push({ type: "put", aggregate: "cases", key: record.case, value: record });
       }
       return ops;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { appendTimeline } from "../domain/timeline.js";
 import {
   applyInvestigation,
   applyReferral,
@@ -15,7 +16,6 @@ import {
 import type { AppContext } from "../context.js";
 import { deadlineEffects, planDeadline } from "../domain/deadlines.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
-import { pad } from "../store/db.js";
 import type { Op } from "../store/store.js";
 import { deadlineOps, removeDeadlineOps } from "./deadline-ops.js";
 
@@ -121,14 +121,7 @@ export async function stateChange(
           : {}),
       ...(stateNote ? { note: stateNote } : {}),
     };
-    ops.push({
-      type: "put",
-      aggregate: "timeline",
-      key: `${record.case}!${pad(record.timelineLength)}`,
-      value: entry,
-    });
-    record.timelineLength++;
-    record.updatedAt = at;
+    ops.push(appendTimeline(record, entry));
     ops.push({ type: "put", aggregate: "cases", key: record.case, value: record });
     out.caseRecord = record;
   }

@@ -32,13 +32,10 @@ export function publicRoutes(ctx: AppContext): Hono<Env> {
         jws: signCompact(encoder.encode(canonicalize(doc)), "frx-directory+jws", ctx.signer),
       });
     }
-    const cached = await ctx.store.get<{ directory: unknown; jws?: string }>(
-      "peers",
-      `dir!${node}`,
-    );
-    if (!cached?.jws)
+    const signed = await ctx.peers.signed(node);
+    if (!signed)
       throw new FrxError("request.not-found", `this node holds no directory for ${node}`);
-    return c.json({ directory: cached.directory, jws: cached.jws });
+    return c.json(signed);
   });
   // The trust list in force (JWS general serialization), whose keys verify peers' directories.
   app.get("/v1/trust-list", (c) => {
