@@ -38,6 +38,21 @@ describe("frx-conformance", () => {
     expect(await main(["nonsense"], io().io)).toBe(2);
   });
 
+  it("answers --help for every command with that command's flags, exit 0", async () => {
+    for (const [command, flag] of [
+      ["kit", "--node-member"],
+      ["run", "--profile"],
+    ] as const) {
+      for (const help of ["--help", "-h"]) {
+        const a = io();
+        expect(await main([command, help], a.io)).toBe(0);
+        expect(a.out.stdout).toContain(`Usage: frx-conformance ${command}`);
+        expect(a.out.stdout).toContain(flag);
+        expect(a.out.stderr).toBe("");
+      }
+    }
+  });
+
   it("runs a profile against a node, writes the reports, and exits 0 when every mandatory test passed", async () => {
     const report = join(scratch, "report");
     const a = io();

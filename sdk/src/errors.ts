@@ -18,6 +18,7 @@ export const sdkErrorCodeValues = [
   "client.closed",
   "client.receipt-invalid",
   "client.response-invalid",
+  "client.node-mismatch",
 ] as const;
 
 export type SdkErrorCode = (typeof sdkErrorCodeValues)[number];

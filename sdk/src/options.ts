@@ -1,6 +1,7 @@
 import type { PrivateJwk } from "@frx/spec";
 import type { Dispatcher } from "undici";
 import { monotonicFactory } from "ulid";
+import { FrxClientError } from "./errors.js";
 
 /** Time as the client sees it. `sleep` waits between retries; tests inject both to freeze time. */
 export interface Clock {
@@ -71,13 +72,19 @@ export interface ResolvedOptions {
 
 const PARTICIPANT = /^[A-Z]{2}:[A-Z0-9][A-Z0-9-]{0,31}$/;
 
-/** Defaults applied, programmer mistakes refused with TypeError. */
+/** Defaults applied; programmer mistakes refused with TypeError, a node that is not the agency's with `client.node-mismatch`. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const { nodeUrl, node, participant, privateKey } = options;
   if (!/^https?:\/\//.test(nodeUrl)) throw new TypeError(`nodeUrl must be http(s): ${nodeUrl}`);
   if (!/^[A-Z]{2}$/.test(node)) throw new TypeError(`node must be a country code: ${node}`);
-  if (!PARTICIPANT.test(participant) || !participant.startsWith(`${node}:`))
-    throw new TypeError(`participant must be ${node}:CODE, not ${participant}`);
+  if (!PARTICIPANT.test(participant))
+    throw new TypeError(`participant must be CC:CODE (e.g. TH:DOE), not ${participant}`);
+  if (!participant.startsWith(`${node}:`))
+    throw new FrxClientError(
+      "client.node-mismatch",
+      `options.node is ${node} but options.participant ${participant} is an agency of node ${participant.slice(0, 2)}: ` +
+        `give the node the agency is registered at (node: "${participant.slice(0, 2)}", with that node's nodeUrl)`,
+    );
   if (privateKey?.kty !== "OKP" || privateKey.crv !== "Ed25519" || typeof privateKey.d !== "string")
     throw new TypeError("privateKey must be a private Ed25519 OKP JWK");
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 60;

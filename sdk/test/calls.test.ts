@@ -134,3 +134,17 @@ describe("agency tokens", () => {
     expect(claims[0]!.payload.jti).not.toBe(claims[1]!.payload.jti);
   });
 });
+
+describe("client options", () => {
+  it("names the node option, with a client error code, when the agency belongs to another node", () => {
+    let error: unknown;
+    try {
+      m.client("LA:MOLSW");
+    } catch (e) {
+      error = e;
+    }
+    expect(isFrxClientError(error, "client.node-mismatch")).toBe(true);
+    expect((error as Error).message).toContain("options.node is TH");
+    expect((error as Error).message).toContain('node: "LA"');
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canonicalize } from "../src/codec/canonical-json.js";
 import { isFrxError } from "../src/errors.js";
-import { rfc8785Cases } from "./shared-vectors.js";
+import { rfc8785Cases } from "./external-vectors.js";
 
 describe("RFC 8785 canonical JSON", () => {
   const cases = rfc8785Cases();

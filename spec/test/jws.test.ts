@@ -5,7 +5,7 @@ import { isFrxError } from "../src/errors.js";
 import { parseCompact } from "../src/jws/compact.js";
 import { digestOf, signEnvelope, verifyEnvelope } from "../src/jws/envelope.js";
 import { createSigner, generateSigningKey, importPublicKey, thumbprint } from "../src/jws/keys.js";
-import { rfc8037 } from "./shared-vectors.js";
+import { rfc8037 } from "./external-vectors.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { vectorDir } from "./vector-files.js";

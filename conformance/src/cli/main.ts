@@ -11,22 +11,49 @@ export interface Io {
   stderr(text: string): void;
 }
 
+const KIT_USAGE = `Usage: frx-conformance kit --out DIR --node-id CC [--node-member FILE] [--peer-url URL]
+
+Writes a certification kit: harness agency keys and their registration file (agencies.json,
+register-reference-node.sh), the harness peer node's keys and trust-list entries, a genesis
+trust list signed by the harness (with the node under test when --node-member gives its entry
+from frx-node trust member), and config-overrides.json.
+
+  --out DIR            the folder to write the kit to
+  --node-id CC         the country code of the node under test, e.g. TH
+  --node-member FILE   the node's trust-list entry (frx-node trust member --dir … > FILE)
+  --peer-url URL       where the harness peer listens during runs
+                       (default http://127.0.0.1:7499; loopback)
+`;
+
+const RUN_USAGE = `Usage: frx-conformance run --node URL --kit DIR --report DIR
+                           [--profile core|federation|full] [--only ID,…]
+
+Runs the suite against the node at URL and writes report.json, report.json.jws, junit.xml and
+report.html to DIR. Exit 0 only when every mandatory test passed.
+
+  --node URL       the node under test's base URL
+  --kit DIR        a kit written by frx-conformance kit and installed at the node
+  --report DIR     the folder to write the reports to
+  --profile P      core (agency API only), federation, or full (default)
+  --only ID,…      run only these tests (by test id)
+`;
+
 const USAGE = `Usage: frx-conformance COMMAND [flags]
 
-  kit  --out DIR --node-id CC [--node-member FILE] [--peer-url URL]
-       Writes a certification kit: harness agency keys and their registration file
-       (agencies.json, register-reference-node.sh), the harness peer node's keys and
-       trust-list entries, a genesis trust list signed by the harness (with the node under
-       test when --node-member gives its entry from frx-node trust member), and
-       config-overrides.json. --peer-url is where the harness peer listens during runs
-       (default http://127.0.0.1:7499; loopback).
+Runs the FRX conformance suite against a national node. Commands:
 
-  run  --node URL --kit DIR --report DIR [--profile core|federation|full] [--only ID,…]
-       Runs the suite against the node at URL and writes report.json, report.json.jws,
-       junit.xml and report.html to DIR. Exit 0 only when every mandatory test passed.
+  kit   write a certification kit (keys, trust list, registration file) for a node
+  run   run the suite against a node and write signed reports
 
+Run frx-conformance COMMAND --help for a command's flags.
 Exit codes: 0 pass, 1 a mandatory test failed (or the run could not start), 2 bad usage.
 `;
+
+const COMMAND_USAGE: Record<string, string> = { kit: KIT_USAGE, run: RUN_USAGE };
+
+function wantsHelp(args: readonly string[]): boolean {
+  return args.some((a) => a === "--help" || a === "-h");
+}
 
 class UsageError extends Error {}
 
@@ -39,6 +66,11 @@ function need(values: Record<string, unknown>, name: string): string {
 /** Runs one command line; resolves to the exit code and never exits the process. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
+  const usage = (command && COMMAND_USAGE[command]) || USAGE;
+  if (command && COMMAND_USAGE[command] && wantsHelp(rest)) {
+    io.stdout(usage);
+    return 0;
+  }
   try {
     if (command === "kit") {
       const { values } = parseArgs({
@@ -108,7 +140,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       error instanceof UsageError ||
       (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
     ) {
-      io.stderr(`frx-conformance ${command}: ${(error as Error).message}\n\n${USAGE}`);
+      io.stderr(`frx-conformance ${command}: ${(error as Error).message}\n\n${usage}`);
       return 2;
     }
     io.stderr(

@@ -1,20 +1,19 @@
 #!/usr/bin/env node
+import { legend, nodeUrls } from "./legend.js";
 import { runDemo } from "./run.js";
 
 /** `npm run demo` (the README's main job); `--keep` leaves the nodes running and prints their URLs. */
 async function main(): Promise<void> {
   const keep = process.argv.includes("--keep");
   const { federation } = await runDemo();
+  process.stdout.write(legend());
   if (!keep) {
     await federation.close();
     process.stdout.write("\ndemo complete: all nine actions exchanged across TH, LA and KH.\n");
     return;
   }
   process.stdout.write("\nnodes left running (Ctrl-C to stop):\n");
-  for (const cc of ["TH", "LA", "KH"])
-    process.stdout.write(
-      `  ${cc}  ${federation.url(cc)}  (/.well-known/frx-node, /v1/directory, /v1/registry)\n`,
-    );
+  for (const cc of ["TH", "LA", "KH"]) process.stdout.write(nodeUrls(cc, federation.url(cc)));
   await new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());

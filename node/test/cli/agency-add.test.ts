@@ -94,18 +94,33 @@ describe("frx-node agency add and list", () => {
   });
 
   it.each([
-    ["a malformed id", ["--id", "DOE"], "is named TH:CODE, not DOE"],
     ["another node's prefix", ["--id", "LA:DOE"], "is named TH:CODE, not LA:DOE"],
     ["the node's own id", ["--id", "TH:NODE"], "reserved for the node itself"],
+  ])("refuses %s (exit 1) and registers nothing", async (_what, change, message) => {
+    const r = await addWith(change);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(await listJson(r.dir)).toEqual([]);
+  });
+
+  it.each([
+    ["a malformed id", ["--id", "DOE"], "--id must be CC:CODE"],
     ["an unknown role", ["--roles", "inspector"], "inspector is not"],
     ["an unknown org type", ["--org-type", "Ministry"], "Ministry is not"],
     ["an unknown power", ["--powers", "arrest,teleport"], "teleport is not"],
-    [
-      "an unknown message type",
-      ["--accepts", "referral.shout"],
-      "referral.shout is not a message type",
-    ],
-  ])("refuses %s (exit 1) and registers nothing", async (_what, change, message) => {
+    ["an unknown message type", ["--accepts", "referral.shout"], "referral.shout is not"],
+  ])(
+    "refuses %s as bad usage (exit 2, with the usage) and registers nothing",
+    async (_what, change, message) => {
+      const r = await addWith(change);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).toContain("Usage: frx-node agency add");
+      expect(await listJson(r.dir)).toEqual([]);
+    },
+  );
+
+  async function addWith(change: string[]) {
     const dir = await initNode();
     const { file } = await agencyKey();
     const flags: Record<string, string> = {
@@ -117,10 +132,8 @@ describe("frx-node agency add and list", () => {
     };
     flags[change[0]!] = change[1]!;
     const r = await cli("agency", "add", "--dir", dir, ...Object.entries(flags).flat());
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(message);
-    expect(await listJson(dir)).toEqual([]);
-  });
+    return { ...r, dir };
+  }
 
   it("refuses a duplicate id", async () => {
     const dir = await initNode();

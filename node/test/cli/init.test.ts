@@ -38,6 +38,8 @@ describe("frx-node init", () => {
     expect((await stat(join(dir, "config.json"))).mode & 0o777).toBe(0o600);
     expect(r.stdout).toContain(thumbprint(keys.signing));
     expect(r.stdout).toContain(`frx-node start --dir ${dir}`);
+    expect((await stat(join(dir, "attachments"))).isDirectory()).toBe(true);
+    expect((await stat(join(dir, "attachments"))).mode & 0o777).toBe(0o700);
     const store = await dumpStore(dir);
     expect(Object.values(store).every((entries) => entries.length === 0)).toBe(true);
   });

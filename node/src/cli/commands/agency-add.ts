@@ -1,7 +1,7 @@
 import { registerParticipant, type ParticipantRegistration } from "../../admin/participants.js";
 import { codeList } from "../code-lists.js";
 import type { Command } from "../command.js";
-import { CliError, lines } from "../io.js";
+import { lines, UsageError } from "../io.js";
 import { withOfflineNode } from "../node-dir.js";
 import { readPublicJwk } from "../public-jwk.js";
 
@@ -39,27 +39,24 @@ Registers an agency (a participant) at the stopped node in DIR, with an audit en
     "immigration-functions": { kind: "boolean" },
   },
   async run(flags, io) {
-    const orgType = flags.string("org-type");
-    if (!codeList("org-type").includes(orgType))
-      throw new CliError(
-        `--org-type must be one of ${codeList("org-type").join(", ")}; ${orgType} is not`,
-      );
+    const id = flags.string("id");
+    if (!/^[A-Z]{2}:[A-Z0-9][A-Z0-9-]{0,31}$/.test(id))
+      throw new UsageError(`--id must be CC:CODE (e.g. TH:DOE), not ${id}`);
+    const roles = fromCodeList("roles", flags.list("roles") ?? [], "role");
+    const [orgType] = fromCodeList("org-type", [flags.string("org-type")], "org-type");
     const powers = flags.list("powers");
-    const badPower = powers?.find((p) => !codeList("power").includes(p));
-    if (badPower)
-      throw new CliError(
-        `--powers must be from ${codeList("power").join(", ")}; ${badPower} is not`,
-      );
+    if (powers) fromCodeList("powers", powers, "power");
+    const accepts = flags.list("accepts");
+    if (accepts) fromCodeList("accepts", accepts, "message-type");
     const reg: ParticipantRegistration = {
-      id: flags.string("id"),
+      id,
       name: flags.string("name"),
-      roles: flags.list("roles") ?? [],
-      orgType,
+      roles,
+      orgType: orgType!,
       publicJwk: await readPublicJwk(flags.string("key")),
     };
     // Absent boolean flags stay undefined so the node's defaults (from role and org type) apply.
     if (powers) reg.powers = powers;
-    const accepts = flags.list("accepts");
     if (accepts) reg.acceptedTypes = accepts;
     if (flags.bool("coordinator")) reg.coordinator = true;
     if (flags.bool("immigration-functions")) reg.immigrationFunctions = true;
@@ -78,3 +75,14 @@ Registers an agency (a participant) at the stopped node in DIR, with an audit en
     return 0;
   },
 };
+
+/** Every value must be in the spec's code list `list`; otherwise a usage error (exit 2). */
+function fromCodeList(flag: string, values: string[], list: string): string[] {
+  const allowed = codeList(list);
+  const bad = values.find((v) => !allowed.includes(v));
+  if (values.length === 0 || bad !== undefined)
+    throw new UsageError(
+      `--${flag} must be from ${allowed.join(", ")}${bad === undefined ? "" : `; ${bad} is not`}`,
+    );
+  return values;
+}

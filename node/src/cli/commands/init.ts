@@ -16,7 +16,8 @@ export const initCommand: Command = {
   usage: `Usage: frx-node init --dir DIR --node CC [--name NAME] [--host HOST] [--port N] [--public-url URL]
                      [--genesis-digest HEX]
 
-Creates DIR with config.json, node-keys.json (mode 0600) and an empty store.
+Creates DIR with config.json, node-keys.json (mode 0600), an empty store and an empty
+attachments/ folder.
 Refuses a DIR that already holds a node.
 
   --dir DIR          the node's data folder (created if missing)
@@ -78,6 +79,7 @@ Refuses a DIR that already holds a node.
     if (genesisDigest !== undefined) config.federation.genesisDigest = genesisDigest;
     const keys = generateNodeKeys();
     await writeNodeKeys(dir, keys);
+    await mkdir(join(dir, "attachments"), { mode: 0o700 });
     // Opening and closing the node creates the empty store.
     await (await createNode({ config, keys, dir, logger: quietLogger(io, node) })).close();
     // config.json last: it is what marks a finished node.
@@ -90,8 +92,8 @@ Refuses a DIR that already holds a node.
         field("signing key (kid)", nodePublicKeys(keys).signing.kid!),
         field("public URL", config.publicUrl),
         ...(genesisDigest !== undefined ? [field("genesis digest", genesisDigest)] : []),
-        `next: frx-node start --dir ${dir}`,
-        `then register agencies: frx-node agency add --help`,
+        `next: register agencies while the node is stopped: frx-node agency add --help`,
+        `then: frx-node start --dir ${dir}`,
       ),
     );
     return 0;

@@ -27,8 +27,11 @@ export const startCommand: Command = {
   summary: "run the node until SIGINT or SIGTERM",
   usage: `Usage: frx-node start --dir DIR [--host HOST] [--port N]
 
-Runs the node at DIR: the agency API and the deadline scheduler. Logs are JSON lines on
-stderr. SIGINT or SIGTERM drains in-flight requests and writes, closes the store and exits
+Runs the node at DIR, until a signal: the agency API, the federation API for peer nodes, the
+public documents (/.well-known/frx-node, directory, trust list, registry), /healthz, /readyz
+and /metrics; the deadline scheduler (reminders, escalations, expiries); one outbox worker
+per peer node (delivery with retries and dead letters); and the trust-list watch (warns before
+the list in force expires). Logs are JSON lines on stderr. SIGINT or SIGTERM drains in-flight requests and writes, closes the store and exits
 0; a second signal stops at once.
 
   --dir DIR     the node's data folder (from frx-node init)

@@ -1,19 +1,12 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { vectorDir } from "./vector-files.js";
 
-/** `../shared/vectors` beside the project root: standards' own test data, read-only. */
-export const sharedVectors = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "..",
-  "shared",
-  "vectors",
-);
+/** `spec/vectors/external`: standards' own test data, copied in (sources in its README). */
+export const externalVectors = join(vectorDir, "external");
 
 export function rfc8785Cases(): Array<{ name: string; input: string; output: string }> {
-  const dir = join(sharedVectors, "rfc8785");
+  const dir = join(externalVectors, "rfc8785");
   return readdirSync(join(dir, "input"))
     .sort()
     .map((name) => ({
@@ -29,5 +22,5 @@ export function rfc8037(): {
   payload: string;
   jws: string;
 } {
-  return JSON.parse(readFileSync(join(sharedVectors, "rfc8037-a4-ed25519.json"), "utf8"));
+  return JSON.parse(readFileSync(join(externalVectors, "rfc8037-a4-ed25519.json"), "utf8"));
 }
