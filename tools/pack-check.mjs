@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Packs @frx/spec, @frx/sdk, @frx/node and @frx/conformance as npm would publish them, installs
+// In the checkout, `npx frx-node` and `npx frx-conformance` answer --help (the committed bin
+// launchers). Then packs @frx/spec, @frx/sdk, @frx/node and @frx/conformance as npm would publish them, installs
 // the tarballs into an empty folder outside the repository, and uses them there as a user
 // would: both CLIs answer --help, frx-node creates and starts a node with an agency, and a
 // script that imports createClient from @frx/sdk reads that node's verified directory.
@@ -70,6 +71,12 @@ function startNode(dir) {
 }
 
 try {
+  for (const bin of ["frx-node", "frx-conformance"])
+    await check(`npx ${bin} --help in the checkout`, async () => {
+      const out = sh("npx", ["--no-install", bin, "--help"], root);
+      if (!out.startsWith("Usage:")) throw new Error(`no usage printed:\n${out}`);
+    });
+
   await check("npm pack of the four packages", async () => {
     for (const w of ["spec", "sdk", "node", "conformance"])
       sh("npm", ["pack", "-w", `@frx/${w}`, "--pack-destination", scratch], root);
