@@ -88,6 +88,8 @@ export {
   type X25519Jwk,
 } from "./federation/transaction.js";
 
+export { instantMs, isInstant, parseInstant } from "./time/instant.js";
+
 export { checkPolicy, type PolicyInput } from "./policy/check.js";
 export {
   audienceOf,

@@ -9,6 +9,7 @@ import {
   validateDocument,
   type ResolvedKey,
   type Types,
+  parseInstant,
 } from "@frx/spec";
 import type { KeyObject } from "node:crypto";
 import { Mutex } from "../pipeline/mutex.js";
@@ -106,9 +107,9 @@ export class PeerDirectories {
     }
     return this.writes.run(async () => {
       const cached = await this.cached(node);
-      const issued = Date.parse(fetched.directory.issuedAt);
+      const issued = parseInstant(fetched.directory.issuedAt, "/issuedAt");
       const now = this.clock.now();
-      const stale = cached && issued < Date.parse(cached.directory.issuedAt);
+      const stale = cached && issued < parseInstant(cached.directory.issuedAt, "/issuedAt");
       const future = issued > now.getTime() + this.skewSeconds * 1000;
       if (stale || future) {
         this.logger.warn("peer.directory-refused", {

@@ -9,6 +9,7 @@ import { parseCanonicalObject } from "../jws/envelope.js";
 import type { Signer } from "../jws/keys.js";
 import { validateDocument } from "../validate/validator.js";
 import { findKey, memberOfKid, type VerifiedTrustList } from "./trust-list.js";
+import { parseInstant } from "../time/instant.js";
 
 export const TRANSACTION_TYP = "frx-transaction+jws";
 export const TRANSACTION_JWE_TYP = "frx-transaction+jwe";
@@ -104,7 +105,7 @@ export function verifyTransaction(jws: string, o: Omit<OpenOptions, "decryptionK
       "federation.transaction-replayed",
       "the signed txnId differs from the path's",
     );
-  if (Math.abs(Date.parse(txn.sentAt) - o.now.getTime()) > o.skewSeconds * 1000) {
+  if (Math.abs(parseInstant(txn.sentAt, "/sentAt") - o.now.getTime()) > o.skewSeconds * 1000) {
     throw new FrxError(
       "federation.transaction-replayed",
       `sentAt ${txn.sentAt} is outside the ${o.skewSeconds} s window`,

@@ -4427,14 +4427,14 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/entities/time.json",
     "title": "Time",
-    "description": "Time formats. Instants are UTC with a Z suffix so that they compare as strings.",
+    "description": "Time formats. Instants are UTC with a Z suffix; they are compared as points in time, never as strings (FRX-ENV-031).",
     "$defs": {
       "instant": {
         "title": "Instant",
-        "description": "An RFC 3339 UTC date-time ending in Z.",
+        "description": "An RFC 3339 UTC date-time: upper-case T and Z, seconds 00 to 59 (a leap second is refused), at most three fraction digits (FRX-ENV-031).",
         "type": "string",
         "format": "date-time",
-        "pattern": "Z$"
+        "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?Z$"
       },
       "date": {
         "title": "CalendarDate",

@@ -5,6 +5,7 @@ import { messageMeta, type AnyMessage } from "../generated/messages.js";
 import { validateMessage } from "../validate/validator.js";
 import { assertSignature, parseCompact, signCompact } from "./compact.js";
 import type { Signer } from "./keys.js";
+import { parseInstant } from "../time/instant.js";
 
 export const ENVELOPE_TYP = "frx-envelope+jws";
 export const DEFAULT_SKEW_SECONDS = 300;
@@ -103,7 +104,7 @@ export async function verifyEnvelope(
   }
   if (
     resolved.retiredAt !== undefined &&
-    Date.parse(message.sentAt) > Date.parse(resolved.retiredAt)
+    parseInstant(message.sentAt, "/sentAt") > parseInstant(resolved.retiredAt)
   ) {
     throw new FrxError(
       "jws.key-retired",
@@ -139,8 +140,8 @@ export function parseCanonicalObject(payload: Uint8Array): Record<string, unknow
 function checkTime(sentAt: string, expiresAt: string, options: VerifyOptions): void {
   const now = (options.now ?? new Date()).getTime();
   const skew = (options.skewSeconds ?? DEFAULT_SKEW_SECONDS) * 1000;
-  if (Date.parse(expiresAt) + skew < now)
+  if (parseInstant(expiresAt, "/expiresAt") + skew < now)
     throw new FrxError("envelope.expired", `expired at ${expiresAt}`);
-  if (Date.parse(sentAt) - skew > now)
+  if (parseInstant(sentAt, "/sentAt") - skew > now)
     throw new FrxError("envelope.not-yet-valid", `sentAt ${sentAt} is in the future`);
 }

@@ -1,5 +1,5 @@
 import { decodeProtectedHeader, errors, jwtVerify } from "jose";
-import { FrxError } from "@frx/spec";
+import { FrxError, parseInstant } from "@frx/spec";
 import type { AppContext } from "../../context.js";
 
 export const AGENCY_TOKEN_TYP = "frx-agency+jwt";
@@ -67,7 +67,7 @@ export async function authenticateAgency(
       `a token may live at most ${ctx.config.tokenMaxSeconds} s`,
     );
   }
-  if (resolved.retiredAt && payload.iat! * 1000 > Date.parse(resolved.retiredAt)) {
+  if (resolved.retiredAt && payload.iat! * 1000 > parseInstant(resolved.retiredAt)) {
     throw new FrxError("auth.token-invalid", "the token is signed with a retired key");
   }
   await ctx.replay.use(participant.id, String(payload.jti), payload.exp! * 1000);
