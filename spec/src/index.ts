@@ -6,6 +6,7 @@ export { idempotencyVerdict } from "./idempotency.js";
 
 export {
   assertSignature,
+  isCanonicalBase64url,
   JWS_ALG,
   parseCompact,
   signCompact,

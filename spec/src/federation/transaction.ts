@@ -4,7 +4,12 @@ import { canonicalize } from "../codec/canonical-json.js";
 import { FrxError } from "../errors.js";
 import type { JwsType } from "../generated/codes.js";
 import type { Transaction, TransactionReply, TrustList } from "../generated/types.js";
-import { assertSignature, parseCompact, signCompact } from "../jws/compact.js";
+import {
+  assertSignature,
+  isCanonicalBase64url,
+  parseCompact,
+  signCompact,
+} from "../jws/compact.js";
 import { parseCanonicalObject } from "../jws/envelope.js";
 import type { Signer } from "../jws/keys.js";
 import { validateDocument } from "../validate/validator.js";
@@ -65,6 +70,8 @@ export interface OpenOptions {
 export async function openTransaction(jwe: string, o: OpenOptions): Promise<Transaction> {
   let jws: string;
   try {
+    if (jwe.split(".").length !== 5 || !jwe.split(".").every(isCanonicalBase64url))
+      throw new Error("not five canonical base64url parts");
     const header = decodeProtectedHeader(jwe);
     if (header.alg !== "ECDH-ES" || header.enc !== "A256GCM" || header.typ !== TRANSACTION_JWE_TYP)
       throw new Error("unexpected JWE header");

@@ -1926,6 +1926,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "signing.md"
   },
   {
+    "id": "FRX-SIG-027",
+    "level": "MUST",
+    "text": "A verifier MUST refuse a JWS whose header, payload or signature part is not canonical base64url (characters outside the URL-safe alphabet, padding, a length of 1 modulo 4, or a last character whose unused low bits are not zero) with `jws.malformed`.",
+    "file": "signing.md"
+  },
+  {
     "id": "FRX-SIG-018",
     "level": "MUST",
     "text": "The digest of a signed object MUST be the lower-case hex SHA-256 of the ASCII bytes of its JWS compact serialization exactly as received.",
@@ -1946,7 +1952,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-SIG-021",
     "level": "MUST",
-    "text": "A node MUST refuse a token that is malformed, has a `typ` other than `frx-agency+jwt`, is not signed with a key of its `iss`, or fails signature verification with `auth.token-invalid`.",
+    "text": "A node MUST refuse a token that is malformed (including a part that is not canonical base64url, FRX-SIG-027), has a `typ` other than `frx-agency+jwt`, is not signed with a key of its `iss`, or fails signature verification with `auth.token-invalid`.",
     "file": "signing.md"
   },
   {

@@ -211,7 +211,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "oneOf": [
       {
         "const": "jws.malformed",
-        "description": "Not a JWS compact serialization of three base64url parts, or a part does not decode."
+        "description": "Not a JWS compact serialization of three canonical base64url parts (no padding, unused bits zero), or a part does not decode."
       },
       {
         "const": "jws.header-invalid",

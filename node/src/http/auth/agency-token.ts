@@ -1,5 +1,5 @@
 import { decodeProtectedHeader, errors, jwtVerify } from "jose";
-import { FrxError, parseInstant } from "@frx/spec";
+import { FrxError, isCanonicalBase64url, parseInstant } from "@frx/spec";
 import type { AppContext } from "../../context.js";
 
 export const AGENCY_TOKEN_TYP = "frx-agency+jwt";
@@ -19,6 +19,10 @@ export async function authenticateAgency(
   if (!m)
     throw new FrxError("auth.token-invalid", "the Authorization header is not a bearer token");
   const token = m[1]!;
+  // One spelling per token (FRX-SIG-027): no part with spare bits set or a stray length.
+  const parts = token.split(".");
+  if (parts.length !== 3 || !parts.every((p) => p.length > 0 && isCanonicalBase64url(p)))
+    throw new FrxError("auth.token-invalid", "the token is not three canonical base64url parts");
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(token);
