@@ -1958,13 +1958,13 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-SIG-022",
     "level": "MUST",
-    "text": "A node MUST refuse a token whose `exp` has passed (beyond the clock skew) or whose `exp` is more than 300 seconds after its `iat` with `auth.token-expired`.",
+    "text": "A node MUST refuse a token whose `exp` has passed (beyond the clock skew), whose `exp` is not later than its `iat`, or whose `exp` is more than 300 seconds after its `iat` with `auth.token-expired`.",
     "file": "signing.md"
   },
   {
     "id": "FRX-SIG-023",
     "level": "MUST",
-    "text": "A node MUST refuse a token whose `aud` is not its own node id with `auth.token-audience`.",
+    "text": "A node MUST refuse a token whose `aud` is not a string equal to its own node id (an array, even one holding that id, is refused) with `auth.token-audience`.",
     "file": "signing.md"
   },
   {
@@ -1983,6 +1983,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-SIG-026",
     "level": "MUST",
     "text": "A node MUST refuse a call by a valid token whose participant may not read or change the resource, including an envelope submission accompanied by a token whose `iss` is not the envelope's `from`, with `auth.forbidden`.",
+    "file": "signing.md"
+  },
+  {
+    "id": "FRX-SIG-028",
+    "level": "MUST",
+    "text": "A node MUST refuse a token whose `iat` is later than now plus the clock skew with `auth.token-invalid`.",
     "file": "signing.md"
   },
   {

@@ -371,11 +371,11 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "auth.token-invalid",
-        "description": "The bearer token is malformed, wrongly typed or wrongly signed."
+        "description": "The bearer token is malformed, wrongly typed or wrongly signed, or its `iat` lies in the future beyond the clock skew."
       },
       {
         "const": "auth.token-expired",
-        "description": "The bearer token has expired or lives longer than five minutes."
+        "description": "The bearer token has expired, its `exp` is not after its `iat`, or it lives longer than five minutes."
       },
       {
         "const": "auth.token-replayed",
@@ -383,7 +383,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "auth.token-audience",
-        "description": "The bearer token's `aud` is not this node."
+        "description": "The bearer token's `aud` is not exactly this node's id as a string."
       },
       {
         "const": "auth.participant-unknown",
