@@ -1,6 +1,7 @@
 // @frx/spec: the protocol core every other FRX package imports.
 
 export { canonicalize } from "./codec/canonical-json.js";
+export { jsonDepth, MAX_JSON_DEPTH } from "./codec/json-depth.js";
 export { FrxError, isFrxError, problemType, type Violation } from "./errors.js";
 export { idempotencyVerdict } from "./idempotency.js";
 

@@ -1,4 +1,4 @@
-import { FrxError } from "@frx/spec";
+import { FrxError, jsonDepth, MAX_JSON_DEPTH } from "@frx/spec";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppContext } from "../context.js";
@@ -100,9 +100,13 @@ export function requireMediaType(c: Context, expected: string): void {
 /** Parses a JSON body, refusing anything that is not a JSON object. */
 export async function jsonObject(c: Context): Promise<Record<string, unknown>> {
   requireMediaType(c, "application/json");
+  const text = await c.req.text();
+  // Counted without recursion before parsing: nothing recursive meets a deep body (FRX-ENV-032).
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    throw new FrxError("request.malformed", `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
-    value = await c.req.json();
+    value = JSON.parse(text);
   } catch {
     throw new FrxError("request.malformed", "the body is not valid JSON");
   }

@@ -116,6 +116,13 @@ export function verificationVectors(keys: TestKeys, base: Envelope): Record<stri
       jws: rawSign(envelopeHeader(signer), "case notified", signer),
     }),
     fail(
+      "envelope.too-deep",
+      "The payload nests 33 levels of arrays, one more than FRX-JCS-005 allows; refused before it is parsed.",
+      {
+        jws: rawSign(envelopeHeader(signer), `{"a":${"[".repeat(32)}${"]".repeat(32)}}`, signer),
+      },
+    ),
+    fail(
       "envelope.non-canonical",
       "The payload is JSON with indentation: valid JSON, not RFC 8785 canonical.",
       {

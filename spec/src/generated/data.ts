@@ -858,6 +858,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "envelope.md"
   },
   {
+    "id": "FRX-ENV-032",
+    "level": "MUST",
+    "text": "A node MUST refuse a JSON request body whose arrays and objects nest deeper than 32 levels, judged before it parses the body, with `request.malformed`.",
+    "file": "envelope.md"
+  },
+  {
     "id": "FRX-ENV-025",
     "level": "MUST",
     "text": "A node MUST refuse a request whose `Content-Type` the route does not accept with `request.media-type`.",
@@ -1821,6 +1827,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-JCS-004",
     "level": "MUST",
     "text": "A verifier MUST verify the signature over the payload bytes it received, never over a re-serialization of them.",
+    "file": "signing.md"
+  },
+  {
+    "id": "FRX-JCS-005",
+    "level": "MUST",
+    "text": "A verifier MUST refuse a signed payload whose arrays and objects nest deeper than 32 levels, judged before any recursive processing of it, with `envelope.too-deep`.",
     "file": "signing.md"
   },
   {

@@ -262,6 +262,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "The envelope exceeds the size limit."
       },
       {
+        "const": "envelope.too-deep",
+        "description": "The signed payload nests arrays and objects deeper than 32 levels (FRX-JCS-005)."
+      },
+      {
         "const": "schema.unknown-type",
         "description": "The envelope's `type` is not a message type of this protocol version."
       },

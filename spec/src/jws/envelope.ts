@@ -1,5 +1,6 @@
 import { createHash, type KeyObject } from "node:crypto";
 import { canonicalize } from "../codec/canonical-json.js";
+import { jsonDepth, MAX_JSON_DEPTH } from "../codec/json-depth.js";
 import { FrxError } from "../errors.js";
 import { messageMeta, type AnyMessage } from "../generated/messages.js";
 import { validateMessage } from "../validate/validator.js";
@@ -121,6 +122,16 @@ export function parseCanonicalObject(payload: Uint8Array): Record<string, unknow
   let value: unknown;
   try {
     text = decoder.decode(payload);
+  } catch {
+    throw new FrxError("envelope.payload-not-json", "the signed payload is not UTF-8 JSON");
+  }
+  // Before anything recursive (canonicalize, the schema) sees it (FRX-JCS-005).
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    throw new FrxError(
+      "envelope.too-deep",
+      `the signed payload nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  try {
     value = JSON.parse(text);
   } catch {
     throw new FrxError("envelope.payload-not-json", "the signed payload is not UTF-8 JSON");
