@@ -822,6 +822,18 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "envelope.md"
   },
   {
+    "id": "FRX-ENV-033",
+    "level": "MUST",
+    "text": "A node MUST keep the media type that the first upload of an attachment's bytes declared, whatever later uploads of the same bytes declare.",
+    "file": "envelope.md"
+  },
+  {
+    "id": "FRX-ENV-034",
+    "level": "MUST",
+    "text": "A node MUST serve attachment bytes with `Content-Disposition: attachment` and `X-Content-Type-Options: nosniff`.",
+    "file": "envelope.md"
+  },
+  {
     "id": "FRX-ENV-019",
     "level": "MUST",
     "text": "A node MUST accept an envelope whose JWS compact serialization is at most 262,144 bytes (256 KiB).",
