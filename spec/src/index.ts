@@ -89,6 +89,12 @@ export {
   type OpenOptions,
   type X25519Jwk,
 } from "./federation/transaction.js";
+export {
+  claimedSender,
+  MAX_TRANSACTION_HEADER_CHARS,
+  readTransactionHeader,
+  type TransactionHeader,
+} from "./federation/transaction-header.js";
 
 export { instantMs, isInstant, parseInstant } from "./time/instant.js";
 

@@ -61,11 +61,11 @@ export const outboundTests = [
       const { id } = await sendToPeer(h);
       const arrival = await deliveredToPeer(h, id);
       const a = h.peer.arrivals.find((x) => x.txn?.txnId === arrival.txnId)!;
-      const { alg, enc, typ, zip } = a.jweHeader ?? {};
+      const { alg, enc, typ, zip, iss } = a.jweHeader ?? {};
       same(
-        [alg, enc, typ, zip],
-        ["ECDH-ES", "A256GCM", "frx-transaction+jwe", undefined],
-        "the JWE protected header (alg, enc, typ, zip)",
+        [alg, enc, typ, zip, iss],
+        ["ECDH-ES", "A256GCM", "frx-transaction+jwe", undefined, h.node.id],
+        "the JWE protected header (alg, enc, typ, zip, iss)",
       );
       same(
         [a.txn!.origin, a.txn!.destination],

@@ -48,6 +48,11 @@ export interface FederationConfig {
   directoryCooldownMs: number;
   /** /readyz warns this long before the trust list expires. */
   warnBeforeExpiryMs: number;
+  /**
+   * Transaction bodies read or processed at once, from all peers together (FRX-FED-067); each
+   * peer has at most two of them. Each body may be 23 MB and costs a few times that to open.
+   */
+  transactionsInFlight: number;
 }
 
 export interface CalendarConfig {
@@ -96,6 +101,7 @@ export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> =
       requestTimeoutMs: 30_000,
       directoryCooldownMs: 30_000,
       warnBeforeExpiryMs: 14 * 86_400_000,
+      transactionsInFlight: 8,
     },
   };
   const config = {
@@ -147,6 +153,7 @@ export function validateConfig(c: NodeConfig): NodeConfig {
     "backoffCapMs",
     "requestTimeoutMs",
     "warnBeforeExpiryMs",
+    "transactionsInFlight",
   ] as const)
     positive(`federation.${k}`, c.federation[k]);
   if (c.federation.batchSize > 50)

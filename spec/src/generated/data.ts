@@ -1196,7 +1196,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-FED-011",
     "level": "MUST",
-    "text": "An origin node MUST sign a transaction as a compact JWS with `typ` `frx-transaction+jws` over its RFC 8785 canonical JSON, with `sentAt` the instant of signing, and encrypt the ASCII bytes of that JWS as a JWE compact serialization with protected header `alg` `ECDH-ES`, `enc` `A256GCM` and `typ` `frx-transaction+jwe` to the destination's `encryptionKey` in its list in force.",
+    "text": "An origin node MUST sign a transaction as a compact JWS with `typ` `frx-transaction+jws` over its RFC 8785 canonical JSON, with `sentAt` the instant of signing, and encrypt the ASCII bytes of that JWS as a JWE compact serialization with protected header `alg` `ECDH-ES`, `enc` `A256GCM`, `typ` `frx-transaction+jwe` and `iss` its own node id to the destination's `encryptionKey` in its list in force.",
     "file": "federation.md"
   },
   {
@@ -1233,6 +1233,24 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-FED-017",
     "level": "MUST",
     "text": "A destination node MUST run the checks of the table above in its order, after the request's media type and size, and refuse the transaction with the code of the first check that fails.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-065",
+    "level": "MUST",
+    "text": "A destination node MUST read and check a transaction's protected header (steps 4a to 4c) before it reads the rest of the body, and refuse a header whose `iss` is missing or names no member of its list in force other than itself with `trust.member-unknown`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-066",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transaction whose signed `origin` differs from the `iss` of its JWE protected header with `trust.member-unknown`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-067",
+    "level": "MUST",
+    "text": "A destination node MUST hold at most two transaction bodies per claimed origin, and at most a configured number from all origins together, being read or processed at once, and refuse one more with `request.rate-limited` and a `Retry-After` header.",
     "file": "federation.md"
   },
   {

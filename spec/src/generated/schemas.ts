@@ -362,6 +362,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "The request body exceeds the route's size limit."
       },
       {
+        "const": "request.rate-limited",
+        "description": "Too many requests from this source, agency or peer, or too many transaction bodies in flight; try again after the `Retry-After` header's seconds."
+      },
+      {
         "const": "request.not-found",
         "description": "No such route or resource."
       },
