@@ -31,7 +31,24 @@ export interface NodeConfig {
   checkpointEvery: number;
   /** Fsync each batch (true in production; the in-memory store ignores it). */
   sync: boolean;
+  /**
+   * Audit entries of refusals wait at most this long for the next write to ride on, instead of
+   * costing a synced write each: nothing acknowledged depends on them.
+   */
+  refusalAuditFlushMs: number;
+  rateLimit: RateLimitConfig;
   federation: FederationConfig;
+}
+
+/**
+ * Refused requests allowed per source address and per agency (FRX-ENV-035): a token bucket of
+ * `burst` refusals, refilled at the given rate per second; once empty, every request from that
+ * source or agency is refused with 429 `request.rate-limited` before any work. 0 turns one off.
+ */
+export interface RateLimitConfig {
+  sourceRefusalsPerSecond: number;
+  agencyRefusalsPerSecond: number;
+  burst: number;
 }
 
 export interface FederationConfig {
@@ -93,6 +110,8 @@ export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> =
     schedulerIntervalMs: 1000,
     checkpointEvery: 100,
     sync: true,
+    refusalAuditFlushMs: 1000,
+    rateLimit: { sourceRefusalsPerSecond: 5, agencyRefusalsPerSecond: 5, burst: 50 },
     federation: {
       genesisDigest: null,
       batchSize: 50,
@@ -110,6 +129,7 @@ export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> =
     node,
     limits: { ...base.limits, ...defined(o.limits ?? {}) },
     calendar: { ...base.calendar, ...defined(o.calendar ?? {}) },
+    rateLimit: { ...base.rateLimit, ...defined(o.rateLimit ?? {}) },
     federation: { ...base.federation, ...defined(o.federation ?? {}) },
   } as NodeConfig;
   return validateConfig(config);
@@ -141,8 +161,13 @@ export function validateConfig(c: NodeConfig): NodeConfig {
     "tokenMaxSeconds",
     "schedulerIntervalMs",
     "checkpointEvery",
+    "refusalAuditFlushMs",
   ] as const)
     positive(k, c[k]);
+  for (const [k, v] of Object.entries(c.rateLimit))
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+      throw new TypeError(`config rateLimit.${k} must be 0 or more, is ${JSON.stringify(v)}`);
+  if (c.rateLimit.burst < 1) throw new TypeError("config rateLimit.burst must be at least 1");
   if (c.tokenMaxSeconds > 300)
     throw new TypeError(
       "config tokenMaxSeconds may not exceed 300 (agency tokens live at most five minutes)",

@@ -5,7 +5,7 @@ import {
   readTransactionHeader,
   type Types,
 } from "@frx/spec";
-import { RateLimitedError } from "../http/rate-limited.js";
+import { RateLimitedError } from "../http/rate-limit.js";
 
 /** Bodies one claimed origin may have in flight: its one transaction and a retry of it (FRX-FED-067). */
 export const BODIES_PER_ORIGIN = 2;

@@ -6,7 +6,7 @@ import {
   type Violation,
 } from "@frx/spec";
 import type { Context } from "hono";
-import { RateLimitedError } from "./rate-limited.js";
+import { RateLimitedError } from "./rate-limit.js";
 
 /** HTTP status for each code; codes not listed are 400. */
 const STATUS: Partial<Record<ErrorCode, number>> = {

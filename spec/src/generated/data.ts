@@ -912,6 +912,18 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "envelope.md"
   },
   {
+    "id": "FRX-ENV-035",
+    "level": "MAY",
+    "text": "A node MAY refuse every request from a source address or an agency that has been refused more often than its operator allows with `request.rate-limited`.",
+    "file": "envelope.md"
+  },
+  {
+    "id": "FRX-ENV-036",
+    "level": "MUST",
+    "text": "A node that refuses a request with `request.rate-limited` MUST send a `Retry-After` header giving the whole seconds after which the caller may try again.",
+    "file": "envelope.md"
+  },
+  {
     "id": "FRX-EVO-001",
     "level": "MUST",
     "text": "A node MUST refuse an envelope or signed document whose `frx` is not a major version it implements with `schema.invalid`.",
