@@ -47,6 +47,26 @@ describe("FRX-ENV-035: refusals are rate-limited per source and per agency", () 
     expect(await codeOf(await garbage("192.0.2.7"))).toMatchObject({ code: "jws.malformed" });
   });
 
+  it("takes the source from the configured proxy header when there is one", async () => {
+    t = await thaiNode({
+      rateLimit: {
+        sourceRefusalsPerSecond: 1,
+        agencyRefusalsPerSecond: 1,
+        burst: 1,
+        sourceHeader: "x-real-ip",
+      },
+    });
+    const viaProxy = (client: string) =>
+      from("10.0.0.1", "/v1/envelopes", {
+        method: "POST",
+        headers: { "content-type": "application/jose", "x-real-ip": client },
+        body: "not.a.jws",
+      });
+    expect((await viaProxy("198.51.100.1")).status).toBe(400);
+    expect((await viaProxy("198.51.100.1")).status).toBe(429);
+    expect((await viaProxy("198.51.100.2")).status).toBe(400);
+  });
+
   it("refuses an agency that has spent its refusals, whatever source it calls from", async () => {
     t = await thaiNode({
       rateLimit: { sourceRefusalsPerSecond: 0, agencyRefusalsPerSecond: 1, burst: 3 },

@@ -49,6 +49,12 @@ export interface RateLimitConfig {
   sourceRefusalsPerSecond: number;
   agencyRefusalsPerSecond: number;
   burst: number;
+  /**
+   * A request header that a proxy in front of the node sets to the client's address (such as
+   * `x-real-ip`), used as the source instead of the connection's address. Set it only when the
+   * node is reachable through that proxy alone: anyone else could choose their own source.
+   */
+  sourceHeader?: string;
 }
 
 export interface FederationConfig {
@@ -165,9 +171,14 @@ export function validateConfig(c: NodeConfig): NodeConfig {
   ] as const)
     positive(k, c[k]);
   for (const [k, v] of Object.entries(c.rateLimit))
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+    if (k !== "sourceHeader" && (typeof v !== "number" || !Number.isFinite(v) || v < 0))
       throw new TypeError(`config rateLimit.${k} must be 0 or more, is ${JSON.stringify(v)}`);
   if (c.rateLimit.burst < 1) throw new TypeError("config rateLimit.burst must be at least 1");
+  const header = c.rateLimit.sourceHeader;
+  if (header !== undefined && (typeof header !== "string" || !/^[a-z0-9-]+$/i.test(header)))
+    throw new TypeError(
+      `config rateLimit.sourceHeader must be a header name, is ${JSON.stringify(header)}`,
+    );
   if (c.tokenMaxSeconds > 300)
     throw new TypeError(
       "config tokenMaxSeconds may not exceed 300 (agency tokens live at most five minutes)",

@@ -61,7 +61,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
   // spends one (FRX-ENV-035): refused input costs the node nothing once the bucket is empty.
   const limits = refusalLimits(deps.ctx);
   app.use("*", async (c, next) => {
-    const source = sourceOf(c.env);
+    const header = deps.ctx.config.rateLimit.sourceHeader;
+    const source = sourceOf(c.env, header ? c.req.header(header) : undefined);
     limits.sources.check(source, source);
     await next();
     const status = c.res.status;

@@ -96,8 +96,15 @@ export function refusalLimits(ctx: {
   return limits;
 }
 
-/** The remote address of the connection (behind a proxy: the proxy's), or "local" in-process. */
-export function sourceOf(env: unknown): string {
+/**
+ * Where a request comes from: the value of the configured proxy header when there is one (its
+ * first address), else the connection's remote address, or "local" for an in-process request.
+ *
+ * @example sourceOf(c.env, c.req.header("x-real-ip"))
+ */
+export function sourceOf(env: unknown, proxied?: string): string {
+  const fromProxy = proxied?.split(",")[0]?.trim();
+  if (fromProxy) return fromProxy.slice(0, 64);
   const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
     ?.incoming;
   return incoming?.socket?.remoteAddress ?? "local";
