@@ -728,7 +728,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-ENV-031",
     "level": "MUST",
-    "text": "A node MUST refuse an object carrying a time that is not an instant as `entities/time.json` defines it (upper-case `T` and `Z`, seconds 00 to 59, so a leap second `:60` is refused rather than normalised, at most three fraction digits) with `schema.invalid`, and MUST NOT compare a time it could not read as an instant.",
+    "text": "A node MUST refuse an object carrying a time that is not an instant as `entities/time.json` defines it (upper-case `T` and `Z`, seconds 00 to 59, so a leap second `:60` is refused rather than normalised, at most three fraction digits) with `schema.invalid`.",
     "file": "envelope.md"
   },
   {
