@@ -78,7 +78,11 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
   const { config } = options;
   if (!options.db && !options.dir) throw new TypeError("createNode needs a dir or a db");
   if (options.dir) await mkdir(options.dir, { recursive: true });
-  const store = new Store(options.db ?? openLevel(join(options.dir!, "store")), config.sync);
+  const store = new Store(
+    options.db ?? openLevel(join(options.dir!, "store")),
+    config.sync,
+    config.refusalAuditFlushMs,
+  );
   await store.open();
   try {
     return await assemble(options, store);

@@ -90,3 +90,29 @@ describe("attachments", () => {
     });
   });
 });
+
+// Finding 12 of issue 11: a second uploader of the same bytes could change their media type
+// (to text/html, say), and every reader was then served that type.
+describe("FRX-ENV-033, FRX-ENV-034: an attachment's media type is fixed by its first upload", () => {
+  it("keeps the first upload's media type when another participant uploads the same bytes", async () => {
+    expect((await put("TH:DOE", sha, bytes)).status).toBe(201);
+    const second = await t.as("TH:ATPD", `/v1/attachments/${sha}`, {
+      method: "PUT",
+      headers: { "content-type": "text/html" },
+      body: bytes,
+    });
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as { mediaType: string }).mediaType).toBe("text/plain");
+    for (const reader of ["TH:DOE", "TH:ATPD"]) {
+      const res = await t.as(reader, `/v1/attachments/${sha}`);
+      expect(res.headers.get("content-type")).toBe("text/plain");
+    }
+  });
+
+  it("serves every download as an attachment the browser must not sniff", async () => {
+    await put("TH:DOE", sha, bytes);
+    const res = await t.as("TH:DOE", `/v1/attachments/${sha}`);
+    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="${sha}"`);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+});

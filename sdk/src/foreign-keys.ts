@@ -1,11 +1,18 @@
-import { findKey, type ResolvedKey, type SignedTrustList, type Types } from "@frx/spec";
+import {
+  findKey,
+  importPublicKey,
+  thumbprint,
+  type ResolvedKey,
+  type SignedTrustList,
+  type Types,
+} from "@frx/spec";
 import type { Http } from "./http.js";
 import type { CallOptions } from "./options.js";
 import { agencyKeysOf, checkDocument, invalid, verifySignedDocument } from "./signed-document.js";
 
 /**
- * Keys of agencies at other nodes, for verifying cross-border messages in the inbox: the
- * foreign node's directory as this agency's node holds it, verified against that node's key
+ * Keys of agencies at other nodes, and of those nodes themselves, for verifying cross-border
+ * messages in the inbox: the foreign node's directory as this agency's node holds it, verified against that node's key
  * in the federation trust list (which the agency takes from its own node). Loaded once per
  * foreign node and again when a kid is not in it.
  */
@@ -53,6 +60,14 @@ export class ForeignKeys {
     const directory = checkDocument<Types.Directory>("documents/directory.json", payload);
     if (directory.node !== node)
       throw invalid(`the directory is ${directory.node}'s, not ${node}'s`);
-    return agencyKeysOf(directory);
+    const keys = agencyKeysOf(directory);
+    // The foreign node's own keys verify the notices it sends as <node>:NODE (FRX-FED-032).
+    for (const k of member.signingKeys)
+      keys.set(thumbprint(k.jwk), {
+        key: importPublicKey(k.jwk),
+        owner: node,
+        ...(k.notAfter ? { retiredAt: k.notAfter } : {}),
+      });
+    return keys;
   }
 }

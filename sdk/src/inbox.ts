@@ -1,4 +1,4 @@
-import { isFrxError, verifyEnvelope, type AnyMessage } from "@frx/spec";
+import { isFrxError, isInstant, parseInstant, verifyEnvelope, type AnyMessage } from "@frx/spec";
 import type { NodeDocuments } from "./documents.js";
 import { FrxClientError, fromSpecError } from "./errors.js";
 import type { Http } from "./http.js";
@@ -157,11 +157,7 @@ async function fetchPage(
 
 async function verifyItem(docs: NodeDocuments, raw: Page["items"][number]): Promise<InboxItem> {
   const base = { cursor: raw.cursor, messageId: raw.messageId, receivedAt: raw.receivedAt };
-  if (
-    typeof raw.cursor !== "number" ||
-    typeof raw.jws !== "string" ||
-    Number.isNaN(Date.parse(raw.receivedAt))
-  )
+  if (typeof raw.cursor !== "number" || typeof raw.jws !== "string" || !isInstant(raw.receivedAt))
     return {
       ...base,
       ok: false,
@@ -176,7 +172,7 @@ async function verifyItem(docs: NodeDocuments, raw: Page["items"][number]): Prom
       // A message from another country's agency verifies against that node's directory.
       resolveKey: (kid) => docs.keyFor(senderNode(raw.jws as string), kid),
       // Judged when the node stored it, not when we read it: a message read late is no less valid.
-      now: new Date(raw.receivedAt),
+      now: new Date(parseInstant(raw.receivedAt, "/receivedAt")),
     });
     if (verified.message.id !== raw.messageId) {
       const error = new FrxClientError("client.response-invalid", "the item names another id");

@@ -1,11 +1,13 @@
 // @frx/spec: the protocol core every other FRX package imports.
 
 export { canonicalize } from "./codec/canonical-json.js";
+export { jsonDepth, MAX_JSON_DEPTH } from "./codec/json-depth.js";
 export { FrxError, isFrxError, problemType, type Violation } from "./errors.js";
 export { idempotencyVerdict } from "./idempotency.js";
 
 export {
   assertSignature,
+  isCanonicalBase64url,
   JWS_ALG,
   parseCompact,
   signCompact,
@@ -87,6 +89,14 @@ export {
   type OpenOptions,
   type X25519Jwk,
 } from "./federation/transaction.js";
+export {
+  claimedSender,
+  MAX_TRANSACTION_HEADER_CHARS,
+  readTransactionHeader,
+  type TransactionHeader,
+} from "./federation/transaction-header.js";
+
+export { instantMs, isInstant, parseInstant } from "./time/instant.js";
 
 export { checkPolicy, type PolicyInput } from "./policy/check.js";
 export {

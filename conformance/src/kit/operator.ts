@@ -4,7 +4,8 @@ import type { Registration } from "./files.js";
  * Settings the operator applies to the node under test for a certification run, in the
  * reference node's config.json shape: deadlines of seconds for `risk_to_life` referrals
  * (the suite uses that urgency only for its deadline scenario), a fast deadline scheduler,
- * and federation retries fast enough to observe within the run.
+ * federation retries fast enough to observe within the run, and no refusal rate limit (the
+ * suite breaks rules on purpose, hundreds of times, from one address).
  */
 export function configOverrides(): Record<string, unknown> {
   return {
@@ -15,6 +16,7 @@ export function configOverrides(): Record<string, unknown> {
         decide: { risk_to_life: { hours: 0.002 } },
       },
     },
+    rateLimit: { sourceRefusalsPerSecond: 0, agencyRefusalsPerSecond: 0 },
     federation: {
       backoffBaseMs: 100,
       backoffCapMs: 1000,

@@ -60,6 +60,7 @@ export async function sendTransaction(
     ? await encryptTo(
         o.rewrite(signCompact(encoder.encode(canonicalize(txn)), TRANSACTION_TYP, signer)),
         defaults.encryptTo,
+        txn.origin,
       )
     : await sealTransaction(txn, signer, defaults.encryptTo);
   if (o.tamper) {
@@ -96,13 +97,19 @@ export async function verifiedReply(
   });
 }
 
-/** Encrypts any text as a transaction JWE (ECDH-ES, A256GCM) to a node's X25519 key. */
-export async function encryptTo(plaintext: string, key: X25519Jwk): Promise<string> {
+/** Encrypts any text as a transaction JWE (ECDH-ES, A256GCM) from `iss` to a node's X25519 key. */
+export async function encryptTo(plaintext: string, key: X25519Jwk, iss: string): Promise<string> {
   const publicKey = createPublicKey({
     key: { kty: "OKP", crv: "X25519", x: key.x },
     format: "jwk",
   });
   return new CompactEncrypt(encoder.encode(plaintext))
-    .setProtectedHeader({ alg: "ECDH-ES", enc: "A256GCM", typ: TRANSACTION_JWE_TYP, cty: "JWT" })
+    .setProtectedHeader({
+      alg: "ECDH-ES",
+      enc: "A256GCM",
+      typ: TRANSACTION_JWE_TYP,
+      cty: "JWT",
+      iss,
+    })
     .encrypt(publicKey);
 }

@@ -1,4 +1,4 @@
-import { MessageType, verifyEnvelope } from "@frx/spec";
+import { MessageType, parseInstant, verifyEnvelope } from "@frx/spec";
 import { check, holds, same } from "../harness/check.js";
 import type { Harness } from "../harness/harness.js";
 import { inboxItems, referralView, waitForInbox, type InboxItem } from "../harness/inbox.js";
@@ -75,7 +75,7 @@ async function scenario(h: Harness): Promise<Outcome> {
 
 const prepare = (h: Harness) => void h.scenario("deadlines", () => scenario(h));
 const outcome = (h: Harness) => h.scenario("deadlines", () => scenario(h));
-const at = (iso: unknown) => Date.parse(String(iso));
+const at = (iso: unknown) => parseInstant(iso);
 
 export const deadlineTests = [
   t(

@@ -1,3 +1,4 @@
+import { parseInstant } from "@frx/spec";
 import { check, same } from "../harness/check.js";
 import type { Harness } from "../harness/harness.js";
 import { eventually } from "../harness/inbox.js";
@@ -60,11 +61,11 @@ export const outboundTests = [
       const { id } = await sendToPeer(h);
       const arrival = await deliveredToPeer(h, id);
       const a = h.peer.arrivals.find((x) => x.txn?.txnId === arrival.txnId)!;
-      const { alg, enc, typ, zip } = a.jweHeader ?? {};
+      const { alg, enc, typ, zip, iss } = a.jweHeader ?? {};
       same(
-        [alg, enc, typ, zip],
-        ["ECDH-ES", "A256GCM", "frx-transaction+jwe", undefined],
-        "the JWE protected header (alg, enc, typ, zip)",
+        [alg, enc, typ, zip, iss],
+        ["ECDH-ES", "A256GCM", "frx-transaction+jwe", undefined, h.node.id],
+        "the JWE protected header (alg, enc, typ, zip, iss)",
       );
       same(
         [a.txn!.origin, a.txn!.destination],
@@ -73,7 +74,7 @@ export const outboundTests = [
       );
       same(a.pathTxnId, a.txn!.txnId, "the path's txnId");
       same(a.contentType.split(";")[0], "application/jose", "the request's Content-Type");
-      const skew = Math.abs(Date.parse(a.txn!.sentAt) - a.at);
+      const skew = Math.abs(parseInstant(a.txn!.sentAt, "/sentAt") - a.at);
       check(skew < 5_000, `sentAt ${a.txn!.sentAt} is not the instant of signing`);
     },
     { covers: ["FRX-FED-012", "FRX-FED-014"] },

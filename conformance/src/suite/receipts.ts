@@ -1,4 +1,4 @@
-import { digestOf, parseCanonicalObject, parseCompact, thumbprint } from "@frx/spec";
+import { digestOf, parseCanonicalObject, parseCompact, parseInstant, thumbprint } from "@frx/spec";
 import { check, holds, same } from "../harness/check.js";
 import { inboxItems } from "../harness/inbox.js";
 import { section } from "./define.js";
@@ -31,7 +31,7 @@ export const receiptTests = [
       same(a.receipt.digest, digestOf(jws), "receipt digest");
       same(a.receipt.node, h.node.id, "receipt node");
       same(a.receipt.deliveredTo, [h.id("VS")], "receipt deliveredTo");
-      const at = Date.parse(a.receipt.receivedAt);
+      const at = parseInstant(a.receipt.receivedAt, "/receivedAt");
       check(
         at >= before - SKEW_MS && at <= Date.now() + SKEW_MS,
         `receivedAt ${a.receipt.receivedAt} is not the time of storage`,

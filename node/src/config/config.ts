@@ -31,7 +31,30 @@ export interface NodeConfig {
   checkpointEvery: number;
   /** Fsync each batch (true in production; the in-memory store ignores it). */
   sync: boolean;
+  /**
+   * Audit entries of refusals wait at most this long for the next write to ride on, instead of
+   * costing a synced write each: nothing acknowledged depends on them.
+   */
+  refusalAuditFlushMs: number;
+  rateLimit: RateLimitConfig;
   federation: FederationConfig;
+}
+
+/**
+ * Refused requests allowed per source address and per agency (FRX-ENV-035): a token bucket of
+ * `burst` refusals, refilled at the given rate per second; once empty, every request from that
+ * source or agency is refused with 429 `request.rate-limited` before any work. 0 turns one off.
+ */
+export interface RateLimitConfig {
+  sourceRefusalsPerSecond: number;
+  agencyRefusalsPerSecond: number;
+  burst: number;
+  /**
+   * A request header that a proxy in front of the node sets to the client's address (such as
+   * `x-real-ip`), used as the source instead of the connection's address. Set it only when the
+   * node is reachable through that proxy alone: anyone else could choose their own source.
+   */
+  sourceHeader?: string;
 }
 
 export interface FederationConfig {
@@ -48,6 +71,11 @@ export interface FederationConfig {
   directoryCooldownMs: number;
   /** /readyz warns this long before the trust list expires. */
   warnBeforeExpiryMs: number;
+  /**
+   * Transaction bodies read or processed at once, from all peers together (FRX-FED-067); each
+   * peer has at most two of them. Each body may be 23 MB and costs a few times that to open.
+   */
+  transactionsInFlight: number;
 }
 
 export interface CalendarConfig {
@@ -88,6 +116,8 @@ export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> =
     schedulerIntervalMs: 1000,
     checkpointEvery: 100,
     sync: true,
+    refusalAuditFlushMs: 1000,
+    rateLimit: { sourceRefusalsPerSecond: 5, agencyRefusalsPerSecond: 5, burst: 50 },
     federation: {
       genesisDigest: null,
       batchSize: 50,
@@ -96,6 +126,7 @@ export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> =
       requestTimeoutMs: 30_000,
       directoryCooldownMs: 30_000,
       warnBeforeExpiryMs: 14 * 86_400_000,
+      transactionsInFlight: 8,
     },
   };
   const config = {
@@ -104,6 +135,7 @@ export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> =
     node,
     limits: { ...base.limits, ...defined(o.limits ?? {}) },
     calendar: { ...base.calendar, ...defined(o.calendar ?? {}) },
+    rateLimit: { ...base.rateLimit, ...defined(o.rateLimit ?? {}) },
     federation: { ...base.federation, ...defined(o.federation ?? {}) },
   } as NodeConfig;
   return validateConfig(config);
@@ -135,8 +167,18 @@ export function validateConfig(c: NodeConfig): NodeConfig {
     "tokenMaxSeconds",
     "schedulerIntervalMs",
     "checkpointEvery",
+    "refusalAuditFlushMs",
   ] as const)
     positive(k, c[k]);
+  for (const [k, v] of Object.entries(c.rateLimit))
+    if (k !== "sourceHeader" && (typeof v !== "number" || !Number.isFinite(v) || v < 0))
+      throw new TypeError(`config rateLimit.${k} must be 0 or more, is ${JSON.stringify(v)}`);
+  if (c.rateLimit.burst < 1) throw new TypeError("config rateLimit.burst must be at least 1");
+  const header = c.rateLimit.sourceHeader;
+  if (header !== undefined && (typeof header !== "string" || !/^[a-z0-9-]+$/i.test(header)))
+    throw new TypeError(
+      `config rateLimit.sourceHeader must be a header name, is ${JSON.stringify(header)}`,
+    );
   if (c.tokenMaxSeconds > 300)
     throw new TypeError(
       "config tokenMaxSeconds may not exceed 300 (agency tokens live at most five minutes)",
@@ -147,6 +189,7 @@ export function validateConfig(c: NodeConfig): NodeConfig {
     "backoffCapMs",
     "requestTimeoutMs",
     "warnBeforeExpiryMs",
+    "transactionsInFlight",
   ] as const)
     positive(`federation.${k}`, c.federation[k]);
   if (c.federation.batchSize > 50)

@@ -11,6 +11,7 @@ import {
   WAKE_TYP,
   type Types,
   type VerifiedTrustList,
+  parseInstant,
 } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import type { Ingest } from "../pipeline/ingest.js";
@@ -145,7 +146,8 @@ export function receiveWake(ctx: AppContext, jws: string): string {
   );
   if (wake.destination !== ctx.config.node)
     throw new FrxError("federation.not-destination", `the wake is for ${wake.destination}`);
-  if (Math.abs(Date.parse(wake.sentAt) - ctx.clock.now().getTime()) > ctx.config.skewSeconds * 1000)
+  const sentAt = parseInstant(wake.sentAt, "/sentAt");
+  if (Math.abs(sentAt - ctx.clock.now().getTime()) > ctx.config.skewSeconds * 1000)
     throw new FrxError("federation.transaction-replayed", "the wake is stale");
   ctx.outbox.heardFrom(wake.origin);
   return wake.origin;

@@ -9,6 +9,7 @@ import {
   validateDocument,
   type ResolvedKey,
   type Types,
+  parseInstant,
 } from "@frx/spec";
 import type { KeyObject } from "node:crypto";
 import { Mutex } from "../pipeline/mutex.js";
@@ -106,9 +107,9 @@ export class PeerDirectories {
     }
     return this.writes.run(async () => {
       const cached = await this.cached(node);
-      const issued = Date.parse(fetched.directory.issuedAt);
+      const issued = parseInstant(fetched.directory.issuedAt, "/issuedAt");
       const now = this.clock.now();
-      const stale = cached && issued < Date.parse(cached.directory.issuedAt);
+      const stale = cached && issued < parseInstant(cached.directory.issuedAt, "/issuedAt");
       const future = issued > now.getTime() + this.skewSeconds * 1000;
       if (stale || future) {
         this.logger.warn("peer.directory-refused", {
@@ -152,11 +153,13 @@ export class PeerDirectories {
   /**
    * A key resolver for envelopes from `node`'s agencies, refetching once (after the cooldown)
    * for an unknown kid. It resolves the keys of every participant, whatever its status, and
-   * says which: the caller refuses a disabled agency with `auth.participant-disabled`.
+   * says which: the caller refuses a disabled agency with `auth.participant-disabled`. The
+   * peer's own signing keys from the list in force resolve too, owned by `node` itself, so that
+   * they verify the notices it sends as `<node>:NODE` and nothing else (FRX-FED-032).
    */
   resolverFor(node: string): (kid: string) => Promise<PeerKey | undefined> {
     return async (kid) => {
-      const found = this.lookup(await this.get(node), kid);
+      const found = this.lookup(await this.get(node), kid) ?? this.nodeKey(node, kid);
       if (found) return found;
       const fresh = await this.refreshIfDue(node);
       return fresh ? this.lookup(fresh, kid) : undefined;
@@ -174,6 +177,19 @@ export class PeerDirectories {
       if (entry) this.memo.set(node, entry);
     }
     return entry;
+  }
+
+  /** A signing key the list in force gives `node`, with its notAfter as the retirement. */
+  private nodeKey(node: string, kid: string): PeerKey | undefined {
+    const member = this.trust.member(node);
+    const k = member?.signingKeys.find((x) => x.jwk.kid === kid);
+    if (!member || !k) return undefined;
+    return {
+      key: importPublicKey(k.jwk),
+      owner: node,
+      status: member.status === "active" ? "active" : "disabled",
+      ...(k.notAfter ? { retiredAt: k.notAfter } : {}),
+    };
   }
 
   private lookup(directory: Types.Directory | undefined, kid: string): PeerKey | undefined {

@@ -1,4 +1,10 @@
-import { isFrxError, sealTransaction, type Types, type VerifiedTrustList } from "@frx/spec";
+import {
+  instantMs,
+  isFrxError,
+  sealTransaction,
+  type Types,
+  type VerifiedTrustList,
+} from "@frx/spec";
 import type { AppContext } from "../context.js";
 import type { Op } from "../store/store.js";
 import {
@@ -188,7 +194,8 @@ export class PeerWorker {
 
   private expired(item: OutboxItem, now: Date): boolean {
     // By this node's own clock, without the skew (FRX-FED-051, FRX-FED-060).
-    return Date.parse(item.expiresAt) <= now.getTime();
+    // A time that is not an instant (FRX-ENV-031) counts as passed: the item is dead-lettered.
+    return (instantMs(item.expiresAt) ?? -Infinity) <= now.getTime();
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   type SignedTrustList,
   type Types,
   type VerifiedTrustList,
+  parseInstant,
 } from "@frx/spec";
 import type { Clock } from "../runtime/clock.js";
 import type { Logger } from "../runtime/logger.js";
@@ -121,7 +122,7 @@ export class TrustState {
   } {
     if (!this.current) return { state: "absent" };
     const { version, expiresAt } = this.current.list;
-    const left = Date.parse(expiresAt) - this.clock.now().getTime();
+    const left = parseInstant(expiresAt, "/expiresAt") - this.clock.now().getTime();
     return { state: left <= 0 ? "expired" : left < warnMs ? "expiring" : "ok", version, expiresAt };
   }
 }

@@ -1,10 +1,11 @@
-import { FrxError } from "@frx/spec";
+import { FrxError, jsonDepth, MAX_JSON_DEPTH } from "@frx/spec";
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppContext } from "../context.js";
 import type { Ingest } from "../pipeline/ingest.js";
 import { authenticateAgency } from "./auth/agency-token.js";
 import { respondProblem } from "./problem.js";
+import { refusalLimits, sourceOf } from "./rate-limit.js";
 import { attachmentRoutes } from "./routes/attachments.js";
 import { caseRoutes } from "./routes/cases.js";
 import { envelopeRoutes } from "./routes/envelopes.js";
@@ -56,6 +57,22 @@ export function createApp(deps: AppDeps): Hono<Env> {
     );
   });
 
+  // A source or agency that has spent its refusals is refused before any work, and a refusal
+  // spends one (FRX-ENV-035): refused input costs the node nothing once the bucket is empty.
+  const limits = refusalLimits(deps.ctx);
+  app.use("*", async (c, next) => {
+    const header = deps.ctx.config.rateLimit.sourceHeader;
+    const source = sourceOf(c.env, header ? c.req.header(header) : undefined);
+    limits.sources.check(source, source);
+    await next();
+    const status = c.res.status;
+    if (status >= 400 && status < 500 && status !== 429) {
+      limits.sources.spend(source);
+      const agency = c.get("participant");
+      if (agency) limits.agencies.spend(agency);
+    }
+  });
+
   app.route("/", metaRoutes(deps));
   app.route("/", publicRoutes(deps.ctx));
   app.route("/", envelopeRoutes(deps));
@@ -69,7 +86,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
 /** Agency routes: a valid agency token, or a coded 401/403. */
 export function agencyAuth(ctx: AppContext): MiddlewareHandler<Env> {
   return async (c, next) => {
-    c.set("participant", await authenticateAgency(ctx, c.req.header("authorization")));
+    const participant = await authenticateAgency(ctx, c.req.header("authorization"));
+    c.set("participant", participant);
+    refusalLimits(ctx).agencies.check(participant, participant);
     await next();
   };
 }
@@ -100,9 +119,13 @@ export function requireMediaType(c: Context, expected: string): void {
 /** Parses a JSON body, refusing anything that is not a JSON object. */
 export async function jsonObject(c: Context): Promise<Record<string, unknown>> {
   requireMediaType(c, "application/json");
+  const text = await c.req.text();
+  // Counted without recursion before parsing: nothing recursive meets a deep body (FRX-ENV-032).
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    throw new FrxError("request.malformed", `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
-    value = await c.req.json();
+    value = JSON.parse(text);
   } catch {
     throw new FrxError("request.malformed", "the body is not valid JSON");
   }

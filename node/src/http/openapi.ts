@@ -62,6 +62,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
             "422": problem,
             "401": problem,
             "413": problem,
+            "429": problem,
           },
         },
       },
@@ -98,7 +99,12 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         put: {
           summary: "Upload an attachment by digest",
           security: bearer,
-          responses: { "201": { description: "Stored" }, "413": problem, "422": problem },
+          responses: {
+            "201": { description: "Stored" },
+            "200": { description: "Already stored; the first upload's media type stays" },
+            "413": problem,
+            "422": problem,
+          },
         },
         get: {
           summary: "Download an attachment",

@@ -6,6 +6,7 @@ import {
   type Violation,
 } from "@frx/spec";
 import type { Context } from "hono";
+import { RateLimitedError } from "./rate-limit.js";
 
 /** HTTP status for each code; codes not listed are 400. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -13,6 +14,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "request.method-not-allowed": 405,
   "request.media-type": 415,
   "request.too-large": 413,
+  "request.rate-limited": 429,
   "envelope.too-large": 413,
   "attachment.too-large": 413,
   "attachment.not-found": 404,
@@ -101,5 +103,8 @@ export function respondProblem(c: Context, error: unknown): Response {
     : problemOf("internal.error", "an internal error occurred; it has been logged");
   return c.body(JSON.stringify(problem), problem.status as 400, {
     "content-type": "application/problem+json",
+    ...(error instanceof RateLimitedError
+      ? { "retry-after": String(Math.max(1, Math.ceil(error.retryAfterSeconds))) }
+      : {}),
   });
 }

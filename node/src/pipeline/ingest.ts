@@ -113,17 +113,13 @@ export class Ingest {
       if (isFrxError(error)) {
         ctx.metrics.inc("frx_envelopes_refused_total", { code: error.code });
         const at = ctx.clock.now().toISOString();
-        await (
-          await ctx.serial.run(() => ({
-            commit: ctx.store.commit(
-              ctx.audit.append(at, {
-                kind: "refused",
-                actor: origin ?? "unknown",
-                code: error.code,
-              }),
-            ),
-          }))
-        ).commit;
+        // Recorded, but not synced on its own: nothing acknowledged depends on a refusal, and
+        // an unauthenticated sender must not be able to make the node fsync per request.
+        await ctx.serial.run(() =>
+          ctx.store.defer(
+            ctx.audit.append(at, { kind: "refused", actor: origin ?? "unknown", code: error.code }),
+          ),
+        );
       }
       throw error;
     }

@@ -108,6 +108,9 @@ export async function senderOf(
 ): Promise<PolicyParticipant> {
   if (origin === null)
     return asPolicyParticipant((await ctx.directory.get(message.from))!, ctx.config.node);
+  // The peer node itself, for its notices: verified with its trust-list keys (FRX-FED-032). It
+  // holds no role; verifyEnvelope lets <origin>:NODE send node notices only.
+  if (message.from === `${origin}:NODE`) return { id: message.from, node: origin, roles: [] };
   const p = (await ctx.peers.get(origin))?.participants.find((x) => x.id === message.from);
   if (!p)
     throw new FrxError(

@@ -30,11 +30,16 @@ export class Store {
   private queue: Array<{ ops: Op[]; resolve: () => void; reject: (e: unknown) => void }> = [];
   private writing: Promise<void> | null = null;
   private failure: unknown = null;
+  /** Ops no caller waits for, held for the next batch (see defer). */
+  private deferred: Op[] = [];
+  private deferTimer: ReturnType<typeof setTimeout> | undefined;
   batches = 0;
 
   constructor(
     readonly db: RootDb,
     private readonly sync: boolean = true,
+    /** How long deferred ops wait for a commit to ride on before they are written alone. */
+    private readonly deferMs: number = 1000,
   ) {
     for (const name of AGGREGATES)
       this.subs.set(name, db.sublevel(name, { valueEncoding: "json" }) as Sub);
@@ -86,12 +91,48 @@ export class Store {
   /** Queues the ops for the next grouped batch; resolves once they are on disk. */
   commit(ops: Op[]): Promise<void> {
     this.assertHealthy();
-    for (const op of ops)
-      this.overlay.set(`${op.aggregate}\u0000${op.key}`, op.type === "put" ? op.value : DELETED);
+    this.remember(ops);
+    // Deferred ops go first, so that on disk nothing committed later exists without them.
+    const all = this.deferred.length > 0 ? [...this.takeDeferred(), ...ops] : ops;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ ops, resolve, reject });
+      this.queue.push({ ops: all, resolve, reject });
       if (!this.writing) this.writing = this.drain();
     });
+  }
+
+  /**
+   * Ops that nothing acknowledged depends on, such as the audit entry of a refusal: they are
+   * visible to reads at once, and written with the next commit, or alone after `deferMs`, so a
+   * flood of refused input costs no synced write per request. A crash may lose the last
+   * `deferMs` of them, never a later committed op without them.
+   */
+  defer(ops: Op[]): void {
+    this.assertHealthy();
+    this.remember(ops);
+    this.deferred.push(...ops);
+    this.deferTimer ??= setTimeout(() => {
+      this.deferTimer = undefined;
+      if (this.deferred.length > 0 && this.failure === null) this.commit([]).catch(() => undefined);
+    }, this.deferMs);
+    this.deferTimer.unref?.();
+  }
+
+  /** Writes the deferred ops now; resolves once they are on disk. */
+  async flush(): Promise<void> {
+    if (this.deferred.length > 0) await this.commit([]);
+  }
+
+  private takeDeferred(): Op[] {
+    const ops = this.deferred;
+    this.deferred = [];
+    clearTimeout(this.deferTimer);
+    this.deferTimer = undefined;
+    return ops;
+  }
+
+  private remember(ops: Op[]): void {
+    for (const op of ops)
+      this.overlay.set(`${op.aggregate}\u0000${op.key}`, op.type === "put" ? op.value : DELETED);
   }
 
   private async drain(): Promise<void> {
@@ -132,8 +173,9 @@ export class Store {
     this.writing = null;
   }
 
-  /** Waits for queued writes, then closes the database. */
+  /** Writes deferred ops, waits for queued writes, then closes the database. */
   async close(): Promise<void> {
+    if (this.failure === null) await this.flush().catch(() => undefined);
     if (this.writing) await this.writing.catch(() => undefined);
     if (this.db.status === "open") await this.db.close();
   }

@@ -116,6 +116,13 @@ export function verificationVectors(keys: TestKeys, base: Envelope): Record<stri
       jws: rawSign(envelopeHeader(signer), "case notified", signer),
     }),
     fail(
+      "envelope.too-deep",
+      "The payload nests 33 levels of arrays, one more than FRX-JCS-005 allows; refused before it is parsed.",
+      {
+        jws: rawSign(envelopeHeader(signer), `{"a":${"[".repeat(32)}${"]".repeat(32)}}`, signer),
+      },
+    ),
+    fail(
       "envelope.non-canonical",
       "The payload is JSON with indentation: valid JSON, not RFC 8785 canonical.",
       {
@@ -149,6 +156,30 @@ export function verificationVectors(keys: TestKeys, base: Envelope): Record<stri
       jws: signEnvelope({ ...base, type: "immigration.report" }, signer),
     }),
     [
+      "envelope/signature-respelled-fail.json",
+      {
+        id: "envelope/signature-respelled-fail",
+        description:
+          "The genuine signature with the spare low bits of its last base64url character set: the same 64 bytes, another spelling and digest (FRX-SIG-027).",
+        jwks,
+        now,
+        jws: `${h}.${good.split(".")[1]}.${respell(s!)}`,
+        expect: { valid: false, code: "jws.malformed" },
+      },
+    ],
+    [
+      "envelope/leap-second-fail.json",
+      {
+        id: "envelope/leap-second-fail",
+        description:
+          "sentAt is a leap second (…T23:59:60Z), which FRX refuses rather than normalises (FRX-ENV-031).",
+        jwks,
+        now,
+        jws: signEnvelope({ ...base, sentAt: base.sentAt.replace(/:[0-9]{2}Z$/, ":60Z") }, signer),
+        expect: { valid: false, code: "schema.invalid", pointer: "/sentAt" },
+      },
+    ],
+    [
       "envelope/node-notice-from-agency-fail.json",
       {
         id: "envelope/node-notice-from-agency-fail",
@@ -176,4 +207,11 @@ export function verificationVectors(keys: TestKeys, base: Envelope): Record<stri
       },
     ),
   ]);
+}
+
+const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** The same bytes spelled with a spare low bit of the last character set. */
+function respell(part: string): string {
+  return part.slice(0, -1) + B64URL[B64URL.indexOf(part.at(-1)!) | 1]!;
 }

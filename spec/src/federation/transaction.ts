@@ -1,17 +1,25 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
-import { CompactEncrypt, compactDecrypt, decodeProtectedHeader } from "jose";
+import { CompactEncrypt, compactDecrypt } from "jose";
 import { canonicalize } from "../codec/canonical-json.js";
 import { FrxError } from "../errors.js";
 import type { JwsType } from "../generated/codes.js";
 import type { Transaction, TransactionReply, TrustList } from "../generated/types.js";
-import { assertSignature, parseCompact, signCompact } from "../jws/compact.js";
+import {
+  assertSignature,
+  isCanonicalBase64url,
+  parseCompact,
+  signCompact,
+} from "../jws/compact.js";
 import { parseCanonicalObject } from "../jws/envelope.js";
 import type { Signer } from "../jws/keys.js";
 import { validateDocument } from "../validate/validator.js";
 import { findKey, memberOfKid, type VerifiedTrustList } from "./trust-list.js";
+import { readTransactionHeader, TRANSACTION_JWE_TYP } from "./transaction-header.js";
+
+export { TRANSACTION_JWE_TYP };
+import { parseInstant } from "../time/instant.js";
 
 export const TRANSACTION_TYP = "frx-transaction+jws";
-export const TRANSACTION_JWE_TYP = "frx-transaction+jwe";
 export const REPLY_TYP = "frx-transaction-reply+jws";
 export const WAKE_TYP = "frx-wake+jws";
 
@@ -37,7 +45,13 @@ export async function sealTransaction(
     format: "jwk",
   });
   return new CompactEncrypt(encoder.encode(jws))
-    .setProtectedHeader({ alg: "ECDH-ES", enc: "A256GCM", typ: TRANSACTION_JWE_TYP, cty: "JWT" })
+    .setProtectedHeader({
+      alg: "ECDH-ES",
+      enc: "A256GCM",
+      typ: TRANSACTION_JWE_TYP,
+      cty: "JWT",
+      iss: txn.origin,
+    })
     .encrypt(key);
 }
 
@@ -62,11 +76,11 @@ export interface OpenOptions {
  * @example const txn = await openTransaction(body, { trust, decryptionKey, self: "LA", txnId, now, skewSeconds: 300 })
  */
 export async function openTransaction(jwe: string, o: OpenOptions): Promise<Transaction> {
+  const { iss } = readTransactionHeader(jwe.slice(0, Math.max(0, jwe.indexOf("."))));
   let jws: string;
   try {
-    const header = decodeProtectedHeader(jwe);
-    if (header.alg !== "ECDH-ES" || header.enc !== "A256GCM" || header.typ !== TRANSACTION_JWE_TYP)
-      throw new Error("unexpected JWE header");
+    if (jwe.split(".").length !== 5 || !jwe.split(".").every(isCanonicalBase64url))
+      throw new Error("not five canonical base64url parts");
     const key = createPrivateKey({
       key: { kty: "OKP", crv: "X25519", x: o.decryptionKey.x, d: o.decryptionKey.d! },
       format: "jwk",
@@ -78,14 +92,22 @@ export async function openTransaction(jwe: string, o: OpenOptions): Promise<Tran
       "the transaction cannot be decrypted with this node's key",
     );
   }
-  return verifyTransaction(jws, o);
+  return verifyTransaction(jws, { ...o, iss });
 }
 
 /** Verifies a decrypted transaction (the node-signed JWS inside the JWE). */
-export function verifyTransaction(jws: string, o: Omit<OpenOptions, "decryptionKey">): Transaction {
+export function verifyTransaction(
+  jws: string,
+  o: Omit<OpenOptions, "decryptionKey"> & { iss?: string },
+): Transaction {
   const parsed = parseCompact(jws, TRANSACTION_TYP);
   const body = parseCanonicalObject(parsed.payload);
   const txn = validateDocument<Transaction>("documents/transaction.json", body);
+  if (o.iss !== undefined && txn.origin !== o.iss)
+    throw new FrxError(
+      "trust.member-unknown",
+      `the transaction is signed as ${txn.origin}'s but its header names ${o.iss} (FRX-FED-066)`,
+    );
   const member = checkSigner(o.trust.list, parsed.header.kid, txn.origin);
   const found = findKey([member], parsed.header.kid, txn.sentAt);
   if (!found)
@@ -104,7 +126,7 @@ export function verifyTransaction(jws: string, o: Omit<OpenOptions, "decryptionK
       "federation.transaction-replayed",
       "the signed txnId differs from the path's",
     );
-  if (Math.abs(Date.parse(txn.sentAt) - o.now.getTime()) > o.skewSeconds * 1000) {
+  if (Math.abs(parseInstant(txn.sentAt, "/sentAt") - o.now.getTime()) > o.skewSeconds * 1000) {
     throw new FrxError(
       "federation.transaction-replayed",
       `sentAt ${txn.sentAt} is outside the ${o.skewSeconds} s window`,

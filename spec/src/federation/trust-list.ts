@@ -6,6 +6,7 @@ import { parseCompact, signCompact } from "../jws/compact.js";
 import { parseCanonicalObject } from "../jws/envelope.js";
 import { importPublicKey, type Signer } from "../jws/keys.js";
 import { validateDocument } from "../validate/validator.js";
+import { instantMs, parseInstant } from "../time/instant.js";
 
 export const TRUST_LIST_TYP = "frx-trust-list+jws";
 
@@ -106,16 +107,17 @@ export function verifyTrustList(
         "the genesis list does not match the digest pinned in configuration",
       );
   }
-  if (Date.parse(list.expiresAt) <= Date.parse(list.issuedAt))
+  const issuedAt = parseInstant(list.issuedAt, "/issuedAt");
+  if (parseInstant(list.expiresAt, "/expiresAt") <= issuedAt)
     throw new FrxError("trust.list-invalid", "expiresAt is not after issuedAt");
   const skewMs = (options.skewSeconds ?? 300) * 1000;
-  if (previous && Date.parse(list.issuedAt) < Date.parse(previous.list.issuedAt)) {
+  if (previous && issuedAt < parseInstant(previous.list.issuedAt, "/issuedAt")) {
     throw new FrxError(
       "trust.list-invalid",
       "issuedAt is earlier than the list in force's: a backdated version could use retired keys",
     );
   }
-  if (options.now && Date.parse(list.issuedAt) > options.now.getTime() + skewMs) {
+  if (options.now && issuedAt > options.now.getTime() + skewMs) {
     throw new FrxError("trust.list-invalid", `issuedAt ${list.issuedAt} is in the future`);
   }
   const active = list.members.filter((m) => m.status === "active").length;
@@ -166,7 +168,7 @@ export function verifyTrustList(
  * allowed here: the node judges its own list by its own clock, and fails closed on time.
  */
 export function assertInForce(trust: VerifiedTrustList, now: Date): void {
-  if (Date.parse(trust.list.expiresAt) <= now.getTime()) {
+  if (parseInstant(trust.list.expiresAt, "/expiresAt") <= now.getTime()) {
     throw new FrxError(
       "trust.list-expired",
       `trust list version ${trust.list.version} expired at ${trust.list.expiresAt}`,
@@ -180,12 +182,16 @@ export function findKey(
   kid: string,
   at: string,
 ): { member: TrustListMember; key: KeyObject } | undefined {
-  const t = Date.parse(at);
+  // A time that is not an instant finds no key: no window check is ever made against NaN.
+  const t = instantMs(at);
+  if (t === undefined) return undefined;
   for (const member of members) {
     for (const k of member.signingKeys) {
       if (k.jwk.kid !== kid) continue;
-      if (Date.parse(k.notBefore) > t) continue;
-      if (k.notAfter !== undefined && Date.parse(k.notAfter) < t) continue;
+      const notBefore = instantMs(k.notBefore);
+      const notAfter = k.notAfter === undefined ? Infinity : instantMs(k.notAfter);
+      if (notBefore === undefined || notAfter === undefined) continue;
+      if (notBefore > t || notAfter < t) continue;
       return { member, key: importPublicKey(k.jwk) };
     }
   }

@@ -94,10 +94,10 @@ export const declineReasonDescriptions: Readonly<Record<DeclineReason, string>> 
 };
 
 /** ErrorCode code list (schemas/codes). */
-export const errorCodeValues = ["jws.malformed","jws.header-invalid","jws.alg-unsupported","jws.typ-invalid","jws.kid-unknown","jws.signature-invalid","jws.key-retired","envelope.payload-not-json","envelope.non-canonical","envelope.expired","envelope.not-yet-valid","envelope.signer-mismatch","envelope.too-large","schema.unknown-type","schema.invalid","policy.firewall","policy.immigration-recipient","policy.tier-exceeded","policy.purpose-mismatch","policy.consent-missing","policy.consent-scope","policy.consent-withheld","policy.consent-withdrawn","policy.override-invalid","policy.complainant-confidential","policy.suspect-channel","policy.evidence-channel","state.referral-unknown","state.referral-exists","state.transition-forbidden","state.actor-forbidden","state.sequence-conflict","receipt.digest-mismatch","receipt.message-mismatch","request.malformed","request.media-type","request.too-large","request.not-found","request.method-not-allowed","auth.token-missing","auth.token-invalid","auth.token-expired","auth.token-replayed","auth.token-audience","auth.participant-unknown","auth.participant-disabled","auth.forbidden","idempotency.conflict","routing.recipient-unknown","attachment.digest-mismatch","attachment.too-large","attachment.not-found","trust.list-invalid","trust.quorum-not-met","trust.list-expired","trust.member-unknown","trust.member-suspended","federation.not-destination","federation.undecryptable","federation.transaction-replayed","federation.transaction-conflict","federation.peer-unreachable","delivery.expired","node.not-ready","internal.error"] as const;
+export const errorCodeValues = ["jws.malformed","jws.header-invalid","jws.alg-unsupported","jws.typ-invalid","jws.kid-unknown","jws.signature-invalid","jws.key-retired","envelope.payload-not-json","envelope.non-canonical","envelope.expired","envelope.not-yet-valid","envelope.signer-mismatch","envelope.too-large","envelope.too-deep","schema.unknown-type","schema.invalid","policy.firewall","policy.immigration-recipient","policy.tier-exceeded","policy.purpose-mismatch","policy.consent-missing","policy.consent-scope","policy.consent-withheld","policy.consent-withdrawn","policy.override-invalid","policy.complainant-confidential","policy.suspect-channel","policy.evidence-channel","state.referral-unknown","state.referral-exists","state.transition-forbidden","state.actor-forbidden","state.sequence-conflict","receipt.digest-mismatch","receipt.message-mismatch","request.malformed","request.media-type","request.too-large","request.rate-limited","request.not-found","request.method-not-allowed","auth.token-missing","auth.token-invalid","auth.token-expired","auth.token-replayed","auth.token-audience","auth.participant-unknown","auth.participant-disabled","auth.forbidden","idempotency.conflict","routing.recipient-unknown","attachment.digest-mismatch","attachment.too-large","attachment.not-found","trust.list-invalid","trust.quorum-not-met","trust.list-expired","trust.member-unknown","trust.member-suspended","federation.not-destination","federation.undecryptable","federation.transaction-replayed","federation.transaction-conflict","federation.peer-unreachable","delivery.expired","node.not-ready","internal.error"] as const;
 export type ErrorCode = (typeof errorCodeValues)[number];
 export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
-  "jws.malformed": "Not a JWS compact serialization of three base64url parts, or a part does not decode.",
+  "jws.malformed": "Not a JWS compact serialization of three canonical base64url parts (no padding, unused bits zero), or a part does not decode.",
   "jws.header-invalid": "The protected header is not a JSON object, lacks `kid`, or carries a member that would let the object choose its own key or processing: `crit`, `jku`, `jwk`, `x5u`, `x5c`, `b64` or `zip`.",
   "jws.alg-unsupported": "The header's `alg` is not `Ed25519`.",
   "jws.typ-invalid": "The header's `typ` is not the one this object must carry.",
@@ -110,6 +110,7 @@ export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "envelope.not-yet-valid": "`sentAt` is in the future, beyond the allowed clock skew.",
   "envelope.signer-mismatch": "The signing key does not belong to the participant named in `from`.",
   "envelope.too-large": "The envelope exceeds the size limit.",
+  "envelope.too-deep": "The signed payload nests arrays and objects deeper than 32 levels (FRX-JCS-005).",
   "schema.unknown-type": "The envelope's `type` is not a message type of this protocol version.",
   "schema.invalid": "The envelope or its body does not match its schema; `violations` name each JSON pointer.",
   "policy.firewall": "An immigration-tagged field is sent for a purpose, tier, consent or recipient the firewall forbids.",
@@ -134,13 +135,14 @@ export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "request.malformed": "The request body is not valid JSON or not the expected shape.",
   "request.media-type": "The request's Content-Type is not one this route accepts.",
   "request.too-large": "The request body exceeds the route's size limit.",
+  "request.rate-limited": "Too many requests from this source, agency or peer, or too many transaction bodies in flight; try again after the `Retry-After` header's seconds.",
   "request.not-found": "No such route or resource.",
   "request.method-not-allowed": "The route exists but not with this method.",
   "auth.token-missing": "The route needs a bearer token and none was sent.",
-  "auth.token-invalid": "The bearer token is malformed, wrongly typed or wrongly signed.",
-  "auth.token-expired": "The bearer token has expired or lives longer than five minutes.",
+  "auth.token-invalid": "The bearer token is malformed, wrongly typed or wrongly signed, or its `iat` lies in the future beyond the clock skew.",
+  "auth.token-expired": "The bearer token has expired, its `exp` is not after its `iat`, or it lives longer than five minutes.",
   "auth.token-replayed": "The bearer token's `jti` has been used before.",
-  "auth.token-audience": "The bearer token's `aud` is not this node.",
+  "auth.token-audience": "The bearer token's `aud` is not exactly this node's id as a string.",
   "auth.participant-unknown": "The participant is not registered at this node.",
   "auth.participant-disabled": "The participant is registered but disabled.",
   "auth.forbidden": "The caller may not read or change this resource.",

@@ -726,6 +726,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "envelope.md"
   },
   {
+    "id": "FRX-ENV-031",
+    "level": "MUST",
+    "text": "A node MUST refuse an object carrying a time that is not an instant as `entities/time.json` defines it (upper-case `T` and `Z`, seconds 00 to 59, so a leap second `:60` is refused rather than normalised, at most three fraction digits) with `schema.invalid`.",
+    "file": "envelope.md"
+  },
+  {
     "id": "FRX-ENV-004",
     "level": "MUST",
     "text": "A sender MUST give every new envelope an `id` that is a fresh ULID, reusing an id only to retransmit the identical JWS.",
@@ -816,6 +822,18 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "envelope.md"
   },
   {
+    "id": "FRX-ENV-033",
+    "level": "MUST",
+    "text": "A node MUST keep the media type that the first upload of an attachment's bytes declared, whatever later uploads of the same bytes declare.",
+    "file": "envelope.md"
+  },
+  {
+    "id": "FRX-ENV-034",
+    "level": "MUST",
+    "text": "A node MUST serve attachment bytes with `Content-Disposition: attachment` and `X-Content-Type-Options: nosniff`.",
+    "file": "envelope.md"
+  },
+  {
     "id": "FRX-ENV-019",
     "level": "MUST",
     "text": "A node MUST accept an envelope whose JWS compact serialization is at most 262,144 bytes (256 KiB).",
@@ -852,6 +870,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "envelope.md"
   },
   {
+    "id": "FRX-ENV-032",
+    "level": "MUST",
+    "text": "A node MUST refuse a JSON request body whose arrays and objects nest deeper than 32 levels, judged before it parses the body, with `request.malformed`.",
+    "file": "envelope.md"
+  },
+  {
     "id": "FRX-ENV-025",
     "level": "MUST",
     "text": "A node MUST refuse a request whose `Content-Type` the route does not accept with `request.media-type`.",
@@ -885,6 +909,18 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-ENV-030",
     "level": "MUST",
     "text": "A node MUST report an unexpected fault as `internal.error` and leak no detail of it in the problem document.",
+    "file": "envelope.md"
+  },
+  {
+    "id": "FRX-ENV-035",
+    "level": "MAY",
+    "text": "A node MAY refuse every request from a source address or an agency that has been refused more often than its operator allows with `request.rate-limited`.",
+    "file": "envelope.md"
+  },
+  {
+    "id": "FRX-ENV-036",
+    "level": "MUST",
+    "text": "A node that refuses a request with `request.rate-limited` MUST send a `Retry-After` header giving the whole seconds after which the caller may try again.",
     "file": "envelope.md"
   },
   {
@@ -1172,7 +1208,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-FED-011",
     "level": "MUST",
-    "text": "An origin node MUST sign a transaction as a compact JWS with `typ` `frx-transaction+jws` over its RFC 8785 canonical JSON, with `sentAt` the instant of signing, and encrypt the ASCII bytes of that JWS as a JWE compact serialization with protected header `alg` `ECDH-ES`, `enc` `A256GCM` and `typ` `frx-transaction+jwe` to the destination's `encryptionKey` in its list in force.",
+    "text": "An origin node MUST sign a transaction as a compact JWS with `typ` `frx-transaction+jws` over its RFC 8785 canonical JSON, with `sentAt` the instant of signing, and encrypt the ASCII bytes of that JWS as a JWE compact serialization with protected header `alg` `ECDH-ES`, `enc` `A256GCM`, `typ` `frx-transaction+jwe` and `iss` its own node id to the destination's `encryptionKey` in its list in force.",
     "file": "federation.md"
   },
   {
@@ -1209,6 +1245,24 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-FED-017",
     "level": "MUST",
     "text": "A destination node MUST run the checks of the table above in its order, after the request's media type and size, and refuse the transaction with the code of the first check that fails.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-065",
+    "level": "MUST",
+    "text": "A destination node MUST read and check a transaction's protected header (steps 4a to 4c) before it reads the rest of the body, and refuse a header whose `iss` is missing or names no member of its list in force other than itself with `trust.member-unknown`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-066",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transaction whose signed `origin` differs from the `iss` of its JWE protected header with `trust.member-unknown`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-067",
+    "level": "MUST",
+    "text": "A destination node MUST hold at most two transaction bodies per claimed origin, and at most a configured number from all origins together, being read or processed at once, and refuse one more with `request.rate-limited` and a `Retry-After` header.",
     "file": "federation.md"
   },
   {
@@ -1818,6 +1872,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "signing.md"
   },
   {
+    "id": "FRX-JCS-005",
+    "level": "MUST",
+    "text": "A verifier MUST refuse a signed payload whose arrays and objects nest deeper than 32 levels, judged before any recursive processing of it, with `envelope.too-deep`.",
+    "file": "signing.md"
+  },
+  {
     "id": "FRX-SIG-001",
     "level": "MUST",
     "text": "A signer MUST produce, for every object except a trust list or a conformance report, a JWS compact serialization whose protected header has `alg` `\"Ed25519\"`, the `typ` that `codes/jws-type.json` assigns to the kind of object signed, and `kid`.",
@@ -1920,6 +1980,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "signing.md"
   },
   {
+    "id": "FRX-SIG-027",
+    "level": "MUST",
+    "text": "A verifier MUST refuse a JWS whose header, payload or signature part is not canonical base64url (characters outside the URL-safe alphabet, padding, a length of 1 modulo 4, or a last character whose unused low bits are not zero) with `jws.malformed`.",
+    "file": "signing.md"
+  },
+  {
     "id": "FRX-SIG-018",
     "level": "MUST",
     "text": "The digest of a signed object MUST be the lower-case hex SHA-256 of the ASCII bytes of its JWS compact serialization exactly as received.",
@@ -1940,19 +2006,19 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-SIG-021",
     "level": "MUST",
-    "text": "A node MUST refuse a token that is malformed, has a `typ` other than `frx-agency+jwt`, is not signed with a key of its `iss`, or fails signature verification with `auth.token-invalid`.",
+    "text": "A node MUST refuse a token that is malformed (including a part that is not canonical base64url, FRX-SIG-027), has a `typ` other than `frx-agency+jwt`, is not signed with a key of its `iss`, or fails signature verification with `auth.token-invalid`.",
     "file": "signing.md"
   },
   {
     "id": "FRX-SIG-022",
     "level": "MUST",
-    "text": "A node MUST refuse a token whose `exp` has passed (beyond the clock skew) or whose `exp` is more than 300 seconds after its `iat` with `auth.token-expired`.",
+    "text": "A node MUST refuse a token whose `exp` has passed (beyond the clock skew), whose `exp` is not later than its `iat`, or whose `exp` is more than 300 seconds after its `iat` with `auth.token-expired`.",
     "file": "signing.md"
   },
   {
     "id": "FRX-SIG-023",
     "level": "MUST",
-    "text": "A node MUST refuse a token whose `aud` is not its own node id with `auth.token-audience`.",
+    "text": "A node MUST refuse a token whose `aud` is not a string equal to its own node id (an array, even one holding that id, is refused) with `auth.token-audience`.",
     "file": "signing.md"
   },
   {
@@ -1971,6 +2037,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-SIG-026",
     "level": "MUST",
     "text": "A node MUST refuse a call by a valid token whose participant may not read or change the resource, including an envelope submission accompanied by a token whose `iss` is not the envelope's `from`, with `auth.forbidden`.",
+    "file": "signing.md"
+  },
+  {
+    "id": "FRX-SIG-028",
+    "level": "MUST",
+    "text": "A node MUST refuse a token whose `iat` is later than now plus the clock skew with `auth.token-invalid`.",
     "file": "signing.md"
   },
   {

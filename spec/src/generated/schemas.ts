@@ -211,7 +211,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "oneOf": [
       {
         "const": "jws.malformed",
-        "description": "Not a JWS compact serialization of three base64url parts, or a part does not decode."
+        "description": "Not a JWS compact serialization of three canonical base64url parts (no padding, unused bits zero), or a part does not decode."
       },
       {
         "const": "jws.header-invalid",
@@ -260,6 +260,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "envelope.too-large",
         "description": "The envelope exceeds the size limit."
+      },
+      {
+        "const": "envelope.too-deep",
+        "description": "The signed payload nests arrays and objects deeper than 32 levels (FRX-JCS-005)."
       },
       {
         "const": "schema.unknown-type",
@@ -358,6 +362,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "The request body exceeds the route's size limit."
       },
       {
+        "const": "request.rate-limited",
+        "description": "Too many requests from this source, agency or peer, or too many transaction bodies in flight; try again after the `Retry-After` header's seconds."
+      },
+      {
         "const": "request.not-found",
         "description": "No such route or resource."
       },
@@ -371,11 +379,11 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "auth.token-invalid",
-        "description": "The bearer token is malformed, wrongly typed or wrongly signed."
+        "description": "The bearer token is malformed, wrongly typed or wrongly signed, or its `iat` lies in the future beyond the clock skew."
       },
       {
         "const": "auth.token-expired",
-        "description": "The bearer token has expired or lives longer than five minutes."
+        "description": "The bearer token has expired, its `exp` is not after its `iat`, or it lives longer than five minutes."
       },
       {
         "const": "auth.token-replayed",
@@ -383,7 +391,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "auth.token-audience",
-        "description": "The bearer token's `aud` is not this node."
+        "description": "The bearer token's `aud` is not exactly this node's id as a string."
       },
       {
         "const": "auth.participant-unknown",
@@ -4427,14 +4435,14 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/entities/time.json",
     "title": "Time",
-    "description": "Time formats. Instants are UTC with a Z suffix so that they compare as strings.",
+    "description": "Time formats. Instants are UTC with a Z suffix; they are compared as points in time, never as strings (FRX-ENV-031).",
     "$defs": {
       "instant": {
         "title": "Instant",
-        "description": "An RFC 3339 UTC date-time ending in Z.",
+        "description": "An RFC 3339 UTC date-time: upper-case T and Z, seconds 00 to 59 (a leap second is refused), at most three fraction digits (FRX-ENV-031).",
         "type": "string",
         "format": "date-time",
-        "pattern": "Z$"
+        "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?Z$"
       },
       "date": {
         "title": "CalendarDate",

@@ -596,10 +596,10 @@ export type Suspect = {
   linkedEntity?: string;
 };
 
-/** Time formats. Instants are UTC with a Z suffix so that they compare as strings. */
+/** Time formats. Instants are UTC with a Z suffix; they are compared as points in time, never as strings (FRX-ENV-031). */
 export type Time = unknown;
 
-/** An RFC 3339 UTC date-time ending in Z. */
+/** An RFC 3339 UTC date-time: upper-case T and Z, seconds 00 to 59 (a leap second is refused), at most three fraction digits (FRX-ENV-031). */
 export type Instant = string;
 
 /** An RFC 3339 full-date. */

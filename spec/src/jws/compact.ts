@@ -43,13 +43,11 @@ export function signCompact(
 export function parseCompact(jws: string, expectedTyp: JwsType): ParsedJws {
   if (typeof jws !== "string") throw new FrxError("jws.malformed", "a JWS must be a string");
   const parts = jws.split(".");
-  if (
-    parts.length !== 3 ||
-    parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p)) ||
-    !parts[0] ||
-    !parts[2]
-  ) {
-    throw new FrxError("jws.malformed", "not a JWS compact serialization (three base64url parts)");
+  if (parts.length !== 3 || !parts.every(isCanonicalBase64url) || !parts[0] || !parts[2]) {
+    throw new FrxError(
+      "jws.malformed",
+      "not a JWS compact serialization (three canonical base64url parts)",
+    );
   }
   const [h, p, s] = parts as [string, string, string];
   let header: Record<string, unknown>;
@@ -95,6 +93,20 @@ export function assertSignature(parsed: ParsedJws, key: KeyObject): void {
       "the signature does not verify with the key named by kid",
     );
   }
+}
+
+/**
+ * True when `part` is the one base64url spelling of the bytes it decodes to (RFC 4648 §3.5, no
+ * padding): only the alphabet, no length of 1 modulo 4, and the spare low bits of the last
+ * character zero. Without this, 16 spellings of one 64-byte signature verify, each with its
+ * own digest (FRX-SIG-027).
+ *
+ * @example isCanonicalBase64url("AQ") // true; isCanonicalBase64url("AR") // false: same byte
+ */
+export function isCanonicalBase64url(part: string): boolean {
+  return (
+    /^[A-Za-z0-9_-]*$/.test(part) && Buffer.from(part, "base64url").toString("base64url") === part
+  );
 }
 
 function b64(bytes: Uint8Array): string {

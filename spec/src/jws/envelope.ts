@@ -1,10 +1,12 @@
 import { createHash, type KeyObject } from "node:crypto";
 import { canonicalize } from "../codec/canonical-json.js";
+import { jsonDepth, MAX_JSON_DEPTH } from "../codec/json-depth.js";
 import { FrxError } from "../errors.js";
 import { messageMeta, type AnyMessage } from "../generated/messages.js";
 import { validateMessage } from "../validate/validator.js";
 import { assertSignature, parseCompact, signCompact } from "./compact.js";
 import type { Signer } from "./keys.js";
+import { parseInstant } from "../time/instant.js";
 
 export const ENVELOPE_TYP = "frx-envelope+jws";
 export const DEFAULT_SKEW_SECONDS = 300;
@@ -103,7 +105,7 @@ export async function verifyEnvelope(
   }
   if (
     resolved.retiredAt !== undefined &&
-    Date.parse(message.sentAt) > Date.parse(resolved.retiredAt)
+    parseInstant(message.sentAt, "/sentAt") > parseInstant(resolved.retiredAt)
   ) {
     throw new FrxError(
       "jws.key-retired",
@@ -120,6 +122,16 @@ export function parseCanonicalObject(payload: Uint8Array): Record<string, unknow
   let value: unknown;
   try {
     text = decoder.decode(payload);
+  } catch {
+    throw new FrxError("envelope.payload-not-json", "the signed payload is not UTF-8 JSON");
+  }
+  // Before anything recursive (canonicalize, the schema) sees it (FRX-JCS-005).
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    throw new FrxError(
+      "envelope.too-deep",
+      `the signed payload nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  try {
     value = JSON.parse(text);
   } catch {
     throw new FrxError("envelope.payload-not-json", "the signed payload is not UTF-8 JSON");
@@ -139,8 +151,8 @@ export function parseCanonicalObject(payload: Uint8Array): Record<string, unknow
 function checkTime(sentAt: string, expiresAt: string, options: VerifyOptions): void {
   const now = (options.now ?? new Date()).getTime();
   const skew = (options.skewSeconds ?? DEFAULT_SKEW_SECONDS) * 1000;
-  if (Date.parse(expiresAt) + skew < now)
+  if (parseInstant(expiresAt, "/expiresAt") + skew < now)
     throw new FrxError("envelope.expired", `expired at ${expiresAt}`);
-  if (Date.parse(sentAt) - skew > now)
+  if (parseInstant(sentAt, "/sentAt") - skew > now)
     throw new FrxError("envelope.not-yet-valid", `sentAt ${sentAt} is in the future`);
 }

@@ -5,6 +5,7 @@ import { validateDocument } from "../validate/validator.js";
 import { assertSignature, parseCompact, signCompact } from "./compact.js";
 import { parseCanonicalObject, type KeyResolver } from "./envelope.js";
 import type { Signer } from "./keys.js";
+import { parseInstant } from "../time/instant.js";
 
 export const RECEIPT_TYP = "frx-receipt+jws";
 const encoder = new TextEncoder();
@@ -53,7 +54,7 @@ export async function verifyReceipt(
   }
   if (
     resolved.retiredAt !== undefined &&
-    Date.parse(receipt.receivedAt) > Date.parse(resolved.retiredAt)
+    parseInstant(receipt.receivedAt, "/receivedAt") > parseInstant(resolved.retiredAt)
   ) {
     throw new FrxError(
       "jws.key-retired",

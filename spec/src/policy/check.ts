@@ -8,6 +8,7 @@ import {
   type PolicyContext,
 } from "./context.js";
 import { sensitiveFields, type SensitiveField } from "./fields.js";
+import { instantMs, parseInstant } from "../time/instant.js";
 
 interface TagRule {
   minTier?: Tier;
@@ -242,9 +243,10 @@ function checkEvidenceChannel(message: PolicyInput, out: Violations): void {
 function consentOf(message: PolicyInput, context: PolicyContext): ConsentView | undefined {
   const own = message.body.consent;
   const consent = own && typeof own === "object" ? (own as ConsentView) : context.consent;
+  // An expiresAt that is not an instant (FRX-ENV-031) counts as expired: consent fails closed.
   if (
     consent?.expiresAt !== undefined &&
-    Date.parse(consent.expiresAt) < Date.parse(message.sentAt)
+    (instantMs(consent.expiresAt) ?? -Infinity) < parseInstant(message.sentAt, "/sentAt")
   )
     return undefined;
   return consent;

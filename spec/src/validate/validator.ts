@@ -4,6 +4,7 @@ import { FrxError, type Violation } from "../errors.js";
 import { messageTypeValues, type MessageType } from "../generated/codes.js";
 import { messageMeta, type AnyMessage } from "../generated/messages.js";
 import { schemaDocuments } from "../generated/schemas.js";
+import { isInstant } from "../time/instant.js";
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -31,7 +32,9 @@ function instance(): Ajv2020 {
     schemas: [...schemaDocuments],
   });
   for (const keyword of ANNOTATIONS) ajv.addKeyword({ keyword, schemaType: ["array", "string"] });
-  addFormats(ajv, ["date-time", "date", "uri"]);
+  addFormats(ajv, ["date", "uri"]);
+  // FRX's only date-time is the instant (FRX-ENV-031): ajv-formats would let a leap second through.
+  ajv.addFormat("date-time", { type: "string", validate: isInstant });
   return ajv;
 }
 

@@ -1,6 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { FrxError, verifyTrustList, type SignedTrustList, type VerifiedTrustList } from "@frx/spec";
+import {
+  FrxError,
+  parseInstant,
+  verifyTrustList,
+  type SignedTrustList,
+  type VerifiedTrustList,
+} from "@frx/spec";
 import { defaultConfig } from "../../config/config.js";
 import type { FrxNode } from "../../node.js";
 import { DIR_FLAG, type Command } from "../command.js";
@@ -94,7 +100,7 @@ audit entry. The node uses it from its next start.
     const { list } = applied;
     const status = list.members.find((m) => m.node === self)?.status;
     const warnings = [
-      ...(Date.parse(list.expiresAt) <= Date.now()
+      ...(parseInstant(list.expiresAt, "/expiresAt") <= Date.now()
         ? [
             `version ${list.version} expired at ${list.expiresAt}: federation stays off until a newer version is applied`,
           ]

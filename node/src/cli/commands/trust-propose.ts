@@ -1,5 +1,11 @@
 import { writeFile } from "node:fs/promises";
-import { draftTrustList, trustListDigest, validateDocument, type Types } from "@frx/spec";
+import {
+  draftTrustList,
+  parseInstant,
+  trustListDigest,
+  validateDocument,
+  type Types,
+} from "@frx/spec";
 import type { Command } from "../command.js";
 import { CliError, field, lines, UsageError } from "../io.js";
 import {
@@ -39,7 +45,7 @@ async function readMembers(file: string): Promise<Member[]> {
 function updated(previous: Member, next: Member, at: string): Member {
   const keys = next.signingKeys.map((k) => {
     const old = previous.signingKeys.find((o) => o.jwk.kid === k.jwk.kid);
-    return old && k.status === "current" && Date.parse(old.notBefore) < Date.parse(k.notBefore)
+    return old && k.status === "current" && parseInstant(old.notBefore) < parseInstant(k.notBefore)
       ? { ...k, notBefore: old.notBefore }
       : k;
   });
@@ -176,7 +182,7 @@ previous version's active members must sign it.
       for (const m of active)
         if (
           !m.signingKeys.some(
-            (k) => k.status === "current" && Date.parse(k.notBefore) <= Date.parse(issuedAt),
+            (k) => k.status === "current" && parseInstant(k.notBefore) <= parseInstant(issuedAt),
           )
         )
           throw new CliError(
@@ -198,7 +204,9 @@ previous version's active members must sign it.
       frx: "1",
       version: previous ? previous.list.version + 1 : 1,
       issuedAt,
-      expiresAt: new Date(Date.parse(issuedAt) + days * DAY_MS).toISOString().replace(".000Z", "Z"),
+      expiresAt: new Date(parseInstant(issuedAt) + days * DAY_MS)
+        .toISOString()
+        .replace(".000Z", "Z"),
       quorum,
       ...(previous ? { previousDigest: previous.digest } : {}),
       members: kept,

@@ -1,4 +1,4 @@
-import type { Types, VerifiedTrustList } from "@frx/spec";
+import { parseInstant, type Types, type VerifiedTrustList } from "@frx/spec";
 import { DIR_FLAG, type Command } from "../command.js";
 import { field, lines } from "../io.js";
 import { withOfflineNode } from "../node-dir.js";
@@ -75,7 +75,7 @@ is in force, expiring (replace it soon) or expired (federation is off).
       return 0;
     }
     const { list } = trust;
-    const left = Date.parse(list.expiresAt) - Date.now();
+    const left = parseInstant(list.expiresAt, "/expiresAt") - Date.now();
     const when =
       left <= 0
         ? "expired: federation is off until a newer version is applied"

@@ -1,13 +1,14 @@
 import { decodeProtectedHeader, errors, jwtVerify } from "jose";
-import { FrxError } from "@frx/spec";
+import { FrxError, isCanonicalBase64url, parseInstant } from "@frx/spec";
 import type { AppContext } from "../../context.js";
 
 export const AGENCY_TOKEN_TYP = "frx-agency+jwt";
 
 /**
  * Authenticates an agency API call: a JWT with typ frx-agency+jwt, alg Ed25519, signed by a
- * key registered for its `iss` participant, `aud` = this node's id, lifetime ≤ the node's
- * limit (5 min), and a `jti` never seen before. Returns the participant id.
+ * key registered for its `iss` participant, `aud` exactly this node's id (a string, not an
+ * array), `iat` not beyond the skew ahead of now, a lifetime `exp - iat` above zero and at most
+ * the node's limit (5 min), and a `jti` never seen before. Returns the participant id.
  */
 export async function authenticateAgency(
   ctx: AppContext,
@@ -19,6 +20,10 @@ export async function authenticateAgency(
   if (!m)
     throw new FrxError("auth.token-invalid", "the Authorization header is not a bearer token");
   const token = m[1]!;
+  // One spelling per token (FRX-SIG-027): no part with spare bits set or a stray length.
+  const parts = token.split(".");
+  if (parts.length !== 3 || !parts.every((p) => p.length > 0 && isCanonicalBase64url(p)))
+    throw new FrxError("auth.token-invalid", "the token is not three canonical base64url parts");
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(token);
@@ -61,15 +66,24 @@ export async function authenticateAgency(
       `the token does not verify: ${(error as Error).message}`,
     );
   }
-  if (payload.exp! - payload.iat! > ctx.config.tokenMaxSeconds) {
+  // jose accepts an aud array that contains the node, and judges neither iat nor the lifetime.
+  if (typeof payload.aud !== "string" || payload.aud !== ctx.config.node)
+    throw new FrxError("auth.token-audience", `the token's aud must be exactly ${ctx.config.node}`);
+  const iat = payload.iat!;
+  const exp = payload.exp!;
+  const nowSeconds = ctx.clock.now().getTime() / 1000;
+  if (iat > nowSeconds + ctx.config.skewSeconds)
+    throw new FrxError("auth.token-invalid", "the token's iat is in the future, beyond the skew");
+  if (exp <= iat) throw new FrxError("auth.token-expired", "the token's exp is not after its iat");
+  if (exp - iat > ctx.config.tokenMaxSeconds) {
     throw new FrxError(
       "auth.token-expired",
       `a token may live at most ${ctx.config.tokenMaxSeconds} s`,
     );
   }
-  if (resolved.retiredAt && payload.iat! * 1000 > Date.parse(resolved.retiredAt)) {
+  if (resolved.retiredAt && iat * 1000 > parseInstant(resolved.retiredAt)) {
     throw new FrxError("auth.token-invalid", "the token is signed with a retired key");
   }
-  await ctx.replay.use(participant.id, String(payload.jti), payload.exp! * 1000);
+  await ctx.replay.use(participant.id, String(payload.jti), exp * 1000);
   return participant.id;
 }

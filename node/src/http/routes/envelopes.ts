@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppDeps, Env } from "../app.js";
 import { limit, requireMediaType } from "../app.js";
 import { authenticateAgency } from "../auth/agency-token.js";
+import { refusalLimits } from "../rate-limit.js";
 
 /**
  * POST /v1/envelopes — an agency submits a signed envelope (JWS compact, application/jose).
@@ -19,6 +20,10 @@ export function envelopeRoutes(deps: AppDeps): Hono<Env> {
       requireMediaType(c, "application/jose");
       const authorization = c.req.header("authorization");
       const as = authorization ? await authenticateAgency(deps.ctx, authorization) : undefined;
+      if (as) {
+        c.set("participant", as);
+        refusalLimits(deps.ctx).agencies.check(as, as);
+      }
       const jws = (await c.req.text()).trim();
       const result = await deps.ingest.submit(jws, as);
       return c.json(result, result.status === "accepted" ? 201 : 200);

@@ -1,9 +1,10 @@
-import { canonicalize, signCompact } from "@frx/spec";
+import { canonicalize, FrxError, signCompact } from "@frx/spec";
 import { Hono } from "hono";
 import type { AppDeps, Env } from "../app.js";
 import { limit, requireMediaType } from "../app.js";
 import { directoryDocument } from "../../domain/documents.js";
 import { receiveTransaction, receiveWake } from "../../federation/inbound.js";
+import { readTransaction, TransactionIntake } from "../../federation/intake.js";
 
 const encoder = new TextEncoder();
 
@@ -31,15 +32,28 @@ export const MAX_TRANSACTION_BODY_BYTES =
 export function federationRoutes(deps: AppDeps): Hono<Env> {
   const { ctx, ingest } = deps;
   const app = new Hono<Env>();
-  app.put("/federation/v1/transactions/:txnId", limit(MAX_TRANSACTION_BODY_BYTES), async (c) => {
+  const intake = new TransactionIntake(ctx.config.federation.transactionsInFlight);
+  app.put("/federation/v1/transactions/:txnId", async (c) => {
     requireMediaType(c, "application/jose");
-    const reply = await receiveTransaction(
-      ctx,
-      ingest,
-      c.req.param("txnId"),
-      (await c.req.text()).trim(),
-    );
-    return c.json({ reply });
+    const declared = Number(c.req.header("content-length") ?? "0");
+    if (declared > MAX_TRANSACTION_BODY_BYTES)
+      throw new FrxError(
+        "request.too-large",
+        `the body exceeds ${MAX_TRANSACTION_BODY_BYTES} bytes`,
+      );
+    // Steps 1-3 before a byte of the body is read; then the header alone (FRX-FED-065).
+    const trust = ctx.trust.inForceFor(ctx.config.node);
+    const { jwe, release } = await readTransaction(c.req.raw.body, {
+      list: trust.list,
+      self: ctx.config.node,
+      intake,
+      maxBytes: MAX_TRANSACTION_BODY_BYTES,
+    });
+    try {
+      return c.json({ reply: await receiveTransaction(ctx, ingest, c.req.param("txnId"), jwe) });
+    } finally {
+      release();
+    }
   });
   app.post("/federation/v1/wake", limit(8192), async (c) => {
     requireMediaType(c, "application/jose");
