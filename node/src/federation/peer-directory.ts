@@ -15,7 +15,7 @@ import { Mutex } from "../pipeline/mutex.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Store } from "../store/store.js";
-import type { PeerClient } from "./peer-client.js";
+import { DIRECTORY_ANSWER_BYTES, type PeerClient } from "./peer-client.js";
 import type { TrustState } from "./trust-state.js";
 
 /** What is kept per peer under `dir!<node>` in the `peers` sublevel. */
@@ -86,7 +86,13 @@ export class PeerDirectories {
     if (!member) throw new FrxError("trust.member-unknown", `${node} is not in the trust list`);
     let fetched: { directory: Types.Directory; jws: string };
     try {
-      const res = await this.client.call("GET", `${member.endpoint}/directory`);
+      const res = await this.client.call(
+        "GET",
+        `${member.endpoint}/directory`,
+        undefined,
+        undefined,
+        DIRECTORY_ANSWER_BYTES,
+      );
       if (res.status !== 200) throw new Error(`status ${res.status}`);
       const { jws } = JSON.parse(res.text) as { jws: unknown };
       if (typeof jws !== "string") throw new Error("the answer has no directory JWS");

@@ -1170,6 +1170,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-FED-101",
+    "level": "MUST",
+    "text": "A node MUST bound every request to a peer by one deadline for the whole answer (body included) and by a size it reads at most, treat a peer that exceeds either as unreachable, and fetch a peer's directory outside any section that holds back envelopes not addressed to that peer.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-FED-011",
     "level": "MUST",
     "text": "An origin node MUST sign a transaction as a compact JWS with `typ` `frx-transaction+jws` over its RFC 8785 canonical JSON, with `sentAt` the instant of signing, and encrypt the ASCII bytes of that JWS as a JWE compact serialization with protected header `alg` `ECDH-ES`, `enc` `A256GCM` and `typ` `frx-transaction+jwe` to the destination's `encryptionKey` in its list in force.",
