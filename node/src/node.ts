@@ -92,7 +92,11 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
   const { config, keys } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? jsonLogger(undefined, { node: config.node });
-  const trust = new TrustState(store, clock, () => config.federation.genesisDigest, logger);
+  const trust = new TrustState(store, clock, () => config.federation.genesisDigest, logger, {
+    node: config.node,
+    keys,
+    skewSeconds: config.skewSeconds,
+  });
   const peerClient = new PeerClient(options.peerDispatcher, config.federation.requestTimeoutMs);
   const ctx = {
     config,

@@ -1026,6 +1026,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-TRUST-101",
+    "level": "MUST",
+    "text": "A node MUST refuse to apply, and to start with, a trust list version whose entry for it lists a signing key it does not hold, leaves out its current signing key, or gives it an encryption key other than its own with `trust.own-entry-mismatch`.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-TRUST-015",
     "level": "MUST",
     "text": "A node whose list in force has expired (its own clock has reached the list's `expiresAt`; no skew is allowed for the node's own list) MUST refuse every inbound transaction and wake with `trust.list-expired`.",
