@@ -35,7 +35,8 @@ export type PeerKey = ResolvedKey & { status: Types.Directory["participants"][nu
  * with the signed JWS, so a peer outage does not stop this node judging envelopes for it. An
  * unknown kid or an unresolvable address refetches, at most once per cooldown; a known key
  * that fails forces one refresh. A fetched directory older than the cached one, or dated in
- * the future beyond the skew, never replaces it (FRX-FED-006).
+ * the future beyond the skew, or listing another node's agencies, never replaces it
+ * (FRX-FED-006, FRX-FED-102).
  */
 export class PeerDirectories {
   private readonly memo = new Map<string, CachedDirectory>();
@@ -116,12 +117,20 @@ export class PeerDirectories {
       const now = this.clock.now();
       const stale = cached && issued < Date.parse(cached.directory.issuedAt);
       const future = issued > now.getTime() + this.skewSeconds * 1000;
-      if (stale || future) {
+      // A node speaks for its own agencies only (FRX-FED-102).
+      const foreign = fetched.directory.participants
+        .map((p) => p.id)
+        .filter((id) => !id.startsWith(`${node}:`));
+      if (stale || future || foreign.length > 0) {
         this.logger.warn("peer.directory-refused", {
           node,
           issuedAt: fetched.directory.issuedAt,
           ...(cached ? { cachedIssuedAt: cached.directory.issuedAt } : {}),
-          reason: stale ? "older than the cached directory" : "dated in the future",
+          reason: stale
+            ? "older than the cached directory"
+            : future
+              ? "dated in the future"
+              : `lists participants of other nodes: ${foreign.slice(0, 5).join(", ")}`,
         });
         return cached?.directory;
       }

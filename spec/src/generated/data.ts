@@ -1152,6 +1152,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-FED-102",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT use, cache or serve to its agencies a fetched directory that lists a participant whose id does not begin with the peer's node id and a colon, and MUST keep the directory it had.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-FED-007",
     "level": "MUST",
     "text": "A node MUST keep the last directory it accepted from each peer in durable storage and use it while the peer is unreachable.",
