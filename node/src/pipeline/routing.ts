@@ -1,4 +1,10 @@
-import { FrxError, type AnyMessage, type PolicyParticipant, type Types } from "@frx/spec";
+import {
+  DEFAULT_MAX_ENVELOPE_BYTES,
+  FrxError,
+  type AnyMessage,
+  type PolicyParticipant,
+  type Types,
+} from "@frx/spec";
 import type { AppContext } from "../context.js";
 import { asPolicyParticipant, type Address } from "../domain/directory.js";
 import type { ParticipantRecord } from "../store/records.js";
@@ -66,6 +72,22 @@ export async function route(
     remote.set(node, [...(remote.get(node) ?? []), ...found.map((p) => ({ ...p, toIndex: i }))]);
   }
   return { local, remote };
+}
+
+/**
+ * Refuses an envelope that addresses another node but is larger than a transaction may carry
+ * (FRX-FED-103): this node's own limit may allow it at home, but it could never leave.
+ */
+export function assertCanTravel(ctx: AppContext, message: AnyMessage, jws: string): void {
+  if (jws.length <= DEFAULT_MAX_ENVELOPE_BYTES) return;
+  const i = (message.to as Address[]).findIndex(
+    (a) => ("participant" in a ? a.participant.slice(0, 2) : a.node) !== ctx.config.node,
+  );
+  if (i < 0) return;
+  const detail = `${jws.length} bytes: an envelope for another node carries at most ${DEFAULT_MAX_ENVELOPE_BYTES}`;
+  throw new FrxError("envelope.too-large", detail, [
+    { pointer: `/to/${i}`, code: "envelope.too-large", message: detail },
+  ]);
 }
 
 /**

@@ -1458,9 +1458,21 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-FED-104",
+    "level": "MUST",
+    "text": "A node MUST move to its dead letters, and report with `delivery.failed` reason `refused_by_peer` and `errorCode` `envelope.too-large`, every queued envelope larger than 262,144 bytes (which no transaction may carry), and send the envelopes queued behind it without it.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-FED-056",
     "level": "MUST",
     "text": "An origin node MUST resolve each address that names another node, in an envelope from one of its agencies, in that node's cached directory (fetching it when none is cached or as FRX-FED-010 requires) before it stores the envelope, to every participant of that directory that is `active`, whose `acceptedTypes` include the envelope's type, and that is the addressed participant or holds the address's `role` and `power` (each when given).",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-103",
+    "level": "MUST",
+    "text": "An origin node MUST refuse an envelope from one of its agencies that is larger than 262,144 bytes and has an address that names another node with `envelope.too-large`, whatever larger size it accepts for envelopes that stay within it.",
     "file": "federation.md"
   },
   {
