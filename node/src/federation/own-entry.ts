@@ -1,9 +1,10 @@
-import { FrxError, type Types, type VerifiedTrustList } from "@frx/spec";
+import { FrxError, publicJwkOf, type Types, type VerifiedTrustList } from "@frx/spec";
 import { nodePublicKeys, type NodeKeys } from "../config/keys.js";
 
 /**
  * What is wrong with this node's own entry in a trust list: a signing key it does not hold
- * (a proposer's key, to impersonate it), its current signing key missing, or an encryption
+ * (a proposer's key, to impersonate it; a key held for a rotation counts), its current
+ * signing key missing, or an encryption
  * key other than its own (peers would seal its traffic to someone else). Empty when the
  * entry is this node, or when the list does not list it at all.
  *
@@ -13,7 +14,11 @@ export function ownEntryProblems(list: Types.TrustList, self: string, keys: Node
   const entry = list.members.find((m) => m.node === self);
   if (!entry) return [];
   const mine = nodePublicKeys(keys);
-  const held = new Set([mine.signing.x, ...(keys.retired ?? []).map((k) => k.x)]);
+  const held = new Set([
+    mine.signing.x,
+    ...(keys.retired ?? []).map((k) => k.x),
+    ...(keys.next ? [publicJwkOf(keys.next).x] : []),
+  ]);
   const problems: string[] = [];
   for (const k of entry.signingKeys)
     if (!held.has(k.jwk.x)) problems.push(`signing key ${k.jwk.kid} is not one of ${self}'s keys`);

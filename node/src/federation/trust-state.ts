@@ -31,7 +31,7 @@ export class TrustState {
      * This node: a list whose entry for it gives it keys it does not hold is refused on apply,
      * and on load (the node does not start) (FRX-TRUST-101). Absent in tools that read lists only.
      */
-    private readonly self?: { node: string; keys: NodeKeys; skewSeconds: number },
+    private readonly self?: { node: string; keys: () => NodeKeys; skewSeconds: number },
   ) {}
 
   /**
@@ -65,7 +65,7 @@ export class TrustState {
         ? verifyTrustList(signed, { previous })
         : verifyTrustList(signed, { pinnedDigest: pinned });
     }
-    if (previous && this.self) assertOwnEntry(previous, this.self.node, this.self.keys);
+    if (previous && this.self) assertOwnEntry(previous, this.self.node, this.self.keys());
     this.current = previous ?? null;
   }
 
@@ -85,7 +85,7 @@ export class TrustState {
     const next = this.current
       ? verifyTrustList(signed, { previous: this.current, ...time })
       : verifyTrustList(signed, { pinnedDigest: genesis!, ...time });
-    if (this.self) assertOwnEntry(next, this.self.node, this.self.keys);
+    if (this.self) assertOwnEntry(next, this.self.node, this.self.keys());
     await this.store.commit([
       { type: "put", aggregate: "trust", key: `v!${pad(next.list.version)}`, value: signed },
     ]);
