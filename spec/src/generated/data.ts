@@ -1140,6 +1140,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-FED-105",
+    "level": "MUST",
+    "text": "A node MUST refuse to register or change one of its agencies when the agency's directory entry would then not match `documents/directory.json` (a name over 200 characters, a repeated role, more than 10 keys) or its name would contain control characters with `request.malformed`.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-FED-005",
     "level": "MUST",
     "text": "A node MUST use a fetched directory only when its JWS has `typ` `frx-directory+jws`, its payload is canonical and matches `documents/directory.json`, its `node` is the peer it was fetched from, and its signature verifies with a signing key that the list in force gives that peer valid at the directory's `issuedAt`, and otherwise keep the directory it had.",
