@@ -1548,6 +1548,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "messages.md"
   },
   {
+    "id": "FRX-MSG-101",
+    "level": "MUST",
+    "text": "A node MUST refuse a `case.transfer` whose `newOwner` is not a participant its addresses resolve to at that node, or, at a destination node, an agency of another node that an address names as a participant, with `routing.recipient-unknown`.",
+    "file": "messages.md"
+  },
+  {
     "id": "FRX-MSG-004",
     "level": "MUST",
     "text": "A sender MUST list each evidence item's file in the envelope's `attachments` with the item's `sha256`, `size` and `mediaType`.",
