@@ -26,8 +26,10 @@ async function drippingNode(): Promise<{ url: string; sent: () => number }> {
   server = createServer((_, res) => {
     res.writeHead(200, { "content-type": "application/json" });
     const timer = setInterval(() => {
-      if (++sent > 400 || res.destroyed) return (clearInterval(timer), res.end());
-      res.write(" ");
+      if (++sent > 400 || res.destroyed) {
+        clearInterval(timer);
+        res.end();
+      } else res.write(" ");
     }, 50);
     res.on("close", () => clearInterval(timer));
   });

@@ -3,6 +3,7 @@
  * forges a row) and the bidirectional overrides and isolates that reorder what a terminal
  * shows.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
 
 /** Whether operator- or peer-supplied text carries characters a terminal would act on. */

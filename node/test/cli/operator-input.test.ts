@@ -69,6 +69,7 @@ describe("what an operator types (issue 18, finding 8)", () => {
     await node.close();
     const list = await cli("agency", "list", "--dir", dir);
     expect(list.code, list.stderr).toBe(0);
+    // eslint-disable-next-line no-control-regex -- no raw control character but the newlines
     expect(list.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u);
     expect(list.stdout.trimEnd().split("\n")).toHaveLength(2);
     expect(list.stdout).toContain("\\u{1b}]8;;https://evil.example\\u{7}");

@@ -25,8 +25,10 @@ describe("the peer client", () => {
       res.writeHead(200, { "content-type": "application/json" });
       // One byte every 50 ms, bounded at 200 bytes (10 s): each byte restarts undici's bodyTimeout.
       const timer = setInterval(() => {
-        if (++drips > 200 || res.destroyed) return (clearInterval(timer), res.end());
-        res.write(" ");
+        if (++drips > 200 || res.destroyed) {
+          clearInterval(timer);
+          res.end();
+        } else res.write(" ");
       }, 50);
       res.on("close", () => clearInterval(timer));
     });
