@@ -64,6 +64,11 @@ export interface FrxNode {
   close(): Promise<void>;
   /** Verifies a trust list version against the one in force (or the pinned genesis) and applies it. */
   applyTrustList(signed: SignedTrustList): Promise<VerifiedTrustList>;
+  /**
+   * Holds a new node signing key before the trust list gives it to this node: a list whose
+   * entry for this node lists a key the node does not hold is refused (FRX-TRUST-029).
+   */
+  prepareSigningKey(privateJwk: PrivateJwk): void;
   /** Switches to a new node signing key (publish it in the trust list first; the old one stays listed as retired). */
   rotateSigningKey(privateJwk: PrivateJwk): void;
 }
@@ -96,7 +101,12 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
   const { config, keys } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? jsonLogger(undefined, { node: config.node });
-  const trust = new TrustState(store, clock, () => config.federation.genesisDigest, logger);
+  const trust = new TrustState(store, clock, () => config.federation.genesisDigest, logger, {
+    node: config.node,
+    // The keys in use when a list is applied: rotation changes them.
+    keys: () => ctx.keys,
+    skewSeconds: config.skewSeconds,
+  });
   const peerClient = new PeerClient(options.peerDispatcher, config.federation.requestTimeoutMs);
   const ctx = {
     config,
@@ -221,10 +231,14 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       await ctx.outbox.resume();
       return applied;
     },
+    prepareSigningKey(privateJwk) {
+      ctx.keys = { ...ctx.keys, next: privateJwk };
+    },
     rotateSigningKey(privateJwk) {
       const old = publicJwkOf(ctx.keys.signing);
       ctx.signer = createSigner(privateJwk);
-      ctx.keys = { ...ctx.keys, signing: privateJwk, retired: [...(ctx.keys.retired ?? []), old] };
+      const { next: _held, ...keys } = ctx.keys;
+      ctx.keys = { ...keys, signing: privateJwk, retired: [...(keys.retired ?? []), old] };
       logger.info("node.signing-key-rotated", { kid: ctx.signer.kid });
     },
   };

@@ -1,3 +1,4 @@
+import { MAX_DOCUMENT_BYTES } from "./bounds.js";
 import type { InvestigationRecord, MessageType, ReferralRecord } from "@frx/spec";
 import { FrxClientError } from "./errors.js";
 import type { Http } from "./http.js";
@@ -69,6 +70,7 @@ export async function getCase(
     method: "GET",
     path: `/v1/cases/${encodeURIComponent(caseId)}`,
     auth: true,
+    maxBytes: MAX_DOCUMENT_BYTES,
     ...options,
   });
   if (

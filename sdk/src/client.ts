@@ -75,7 +75,7 @@ export function createClient(options: ClientOptions): FrxClient {
     submit: (jws, call) => sender.submit(jws, call),
     referrals,
     cases: { get: (caseId, call) => getCase(http, caseId, call) },
-    inbox: (inbox = {}) => openInbox(http, docs, inbox, (m) => referrals.observe(m)),
+    inbox: (inbox = {}) => openInbox(http, docs, inbox, (m) => referrals.observe(m), o.clock),
     ack: (cursor, call) => ackInbox(http, cursor, call),
     directory: async (call) => new DirectoryView(await docs.directory(call)),
     nodeMetadata: (call) => docs.metadata(call),

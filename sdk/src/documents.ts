@@ -1,3 +1,4 @@
+import { MAX_DOCUMENT_BYTES } from "./bounds.js";
 import type { ResolvedKey, Types } from "@frx/spec";
 import { ForeignKeys } from "./foreign-keys.js";
 import type { Http } from "./http.js";
@@ -110,6 +111,7 @@ export class NodeDocuments {
       method: "GET",
       path: "/v1/directory",
       auth: false,
+      maxBytes: MAX_DOCUMENT_BYTES,
       ...options,
     });
     const payload = await verifySignedDocument(reply.jws, "frx-directory+jws", (kid) =>

@@ -1,3 +1,4 @@
+import { MAX_DOCUMENT_BYTES } from "./bounds.js";
 import {
   findKey,
   importPublicKey,
@@ -34,12 +35,15 @@ export class ForeignKeys {
   }
 
   private async load(node: string, options: CallOptions): Promise<Map<string, ResolvedKey>> {
-    const { trustList } = await this.http.json<{ trustList: SignedTrustList }>({
+    const served = await this.http.json<{ trustList?: SignedTrustList } | null>({
       method: "GET",
       path: "/v1/trust-list",
       auth: false,
+      maxBytes: MAX_DOCUMENT_BYTES,
       ...options,
     });
+    const trustList = served?.trustList;
+    if (typeof trustList?.payload !== "string") throw invalid("the node serves no trust list");
     const list = checkDocument<Types.TrustList>(
       "documents/trust-list.json",
       JSON.parse(Buffer.from(trustList.payload, "base64url").toString("utf8")),
@@ -50,11 +54,14 @@ export class ForeignKeys {
       method: "GET",
       path: `/v1/directories/${node}`,
       auth: false,
+      maxBytes: MAX_DOCUMENT_BYTES,
       ...options,
     });
-    // The directory's own issuedAt is inside what is being verified; judge the key as of now.
+    // The node key is judged at the directory's own issuedAt (FRX-TRUST-022), read from the
+    // payload the signature then covers: a peer's routine key rotation leaves it valid.
+    const issuedAt = claimedIssuedAt(reply.jws);
     const payload = await verifySignedDocument(reply.jws, "frx-directory+jws", (kid) => {
-      const found = findKey([member], kid, new Date().toISOString());
+      const found = issuedAt ? findKey([member], kid, issuedAt) : undefined;
       return found ? { key: found.key, owner: node } : undefined;
     });
     const directory = checkDocument<Types.Directory>("documents/directory.json", payload);
@@ -69,5 +76,18 @@ export class ForeignKeys {
         ...(k.notAfter ? { retiredAt: k.notAfter } : {}),
       });
     return keys;
+  }
+}
+
+/** The `issuedAt` a directory JWS claims, before its signature is checked; undefined if unreadable. */
+function claimedIssuedAt(jws: unknown): string | undefined {
+  if (typeof jws !== "string") return undefined;
+  try {
+    const payload = JSON.parse(
+      Buffer.from(jws.split(".")[1] ?? "", "base64url").toString("utf8"),
+    ) as { issuedAt?: unknown };
+    return typeof payload.issuedAt === "string" ? payload.issuedAt : undefined;
+  } catch {
+    return undefined;
   }
 }

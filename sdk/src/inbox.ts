@@ -1,8 +1,16 @@
 import { isFrxError, isInstant, parseInstant, verifyEnvelope, type AnyMessage } from "@frx/spec";
+import { inboxPageBytes } from "./bounds.js";
 import type { NodeDocuments } from "./documents.js";
 import { FrxClientError, fromSpecError } from "./errors.js";
 import type { Http } from "./http.js";
-import type { CallOptions } from "./options.js";
+import type { CallOptions, Clock } from "./options.js";
+
+/**
+ * The pause before polling again after a poll that brought nothing new (an empty page, or
+ * only items at or below the cursor): an honest node holds an empty poll open for `waitMs`,
+ * so only a node that answers at once ever sees this.
+ */
+export const EMPTY_POLL_PAUSE_MS = 1000;
 
 export interface InboxOptions {
   /** Start after this cursor (resume where a previous reader stopped); default 0. */
@@ -56,7 +64,14 @@ export interface Inbox extends AsyncIterable<InboxItem> {
 }
 
 interface Page {
-  items: Array<{ cursor: number; messageId: string; receivedAt: string; jws?: string }>;
+  items: unknown[];
+}
+
+interface RawItem {
+  cursor: number;
+  messageId: string;
+  receivedAt: string;
+  jws?: string;
 }
 
 /** POST /v1/inbox/ack {"upTo"}. @example await ackInbox(http, 42) */
@@ -88,6 +103,7 @@ export function openInbox(
   docs: NodeDocuments,
   options: InboxOptions,
   observe: (message: AnyMessage) => void,
+  clock: Pick<Clock, "sleep">,
 ): Inbox {
   let cursor = options.after ?? 0;
   const { signal, follow = true, autoAck = false } = options;
@@ -106,14 +122,24 @@ export function openInbox(
         if (autoAck) await flush();
         const page = await fetchPage(http, cursor, waitMs, options);
         if (!page) return;
+        const before = cursor;
         for (const raw of page.items) {
-          const item = await verifyItem(docs, raw);
+          // Cursors only move forward: an item at or below the cursor was seen already.
+          if (isObject(raw) && typeof raw.cursor === "number" && raw.cursor <= cursor) continue;
+          const item = await verifyItem(docs, raw, cursor);
           if (item.ok) observe(item.message);
           cursor = item.cursor;
           yield item;
-          if (autoAck) handled = item.cursor;
+          if (autoAck && item.cursor > before) handled = item.cursor;
         }
-        if (page.items.length === 0 && !follow) return;
+        if (cursor > before) continue;
+        if (!follow) return;
+        // Nothing new: a node that answers at once is not polled in a tight loop.
+        try {
+          await clock.sleep(EMPTY_POLL_PAUSE_MS, signal);
+        } catch {
+          return;
+        }
       }
     } finally {
       // Runs on break and on a throw in the loop body too: what the loop went past is handled.
@@ -143,6 +169,7 @@ async function fetchPage(
       method: "GET",
       path: `/v1/inbox?after=${after}&limit=${options.limit ?? 100}&wait=${waitMs}`,
       auth: true,
+      maxBytes: inboxPageBytes(options.limit ?? 100),
       extraTimeoutMs: waitMs,
       ...(signal ? { signal } : {}),
     });
@@ -150,39 +177,60 @@ async function fetchPage(
     if (signal?.aborted) return undefined;
     throw error;
   }
-  if (!Array.isArray(page.items))
+  if (!isObject(page) || !Array.isArray(page.items))
     throw new FrxClientError("client.response-invalid", "the inbox page has no items");
   return page;
 }
 
-async function verifyItem(docs: NodeDocuments, raw: Page["items"][number]): Promise<InboxItem> {
-  const base = { cursor: raw.cursor, messageId: raw.messageId, receivedAt: raw.receivedAt };
-  if (typeof raw.cursor !== "number" || typeof raw.jws !== "string" || !isInstant(raw.receivedAt))
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Verifies one item of a page. Whatever is wrong with it, the node's item or the keys to
+ * judge it, is an `ok: false` item, never a throw: one bad item must not stop an agency's
+ * reader, nor every restart of it from the saved cursor. `cursor` is the reader's, for an
+ * item that has no cursor of its own.
+ */
+async function verifyItem(docs: NodeDocuments, raw: unknown, cursor: number): Promise<InboxItem> {
+  const item = (isObject(raw) ? raw : {}) as Partial<RawItem>;
+  const base = {
+    cursor: Number.isSafeInteger(item.cursor) && item.cursor! > cursor ? item.cursor! : cursor,
+    messageId: typeof item.messageId === "string" ? item.messageId : "",
+    receivedAt: typeof item.receivedAt === "string" ? item.receivedAt : "",
+  };
+  if (base.cursor === cursor || typeof item.jws !== "string" || !isInstant(base.receivedAt))
     return {
       ...base,
       ok: false,
-      jws: undefined,
+      jws: typeof item.jws === "string" ? item.jws : undefined,
       error: new FrxClientError(
         "client.response-invalid",
-        `inbox item ${raw.messageId} has no JWS`,
+        `inbox item ${base.messageId || "(no id)"} lacks a cursor after ${cursor}, a receivedAt or a JWS`,
       ),
     };
+  const jws = item.jws;
   try {
-    const verified = await verifyEnvelope(raw.jws, {
+    const verified = await verifyEnvelope(jws, {
       // A message from another country's agency verifies against that node's directory.
-      resolveKey: (kid) => docs.keyFor(senderNode(raw.jws as string), kid),
+      resolveKey: (kid) => docs.keyFor(senderNode(jws), kid),
       // Judged when the node stored it, not when we read it: a message read late is no less valid.
-      now: new Date(parseInstant(raw.receivedAt, "/receivedAt")),
+      now: new Date(parseInstant(base.receivedAt, "/receivedAt")),
     });
-    if (verified.message.id !== raw.messageId) {
+    if (verified.message.id !== base.messageId) {
       const error = new FrxClientError("client.response-invalid", "the item names another id");
-      return { ...base, ok: false, jws: raw.jws, error };
+      return { ...base, ok: false, jws, error };
     }
-    return { ...base, ok: true, message: verified.message, jws: raw.jws, digest: verified.digest };
+    return { ...base, ok: true, message: verified.message, jws, digest: verified.digest };
   } catch (error) {
-    if (!isFrxError(error)) throw error;
-    return { ...base, ok: false, jws: raw.jws, error: fromSpecError(error) };
+    return { ...base, ok: false, jws, error: asClientError(error) };
   }
+}
+
+function asClientError(error: unknown): FrxClientError {
+  if (error instanceof FrxClientError) return error;
+  if (isFrxError(error)) return fromSpecError(error);
+  return new FrxClientError("client.response-invalid", String(error), { cause: error });
 }
 
 /** The country of the envelope's claimed sender (a hint for key lookup; the signature check decides). */

@@ -98,11 +98,10 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     sleep: options.clock?.sleep?.bind(options.clock) ?? sleep,
   };
   const ulid = monotonicFactory();
-  return {
+  const resolved = {
     nodeUrl: nodeUrl.replace(/\/+$/, ""),
     node,
     participant,
-    privateKey,
     timeoutMs: options.timeoutMs ?? 30_000,
     retry,
     tokenLifetimeSeconds,
@@ -112,6 +111,12 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     ids: options.ids ?? (() => ulid(clock.now().getTime())),
     random: options.random ?? Math.random,
   };
+  // Not enumerable: JSON.stringify and util.inspect of a client (or of anything holding its
+  // options) must not print the private key.
+  return Object.defineProperty(resolved, "privateKey", {
+    value: privateKey,
+    enumerable: false,
+  }) as ResolvedOptions;
 }
 
 /** A real wait that an abort cuts short. */

@@ -1,5 +1,6 @@
 import type { Types } from "@frx/spec";
 import type { Dispatcher } from "undici";
+import { MAX_PROBLEM_BYTES, readBounded } from "./bounds.js";
 import { FrxClientError, isSpecErrorCode } from "./errors.js";
 
 /**
@@ -12,7 +13,14 @@ export async function problemError(
   path: string,
 ): Promise<FrxClientError> {
   const status = res.statusCode;
-  const text = await res.body.text().catch(() => "");
+  // A problem document is small; a node that sends megabytes gets no more of a hearing.
+  let text: string;
+  try {
+    text = await readBounded(res.body, MAX_PROBLEM_BYTES, path, status);
+  } catch (error) {
+    if (error instanceof FrxClientError) return error;
+    text = "";
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -1,3 +1,4 @@
+import { MAX_DOCUMENT_BYTES } from "./bounds.js";
 import { validatorFor, type BodyOf, type MessageType } from "@frx/spec";
 import type { NodeDocuments } from "./documents.js";
 import type { Http } from "./http.js";
@@ -33,6 +34,7 @@ export async function fetchRegistry(
     method: "GET",
     path: "/v1/registry",
     auth: false,
+    maxBytes: MAX_DOCUMENT_BYTES,
     ...call,
   });
   const doc = (await verifySignedDocument(reply.jws, "frx-registry+jws", (kid) =>

@@ -76,6 +76,7 @@ export {
   type SignedTrustList,
   type VerifiedTrustList,
 } from "./federation/trust-list.js";
+export { assertOwnEntry, ownEntryProblems, type NodeIdentity } from "./federation/own-entry.js";
 export {
   openTransaction,
   REPLY_TYP,

@@ -12,6 +12,7 @@ import {
   verifyTrustList,
   type SignedTrustList,
 } from "../src/federation/trust-list.js";
+import { assertOwnEntry, type NodeIdentity } from "../src/federation/own-entry.js";
 import { verifyTransaction } from "../src/federation/transaction.js";
 import { validateMessage } from "../src/validate/validator.js";
 import type { PolicyContext } from "../src/policy/context.js";
@@ -102,6 +103,8 @@ describe("trust list vectors (spec/vectors/trust)", () => {
         v.trustList as SignedTrustList,
         previous ? { previous } : { pinnedDigest: v.pinnedDigest as string },
       );
+      // `self`: the node applying the list, with the keys it holds (FRX-TRUST-029).
+      if (v.self) assertOwnEntry(list.list, v.self as NodeIdentity);
       assertInForce(list, new Date(v.now as string));
     });
     expect(got).toBe(expected(v));

@@ -118,6 +118,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         reportDir: need(values, "report"),
         profile,
         ...(values.only ? { only: values.only.split(",") } : {}),
+        onStop: (reason) =>
+          io.stderr(`frx-conformance run: ${reason}; a failing report was written\n`),
         onResult: (r) =>
           io.stdout(
             `${r.status === "passed" ? "ok  " : r.status === "failed" ? "FAIL" : "skip"} ${r.id} (${r.durationMs} ms)${r.message ? `\n     ${r.message}` : ""}\n`,

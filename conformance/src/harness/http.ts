@@ -21,7 +21,9 @@ export interface CallOptions {
 /**
  * Raw HTTP to the node under test over undici: the harness must be able to send what an
  * SDK would refuse (malformed JWS, wrong media types, oversize bodies), so nothing here
- * validates. Every call has a bounded timeout.
+ * validates. The node under test is not trusted either: every call has one deadline for the
+ * whole answer, body included (undici's own body timeout restarts with every byte), and reads
+ * at most `maxBytes` of it; beyond either the call fails with a ConformanceFailure that says so.
  */
 export class Http {
   private readonly dispatcher: Dispatcher;
@@ -29,6 +31,8 @@ export class Http {
   constructor(
     readonly base: string,
     private readonly timeoutMs = 15_000,
+    /** An attachment of 50 MiB (FRX-ENV-016) and its headers fit; nothing the suite reads is larger. */
+    private readonly maxBytes = 64 * 1024 * 1024,
   ) {
     this.dispatcher = new Agent({ keepAliveTimeout: 5_000, connections: 16 });
   }
@@ -58,15 +62,27 @@ export class Http {
     dispatcher: Dispatcher,
   ): Promise<Reply> {
     const url = /^https?:/.test(path) ? path : `${this.base}${path}`;
-    const res = await request(url, {
-      method: method as Dispatcher.HttpMethod,
-      dispatcher,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-      ...(options.headers ? { headers: options.headers } : {}),
-      ...(options.body !== undefined ? { body: options.body } : {}),
-    });
-    const bytes = Buffer.from(await res.body.arrayBuffer());
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    let bytes: Buffer;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method: method as Dispatcher.HttpMethod,
+        dispatcher,
+        signal: deadline,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        ...(options.headers ? { headers: options.headers } : {}),
+        ...(options.body !== undefined ? { body: options.body } : {}),
+      });
+      bytes = await readBounded(res.body, this.maxBytes, `${method} ${path}`);
+    } catch (error) {
+      if (deadline.aborted)
+        throw new ConformanceFailure(
+          `${method} ${path}: the node did not complete its answer within ${this.timeoutMs} ms`,
+        );
+      throw error;
+    }
     const text = bytes.toString("utf8");
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers))
@@ -88,9 +104,24 @@ export class Http {
     };
   }
 
+  /** Ends the pool, and with it any request a test that timed out left open. */
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await this.dispatcher.destroy();
   }
+}
+
+async function readBounded(body: Dispatcher.ResponseData["body"], max: number, what: string) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      throw new ConformanceFailure(`${what}: the node's answer is larger than ${max} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 function isSocketError(error: unknown): boolean {

@@ -1,3 +1,4 @@
+import { loadKit } from "../kit/load.js";
 import { openSession } from "./session.js";
 import { runTests, type TestResult } from "./runner.js";
 import { buildReport, type Report } from "../report/model.js";
@@ -13,6 +14,12 @@ export interface RunOptions {
   /** Only tests whose id starts with one of these. */
   only?: string[];
   onResult?: (r: TestResult) => void;
+  /** Told why, when the run stops before any test (the node could not be discovered). */
+  onStop?: (reason: string) => void;
+  /** Deadline of one request to the node, its whole answer included (default 15 000 ms). */
+  requestTimeoutMs?: number;
+  /** The most bytes read of one answer of the node (default 64 MiB). */
+  maxAnswerBytes?: number;
 }
 
 /**
@@ -25,7 +32,34 @@ export interface RunOptions {
 export async function runSuite(o: RunOptions): Promise<Report> {
   const profile = o.profile ?? "full";
   const startedAt = new Date();
-  const session = await openSession({ nodeUrl: o.nodeUrl, kitDir: o.kitDir });
+  const kit = await loadKit(o.kitDir);
+  let session: Awaited<ReturnType<typeof openSession>>;
+  try {
+    session = await openSession({
+      nodeUrl: o.nodeUrl,
+      kitDir: o.kitDir,
+      kit,
+      ...(o.requestTimeoutMs !== undefined ? { timeoutMs: o.requestTimeoutMs } : {}),
+      ...(o.maxAnswerBytes !== undefined ? { maxBytes: o.maxAnswerBytes } : {}),
+    });
+  } catch (error) {
+    // A node that cannot be discovered (no answer, a dripping or oversized one, a bad
+    // signature) still gets a written, signed report that fails and says why.
+    const report = buildReport({
+      profile,
+      node: {
+        url: o.nodeUrl,
+        id: kit.manifest.nodeId,
+        software: { name: "unknown", version: "unknown" },
+      },
+      startedAt,
+      finishedAt: new Date(),
+      results: [discoveryFailure(error, Date.now() - startedAt.getTime())],
+    });
+    o.onStop?.(error instanceof Error ? error.message : String(error));
+    if (o.reportDir) await writeReports(o.reportDir, report, kit.secrets.report);
+    return report;
+  }
   try {
     const h = session.harness;
     const tests = testsOf(profile).filter((t) => !o.only || o.only.some((p) => t.id.startsWith(p)));
@@ -42,4 +76,18 @@ export async function runSuite(o: RunOptions): Promise<Report> {
   } finally {
     await session.close();
   }
+}
+
+/** The one result of a run whose node could not be discovered. */
+function discoveryFailure(error: unknown, durationMs: number): TestResult {
+  return {
+    id: "FRX-FED-001",
+    title: "The node serves its signed metadata at /.well-known/frx-node, so that it can be tested",
+    area: "discovery",
+    mandatory: true,
+    covers: ["FRX-FED-001"],
+    status: "failed",
+    durationMs,
+    message: `the run stopped before any test: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }

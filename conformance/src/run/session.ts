@@ -2,7 +2,7 @@ import type { Types } from "@frx/spec";
 import { discover } from "../harness/discover.js";
 import { Harness } from "../harness/harness.js";
 import { Http } from "../harness/http.js";
-import { loadKit } from "../kit/load.js";
+import { loadKit, type Kit } from "../kit/load.js";
 import { PeerNode } from "../peer/peer.js";
 
 /**
@@ -14,9 +14,13 @@ import { PeerNode } from "../peer/peer.js";
 export async function openSession(o: {
   nodeUrl: string;
   kitDir: string;
+  /** The kit, when the caller has read it already. */
+  kit?: Kit;
+  timeoutMs?: number;
+  maxBytes?: number;
 }): Promise<{ harness: Harness; close(): Promise<void> }> {
-  const kit = await loadKit(o.kitDir);
-  const http = new Http(o.nodeUrl.replace(/\/$/, ""));
+  const kit = o.kit ?? (await loadKit(o.kitDir));
+  const http = new Http(o.nodeUrl.replace(/\/$/, ""), o.timeoutMs, o.maxBytes);
   try {
     const node = await discover(http, kit.manifest.nodeId, kit.trustList);
     const trust: Types.TrustList = node.memberFromTrustList

@@ -1,5 +1,7 @@
 import {
   FrxError,
+  isFrxError,
+  validateDocument,
   messageTypeValues,
   orgTypeValues,
   powerValues,
@@ -7,6 +9,8 @@ import {
   type PublicJwk,
 } from "@frx/spec";
 import type { AppContext } from "../context.js";
+import { hasControl } from "../config/text.js";
+import { directoryParticipant } from "../domain/documents.js";
 import { keyEntry } from "../domain/directory.js";
 import type { ParticipantRecord } from "../store/records.js";
 
@@ -32,6 +36,7 @@ async function adminChange(
 ): Promise<void> {
   const { commit } = await ctx.serial.run(async () => {
     const records = await build();
+    for (const r of records) assertPublishable(r);
     const before = await previous();
     const at = ctx.clock.now().toISOString();
     const ops = records.flatMap((r, i) => ctx.directory.putOps(r, before[i]));
@@ -39,6 +44,27 @@ async function adminChange(
     return { commit: ctx.store.commit(ops) };
   });
   await commit;
+}
+
+/**
+ * Refuses a change after which the node's own directory would not match the schema it
+ * publishes it under (FRX-FED-072): the directory is served to every agency and peer, and one
+ * bad entry would make all of it unservable. Names with control characters are refused too:
+ * they reach operators' terminals and agencies' screens.
+ */
+function assertPublishable(record: ParticipantRecord): void {
+  if (hasControl(record.name))
+    throw new FrxError("request.malformed", `the name of ${record.id} contains control characters`);
+  try {
+    validateDocument("documents/directory.json#/$defs/participant", directoryParticipant(record));
+  } catch (error) {
+    if (!isFrxError(error)) throw error;
+    throw new FrxError(
+      "request.malformed",
+      `${record.id} would not match the directory's schema: ${error.message}${record.keys.length > 10 ? " (an agency holds at most 10 keys, retired ones included)" : ""}`,
+      error.violations,
+    );
+  }
 }
 
 /**

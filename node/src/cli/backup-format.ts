@@ -1,15 +1,18 @@
 import type { FileHandle } from "node:fs/promises";
 import type { NodeConfig } from "../config/config.js";
 import type { NodeKeys, nodePublicKeys } from "../config/keys.js";
+import { LineDigest, type BackupSeal } from "./backup-seal.js";
 import { CliError, field } from "./io.js";
 
 /**
  * An frx-node backup is one JSON-lines file: a header line, then one `kv` line per stored
  * key (sublevel by sublevel, in key order), then each attachment as a `file` line followed
- * by `chunk` lines of base64 bytes. The header's counts let a restore detect truncation.
+ * by `chunk` lines of base64 bytes, and last a `seal` line: the node's signature over all the
+ * lines before it (backup-seal.ts). The header's counts let a restore say what is missing.
  */
 export const BACKUP_FORMAT = "frx-node-backup";
-export const BACKUP_VERSION = 1;
+/** 2: sealed. A version 1 backup (unsealed) cannot be checked, and is refused. */
+export const BACKUP_VERSION = 2;
 /** Raw bytes per `chunk` line (about 1 MiB of base64). */
 export const CHUNK_BYTES = 768 * 1024;
 
@@ -38,7 +41,8 @@ export interface BackupHeader {
 export type BackupRecord =
   | { t: "kv"; sub: string; key: string; value: unknown }
   | { t: "file"; sha256: string; size: number }
-  | { t: "chunk"; sha256: string; data: string };
+  | { t: "chunk"; sha256: string; data: string }
+  | BackupSeal;
 
 /** Checks the first line of a backup file. */
 export function parseHeader(line: string | undefined, file: string): BackupHeader {
@@ -51,7 +55,9 @@ export function parseHeader(line: string | undefined, file: string): BackupHeade
   if (header?.format !== BACKUP_FORMAT)
     throw new CliError(`${file} is not an frx-node backup (no ${BACKUP_FORMAT} header)`);
   if (header.version !== BACKUP_VERSION)
-    throw new CliError(`${file} is backup version ${header.version}; this frx-node reads 1`);
+    throw new CliError(
+      `${file} is backup version ${header.version}; this frx-node reads ${BACKUP_VERSION} (sealed backups)`,
+    );
   if (!header.config || !header.publicKeys || !header.counts)
     throw new CliError(`${file} has an incomplete header`);
   return header as BackupHeader;
@@ -61,11 +67,14 @@ export function parseHeader(line: string | undefined, file: string): BackupHeade
 export class LineWriter {
   private buffer: string[] = [];
   private size = 0;
+  /** Every line written so far, for the seal. */
+  readonly digest = new LineDigest();
 
   constructor(private readonly file: FileHandle) {}
 
   async write(record: BackupHeader | BackupRecord): Promise<void> {
     const line = JSON.stringify(record) + "\n";
+    if (!("t" in record && record.t === "seal")) this.digest.add(line);
     this.buffer.push(line);
     this.size += line.length;
     if (this.size >= 1024 * 1024) await this.flush();

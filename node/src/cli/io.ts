@@ -1,3 +1,4 @@
+import { printable } from "../config/text.js";
 /** Where a command writes, and how `start` learns it should stop. Injected so tests run in-process. */
 export interface Io {
   stdout(text: string): void;
@@ -41,5 +42,5 @@ export function lines(...text: string[]): string {
 
 /** An indented `label: value` line, labels padded to one column. */
 export function field(label: string, value: string | number): string {
-  return `  ${(label + ":").padEnd(18)} ${value}`;
+  return `  ${(label + ":").padEnd(18)} ${typeof value === "string" ? printable(value) : value}`;
 }

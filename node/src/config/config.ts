@@ -1,3 +1,4 @@
+import { hasControl } from "./text.js";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -159,6 +160,16 @@ export function validateConfig(c: NodeConfig): NodeConfig {
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
       throw new TypeError(`config ${name} must be a positive number, is ${JSON.stringify(v)}`);
   };
+  // The name is published in the node's metadata and trust-list entry, whose schemas bound it.
+  if (
+    typeof c.name !== "string" ||
+    c.name.length === 0 ||
+    c.name.length > 200 ||
+    hasControl(c.name)
+  )
+    throw new TypeError(
+      "config name must be 1 to 200 characters without control characters (it is published in the node's metadata)",
+    );
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535)
     throw new TypeError(`config port must be 0–65535, is ${JSON.stringify(c.port)}`);
   for (const [k, v] of Object.entries(c.limits)) positive(`limits.${k}`, v);

@@ -15,6 +15,11 @@ export interface NodeKeys {
   signing: PrivateJwk;
   /** Earlier signing keys (public halves), kept so what they signed still verifies. */
   retired?: PublicJwk[];
+  /**
+   * A signing key held for a rotation: the trust list gives it to this node before the node
+   * signs with it (FRX-TRUST-024), and a node accepts in its own entry only keys it holds.
+   */
+  next?: PrivateJwk;
   encryption: { kty: "OKP"; crv: "X25519"; x: string; d: string };
 }
 

@@ -1,8 +1,34 @@
 import { messageTypeValues, thumbprint, validateDocument, type Types } from "@frx/spec";
 import { nodePublicKeys } from "../config/keys.js";
 import type { AppContext } from "../context.js";
+import type { ParticipantRecord } from "../store/records.js";
 
 export const SOFTWARE = { name: "frx-node", version: "0.1.0" };
+
+/** One participant as the directory publishes it. */
+export function directoryParticipant(
+  p: ParticipantRecord,
+): Types.Directory["participants"][number] {
+  return {
+    id: p.id,
+    name: p.name,
+    roles: p.roles,
+    orgType: p.orgType,
+    immigrationFunctions: p.immigrationFunctions,
+    powers: p.powers,
+    acceptedTypes: p.acceptedTypes,
+    keys: p.keys.map((k) => ({
+      kty: "OKP",
+      crv: "Ed25519",
+      x: k.jwk.x,
+      kid: k.kid,
+      status: k.retiredAt ? "retired" : "current",
+      ...(k.retiredAt ? { notAfter: k.retiredAt } : {}),
+    })),
+    status: p.status,
+    coordinator: p.coordinator,
+  } as Types.Directory["participants"][number];
+}
 
 /** The node's directory of its participants, validated against documents/directory.json. */
 export async function directoryDocument(ctx: AppContext): Promise<Types.Directory> {
@@ -11,25 +37,7 @@ export async function directoryDocument(ctx: AppContext): Promise<Types.Director
     frx: "1",
     node: ctx.config.node,
     issuedAt: ctx.clock.now().toISOString(),
-    participants: participants.map((p) => ({
-      id: p.id,
-      name: p.name,
-      roles: p.roles,
-      orgType: p.orgType,
-      immigrationFunctions: p.immigrationFunctions,
-      powers: p.powers,
-      acceptedTypes: p.acceptedTypes,
-      keys: p.keys.map((k) => ({
-        kty: "OKP",
-        crv: "Ed25519",
-        x: k.jwk.x,
-        kid: k.kid,
-        status: k.retiredAt ? "retired" : "current",
-        ...(k.retiredAt ? { notAfter: k.retiredAt } : {}),
-      })),
-      status: p.status,
-      coordinator: p.coordinator,
-    })),
+    participants: participants.map(directoryParticipant),
   };
   // The schema requires at least one participant; a node with none publishes an empty list unchecked.
   return (

@@ -16,7 +16,7 @@ import { Mutex } from "../pipeline/mutex.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Logger } from "../runtime/logger.js";
 import type { Store } from "../store/store.js";
-import type { PeerClient } from "./peer-client.js";
+import { DIRECTORY_ANSWER_BYTES, type PeerClient } from "./peer-client.js";
 import type { TrustState } from "./trust-state.js";
 
 /** What is kept per peer under `dir!<node>` in the `peers` sublevel. */
@@ -36,7 +36,8 @@ export type PeerKey = ResolvedKey & { status: Types.Directory["participants"][nu
  * with the signed JWS, so a peer outage does not stop this node judging envelopes for it. An
  * unknown kid or an unresolvable address refetches, at most once per cooldown; a known key
  * that fails forces one refresh. A fetched directory older than the cached one, or dated in
- * the future beyond the skew, never replaces it (FRX-FED-006).
+ * the future beyond the skew, or listing another node's agencies, never replaces it
+ * (FRX-FED-006, FRX-FED-069).
  */
 export class PeerDirectories {
   private readonly memo = new Map<string, CachedDirectory>();
@@ -87,7 +88,13 @@ export class PeerDirectories {
     if (!member) throw new FrxError("trust.member-unknown", `${node} is not in the trust list`);
     let fetched: { directory: Types.Directory; jws: string };
     try {
-      const res = await this.client.call("GET", `${member.endpoint}/directory`);
+      const res = await this.client.call(
+        "GET",
+        `${member.endpoint}/directory`,
+        undefined,
+        undefined,
+        DIRECTORY_ANSWER_BYTES,
+      );
       if (res.status !== 200) throw new Error(`status ${res.status}`);
       const { jws } = JSON.parse(res.text) as { jws: unknown };
       if (typeof jws !== "string") throw new Error("the answer has no directory JWS");
@@ -111,12 +118,20 @@ export class PeerDirectories {
       const now = this.clock.now();
       const stale = cached && issued < parseInstant(cached.directory.issuedAt, "/issuedAt");
       const future = issued > now.getTime() + this.skewSeconds * 1000;
-      if (stale || future) {
+      // A node speaks for its own agencies only (FRX-FED-069).
+      const foreign = fetched.directory.participants
+        .map((p) => p.id)
+        .filter((id) => !id.startsWith(`${node}:`));
+      if (stale || future || foreign.length > 0) {
         this.logger.warn("peer.directory-refused", {
           node,
           issuedAt: fetched.directory.issuedAt,
           ...(cached ? { cachedIssuedAt: cached.directory.issuedAt } : {}),
-          reason: stale ? "older than the cached directory" : "dated in the future",
+          reason: stale
+            ? "older than the cached directory"
+            : future
+              ? "dated in the future"
+              : `lists participants of other nodes: ${foreign.slice(0, 5).join(", ")}`,
         });
         return cached?.directory;
       }

@@ -1,5 +1,6 @@
 import {
   instantMs,
+  DEFAULT_MAX_ENVELOPE_BYTES,
   isFrxError,
   sealTransaction,
   type Types,
@@ -141,6 +142,9 @@ export class PeerWorker {
         "recipient_unknown",
         `${this.peer} is no longer an active member`,
       );
+    // What no transaction may carry would fail every attempt and hold back the rest (FRX-FED-071).
+    const oversized = items.filter((i) => i.jws.length > DEFAULT_MAX_ENVELOPE_BYTES);
+    if (oversized.length > 0) return this.dropOversized(flight, items, oversized);
     const now = ctx.clock.now();
     const jwe = await sealTransaction(
       {
@@ -375,6 +379,52 @@ export class PeerWorker {
     }
     this.attempts = 0;
     this.backoffMs = 0;
+    return "sent";
+  }
+
+  /**
+   * Dead-letters the envelopes of the transaction that are larger than a transaction may carry
+   * (any destination refuses them: `refused_by_peer`, `envelope.too-large`), and puts the
+   * others back in the queue for a new transaction without them (FRX-FED-071).
+   */
+  private async dropOversized(
+    flight: InFlight,
+    items: OutboxItem[],
+    oversized: OutboxItem[],
+  ): Promise<Outcome> {
+    const ctx = this.ctx;
+    const { commit } = await ctx.serial.run(async () => {
+      const at = ctx.clock.now().toISOString();
+      const timeline = new DeliveryTimeline(ctx);
+      const ops: Op[] = [];
+      for (const item of items)
+        if (oversized.includes(item))
+          ops.push(
+            ...(await deadLetterOps(
+              ctx,
+              this.peer,
+              timeline,
+              item,
+              "refused_by_peer",
+              {
+                errorCode: "envelope.too-large",
+                detail: `${item.jws.length} bytes: a transaction carries envelopes of at most ${DEFAULT_MAX_ENVELOPE_BYTES} bytes`,
+              },
+              at,
+              flight,
+            )),
+          );
+        else ops.push(requeueOp(this.peer, item, flight));
+      ops.push(...timeline.ops());
+      ops.push({ type: "del", aggregate: "outbox", key: inFlightKey(this.peer) });
+      return { commit: ctx.store.commit(ops) };
+    });
+    await commit;
+    ctx.logger.warn("outbox.envelope-too-large", {
+      peer: this.peer,
+      txnId: flight.txnId,
+      messageIds: oversized.map((i) => i.messageId),
+    });
     return "sent";
   }
 

@@ -7,10 +7,12 @@ import {
   type VerifiedTrustList,
   parseInstant,
 } from "@frx/spec";
+import type { NodeKeys } from "../config/keys.js";
 import type { Clock } from "../runtime/clock.js";
 import type { Logger } from "../runtime/logger.js";
 import { pad } from "../store/db.js";
 import type { Store } from "../store/store.js";
+import { assertOwnEntry } from "./own-entry.js";
 
 /**
  * The trust list in force, kept as the chain of every version applied (genesis first), so a
@@ -26,6 +28,11 @@ export class TrustState {
     private readonly genesis: () => string | null,
     /** Where load() reports a chain it cannot verify (stderr when none is given). */
     private readonly logger?: Logger,
+    /**
+     * This node: a list whose entry for it gives it keys it does not hold is refused on apply,
+     * and on load (the node does not start) (FRX-TRUST-029). Absent in tools that read lists only.
+     */
+    private readonly self?: { node: string; keys: () => NodeKeys; skewSeconds: number },
   ) {}
 
   /**
@@ -59,6 +66,7 @@ export class TrustState {
         ? verifyTrustList(signed, { previous })
         : verifyTrustList(signed, { pinnedDigest: pinned });
     }
+    if (previous && this.self) assertOwnEntry(previous, this.self.node, this.self.keys());
     this.current = previous ?? null;
   }
 
@@ -70,9 +78,15 @@ export class TrustState {
         "trust.quorum-not-met",
         "no genesis digest is pinned in this node's configuration",
       );
+    // A version dated beyond the skew would make every honest next one look backdated (FRX-TRUST-009).
+    const time = {
+      now: this.clock.now(),
+      ...(this.self ? { skewSeconds: this.self.skewSeconds } : {}),
+    };
     const next = this.current
-      ? verifyTrustList(signed, { previous: this.current })
-      : verifyTrustList(signed, { pinnedDigest: genesis! });
+      ? verifyTrustList(signed, { previous: this.current, ...time })
+      : verifyTrustList(signed, { pinnedDigest: genesis!, ...time });
+    if (this.self) assertOwnEntry(next, this.self.node, this.self.keys());
     await this.store.commit([
       { type: "put", aggregate: "trust", key: `v!${pad(next.list.version)}`, value: signed },
     ]);

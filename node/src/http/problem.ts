@@ -58,6 +58,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "trust.quorum-not-met": 400,
   "trust.member-unknown": 401,
   "trust.member-suspended": 403,
+  "trust.own-entry-mismatch": 400,
   "federation.not-destination": 421,
   "federation.undecryptable": 400,
   "federation.transaction-replayed": 400,

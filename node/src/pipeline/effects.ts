@@ -40,6 +40,7 @@ export async function stateChange(
   const ops: Op[] = [];
   const out: StateChange = { ops };
   let stateNote: string | undefined;
+  if (message.type === MessageType.CaseTransfer) assertNewOwnerAddressed(ctx, message, recipients);
 
   if (message.referral && movesReferral(message.type)) {
     const current = await ctx.store.get<ReferralRecord>("referrals", message.referral);
@@ -167,4 +168,26 @@ async function referralDeadlineOps(
     ops.push(...deadlineOps({ ...record, startedBy: message.id }));
   }
   return ops;
+}
+
+/**
+ * A case passes only to one of the envelope's recipients (messages.md, `case.transfer`;
+ * FRX-MSG-101): one it resolved to here, or, at a destination node, an agency of another
+ * node that the envelope addresses by participant (that node resolved it before sending).
+ */
+function assertNewOwnerAddressed(
+  ctx: AppContext,
+  message: AnyMessage & { type: typeof MessageType.CaseTransfer },
+  recipients: string[],
+): void {
+  const owner = message.body.newOwner;
+  const addressedElsewhere =
+    !owner.startsWith(`${ctx.config.node}:`) &&
+    !message.from.startsWith(`${ctx.config.node}:`) &&
+    (message.to as Array<{ participant?: string }>).some((a) => a.participant === owner);
+  if (recipients.includes(owner) || addressedElsewhere) return;
+  const detail = `newOwner ${owner} is not a recipient of this case.transfer`;
+  throw new FrxError("routing.recipient-unknown", detail, [
+    { pointer: "/body/newOwner", code: "routing.recipient-unknown", message: detail },
+  ]);
 }

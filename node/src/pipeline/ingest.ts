@@ -17,7 +17,14 @@ import { attachmentOps } from "./attachment-ops.js";
 import { stateChange } from "./effects.js";
 import { inboxOps } from "./inbox-ops.js";
 import { asPolicyParticipant } from "../domain/directory.js";
-import { route, senderOf, type Recipient, type Routed } from "./routing.js";
+import {
+  assertCanTravel,
+  fetchPeerDirectories,
+  route,
+  senderOf,
+  type Recipient,
+  type Routed,
+} from "./routing.js";
 
 export interface IngestResult {
   status: "accepted" | "duplicate";
@@ -51,6 +58,9 @@ export class Ingest {
         `the token is ${as}'s; the envelope is from ${verified.message.from}`,
       );
     }
+    assertCanTravel(this.ctx, verified.message, verified.jws);
+    // Outside the serial section: a peer slow to answer must not hold back other envelopes.
+    await fetchPeerDirectories(this.ctx, verified.message);
     return this.applyAndWait(verified, null);
   }
 

@@ -1,4 +1,10 @@
-import { FrxError, type AnyMessage, type PolicyParticipant, type Types } from "@frx/spec";
+import {
+  DEFAULT_MAX_ENVELOPE_BYTES,
+  FrxError,
+  type AnyMessage,
+  type PolicyParticipant,
+  type Types,
+} from "@frx/spec";
 import type { AppContext } from "../context.js";
 import { asPolicyParticipant, type Address } from "../domain/directory.js";
 import type { ParticipantRecord } from "../store/records.js";
@@ -53,23 +59,60 @@ export async function route(
       throw unknown(i, `${node} is not an active member of the federation`);
     // Expired list: trust.list-expired; this node suspended (or unlisted): trust.member-suspended.
     ctx.trust.inForceFor(ctx.config.node);
-    let directory = await ctx.peers.ensure(node);
+    // Only the cached directory: fetchPeerDirectories ran before the serial section (FRX-FED-068).
+    const directory = await ctx.peers.get(node);
     if (!directory)
       throw unknown(
         i,
         `${node}'s directory has not been fetched yet and ${node} is unreachable; try again later`,
       );
-    let found = resolveIn(directory, a, message.type);
-    if (found.length === 0) {
-      // The peer may have registered the agency since: refetch once, unless within the cooldown (FRX-FED-010).
-      directory = (await ctx.peers.refreshIfDue(node)) ?? directory;
-      found = resolveIn(directory, a, message.type);
-    }
+    const found = resolveIn(directory, a, message.type);
     if (found.length === 0)
       throw unknown(i, `no active participant at ${node} accepts ${message.type} at this address`);
     remote.set(node, [...(remote.get(node) ?? []), ...found.map((p) => ({ ...p, toIndex: i }))]);
   }
   return { local, remote };
+}
+
+/**
+ * Refuses an envelope that addresses another node but is larger than a transaction may carry
+ * (FRX-FED-070): this node's own limit may allow it at home, but it could never leave.
+ */
+export function assertCanTravel(ctx: AppContext, message: AnyMessage, jws: string): void {
+  if (jws.length <= DEFAULT_MAX_ENVELOPE_BYTES) return;
+  const i = (message.to as Address[]).findIndex(
+    (a) => ("participant" in a ? a.participant.slice(0, 2) : a.node) !== ctx.config.node,
+  );
+  if (i < 0) return;
+  const detail = `${jws.length} bytes: an envelope for another node carries at most ${DEFAULT_MAX_ENVELOPE_BYTES}`;
+  throw new FrxError("envelope.too-large", detail, [
+    { pointer: `/to/${i}`, code: "envelope.too-large", message: detail },
+  ]);
+}
+
+/**
+ * Fetches, before the envelope enters the serial section, the directory of each peer that an
+ * address of it names, when none is cached or the cached one does not resolve the address
+ * (FRX-FED-010, FRX-FED-056). A peer that is slow to answer then holds back only the envelopes
+ * addressed to it, never this node's other traffic (FRX-FED-068); `route` reads the cache only.
+ */
+export async function fetchPeerDirectories(ctx: AppContext, message: AnyMessage): Promise<void> {
+  const byNode = new Map<string, Address[]>();
+  for (const a of message.to as Address[]) {
+    const node = "participant" in a ? a.participant.slice(0, 2) : a.node;
+    if (node === ctx.config.node) continue;
+    const member = ctx.trust.list ? ctx.trust.member(node) : undefined;
+    if (!member || member.status !== "active") continue;
+    byNode.set(node, [...(byNode.get(node) ?? []), a]);
+  }
+  await Promise.all(
+    [...byNode].map(async ([node, addresses]) => {
+      const directory = await ctx.peers.ensure(node);
+      if (directory && addresses.some((a) => resolveIn(directory, a, message.type).length === 0))
+        // The peer may have registered the agency since: refetch once, unless within the cooldown.
+        await ctx.peers.refreshIfDue(node);
+    }),
+  );
 }
 
 function resolveIn(directory: Types.Directory, a: Address, type: string): PolicyParticipant[] {

@@ -19,6 +19,7 @@ import {
   MemoryAttachmentStore,
   memoryLogger,
   registerParticipant,
+  type NodeConfig,
   type NodeKeys,
 } from "../../src/index.js";
 import { openLevel } from "../../src/store/db.js";
@@ -99,9 +100,15 @@ export class Cluster {
   readonly members = new Map<string, Member>();
   trust!: SignedTrustList;
   trustList!: Types.TrustList;
+  /** Changes each node's configuration before it is created. */
+  private configure: ((config: NodeConfig) => void) | undefined;
 
-  static async start(countries = ["TH", "LA", "KH"]): Promise<Cluster> {
+  static async start(
+    countries = ["TH", "LA", "KH"],
+    configure?: (config: NodeConfig) => void,
+  ): Promise<Cluster> {
     const cluster = new Cluster();
+    cluster.configure = configure;
     for (const cc of countries) await cluster.boot(cc);
     await cluster.applyGenesis();
     return cluster;
@@ -126,6 +133,7 @@ export class Cluster {
       directoryCooldownMs: 0,
       genesisDigest: previous ? trustListDigest(this.trust) : null,
     };
+    this.configure?.(config);
     const node = await createNode({
       config,
       keys,

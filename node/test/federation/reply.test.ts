@@ -187,6 +187,8 @@ describe("reading the reply (FRX-FED-041 to FRX-FED-045)", () => {
     th.clock.advance(1000);
     la.clock.advance(1000);
     const fresh = generateSigningKey();
+    // The node holds its next key before the list gives it (FRX-TRUST-029).
+    la.node.prepareSigningKey(fresh.privateJwk);
     const now = la.clock.now().toISOString();
     await cluster.nextTrustList(
       (list) => ({

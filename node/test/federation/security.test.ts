@@ -175,6 +175,8 @@ describe("trust list changes", () => {
     };
     const oldSigning = th.keys.signing;
     const fresh = generateSigningKey();
+    // The node holds its next key before the list gives it (FRX-TRUST-029).
+    th.node.prepareSigningKey(fresh.privateJwk);
     const now = th.clock.now().toISOString();
     await cluster.nextTrustList(
       (list) => ({

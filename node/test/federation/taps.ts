@@ -25,15 +25,21 @@ export function tapPeers(
     real(),
 ): { calls: PeerCall[]; puts: () => PeerCall[]; restore: () => void } {
   const client = m.node.ctx.peerClient as unknown as {
-    call: (method: string, url: string, body?: string, type?: string) => Promise<PeerAnswer>;
+    call: (
+      method: string,
+      url: string,
+      body?: string,
+      type?: string,
+      maxBytes?: number,
+    ) => Promise<PeerAnswer>;
   };
   const original = client.call;
   const real = original.bind(client);
   const calls: PeerCall[] = [];
-  client.call = (method, url, body, type) => {
+  client.call = (method, url, body, type, maxBytes) => {
     const call = { method, url, ...(body !== undefined ? { body } : {}) };
     calls.push(call);
-    return handle(call, () => real(method, url, body, type));
+    return handle(call, () => real(method, url, body, type, maxBytes));
   };
   return {
     calls,

@@ -154,6 +154,44 @@ export function trustVectors(keys: TestKeys): Record<string, Vector> {
       { valid: false, code: "jws.signature-invalid" },
     );
   }
+  {
+    // TH and KH meet the quorum without LA and give LA's entry TH's encryption key; LA's own
+    // node checks its entry against the keys it holds (FRX-TRUST-029).
+    const la = keys.nodes.find((n) => n.node === "LA")!;
+    const encOf = (node: string) =>
+      (keys.nodes.find((n) => n.node === node) as unknown as { encryptionJwk: { x: string } })
+        .encryptionJwk.x;
+    const self = {
+      node: "LA",
+      signingKey: publicJwkOf(la.privateJwk).x,
+      otherSigningKeys: [],
+      encryptionKey: encOf("LA"),
+    };
+    const list = next();
+    const hijacked = {
+      ...list,
+      members: list.members.map((m) =>
+        m.node === "LA" ? { ...m, encryptionKey: { ...m.encryptionKey, x: encOf("TH") } } : m,
+      ),
+    };
+    add(
+      "next-own-entry-ok",
+      "Version 2 as LA's own node checks it: its entry gives LA the keys LA holds.",
+      { previous: genesis, pinnedDigest: pin, self, trustList: signedBy(list, keys, ["TH", "KH"]) },
+      { valid: true },
+    );
+    add(
+      "next-own-entry-fail",
+      "Version 2, signed by TH and KH only, giving LA's entry another encryption key; `self` is the node checking it (LA) with the keys it holds.",
+      {
+        previous: genesis,
+        pinnedDigest: pin,
+        self,
+        trustList: signedBy(hijacked, keys, ["TH", "KH"]),
+      },
+      { valid: false, code: "trust.own-entry-mismatch" },
+    );
+  }
   add(
     "expired-fail",
     "The genesis list checked after its expiresAt.",

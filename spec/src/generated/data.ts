@@ -1062,6 +1062,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-TRUST-029",
+    "level": "MUST",
+    "text": "A node MUST refuse to apply, and to start with, a trust list version whose entry for it lists a signing key it does not hold, leaves out its current signing key, or gives it an encryption key other than its own with `trust.own-entry-mismatch`.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-TRUST-015",
     "level": "MUST",
     "text": "A node whose list in force has expired (its own clock has reached the list's `expiresAt`; no skew is allowed for the node's own list) MUST refuse every inbound transaction and wake with `trust.list-expired`.",
@@ -1170,6 +1176,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-FED-072",
+    "level": "MUST",
+    "text": "A node MUST refuse to register or change one of its agencies when the agency's directory entry would then not match `documents/directory.json` (a name over 200 characters, a repeated role, more than 10 keys) or its name would contain control characters with `request.malformed`.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-FED-005",
     "level": "MUST",
     "text": "A node MUST use a fetched directory only when its JWS has `typ` `frx-directory+jws`, its payload is canonical and matches `documents/directory.json`, its `node` is the peer it was fetched from, and its signature verifies with a signing key that the list in force gives that peer valid at the directory's `issuedAt`, and otherwise keep the directory it had.",
@@ -1179,6 +1191,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-FED-006",
     "level": "MUST NOT",
     "text": "A node MUST NOT replace a cached directory with one whose `issuedAt` is earlier than the cached one's or later than now plus the skew.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-069",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT use, cache or serve to its agencies a fetched directory that lists a participant whose id does not begin with the peer's node id and a colon, and MUST keep the directory it had.",
     "file": "federation.md"
   },
   {
@@ -1203,6 +1221,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-FED-010",
     "level": "MUST",
     "text": "A node MUST fetch a peer's directory again, unless it fetched it less than a cooldown ago, before it refuses an address at that peer that its cached directory does not resolve with `routing.recipient-unknown`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-068",
+    "level": "MUST",
+    "text": "A node MUST bound every request to a peer by one deadline for the whole answer (body included) and by a size it reads at most, treat a peer that exceeds either as unreachable, and fetch a peer's directory outside any section that holds back envelopes not addressed to that peer.",
     "file": "federation.md"
   },
   {
@@ -1494,9 +1518,21 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-FED-071",
+    "level": "MUST",
+    "text": "A node MUST move to its dead letters, and report with `delivery.failed` reason `refused_by_peer` and `errorCode` `envelope.too-large`, every queued envelope larger than 262,144 bytes (which no transaction may carry), and send the envelopes queued behind it without it.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-FED-056",
     "level": "MUST",
     "text": "An origin node MUST resolve each address that names another node, in an envelope from one of its agencies, in that node's cached directory (fetching it when none is cached or as FRX-FED-010 requires) before it stores the envelope, to every participant of that directory that is `active`, whose `acceptedTypes` include the envelope's type, and that is the addressed participant or holds the address's `role` and `power` (each when given).",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-070",
+    "level": "MUST",
+    "text": "An origin node MUST refuse an envelope from one of its agencies that is larger than 262,144 bytes and has an address that names another node with `envelope.too-large`, whatever larger size it accepts for envelopes that stay within it.",
     "file": "federation.md"
   },
   {
@@ -1563,6 +1599,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-MSG-003",
     "level": "MUST",
     "text": "A node MUST record the `newOwner` of a stored `case.transfer` as the case's owner from `effectiveOn` (from storage when absent), keeping the case id and its links to other nodes' case records.",
+    "file": "messages.md"
+  },
+  {
+    "id": "FRX-MSG-101",
+    "level": "MUST",
+    "text": "A node MUST refuse a `case.transfer` whose `newOwner` is not a participant its addresses resolve to at that node, or, at a destination node, an agency of another node that an address names as a participant, with `routing.recipient-unknown`.",
     "file": "messages.md"
   },
   {

@@ -446,6 +446,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "The signer or sender is a suspended member of the trust list."
       },
       {
+        "const": "trust.own-entry-mismatch",
+        "description": "A trust list gives this node a signing or encryption key that is not its own, or leaves out its current signing key: applying it would let another party sign as this node or read its traffic."
+      },
+      {
         "const": "federation.not-destination",
         "description": "The transaction is addressed to another node."
       },

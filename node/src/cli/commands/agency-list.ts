@@ -1,11 +1,15 @@
+import { printable, terminalJson } from "../../config/text.js";
 import type { ParticipantRecord } from "../../store/records.js";
 import { DIR_FLAG, type Command } from "../command.js";
 import { lines } from "../io.js";
 import { withOfflineNode } from "../node-dir.js";
 
+/** One table row; every cell printable, so a stored name cannot drive the operator's terminal. */
 function row(p: ParticipantRecord): string[] {
   const current = p.keys.filter((k) => !k.retiredAt).map((k) => k.kid);
-  return [p.id, p.status, p.roles.join(","), p.orgType, current.join(",") || "-", p.name];
+  return [p.id, p.status, p.roles.join(","), p.orgType, current.join(",") || "-", p.name].map(
+    printable,
+  );
 }
 
 export const agencyListCommand: Command = {
@@ -25,7 +29,7 @@ current key id and name.
       node.ctx.directory.list(),
     );
     if (flags.bool("json")) {
-      io.stdout(lines(JSON.stringify(list, null, 2)));
+      io.stdout(lines(terminalJson(list)));
       return 0;
     }
     if (list.length === 0) {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, readFile, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { nodePublicKeys, type NodeKeys } from "../../config/keys.js";
+import { nodePublicKeys, nodeSigner, type NodeKeys } from "../../config/keys.js";
 import type { NodeConfig } from "../../config/config.js";
 import { AGGREGATES } from "../../store/db.js";
 import type { Store } from "../../store/store.js";
@@ -44,8 +44,9 @@ export const backupCommand: Command = {
   usage: `Usage: frx-node backup --dir DIR --out FILE [--include-keys]
 
 Writes everything the stopped node in DIR stores (every sublevel's keys and values, and the
-attachment files) to FILE as JSON lines (mode 0600; refuses to overwrite). The backup holds
-case data: keep it as safe as the node.
+attachment files) to FILE as JSON lines (mode 0600; refuses to overwrite), sealed with the
+node's signature over every line, which restore checks against the node's keys. The backup
+holds case data: keep it as safe as the node.
 
   --dir DIR         the node's data folder
   --out FILE        where to write the backup
@@ -95,6 +96,7 @@ case data: keep it as safe as the node.
           for await (const chunk of stream as AsyncIterable<Buffer>)
             await writer.write({ t: "chunk", sha256: file.sha256, data: chunk.toString("base64") });
         }
+        await writer.write(writer.digest.seal(nodeSigner(keys)));
         await writer.flush();
         await handle.sync();
         await handle.close();

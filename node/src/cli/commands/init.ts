@@ -2,6 +2,7 @@ import { mkdir, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { defaultConfig, writeConfig, type NodeConfig } from "../../config/config.js";
 import { generateNodeKeys, nodePublicKeys, writeNodeKeys } from "../../config/keys.js";
+import { hasControl } from "../../config/text.js";
 import { createNode } from "../../node.js";
 import type { Command } from "../command.js";
 import { CliError, field, lines, UsageError } from "../io.js";
@@ -49,7 +50,13 @@ Refuses a DIR that already holds a node.
     const host = flags.optional("host");
     const port = flags.int("port", 0, 65535);
     const publicUrl = flags.optional("public-url");
-    if (name !== undefined) overrides.name = name;
+    if (name !== undefined) {
+      if (name.length === 0 || name.length > 200 || hasControl(name))
+        throw new UsageError(
+          "--name must be 1 to 200 characters without control characters (it is published in the node's metadata)",
+        );
+      overrides.name = name;
+    }
     if (host !== undefined) overrides.host = host;
     if (port !== undefined) overrides.port = port;
     if (publicUrl !== undefined) {

@@ -3,8 +3,12 @@ import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { writeConfig } from "../../config/config.js";
+import { publicJwkOf } from "@frx/spec";
 import { nodePublicKeys, writeNodeKeys, type NodeKeys } from "../../config/keys.js";
 import { verifyAudit } from "../../domain/audit.js";
+import { TrustState } from "../../federation/trust-state.js";
+import { systemClock } from "../../runtime/clock.js";
+import { memoryLogger } from "../../runtime/logger.js";
 import { openLevel } from "../../store/db.js";
 import { Store } from "../../store/store.js";
 import { attachmentsDir } from "../attachment-files.js";
@@ -15,22 +19,26 @@ import {
   type BackupHeader,
   type BackupRecord,
 } from "../backup-format.js";
+import { LineDigest, type BackupSeal } from "../backup-seal.js";
 import type { Command } from "../command.js";
 import { CliError, field, lines } from "../io.js";
 import { exists } from "../node-dir.js";
 import { RestoreSink } from "../restore-sink.js";
 import { printAuditReport } from "./audit-verify.js";
 
-const NO_KEYS = "copy the node's node-keys.json into DIR before start";
 const RESTORED = ["store", "attachments", "config.json", "node-keys.json"];
 
-/** The node keys to write: from --keys, else from the backup; either must be the backup's node. */
-async function chooseKeys(
-  header: BackupHeader,
-  file: string | undefined,
-): Promise<NodeKeys | undefined> {
+/**
+ * The node keys to write and to check the seal with: from --keys, else from the backup; either
+ * must be the backup's node. A backup without keys is checked against nothing but --keys.
+ */
+async function chooseKeys(header: BackupHeader, file: string | undefined): Promise<NodeKeys> {
   const keys = file ? (JSON.parse(await readFile(file, "utf8")) as NodeKeys) : header.keys;
-  if (keys && nodePublicKeys(keys).signing.x !== header.publicKeys.signing.x)
+  if (!keys)
+    throw new CliError(
+      "the backup does not include the node keys: give --keys FILE (the node's node-keys.json), whose key its seal is checked against",
+    );
+  if (nodePublicKeys(keys).signing.x !== header.publicKeys.signing.x)
     throw new CliError(
       `${file ?? "the backup's node-keys"} is not the key of node ${header.node} (kid ${header.publicKeys.signing.kid})`,
     );
@@ -68,12 +76,15 @@ export const restoreCommand: Command = {
   usage: `Usage: frx-node restore --dir DIR --from FILE [--keys FILE]
 
 Recreates the store, the attachments and config.json from a backup into DIR, which must be
-new or empty, then verifies the audit chain (exit 1 if it is broken). node-keys.json is
-restored when the backup includes it (backup --include-keys) or from --keys.
+new or empty, then verifies the audit chain (exit 1 if it is broken). The backup's seal must
+verify against the node's signing key, from --keys or (backup --include-keys) the backup: an
+edited, truncated or re-signed backup is refused and nothing is left in DIR. node-keys.json
+is restored from the same place.
 
   --dir DIR      the new node's data folder (new or empty)
   --from FILE    the backup written by frx-node backup
   --keys FILE    the node's node-keys.json, kept apart from a backup made without keys
+                 (required for such a backup)
 `,
   flags: {
     dir: { kind: "string", required: true },
@@ -101,20 +112,41 @@ restored when the backup includes it (backup --include-keys) or from --keys.
       try {
         await store.open();
         const sink = new RestoreSink(store, attachmentsDir(dir));
+        const digest = new LineDigest();
+        digest.add(first.done ? "" : first.value);
+        let seal: BackupSeal | undefined;
         try {
           for (let n = 2; ; n++) {
             const next = await lineIterator.next();
             if (next.done) break;
-            if (next.value !== "")
-              await sink.add(parseRecord(next.value, `${from}:${n}`), `${from}:${n}`);
+            if (next.value === "") continue;
+            const where = `${from}:${n}`;
+            if (seal) throw new CliError(`${where}: a line after the seal`);
+            const record = parseRecord(next.value, where);
+            if (record.t === "seal") seal = record;
+            else {
+              digest.add(next.value);
+              await sink.add(record, where);
+            }
           }
           await sink.finish();
         } finally {
           await sink.abort();
         }
+        if (!seal) throw new CliError(`${from} is truncated or altered: it ends without its seal`);
+        digest.check(seal, publicJwkOf(keys.signing), from);
         checkCounts(header.counts, sink.counts, from);
+        // The trust list in force must give this node these keys (FRX-TRUST-029): a backup
+        // re-sealed with another node's keys, and restored with them, is not this node.
+        await new TrustState(
+          store,
+          systemClock,
+          () => header.config.federation?.genesisDigest ?? null,
+          memoryLogger(),
+          { node: header.node, keys: () => keys, skewSeconds: header.config.skewSeconds ?? 300 },
+        ).load();
         await writeConfig(dir, header.config);
-        if (keys) await writeNodeKeys(dir, keys);
+        await writeNodeKeys(dir, keys);
         const report = await verifyAudit(store, header.publicKeys.signing);
         await store.close();
         const keysFrom = flags.optional("keys") ?? "the backup";
@@ -122,7 +154,8 @@ restored when the backup includes it (backup --include-keys) or from --keys.
           lines(
             `restored node ${header.node} from ${from} into ${dir}`,
             ...countLines(sink.counts),
-            field("node keys", keys ? `from ${keysFrom}` : `NOT in the backup: ${NO_KEYS}`),
+            field("node keys", `from ${keysFrom}`),
+            field("seal", `verified with key ${header.publicKeys.signing.kid}`),
           ),
         );
         printAuditReport(io, report, header.publicKeys.signing.kid!);

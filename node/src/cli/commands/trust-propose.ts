@@ -6,6 +6,7 @@ import {
   validateDocument,
   type Types,
 } from "@frx/spec";
+import { memberChange } from "../trust-changes.js";
 import type { Command } from "../command.js";
 import { CliError, field, lines, UsageError } from "../io.js";
 import {
@@ -53,22 +54,6 @@ function updated(previous: Member, next: Member, at: string): Member {
     if (!keys.some((k) => k.jwk.kid === old.jwk.kid))
       keys.push({ ...old, status: "retired", notAfter: old.notAfter ?? at });
   return { ...next, signingKeys: keys };
-}
-
-/** What changed for one member, for the operator to check before anyone signs. */
-function change(previous: Member, next: Member): string | undefined {
-  const what: string[] = [];
-  if (previous.status !== next.status) what.push(`${previous.status} → ${next.status}`);
-  if (previous.name !== next.name) what.push("name");
-  if (previous.endpoint !== next.endpoint) what.push(`endpoint ${next.endpoint}`);
-  const kids = (m: Member) =>
-    m.signingKeys
-      .filter((k) => k.status === "current")
-      .map((k) => k.jwk.kid)
-      .join(",");
-  if (kids(previous) !== kids(next)) what.push(`signing key ${kids(next)}`);
-  if (previous.encryptionKey.kid !== next.encryptionKey.kid) what.push("encryption key");
-  return what.length > 0 ? what.join("; ") : undefined;
 }
 
 function duplicates(values: readonly string[]): string[] {
@@ -144,7 +129,7 @@ previous version's active members must sign it.
         continue;
       }
       const next = updated(members[i]!, entry, issuedAt);
-      const what = change(members[i]!, next);
+      const what = memberChange(members[i]!, next);
       if (what) notes.push(`~ ${entry.node}: ${what}`);
       members[i] = next;
     }
