@@ -19,7 +19,7 @@ function transfer(n: number, newOwner: string) {
 }
 
 describe("case.transfer (issue 18, finding 10)", () => {
-  it("FRX-MSG-101: accepts a newOwner that is a recipient of the envelope", async () => {
+  it("FRX-MSG-009: accepts a newOwner that is a recipient of the envelope", async () => {
     const res = await t.submit(t.sign(transfer(1, "TH:DSDW")));
     expect(res.status, await res.clone().text()).toBe(201);
   });
@@ -28,7 +28,7 @@ describe("case.transfer (issue 18, finding 10)", () => {
     ["an agency of this node the envelope does not address", "TH:NCC"],
     ["an agency of a node outside the federation", "VN:MOLISA"],
   ])(
-    "FRX-MSG-101: refuses a newOwner that is %s with routing.recipient-unknown",
+    "FRX-MSG-009: refuses a newOwner that is %s with routing.recipient-unknown",
     async (_, owner) => {
       const res = await t.submit(t.sign(transfer(2, owner)));
       expect(res.status).toBe(422);

@@ -172,7 +172,7 @@ async function referralDeadlineOps(
 
 /**
  * A case passes only to one of the envelope's recipients (messages.md, `case.transfer`;
- * FRX-MSG-101): one it resolved to here, or, at a destination node, an agency of another
+ * FRX-MSG-009): one it resolved to here, or, at a destination node, an agency of another
  * node that the envelope addresses by participant (that node resolved it before sending).
  */
 function assertNewOwnerAddressed(

@@ -1602,7 +1602,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "messages.md"
   },
   {
-    "id": "FRX-MSG-101",
+    "id": "FRX-MSG-009",
     "level": "MUST",
     "text": "A node MUST refuse a `case.transfer` whose `newOwner` is not a participant its addresses resolve to at that node, or, at a destination node, an agency of another node that an address names as a participant, with `routing.recipient-unknown`.",
     "file": "messages.md"
