@@ -10,9 +10,14 @@ export interface ReferralRef {
   referral: string;
 }
 
+/** Referrals remembered at most; the least recently used are forgotten first. */
+export const REFERRAL_STATES_LIMIT = 10_000;
+
 /**
  * What this client last knew of each referral: learnt from the messages it sent or read in
- * its inbox, else read from the node's case view (the authority).
+ * its inbox, else read from the node's case view (the authority). At most `limit` referrals
+ * are remembered (least recently used forgotten first), so a client that runs for months does
+ * not grow without end; a forgotten referral is read from the node again when next needed.
  */
 export class ReferralStates {
   private readonly known = new Map<string, ReferralRecord>();
@@ -20,12 +25,27 @@ export class ReferralStates {
   constructor(
     private readonly http: Http,
     private readonly participant: string,
+    private readonly limit = REFERRAL_STATES_LIMIT,
   ) {}
+
+  /** How many referrals are remembered now. */
+  get size(): number {
+    return this.known.size;
+  }
+
+  private remember(record: ReferralRecord): void {
+    this.known.delete(record.referral);
+    this.known.set(record.referral, record);
+    if (this.known.size > this.limit) this.known.delete(this.known.keys().next().value!);
+  }
 
   /** The last known state, or the node's view when nothing is known. */
   async get(ref: ReferralRef, call: CallOptions): Promise<ReferralRecord> {
     const known = this.known.get(ref.referral);
-    if (known && known.case === ref.case) return known;
+    if (known && known.case === ref.case) {
+      this.remember(known);
+      return known;
+    }
     return this.fetch(ref, call);
   }
 
@@ -39,7 +59,7 @@ export class ReferralStates {
         `case ${ref.case} holds no referral ${ref.referral} visible to ${this.participant}`,
       );
     const { allowedActions: _allowed, ...record } = found;
-    this.known.set(ref.referral, record);
+    this.remember(record);
     return found;
   }
 
@@ -53,7 +73,7 @@ export class ReferralStates {
     const current = this.known.get(message.referral);
     if (current) {
       if (message.sequence > current.version)
-        this.known.set(message.referral, { ...current, version: message.sequence });
+        this.remember({ ...current, version: message.sequence });
       return;
     }
     if (message.type !== MessageType.ReferralCreate) return;
@@ -62,7 +82,7 @@ export class ReferralStates {
       message.from === this.participant && to && "participant" in to
         ? to.participant
         : this.participant;
-    this.known.set(message.referral, {
+    this.remember({
       referral: message.referral,
       case: message.case,
       state: "received",
