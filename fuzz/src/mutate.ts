@@ -85,7 +85,9 @@ export function mutateJson(seed: Json): fc.Arbitrary<Json> {
   );
 }
 
-function applyOp(root: Json, op: JsonOp): Json {
+function applyOp(root: Json, given: JsonOp): Json {
+  // Constants are shared instances: a mutation must never write into one, nor make a cycle.
+  const op = "value" in given ? { ...given, value: structuredClone(given.value) } : given;
   const slots = containers(root);
   const target = slots[op.at % slots.length];
   if (!target) return root;

@@ -149,3 +149,34 @@ describe("node key rotation through the trust list", () => {
     expect(await code(openTransaction(old, { ...opts, trust: next }))).toBe("jws.key-retired");
   });
 });
+
+describe("FRX-TRUST-001: a trust list's signatures are objects with protected and signature", () => {
+  const genesis = JSON.parse(readFileSync(join(vectorDir, "trust", "genesis-ok.json"), "utf8")) as {
+    trustList: { payload: string; signatures: unknown[] };
+    pinnedDigest: string;
+    now: string;
+  };
+  // Found by the trust-list fuzz target: a null entry threw a TypeError instead of a coded refusal.
+  for (const [what, entry] of [
+    ["null", null],
+    ["a string", "x"],
+    ["a number", 7],
+    ["an object without signature", { protected: "eyJ9" }],
+    ["an object with a non-string protected", { protected: 1, signature: "AA" }],
+    ["an object with an extra member", { protected: "eyJ9", signature: "AA", header: {} }],
+  ] as const) {
+    it(`refuses ${what} among the signatures as trust.list-invalid`, () => {
+      const list = { ...genesis.trustList, signatures: [...genesis.trustList.signatures, entry] };
+      let thrown: unknown;
+      try {
+        verifyTrustList(list as never, {
+          pinnedDigest: genesis.pinnedDigest,
+          now: new Date(genesis.now),
+        });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isFrxError(thrown, "trust.list-invalid"), String(thrown)).toBe(true);
+    });
+  }
+});

@@ -67,10 +67,14 @@ export function verifyTrustList(
     skewSeconds?: number;
   },
 ): VerifiedTrustList {
-  if (typeof signed?.payload !== "string" || !Array.isArray(signed.signatures)) {
+  if (
+    typeof signed?.payload !== "string" ||
+    !Array.isArray(signed.signatures) ||
+    !signed.signatures.every(isSignatureEntry)
+  ) {
     throw new FrxError(
       "trust.list-invalid",
-      "a trust list is {payload, signatures[]} (JWS general JSON serialization)",
+      "a trust list is {payload, signatures: [{protected, signature}]} (JWS general JSON serialization, FRX-TRUST-001)",
     );
   }
   let list: TrustList;
@@ -201,4 +205,12 @@ export function findKey(
 /** The member a kid belongs to at any time, to tell "unknown" from "suspended" and "retired". */
 export function memberOfKid(list: TrustList, kid: string): TrustListMember | undefined {
   return list.members.find((m) => m.signingKeys.some((k) => k.jwk.kid === kid));
+}
+
+/** One entry of `signatures`: exactly `protected` and `signature`, both strings (FRX-TRUST-001). */
+function isSignatureEntry(entry: unknown): boolean {
+  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return false;
+  const keys = Object.keys(entry);
+  const e = entry as Record<string, unknown>;
+  return keys.length === 2 && typeof e.protected === "string" && typeof e.signature === "string";
 }
