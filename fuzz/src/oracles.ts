@@ -4,6 +4,16 @@ import { fail } from "./target.js";
 const KNOWN = new Set<string>(errorCodeValues);
 
 /**
+ * What the surfaces answered during the current run, by outcome ("accepted", an error code, an
+ * HTTP status): the runner reports it, so a run that never reaches acceptance shows.
+ */
+export const outcomes = new Map<string, number>();
+
+function count(outcome: string): void {
+  outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+}
+
+/**
  * A refused input must be refused with an FrxError whose code is in the spec's list (and, when
  * given, one of `allowed`). A TypeError, RangeError or stack overflow from outside input is a crash.
  */
@@ -24,9 +34,13 @@ export async function acceptedOrRefused<T>(
   allowed?: readonly ErrorCode[],
 ): Promise<{ ok: true; value: T } | { ok: false; code: ErrorCode }> {
   try {
-    return { ok: true, value: await fn() };
+    const value = await fn();
+    count("accepted");
+    return { ok: true, value };
   } catch (error) {
-    return { ok: false, code: expectCodedRefusal(error, allowed) };
+    const code = expectCodedRefusal(error, allowed);
+    count(code);
+    return { ok: false, code };
   }
 }
 
@@ -36,7 +50,10 @@ export async function acceptedOrRefused<T>(
  */
 export async function expectAnswer(res: Response): Promise<{ status: number; code?: ErrorCode }> {
   if (res.status >= 500) fail(`${res.status} ${await res.text().catch(() => "")}`.slice(0, 300));
-  if (res.status < 400) return { status: res.status };
+  if (res.status < 400) {
+    count(`http ${res.status}`);
+    return { status: res.status };
+  }
   const type = res.headers.get("content-type") ?? "";
   if (!type.startsWith("application/problem+json")) fail(`${res.status} with content-type ${type}`);
   const problem = (await res.json()) as { code?: string; type?: string; status?: number };
@@ -44,5 +61,6 @@ export async function expectAnswer(res: Response): Promise<{ status: number; cod
   if (problem.type !== problemType(problem.code as ErrorCode))
     fail(`problem type ${problem.type} does not match ${problem.code}`);
   if (problem.status !== res.status) fail(`problem status ${problem.status} ≠ ${res.status}`);
+  count(`http ${res.status} ${problem.code}`);
   return { status: res.status, code: problem.code as ErrorCode };
 }

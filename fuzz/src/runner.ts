@@ -1,4 +1,5 @@
 import * as fc from "fast-check";
+import { outcomes } from "./oracles.js";
 import { saveRegression } from "./regressions.js";
 import { OracleFailure, type TargetFactory } from "./target.js";
 
@@ -18,6 +19,12 @@ export interface TargetReport {
   kind?: "oracle" | "crash";
   error?: string;
   saved?: string;
+  /** The most frequent answers the surface gave (accepted, codes, statuses), with counts. */
+  outcomes: Record<string, number>;
+}
+
+function topOutcomes(): Record<string, number> {
+  return Object.fromEntries([...outcomes].sort((a, b) => b[1] - a[1]).slice(0, 8));
 }
 
 /**
@@ -31,12 +38,14 @@ export async function runTarget(
 ): Promise<TargetReport> {
   const target = await factory();
   const seed = options.seed ?? Date.now() ^ (Math.random() * 0x7fffffff);
+  outcomes.clear();
   try {
     const details = await fc.check(
       fc.asyncProperty(target.arbitrary, (input) => target.check(input)),
       { numRuns: options.runs, seed, endOnFailure: true },
     );
-    if (!details.failed) return { target: name, runs: details.numRuns, seed, failed: false };
+    if (!details.failed)
+      return { target: name, runs: details.numRuns, seed, failed: false, outcomes: topOutcomes() };
     const error = details.errorInstance;
     const report: TargetReport = {
       target: name,
@@ -45,6 +54,7 @@ export async function runTarget(
       failed: true,
       kind: error instanceof OracleFailure ? "oracle" : "crash",
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      outcomes: topOutcomes(),
     };
     if (options.saveTo !== undefined && details.counterexample) {
       report.saved = await saveRegression(

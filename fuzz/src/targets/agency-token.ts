@@ -30,9 +30,9 @@ const MAX_LIFETIME = 300;
 export async function agencyTokenTarget(): Promise<FuzzTarget<Input>> {
   const n = await fuzzNode();
   const ids = testKeys.participants.map((p) => p.id);
-  const thai = new Set(testKeys.participants.filter((p) => p.node === "TH").map((p) => p.id));
+  const thai = testKeys.participants.filter((p) => p.node === "TH").map((p) => p.id);
   const used = new Set<string>();
-  const arbitrary: fc.Arbitrary<Input> = fc.record({
+  const anything: fc.Arbitrary<Input> = fc.record({
     iss: fc.constantFrom(...ids, "TH:NOBODY"),
     signer: fc.constantFrom("iss", "iss", "iss", ...ids, "outsider"),
     typ: fc.constantFrom("frx-agency+jwt", "frx-agency+jwt", "JWT", "frx-envelope+jws"),
@@ -48,11 +48,39 @@ export async function agencyTokenTarget(): Promise<FuzzTarget<Input>> {
     jti: fc.oneof(fc.uuid(), fc.constantFrom<Input["jti"]>("replayed-jti", null)),
     scheme: fc.constantFrom("Bearer ", "Bearer ", "bearer ", "Basic ", ""),
   });
+  // A valid token, so that acceptance is examined too, and the same with one claim broken.
+  const valid: fc.Arbitrary<Input> = fc.record({
+    iss: fc.constantFrom(...thai),
+    signer: fc.constant("iss"),
+    typ: fc.constant("frx-agency+jwt"),
+    aud: fc.constant("TH"),
+    iat: fc.integer({ min: -SKEW + MAX_LIFETIME, max: SKEW }).map((d) => NOW + d),
+    lifetime: fc.integer({ min: 1, max: MAX_LIFETIME }),
+    jti: fc.oneof(fc.uuid(), fc.constant("replayed-jti")),
+    scheme: fc.constant("Bearer "),
+  });
+  const oneBroken = fc
+    .tuple(
+      valid,
+      anything,
+      fc.constantFrom<keyof Input>(
+        "iss",
+        "signer",
+        "typ",
+        "aud",
+        "iat",
+        "lifetime",
+        "jti",
+        "scheme",
+      ),
+    )
+    .map(([v, a, key]) => ({ ...v, [key]: a[key] }));
+  const arbitrary = fc.oneof(valid, oneBroken, anything);
 
   function expected(i: Input): boolean {
     const signer = i.signer === "iss" ? i.iss : i.signer;
     if (i.scheme !== "Bearer " || i.typ !== "frx-agency+jwt") return false;
-    if (!thai.has(i.iss) || signer !== i.iss) return false;
+    if (!thai.includes(i.iss) || signer !== i.iss) return false;
     if (i.aud !== "TH" || typeof i.iat !== "number" || i.lifetime === null || i.jti === null)
       return false;
     const exp = i.iat + i.lifetime;

@@ -44,12 +44,22 @@ export function machinesTarget(): Promise<FuzzTarget<Input>> {
       seqDelta: fc.constantFrom(1, 1, 1, 0, 2, -1),
       level: fc.constantFrom(1, 2),
     });
-  const arbitrary = fc.constantFrom<MachineName>("referral", "investigation").chain((name) =>
-    fc.record({
+  // Half the sequences open with the machine's create message from its creator, so that the
+  // steps after it examine live records rather than refusals of an unknown one.
+  const arbitrary = fc.constantFrom<MachineName>("referral", "investigation").chain((name) => {
+    const create: Step = {
+      type: typesOf(name).indexOf(machine(name).create),
+      actor: name === "referral" ? "referrer" : "proposer",
+      seqDelta: 1,
+      level: 1,
+    };
+    return fc.record({
       machine: fc.constant(name),
-      steps: fc.array(step(typesOf(name).length), { minLength: 1, maxLength: 12 }),
-    }),
-  );
+      steps: fc
+        .tuple(fc.boolean(), fc.array(step(typesOf(name).length), { minLength: 1, maxLength: 12 }))
+        .map(([open, steps]) => (open ? [create, ...steps] : steps)),
+    });
+  });
   return Promise.resolve({
     name: "machines",
     surface: "the referral and investigation state machines",
