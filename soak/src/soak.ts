@@ -8,6 +8,8 @@ export interface SoakOptions {
   /** The steady rate as a fraction of the capacity measured first (default 0.5). */
   fraction?: number;
   capacitySeconds?: number;
+  /** Minutes at the same rate before the measured run, not counted in its drift (default 0). */
+  warmupMinutes?: number;
   sampleMs?: number;
   /** Progress lines (default: none). */
   progress?: (line: string) => void;
@@ -44,6 +46,9 @@ export interface SoakResult {
   storeMB: Drift;
   p50ms: Drift;
   p99ms: Drift;
+  warmupMinutes: number;
+  /** The same figures from the first sample of the warm-up (equal to the above without one). */
+  fromStart: { rssMB: Drift; heapMB: Drift; handles: Drift; p99ms: Drift };
 }
 
 const MB = 1024 * 1024;
@@ -71,6 +76,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       `capacity ${capacity.toFixed(1)} ops/s; running at ${rate.toFixed(1)} ops/s for ${o.minutes} min`,
     );
     const durationMs = o.minutes * 60_000;
+    const warmupMs = (o.warmupMinutes ?? 0) * 60_000;
+    if (warmupMs > 0) say(`warming up for ${o.warmupMinutes} min (not counted in the drift)`);
     const events = [
       { at: 0.25, run: () => cluster.restart("LA") },
       { at: 0.35, run: () => cluster.stop("KH") },
@@ -83,6 +90,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       p50: [],
       p99: [],
     };
+    const all: typeof series = { stats: [], p50: [], p99: [] };
     const inFlight = new Set<Promise<void>>();
     let skippedTicks = 0;
     let eventFailures = 0;
@@ -92,8 +100,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     let windowStart = traffic.latencies.length;
     // Events run one after another, never overlapping, whatever the length of the run.
     let eventChain = Promise.resolve();
-    while (Date.now() - start < durationMs) {
-      const elapsed = Date.now() - start;
+    while (Date.now() - start < warmupMs + durationMs) {
+      const elapsed = Date.now() - start - warmupMs;
       while (events.length > 0 && elapsed >= events[0]!.at * durationMs) {
         const e = events.shift()!;
         eventChain = eventChain.then(e.run).catch((error: unknown) => {
@@ -114,11 +122,18 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         nextSample += sampleMs;
         const window = traffic.latencies.slice(windowStart);
         windowStart = traffic.latencies.length;
-        series.p50.push(percentile(window, 50));
-        series.p99.push(percentile(window, 99));
-        series.stats.push(await cluster.stats("TH"));
+        const sample = {
+          p50: percentile(window, 50),
+          p99: percentile(window, 99),
+          stats: await cluster.stats("TH"),
+        };
+        for (const into of elapsed >= 0 ? [series, all] : [all]) {
+          into.p50.push(sample.p50);
+          into.p99.push(sample.p99);
+          into.stats.push(sample.stats);
+        }
         say(
-          `${Math.round(elapsed / 1000)} s: ${traffic.ops} ops, p99 ${series.p99.at(-1)?.toFixed(0)} ms, TH rss ${(series.stats.at(-1)!.rss / MB).toFixed(0)} MB, lost so far ${traffic.tracker.lost()}`,
+          `${elapsed < 0 ? "warm-up, " : ""}${Math.round(elapsed / 1000)} s: ${traffic.ops} ops, p99 ${sample.p99.toFixed(0)} ms, TH rss ${(sample.stats.rss / MB).toFixed(0)} MB, heap ${(sample.stats.heapUsed / MB).toFixed(0)} MB, not yet read ${traffic.tracker.lost()}`,
         );
       }
       await sleep(20);
@@ -161,6 +176,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       storeMB: drift(col((s) => s.storeBytes / MB)),
       p50ms: drift(series.p50),
       p99ms: drift(series.p99),
+      warmupMinutes: o.warmupMinutes ?? 0,
+      fromStart: {
+        rssMB: drift(all.stats.map((x) => x.rss / MB)),
+        heapMB: drift(all.stats.map((x) => x.heapUsed / MB)),
+        handles: drift(all.stats.map((x) => x.handles)),
+        p99ms: drift(all.p99),
+      },
     };
   } finally {
     await traffic.stopReaders().catch(() => undefined);
