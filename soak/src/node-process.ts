@@ -31,6 +31,10 @@ export interface BootParams {
 export interface NodeStats {
   rss: number;
   heapUsed: number;
+  /** V8's heap as reserved from the system (used or not). */
+  heapTotal: number;
+  /** Memory outside V8's heap held by JavaScript objects (Buffers, ArrayBuffers). */
+  external: number;
   /** Active libuv handles and requests (process.getActiveResourcesInfo). */
   handles: number;
   /** Open file descriptors (/proc/self/fd). */
@@ -56,6 +60,8 @@ async function stats(dir: string): Promise<NodeStats> {
   return {
     rss: m.rss,
     heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
     handles: process.getActiveResourcesInfo().length,
     fds: (await readdir("/proc/self/fd").catch(() => [])).length,
     storeBytes: await sizeOf(dir),

@@ -41,6 +41,10 @@ export interface SoakResult {
   measuredNode: string;
   rssMB: Drift;
   heapMB: Drift;
+  /** V8 heap reserved, Buffers, and the rest of RSS (native: LevelDB, libuv, code, malloc). */
+  heapTotalMB: Drift;
+  externalMB: Drift;
+  nativeMB: Drift;
   handles: Drift;
   fds: Drift;
   storeMB: Drift;
@@ -175,6 +179,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       measuredNode: "TH",
       rssMB: drift(col((s) => s.rss / MB)),
       heapMB: drift(col((s) => s.heapUsed / MB)),
+      heapTotalMB: drift(col((s) => s.heapTotal / MB)),
+      externalMB: drift(col((s) => s.external / MB)),
+      nativeMB: drift(col((s) => (s.rss - s.heapTotal - s.external) / MB)),
       handles: drift(col((s) => s.handles)),
       fds: drift(col((s) => s.fds)),
       storeMB: drift(col((s) => s.storeBytes / MB)),
