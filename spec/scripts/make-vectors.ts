@@ -15,6 +15,7 @@ import {
 import { loadTestKeys } from "./vectors/keys.js";
 import { policyVectors } from "./vectors/policy.js";
 import { receiptVectors } from "./vectors/receipt.js";
+import { registryVectors } from "./vectors/registry.js";
 import { stateVectors } from "./vectors/state.js";
 import { trustVectors } from "./vectors/trust.js";
 
@@ -41,6 +42,7 @@ const vectors: Record<string, Vector> = {
   ...verificationVectors(keys, fixture("case.notify")),
   ...policyVectors(keys, fixture),
   ...stateVectors(fixture),
+  ...registryVectors(fixture),
   ...receiptVectors(keys, fixture("referral.create")),
   ...trustVectors(keys),
 };
@@ -58,7 +60,7 @@ for (const [path, vector] of Object.entries(vectors)) {
     writeFileSync(full, content);
   }
 }
-for (const kind of ["envelope", "policy", "state", "receipt", "trust", "transaction"]) {
+for (const kind of ["envelope", "policy", "state", "registry", "receipt", "trust", "transaction"]) {
   const dir = join(spec, "vectors", kind);
   if (!existsSync(dir)) continue;
   for (const file of readdirSync(dir)) {

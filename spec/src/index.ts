@@ -108,6 +108,13 @@ export {
   type PolicyParticipant,
 } from "./policy/context.js";
 export { sensitiveFields, type SensitiveField } from "./policy/fields.js";
+export {
+  checkRegistry,
+  publishesRegistryEntry,
+  registryIdsNamed,
+  type RegistryContext,
+  type RegistryInput,
+} from "./policy/registry.js";
 
 export {
   isMessageType,

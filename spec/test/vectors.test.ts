@@ -7,6 +7,7 @@ import { applyInvestigation, type InvestigationRecord } from "../src/machines/in
 import type { Actor } from "../src/machines/machine.js";
 import { applyReferral, type ReferralRecord } from "../src/machines/referral.js";
 import { checkPolicy } from "../src/policy/check.js";
+import { checkRegistry, type RegistryContext } from "../src/policy/registry.js";
 import {
   assertInForce,
   verifyTrustList,
@@ -71,6 +72,19 @@ describe("policy vectors (spec/vectors/policy)", () => {
   });
 });
 
+describe("registry vectors (spec/vectors/registry)", () => {
+  it.each(vectorsOf("registry"))("$id", (v) => {
+    const violations = checkRegistry(v.envelope as AnyMessage, v.context as RegistryContext);
+    if (v.expect.valid) {
+      expect(violations).toEqual([]);
+    } else {
+      expect(violations.map((x) => [x.code, x.pointer])).toEqual([
+        [v.expect.code, v.expect.pointer],
+      ]);
+    }
+  });
+});
+
 describe("state vectors (spec/vectors/state)", () => {
   it.each(vectorsOf("state"))("$id", async (v) => {
     let next: { state: string } | undefined;
@@ -130,14 +144,22 @@ describe("transaction vectors (spec/vectors/transaction)", () => {
 });
 
 describe("vector coverage", () => {
-  it.each([...vectorsOf("policy"), ...vectorsOf("state")])(
+  it.each([...vectorsOf("policy"), ...vectorsOf("state"), ...vectorsOf("registry")])(
     "$id carries a schema-valid envelope, so its verdict is about the rule it tests",
     (v) => {
       expect(() => validateMessage(v.envelope)).not.toThrow();
     },
   );
 
-  const all = ["envelope", "receipt", "policy", "state", "trust", "transaction"].flatMap(vectorsOf);
+  const all = [
+    "envelope",
+    "receipt",
+    "policy",
+    "registry",
+    "state",
+    "trust",
+    "transaction",
+  ].flatMap(vectorsOf);
 
   it("has a valid signed vector for every message type", () => {
     const ids = new Set(
@@ -153,7 +175,7 @@ describe("vector coverage", () => {
     const covered = new Set(all.filter((v) => !v.expect.valid).map((v) => v.expect.code));
     const core = errorCodeValues.filter(
       (c) =>
-        /^(jws|envelope|schema|policy|state|receipt|trust)\./.test(c) ||
+        /^(jws|envelope|schema|policy|registry|state|receipt|trust)\./.test(c) ||
         ["federation.not-destination", "federation.transaction-replayed"].includes(c),
     );
     expect(core.filter((c) => !covered.has(c))).toEqual([]);

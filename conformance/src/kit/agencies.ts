@@ -17,7 +17,8 @@ export interface AgencyDefinition {
  * sender), victim services (the usual recipient), police (firewall and suspect channel),
  * a police unit with immigration functions (no person-level data may reach it), and a
  * disabled agency (FRX-ENV-013), which also holds the victim_services role so that
- * mandate routing can be seen to skip it.
+ * mandate routing can be seen to skip it. LI may fine and POL may freeze assets, so that the
+ * registry rules (FRX-POL-301..303) can be seen to tell an issuer from another sanctioning agency.
  */
 export const AGENCIES: Record<AgencyName, AgencyDefinition> = {
   LI: {
@@ -26,7 +27,7 @@ export const AGENCIES: Record<AgencyName, AgencyDefinition> = {
     roles: ["labour_inspectorate"],
     orgType: "LabourInspectorate",
     immigrationFunctions: false,
-    powers: ["workplace_inspection"],
+    powers: ["workplace_inspection", "administrative_fine"],
     status: "active",
   },
   VS: {
@@ -44,7 +45,7 @@ export const AGENCIES: Record<AgencyName, AgencyDefinition> = {
     roles: ["anti_trafficking_police"],
     orgType: "LawEnforcement",
     immigrationFunctions: false,
-    powers: ["criminal_investigation"],
+    powers: ["criminal_investigation", "asset_freeze"],
     status: "active",
   },
   IMM: {

@@ -9,7 +9,7 @@ import {
   type VerifiedEnvelope,
 } from "@frx/spec";
 import type { AppContext } from "../context.js";
-import { registryOps } from "../domain/registry.js";
+import { assertRegistryRules, registryOps } from "../domain/registry.js";
 import { enqueueOps, queuedTimelineOps } from "../federation/outbox-store.js";
 import type { MessageRecord } from "../store/records.js";
 import type { Op } from "../store/store.js";
@@ -202,6 +202,7 @@ export class Ingest {
           violations,
         );
       }
+      await assertRegistryRules(ctx, message, origin);
       const recipients = local.map((p) => p.id);
       const change = await stateChange(
         ctx,

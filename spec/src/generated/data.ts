@@ -403,7 +403,7 @@ export const machineDefinitions: Readonly<Record<string, unknown>> = {
 };
 
 export const policyRules: Readonly<Record<string, unknown>> = {
-  "description": "Policy data read by the pure policy check (spec/policy.md). `tags` says what each sensitivity tag needs; `messages` narrows purposes and tiers per message type; `purposes` lists the recipient roles each purpose may address. Codes are those of codes/error-code.json.",
+  "description": "Policy data read by the pure policy check (spec/policy.md). `tags` says what each sensitivity tag needs; `messages` narrows purposes and tiers per message type; `purposes` lists the recipient roles each purpose may address; `sanctionPowers` lists, per sanction kind, the directory powers any one of which lets an agency publish it in the registry. Codes are those of codes/error-code.json.",
   "tierOrder": [
     "T0",
     "T1",
@@ -688,6 +688,53 @@ export const policyRules: Readonly<Record<string, unknown>> = {
         "court_order"
       ]
     }
+  },
+  "sanctionPowers": {
+    "ADMIN_FINE": [
+      "administrative_fine"
+    ],
+    "IMPROVEMENT_NOTICE": [
+      "workplace_inspection"
+    ],
+    "STOP_WORK_ORDER": [
+      "stop_work_order"
+    ],
+    "WORKPLACE_CLOSURE": [
+      "stop_work_order"
+    ],
+    "LICENCE_SUSPENSION": [
+      "licence_suspension"
+    ],
+    "LICENCE_REVOCATION": [
+      "licence_revocation"
+    ],
+    "AGENCY_BLACKLIST_PUBLIC": [
+      "agency_public_listing"
+    ],
+    "EMPLOYER_MIGRANT_HIRING_BAN": [
+      "employer_hiring_ban"
+    ],
+    "EMPLOYER_PUBLIC_LISTING": [
+      "employer_public_listing"
+    ],
+    "BOND_FORFEITURE": [
+      "licence_suspension",
+      "licence_revocation"
+    ],
+    "CRIMINAL_CHARGE": [
+      "prosecution"
+    ],
+    "CONVICTION": [
+      "criminal_adjudication"
+    ],
+    "ASSET_FREEZE_CONFISCATION": [
+      "asset_freeze"
+    ],
+    "COMPENSATION_ORDER": [
+      "wage_recovery_order",
+      "labour_dispute_resolution",
+      "criminal_adjudication"
+    ]
   },
   "aggregates": {
     "message": "stats.report",
@@ -1803,6 +1850,24 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-POL-028",
     "level": "MUST",
     "text": "A node MUST refuse a `stats.report` that has a count cell (a metric listed in `rules.json` `aggregates.countMetrics`) whose `value` is between 1 and `k` − 1 and not suppressed, or any suppressed cell that carries a value, with `policy.tier-exceeded` at that cell's `/value`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-301",
+    "level": "MUST",
+    "text": "A node MUST refuse a `registry.entry`, or a `sanction.notify` with `publicListing` true, whose deciding authority (`body.decision.authority` or `body.imposingAuthority`) is present and is not the sender with `registry.issuer-mismatch`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-302",
+    "level": "MUST",
+    "text": "A node MUST refuse a `registry.entry`, or a `sanction.notify` with `publicListing` true, whose sender's directory entry holds none of the powers `rules.json` `sanctionPowers` lists for its sanction kind with `registry.power-missing`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-303",
+    "level": "MUST",
+    "text": "A node MUST refuse a `registry.entry`, or a `sanction.notify` with `publicListing` true, whose entry id or `supersedes` names a registry entry on record at that node that another participant issued with `registry.not-issuer`.",
     "file": "policy.md"
   },
   {

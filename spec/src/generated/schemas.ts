@@ -322,6 +322,18 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "Evidence for the mutual legal assistance channel is sent below tier T3 or without that legal basis."
       },
       {
+        "const": "registry.issuer-mismatch",
+        "description": "A registry entry, or a sanction asking for public listing, names as its deciding authority a participant other than its sender: entries are issued only in the sender's own name."
+      },
+      {
+        "const": "registry.power-missing",
+        "description": "The sender's directory entry holds none of the powers that allow the entry's sanction kind (`rules.json` `sanctionPowers`)."
+      },
+      {
+        "const": "registry.not-issuer",
+        "description": "The entry replaces, corrects or lifts a registry entry (same entry id, or `supersedes`) that another participant issued."
+      },
+      {
         "const": "state.referral-unknown",
         "description": "The referral named by the envelope does not exist here."
       },
@@ -1475,6 +1487,14 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "repatriation_assistance",
         "description": "Organise or assist safe return to the country of origin."
+      },
+      {
+        "const": "employer_public_listing",
+        "description": "Publicly list a non-compliant employer."
+      },
+      {
+        "const": "criminal_adjudication",
+        "description": "Try criminal offences and convict, as a court."
       },
       {
         "const": "labour_dispute_resolution",
