@@ -14,6 +14,7 @@ import {
 } from "./vectors/envelope.js";
 import { loadTestKeys } from "./vectors/keys.js";
 import { policyVectors } from "./vectors/policy.js";
+import { overrideVectors } from "./vectors/override.js";
 import { receiptVectors } from "./vectors/receipt.js";
 import { registryVectors } from "./vectors/registry.js";
 import { stateVectors } from "./vectors/state.js";
@@ -43,6 +44,7 @@ const vectors: Record<string, Vector> = {
   ...policyVectors(keys, fixture),
   ...stateVectors(fixture),
   ...registryVectors(fixture),
+  ...overrideVectors(keys, fixture),
   ...receiptVectors(keys, fixture("referral.create")),
   ...trustVectors(keys),
 };
@@ -60,7 +62,16 @@ for (const [path, vector] of Object.entries(vectors)) {
     writeFileSync(full, content);
   }
 }
-for (const kind of ["envelope", "policy", "state", "registry", "receipt", "trust", "transaction"]) {
+for (const kind of [
+  "envelope",
+  "policy",
+  "state",
+  "registry",
+  "override",
+  "receipt",
+  "trust",
+  "transaction",
+]) {
   const dir = join(spec, "vectors", kind);
   if (!existsSync(dir)) continue;
   for (const file of readdirSync(dir)) {

@@ -109,6 +109,14 @@ export {
 } from "./policy/context.js";
 export { sensitiveFields, type SensitiveField } from "./policy/fields.js";
 export {
+  checkOverrideApproval,
+  overrideApprovalPayload,
+  signOverrideApproval,
+  OVERRIDE_TYP,
+  type OverrideApprover,
+  type OverrideInput,
+} from "./policy/override-approval.js";
+export {
   checkRegistry,
   publishesRegistryEntry,
   registryIdsNamed,

@@ -8,6 +8,7 @@ import type { Actor } from "../src/machines/machine.js";
 import { applyReferral, type ReferralRecord } from "../src/machines/referral.js";
 import { checkPolicy } from "../src/policy/check.js";
 import { checkRegistry, type RegistryContext } from "../src/policy/registry.js";
+import { checkOverrideApproval, type OverrideApprover } from "../src/policy/override-approval.js";
 import {
   assertInForce,
   verifyTrustList,
@@ -85,6 +86,23 @@ describe("registry vectors (spec/vectors/registry)", () => {
   });
 });
 
+describe("four-eyes override vectors (spec/vectors/override)", () => {
+  it.each(vectorsOf("override"))("$id", async (v) => {
+    const violations = await checkOverrideApproval(
+      v.envelope as AnyMessage,
+      v.approver as OverrideApprover | undefined,
+      resolverOf(v.jwks as never),
+    );
+    if (v.expect.valid) {
+      expect(violations).toEqual([]);
+    } else {
+      expect(violations.map((x) => [x.code, x.pointer])).toEqual([
+        [v.expect.code, v.expect.pointer],
+      ]);
+    }
+  });
+});
+
 describe("state vectors (spec/vectors/state)", () => {
   it.each(vectorsOf("state"))("$id", async (v) => {
     let next: { state: string } | undefined;
@@ -144,12 +162,14 @@ describe("transaction vectors (spec/vectors/transaction)", () => {
 });
 
 describe("vector coverage", () => {
-  it.each([...vectorsOf("policy"), ...vectorsOf("state"), ...vectorsOf("registry")])(
-    "$id carries a schema-valid envelope, so its verdict is about the rule it tests",
-    (v) => {
-      expect(() => validateMessage(v.envelope)).not.toThrow();
-    },
-  );
+  it.each([
+    ...vectorsOf("policy"),
+    ...vectorsOf("state"),
+    ...vectorsOf("registry"),
+    ...vectorsOf("override"),
+  ])("$id carries a schema-valid envelope, so its verdict is about the rule it tests", (v) => {
+    expect(() => validateMessage(v.envelope)).not.toThrow();
+  });
 
   const all = [
     "envelope",

@@ -11,6 +11,7 @@ import { routingTests } from "./federation-routing.js";
 import { inboxTests } from "./inbox.js";
 import { investigationTests } from "./investigations.js";
 import { consentTests } from "./consent.js";
+import { overrideTests } from "./override.js";
 import { policyTests } from "./policy.js";
 import { receiptTests } from "./receipts.js";
 import { registryTests } from "./registry.js";
@@ -29,6 +30,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...receiptTests,
   ...policyTests,
   ...consentTests,
+  ...overrideTests,
   ...stateTests,
   ...investigationTests,
   ...inboxTests,

@@ -16,6 +16,7 @@ import type { Op } from "../store/store.js";
 import { attachmentOps } from "./attachment-ops.js";
 import { stateChange } from "./effects.js";
 import { inboxOps } from "./inbox-ops.js";
+import { assertOverrideApproval } from "./override-approval.js";
 import { asPolicyParticipant } from "../domain/directory.js";
 import {
   assertCanTravel,
@@ -202,6 +203,7 @@ export class Ingest {
           violations,
         );
       }
+      await assertOverrideApproval(ctx, message, origin);
       await assertRegistryRules(ctx, message, origin);
       const recipients = local.map((p) => p.id);
       const change = await stateChange(

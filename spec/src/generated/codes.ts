@@ -332,7 +332,7 @@ export const isicSchemeDescriptions: Readonly<Record<IsicScheme, string>> = {
 };
 
 /** JwsType code list (schemas/codes). */
-export const jwsTypeValues = ["frx-envelope+jws","frx-receipt+jws","frx-directory+jws","frx-metadata+jws","frx-registry+jws","frx-checkpoint+jws","frx-transaction+jws","frx-transaction-reply+jws","frx-transaction+jwe","frx-wake+jws","frx-trust-list+jws","frx-agency+jwt","frx-report+jws"] as const;
+export const jwsTypeValues = ["frx-envelope+jws","frx-receipt+jws","frx-directory+jws","frx-metadata+jws","frx-registry+jws","frx-override+jws","frx-checkpoint+jws","frx-transaction+jws","frx-transaction-reply+jws","frx-transaction+jwe","frx-wake+jws","frx-trust-list+jws","frx-agency+jwt","frx-report+jws"] as const;
 export type JwsType = (typeof jwsTypeValues)[number];
 export const jwsTypeDescriptions: Readonly<Record<JwsType, string>> = {
   "frx-envelope+jws": "An agency-signed envelope (compact JWS over its canonical JSON).",
@@ -340,6 +340,7 @@ export const jwsTypeDescriptions: Readonly<Record<JwsType, string>> = {
   "frx-directory+jws": "A node-signed participant directory.",
   "frx-metadata+jws": "A node's signed metadata document.",
   "frx-registry+jws": "A node-signed public sanctions registry.",
+  "frx-override+jws": "An agency's approval of a consent override, over the override and the envelope that carries it (FRX-POL-305).",
   "frx-checkpoint+jws": "A node-signed audit checkpoint: the sequence number and hash of the audit chain's head.",
   "frx-transaction+jws": "A node-signed federation transaction.",
   "frx-transaction-reply+jws": "A receiving node's signed reply to a federation transaction: one result per envelope.",
@@ -474,7 +475,7 @@ export const orgTypeDescriptions: Readonly<Record<OrgType, string>> = {
 };
 
 /** Power code list (schemas/codes). */
-export const powerValues = ["workplace_inspection","wage_recovery_order","administrative_fine","stop_work_order","licence_suspension","licence_revocation","agency_public_listing","employer_hiring_ban","arrest","asset_freeze","criminal_investigation","prosecution","victim_identification","victim_protection","repatriation_assistance","employer_public_listing","criminal_adjudication","labour_dispute_resolution"] as const;
+export const powerValues = ["workplace_inspection","wage_recovery_order","administrative_fine","stop_work_order","licence_suspension","licence_revocation","agency_public_listing","employer_hiring_ban","arrest","asset_freeze","criminal_investigation","prosecution","victim_identification","victim_protection","repatriation_assistance","employer_public_listing","criminal_adjudication","consent_override","labour_dispute_resolution"] as const;
 export type Power = (typeof powerValues)[number];
 export const powerDescriptions: Readonly<Record<Power, string>> = {
   "workplace_inspection": "Enter and inspect workplaces, without notice where the law allows.",
@@ -494,6 +495,7 @@ export const powerDescriptions: Readonly<Record<Power, string>> = {
   "repatriation_assistance": "Organise or assist safe return to the country of origin.",
   "employer_public_listing": "Publicly list a non-compliant employer.",
   "criminal_adjudication": "Try criminal offences and convict, as a court.",
+  "consent_override": "Approve, as the second pair of eyes, sharing a worker's information without or beyond consent on a listed ground (an authorised officer, e.g. of the national coordinator).",
   "labour_dispute_resolution": "Settle or adjudicate labour disputes, including wage claims."
 };
 

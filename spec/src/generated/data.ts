@@ -1871,6 +1871,18 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "policy.md"
   },
   {
+    "id": "FRX-POL-304",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope whose `body.consent.override` names as `approvedBy` anything but an active participant of the sender's node, other than the sender, whose directory entry holds the `consent_override` power, with `policy.override-invalid` at `/body/consent/override/approvedBy`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-305",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope whose `body.consent.override` has no `approval`, or one that is not a compact JWS with `typ` `frx-override+jws` verifying with a key of `approvedBy` not retired before `approvedAt` over the canonical JSON of the envelope's `id` as `messageId`, its `from` as `sender` and the override without `approval`, with `policy.override-invalid` at `/body/consent/override/approval`.",
+    "file": "policy.md"
+  },
+  {
     "id": "FRX-RCPT-001",
     "level": "MUST",
     "text": "A node MUST issue a receipt for an envelope only after the envelope and its attachments are in durable storage, so that a crash at any instant after the receipt loses nothing it acknowledged.",

@@ -972,6 +972,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "A node-signed public sanctions registry."
       },
       {
+        "const": "frx-override+jws",
+        "description": "An agency's approval of a consent override, over the override and the envelope that carries it (FRX-POL-305)."
+      },
+      {
         "const": "frx-checkpoint+jws",
         "description": "A node-signed audit checkpoint: the sequence number and hash of the audit chain's head."
       },
@@ -1495,6 +1499,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "criminal_adjudication",
         "description": "Try criminal offences and convict, as a court."
+      },
+      {
+        "const": "consent_override",
+        "description": "Approve, as the second pair of eyes, sharing a worker's information without or beyond consent on a listed ground (an authorised officer, e.g. of the national coordinator)."
       },
       {
         "const": "labour_dispute_resolution",
@@ -3552,7 +3560,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "$ref": "../codes/consent-override-reason.json"
           },
           "approvedBy": {
-            "description": "The participant whose authorised officer approved the override. Four eyes: it must be another participant than the one sending the envelope (e.g. the national coordinator), or the override is refused with policy.override-invalid.",
+            "description": "The participant whose authorised officer approved the override. Four eyes: another active participant of the sender's node than the sender, holding the consent_override power in its directory (e.g. the national coordinator), or the override is refused with policy.override-invalid.",
             "$ref": "ids.json#/$defs/participantId"
           },
           "approvedAt": {
@@ -3562,6 +3570,12 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "description": "Why the override is necessary and proportionate.",
             "type": "string",
             "maxLength": 1000
+          },
+          "approval": {
+            "description": "The approver's signature over this override and the envelope that carries it: a compact JWS with typ frx-override+jws, signed with a key of approvedBy, whose payload is the canonical JSON of {frx, messageId, sender, override} (the override without approval). Every node verifies it (FRX-POL-305).",
+            "type": "string",
+            "maxLength": 4096,
+            "pattern": "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
           },
           "scope": {
             "description": "The only fields the override covers, as JSON pointers relative to the body.",
