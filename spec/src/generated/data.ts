@@ -755,6 +755,42 @@ export const policyRules: Readonly<Record<string, unknown>> = {
 /** Every numbered requirement in the prose spec (spec/*.md). */
 export const requirements: ReadonlyArray<{ id: string; level: string; text: string; file: string }> = [
   {
+    "id": "FRX-AUD-001",
+    "level": "MUST",
+    "text": "A node MUST write, in the same atomic batch as every change to its stored records, an audit entry of its hash chain naming each record changed with the SHA-256 of its stored form or its deletion.",
+    "file": "audit.md"
+  },
+  {
+    "id": "FRX-AUD-002",
+    "level": "MUST",
+    "text": "An audit verification MUST compare every stored record with the latest hash the chain records for it, and report the first record that differs, that the chain never recorded, or that the chain records and the store lacks, with `audit.record-mismatch`.",
+    "file": "audit.md"
+  },
+  {
+    "id": "FRX-AUD-003",
+    "level": "MUST",
+    "text": "A node MUST sign a checkpoint of its chain at least every `checkpointEvery` entries and keep its newest checkpoint outside its store, and MUST let its operator export a signed checkpoint of its verified chain.",
+    "file": "audit.md"
+  },
+  {
+    "id": "FRX-AUD-004",
+    "level": "MUST",
+    "text": "An audit verification given an anchor MUST report `audit.anchor-mismatch` when the chain ends before the anchor's entry or holds that entry with a hash other than the one the anchor signs.",
+    "file": "audit.md"
+  },
+  {
+    "id": "FRX-AUD-005",
+    "level": "MUST",
+    "text": "An audit verification MUST report the number of entries after the newest checkpoint or anchor it verified as unanchored.",
+    "file": "audit.md"
+  },
+  {
+    "id": "FRX-AUD-006",
+    "level": "MUST",
+    "text": "An audit verification MUST report the first entry whose hash or link to the previous entry does not hold, or whose checkpoint's signature or hash does not, with `audit.chain-broken`.",
+    "file": "audit.md"
+  },
+  {
     "id": "FRX-ENV-001",
     "level": "MUST",
     "text": "A node MUST refuse an envelope that does not match `schemas/envelope.json` and the message file for its `type` with `schema.invalid`.",

@@ -490,6 +490,18 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "The node cannot serve this now (keys not loaded, store closed, trust list expired)."
       },
       {
+        "const": "audit.chain-broken",
+        "description": "An audit verification found an entry whose hash or link does not hold, or a checkpoint whose signature or hash does not (FRX-AUD-006). A report's code, not a refusal's."
+      },
+      {
+        "const": "audit.record-mismatch",
+        "description": "An audit verification found a stored record that differs from the latest hash the chain records for it, that the chain never recorded, or that is gone (FRX-AUD-002). A report's code, not a refusal's."
+      },
+      {
+        "const": "audit.anchor-mismatch",
+        "description": "An audit verification found that the chain ends before an anchor's entry, or holds it with another hash: its tail was cut, lost or rewritten (FRX-AUD-004). A report's code, not a refusal's."
+      },
+      {
         "const": "internal.error",
         "description": "An unexpected fault; the response leaks nothing more."
       }
