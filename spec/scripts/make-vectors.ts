@@ -14,6 +14,7 @@ import {
 } from "./vectors/envelope.js";
 import { loadTestKeys } from "./vectors/keys.js";
 import { policyVectors } from "./vectors/policy.js";
+import { projectionVectors } from "./vectors/projection.js";
 import { overrideVectors } from "./vectors/override.js";
 import { receiptVectors } from "./vectors/receipt.js";
 import { registryVectors } from "./vectors/registry.js";
@@ -42,6 +43,7 @@ const vectors: Record<string, Vector> = {
   ...messageVectors(keys, fixtures),
   ...verificationVectors(keys, fixture("case.notify")),
   ...policyVectors(keys, fixture),
+  ...projectionVectors(keys, fixture),
   ...stateVectors(fixture),
   ...registryVectors(fixture),
   ...overrideVectors(keys, fixture),

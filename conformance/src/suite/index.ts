@@ -16,6 +16,7 @@ import { policyTests } from "./policy.js";
 import { receiptTests } from "./receipts.js";
 import { registryTests } from "./registry.js";
 import { signingTests } from "./signing.js";
+import { viewProfileTests } from "./view-profile.js";
 import { stateTests } from "./state-machines.js";
 
 /**
@@ -31,6 +32,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...policyTests,
   ...consentTests,
   ...overrideTests,
+  ...viewProfileTests,
   ...stateTests,
   ...investigationTests,
   ...inboxTests,

@@ -45,6 +45,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "policy.consent-withheld": 422,
   "policy.consent-withdrawn": 422,
   "policy.override-invalid": 422,
+  "policy.view-profile": 422,
   "policy.complainant-confidential": 422,
   "policy.suspect-channel": 422,
   "policy.evidence-channel": 422,

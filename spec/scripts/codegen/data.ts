@@ -73,6 +73,7 @@ export function readData(
     messages: Record<string, unknown>;
     purposes: Record<string, string[]>;
     sanctionPowers: Record<string, string[]>;
+    viewProfiles: Record<string, { members: string[]; recipientRoles?: string[] }>;
   };
   const sensitivity = codes.get("Sensitivity") ?? [];
   for (const tag of Object.keys(rules.tags))
@@ -96,6 +97,14 @@ export function readData(
   for (const [kind, list] of Object.entries(rules.sanctionPowers)) {
     if (!kinds.includes(kind)) throw new Error(`policy: unknown sanction kind ${kind}`);
     for (const p of list) if (!powers.includes(p)) throw new Error(`policy: unknown power ${p}`);
+  }
+  const profiles = codes.get("ViewProfile") ?? [];
+  for (const p of profiles)
+    if (!(p in rules.viewProfiles)) throw new Error(`policy: no members for view profile ${p}`);
+  for (const [p, def] of Object.entries(rules.viewProfiles)) {
+    if (!profiles.includes(p)) throw new Error(`policy: unknown view profile ${p}`);
+    for (const r of def.recipientRoles ?? [])
+      if (!roles.includes(r)) throw new Error(`policy: unknown role ${r} in view profile ${p}`);
   }
   return { machineDefinitions: machines, policyRules: rules };
 }

@@ -403,7 +403,7 @@ export const machineDefinitions: Readonly<Record<string, unknown>> = {
 };
 
 export const policyRules: Readonly<Record<string, unknown>> = {
-  "description": "Policy data read by the pure policy check (spec/policy.md). `tags` says what each sensitivity tag needs; `messages` narrows purposes and tiers per message type; `purposes` lists the recipient roles each purpose may address; `sanctionPowers` lists, per sanction kind, the directory powers any one of which lets an agency publish it in the registry. Codes are those of codes/error-code.json.",
+  "description": "Policy data read by the pure policy check (spec/policy.md). `tags` says what each sensitivity tag needs; `messages` narrows purposes and tiers per message type; `purposes` lists the recipient roles each purpose may address; `viewProfiles` lists, per view profile, the `referral.create` body members beyond its core (reason, track, urgency, requested services and powers, view profile, summary, consent) that it grants, and the recipient roles it may be granted to (any when absent); `sanctionPowers` lists, per sanction kind, the directory powers any one of which lets an agency publish it in the registry. Codes are those of codes/error-code.json.",
   "tierOrder": [
     "T0",
     "T1",
@@ -735,6 +735,61 @@ export const policyRules: Readonly<Record<string, unknown>> = {
       "labour_dispute_resolution",
       "criminal_adjudication"
     ]
+  },
+  "viewProfiles": {
+    "service_provider_min": {
+      "members": [
+        "persons",
+        "exploitation",
+        "events",
+        "workplace",
+        "remedies"
+      ]
+    },
+    "inspector_case": {
+      "members": [
+        "persons",
+        "exploitation",
+        "events",
+        "workplace",
+        "employer",
+        "recruitmentAgencies",
+        "remedies",
+        "complaint"
+      ],
+      "recipientRoles": [
+        "labour_inspectorate"
+      ]
+    },
+    "police_evidence": {
+      "members": [
+        "persons",
+        "exploitation",
+        "events",
+        "workplace",
+        "employer",
+        "recruitmentAgencies",
+        "remedies"
+      ],
+      "recipientRoles": [
+        "anti_trafficking_police",
+        "prosecution",
+        "court"
+      ]
+    },
+    "regulator_licensing": {
+      "members": [
+        "persons",
+        "exploitation",
+        "events",
+        "employer",
+        "recruitmentAgencies",
+        "remedies"
+      ],
+      "recipientRoles": [
+        "recruitment_regulator"
+      ]
+    }
   },
   "aggregates": {
     "message": "stats.report",
@@ -1916,6 +1971,24 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-POL-305",
     "level": "MUST",
     "text": "A node MUST refuse an envelope whose `body.consent.override` has no `approval`, or one that is not a compact JWS with `typ` `frx-override+jws` verifying with a key of `approvedBy` not retired before `approvedAt` over the canonical JSON of the envelope's `id` as `messageId`, its `from` as `sender` and the override without `approval`, with `policy.override-invalid` at `/body/consent/override/approval`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-306",
+    "level": "MUST",
+    "text": "A node MUST refuse a `referral.create` carrying a body member that is neither in the referral's core nor listed in `rules.json` `viewProfiles` for its `viewProfile` with `policy.view-profile` at that member's pointer.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-307",
+    "level": "MUST",
+    "text": "A node MUST refuse a `referral.create` whose `viewProfile` lists `recipientRoles` in `rules.json` `viewProfiles` none of which its recipient holds with `policy.view-profile` at `/body/viewProfile`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-308",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope carrying an evidence item whose `shareableWith` does not include the envelope's purpose with `policy.purpose-mismatch` at that item's `shareableWith`.",
     "file": "policy.md"
   },
   {

@@ -310,6 +310,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "A consent override lacks a reason, an approver other than the sender, or a scope that covers the field."
       },
       {
+        "const": "policy.view-profile",
+        "description": "A referral carries a body member its view profile does not grant, or names a view profile that may not be granted to its recipient (`rules.json` `viewProfiles`)."
+      },
+      {
         "const": "policy.complainant-confidential",
         "description": "A field that reveals a complainant or a complaint leaves the labour inspectorates."
       },
@@ -2315,7 +2319,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/codes/view-profile.json",
     "title": "ViewProfile",
-    "description": "The projection of the case the receiver is granted. The sending node builds the payload from a whitelist per profile, never from a blacklist.",
+    "description": "The projection of the case the receiver is granted: a whitelist of referral.create body members per profile, and the recipient roles it may be granted to, in policy/rules.json viewProfiles. Every node refuses a member outside it (FRX-POL-306, FRX-POL-307).",
     "type": "string",
     "oneOf": [
       {
@@ -3770,7 +3774,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         }
       },
       "shareableWith": {
-        "description": "Purposes the item may be used for.",
+        "description": "Purposes the item may be used for: every node refuses an envelope carrying it for another purpose (FRX-POL-308).",
         "type": "array",
         "maxItems": 10,
         "uniqueItems": true,

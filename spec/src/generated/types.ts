@@ -383,7 +383,7 @@ export type EvidenceItem = {
   channel: C.EvidenceChannel;
   /** Chain of custody, oldest first. */
   custody: CustodyEvent[];
-  /** Purposes the item may be used for. */
+  /** Purposes the item may be used for: every node refuses an envelope carrying it for another purpose (FRX-POL-308). */
   shareableWith: Array<C.Purpose>;
 };
 
