@@ -7,6 +7,7 @@ import type { NodeConfig } from "./config/config.js";
 import { nodeSigner, type NodeKeys } from "./config/keys.js";
 import { InboxSignal, type AppContext } from "./context.js";
 import { AuditLog } from "./domain/audit.js";
+import { ANCHOR_FILE, exportCheckpoint } from "./domain/audit-anchor.js";
 import { Directory } from "./domain/directory.js";
 import { createApp, type Env } from "./http/app.js";
 import { ReplayGuard } from "./http/auth/replay.js";
@@ -137,6 +138,20 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     peerClient,
   } as Omit<AppContext, "audit" | "outbox"> as AppContext;
   ctx.audit = new AuditLog(store, () => ctx.signer, config.checkpointEvery);
+  const anchorFile = options.dir ? join(options.dir, ANCHOR_FILE) : null;
+  store.hooks(
+    (ops) => ctx.audit.seal(ops, clock.now().toISOString()),
+    anchorFile
+      ? (ops) => {
+          try {
+            exportCheckpoint(anchorFile, ops);
+          } catch (error) {
+            // The batch is on disk; only its export failed. `audit verify` still checks the chain.
+            logger.error("audit.anchor-unwritten", { file: anchorFile, error: String(error) });
+          }
+        }
+      : undefined,
+  );
   ctx.outbox = new Outbox(ctx);
   await trust.load();
   await ctx.directory.load();

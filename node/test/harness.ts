@@ -88,6 +88,7 @@ export const THAI_AGENCIES: Array<{
     name: "National coordination centre",
     roles: ["national_coordinator"],
     orgType: "CentralGovernmentOrganisation",
+    powers: ["consent_override"],
   },
   {
     id: "TH:IMB",

@@ -14,7 +14,10 @@ import {
 } from "./vectors/envelope.js";
 import { loadTestKeys } from "./vectors/keys.js";
 import { policyVectors } from "./vectors/policy.js";
+import { projectionVectors } from "./vectors/projection.js";
+import { overrideVectors } from "./vectors/override.js";
 import { receiptVectors } from "./vectors/receipt.js";
+import { registryVectors } from "./vectors/registry.js";
 import { stateVectors } from "./vectors/state.js";
 import { trustVectors } from "./vectors/trust.js";
 
@@ -40,7 +43,10 @@ const vectors: Record<string, Vector> = {
   ...messageVectors(keys, fixtures),
   ...verificationVectors(keys, fixture("case.notify")),
   ...policyVectors(keys, fixture),
+  ...projectionVectors(keys, fixture),
   ...stateVectors(fixture),
+  ...registryVectors(fixture),
+  ...overrideVectors(keys, fixture),
   ...receiptVectors(keys, fixture("referral.create")),
   ...trustVectors(keys),
 };
@@ -58,7 +64,16 @@ for (const [path, vector] of Object.entries(vectors)) {
     writeFileSync(full, content);
   }
 }
-for (const kind of ["envelope", "policy", "state", "receipt", "trust", "transaction"]) {
+for (const kind of [
+  "envelope",
+  "policy",
+  "state",
+  "registry",
+  "override",
+  "receipt",
+  "trust",
+  "transaction",
+]) {
   const dir = join(spec, "vectors", kind);
   if (!existsSync(dir)) continue;
   for (const file of readdirSync(dir)) {

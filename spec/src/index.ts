@@ -108,6 +108,21 @@ export {
   type PolicyParticipant,
 } from "./policy/context.js";
 export { sensitiveFields, type SensitiveField } from "./policy/fields.js";
+export {
+  checkOverrideApproval,
+  overrideApprovalPayload,
+  signOverrideApproval,
+  OVERRIDE_TYP,
+  type OverrideApprover,
+  type OverrideInput,
+} from "./policy/override-approval.js";
+export {
+  checkRegistry,
+  publishesRegistryEntry,
+  registryIdsNamed,
+  type RegistryContext,
+  type RegistryInput,
+} from "./policy/registry.js";
 
 export {
   isMessageType,

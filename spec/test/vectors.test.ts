@@ -7,6 +7,8 @@ import { applyInvestigation, type InvestigationRecord } from "../src/machines/in
 import type { Actor } from "../src/machines/machine.js";
 import { applyReferral, type ReferralRecord } from "../src/machines/referral.js";
 import { checkPolicy } from "../src/policy/check.js";
+import { checkRegistry, type RegistryContext } from "../src/policy/registry.js";
+import { checkOverrideApproval, type OverrideApprover } from "../src/policy/override-approval.js";
 import {
   assertInForce,
   verifyTrustList,
@@ -71,6 +73,36 @@ describe("policy vectors (spec/vectors/policy)", () => {
   });
 });
 
+describe("registry vectors (spec/vectors/registry)", () => {
+  it.each(vectorsOf("registry"))("$id", (v) => {
+    const violations = checkRegistry(v.envelope as AnyMessage, v.context as RegistryContext);
+    if (v.expect.valid) {
+      expect(violations).toEqual([]);
+    } else {
+      expect(violations.map((x) => [x.code, x.pointer])).toEqual([
+        [v.expect.code, v.expect.pointer],
+      ]);
+    }
+  });
+});
+
+describe("four-eyes override vectors (spec/vectors/override)", () => {
+  it.each(vectorsOf("override"))("$id", async (v) => {
+    const violations = await checkOverrideApproval(
+      v.envelope as AnyMessage,
+      v.approver as OverrideApprover | undefined,
+      resolverOf(v.jwks as never),
+    );
+    if (v.expect.valid) {
+      expect(violations).toEqual([]);
+    } else {
+      expect(violations.map((x) => [x.code, x.pointer])).toEqual([
+        [v.expect.code, v.expect.pointer],
+      ]);
+    }
+  });
+});
+
 describe("state vectors (spec/vectors/state)", () => {
   it.each(vectorsOf("state"))("$id", async (v) => {
     let next: { state: string } | undefined;
@@ -130,14 +162,24 @@ describe("transaction vectors (spec/vectors/transaction)", () => {
 });
 
 describe("vector coverage", () => {
-  it.each([...vectorsOf("policy"), ...vectorsOf("state")])(
-    "$id carries a schema-valid envelope, so its verdict is about the rule it tests",
-    (v) => {
-      expect(() => validateMessage(v.envelope)).not.toThrow();
-    },
-  );
+  it.each([
+    ...vectorsOf("policy"),
+    ...vectorsOf("state"),
+    ...vectorsOf("registry"),
+    ...vectorsOf("override"),
+  ])("$id carries a schema-valid envelope, so its verdict is about the rule it tests", (v) => {
+    expect(() => validateMessage(v.envelope)).not.toThrow();
+  });
 
-  const all = ["envelope", "receipt", "policy", "state", "trust", "transaction"].flatMap(vectorsOf);
+  const all = [
+    "envelope",
+    "receipt",
+    "policy",
+    "registry",
+    "state",
+    "trust",
+    "transaction",
+  ].flatMap(vectorsOf);
 
   it("has a valid signed vector for every message type", () => {
     const ids = new Set(
@@ -153,7 +195,7 @@ describe("vector coverage", () => {
     const covered = new Set(all.filter((v) => !v.expect.valid).map((v) => v.expect.code));
     const core = errorCodeValues.filter(
       (c) =>
-        /^(jws|envelope|schema|policy|state|receipt|trust)\./.test(c) ||
+        /^(jws|envelope|schema|policy|registry|state|receipt|trust)\./.test(c) ||
         ["federation.not-destination", "federation.transaction-replayed"].includes(c),
     );
     expect(core.filter((c) => !covered.has(c))).toEqual([]);

@@ -17,7 +17,9 @@ export interface AgencyDefinition {
  * sender), victim services (the usual recipient), police (firewall and suspect channel),
  * a police unit with immigration functions (no person-level data may reach it), and a
  * disabled agency (FRX-ENV-013), which also holds the victim_services role so that
- * mandate routing can be seen to skip it.
+ * mandate routing can be seen to skip it. LI may fine and POL may freeze assets, so that the
+ * registry rules (FRX-POL-301..303) can be seen to tell an issuer from another sanctioning agency;
+ * VS stands in for the national coordinator as the approver of consent overrides (FRX-POL-304).
  */
 export const AGENCIES: Record<AgencyName, AgencyDefinition> = {
   LI: {
@@ -26,7 +28,7 @@ export const AGENCIES: Record<AgencyName, AgencyDefinition> = {
     roles: ["labour_inspectorate"],
     orgType: "LabourInspectorate",
     immigrationFunctions: false,
-    powers: ["workplace_inspection"],
+    powers: ["workplace_inspection", "administrative_fine"],
     status: "active",
   },
   VS: {
@@ -35,7 +37,7 @@ export const AGENCIES: Record<AgencyName, AgencyDefinition> = {
     roles: ["victim_services"],
     orgType: "CentralGovernmentOrganisation",
     immigrationFunctions: false,
-    powers: ["victim_protection"],
+    powers: ["victim_protection", "consent_override"],
     status: "active",
   },
   POL: {
@@ -44,7 +46,7 @@ export const AGENCIES: Record<AgencyName, AgencyDefinition> = {
     roles: ["anti_trafficking_police"],
     orgType: "LawEnforcement",
     immigrationFunctions: false,
-    powers: ["criminal_investigation"],
+    powers: ["criminal_investigation", "asset_freeze"],
     status: "active",
   },
   IMM: {

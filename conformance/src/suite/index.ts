@@ -11,10 +11,12 @@ import { routingTests } from "./federation-routing.js";
 import { inboxTests } from "./inbox.js";
 import { investigationTests } from "./investigations.js";
 import { consentTests } from "./consent.js";
+import { overrideTests } from "./override.js";
 import { policyTests } from "./policy.js";
 import { receiptTests } from "./receipts.js";
 import { registryTests } from "./registry.js";
 import { signingTests } from "./signing.js";
+import { viewProfileTests } from "./view-profile.js";
 import { stateTests } from "./state-machines.js";
 
 /**
@@ -29,6 +31,8 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...receiptTests,
   ...policyTests,
   ...consentTests,
+  ...overrideTests,
+  ...viewProfileTests,
   ...stateTests,
   ...investigationTests,
   ...inboxTests,

@@ -2,6 +2,7 @@ import { check } from "../harness/check.js";
 import { eventually } from "../harness/inbox.js";
 import { nodeDocument } from "./discovery.js";
 import { section } from "./define.js";
+import type { Harness } from "../harness/harness.js";
 
 const t = section("agency-api/registry", "core");
 const PERSON_MEMBERS = [
@@ -13,6 +14,69 @@ const PERSON_MEMBERS = [
   "identified",
   "fullName",
   "case",
+];
+
+/** A registry entry by `from` in its own name (an ADMIN_FINE unless `decision` says otherwise). */
+const entry = (
+  h: Harness,
+  from: "LI" | "POL" | "VS",
+  decision: Record<string, unknown> = {},
+  body: Record<string, unknown> = {},
+) => {
+  const base = h.envelope("registry-entry-ok");
+  const built: typeof base = {
+    ...base,
+    from: h.id(from),
+    to: [{ participant: h.id(from === "LI" ? "VS" : "LI") }],
+    body: {
+      ...base.body,
+      decision: { ...(base.body.decision as object), authority: h.id(from), ...decision },
+      ...body,
+    },
+  };
+  return built;
+};
+
+const entryStatus = (h: Harness, id: string) =>
+  nodeDocument<{ entries?: Array<{ entryId?: string; status?: string }> }>(
+    h,
+    "/v1/registry",
+    "registry",
+    "frx-registry+jws",
+  ).then((reg) => (reg.entries ?? []).find((e) => e.entryId === id)?.status);
+
+const issuerTests = [
+  t("FRX-POL-301", async (h) => {
+    const forged = entry(h, "VS", { authority: h.id("LI") });
+    await h.refused(h.sign(forged), "registry.issuer-mismatch");
+    check(
+      (await entryStatus(h, String(forged.body.entryId))) === undefined,
+      "the node published the refused entry",
+    );
+  }),
+  t("FRX-POL-302", async (h) => {
+    // The police hold criminal_investigation and asset_freeze, not administrative_fine.
+    const fine = entry(h, "POL", { imposingAuthorityType: "police_prosecution" });
+    await h.refused(h.sign(fine), "registry.power-missing");
+  }),
+  t("FRX-POL-303", async (h) => {
+    const original = entry(h, "LI");
+    await h.accepted(h.sign(original));
+    const id = String(original.body.entryId);
+    await eventually(() => entryStatus(h, id), `registry entry ${id}`, 5_000, 100);
+    // An agency holding a sanction power of its own republishes the inspectorate's entry as lifted.
+    const lifting = entry(
+      h,
+      "POL",
+      { kind: "ASSET_FREEZE_CONFISCATION", imposingAuthorityType: "police_prosecution" },
+      { entryId: id, status: "lifted" },
+    );
+    await h.refused(h.sign(lifting), "registry.not-issuer");
+    check(
+      (await entryStatus(h, id)) === "published",
+      "the entry is no longer as its issuer left it",
+    );
+  }),
 ];
 
 export const registryTests = [
@@ -45,4 +109,5 @@ export const registryTests = [
       check(!text.includes(`"${m}"`), `the registry entry carries ${m}: ${text.slice(0, 300)}`);
     check(!text.includes(String(sanction.case)), "the registry entry names the case");
   }),
+  ...issuerTests,
 ];

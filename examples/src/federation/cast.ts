@@ -17,7 +17,12 @@ export const CAST: Record<string, { name: string; agencies: CastMember[] }> = {
         name: "Department of Labour Protection and Welfare",
         roles: ["labour_inspectorate"],
         orgType: "LabourInspectorate",
-        powers: ["workplace_inspection", "wage_recovery_order", "administrative_fine"],
+        powers: [
+          "workplace_inspection",
+          "wage_recovery_order",
+          "administrative_fine",
+          "employer_hiring_ban",
+        ],
       },
       {
         id: "TH:DSDW",

@@ -9,6 +9,7 @@ import { agencyKeygenCommand } from "./commands/agency-keygen.js";
 import { agencyListCommand } from "./commands/agency-list.js";
 import { agencyRotateKeyCommand } from "./commands/agency-rotate-key.js";
 import { agencyDisableCommand, agencyEnableCommand } from "./commands/agency-status.js";
+import { auditCheckpointCommand } from "./commands/audit-checkpoint.js";
 import { auditVerifyCommand } from "./commands/audit-verify.js";
 import { backupCommand } from "./commands/backup.js";
 import { configShowCommand } from "./commands/config-show.js";
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   agencyRotateKeyCommand,
   agencyKeygenCommand,
   auditVerifyCommand,
+  auditCheckpointCommand,
   backupCommand,
   restoreCommand,
   configShowCommand,

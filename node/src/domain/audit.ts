@@ -1,25 +1,13 @@
-import { createHash } from "node:crypto";
-import {
-  canonicalize,
-  parseCompact,
-  assertSignature,
-  thumbprint,
-  signCompact,
-  importPublicKey,
-  type PublicJwk,
-  type Signer,
-} from "@frx/spec";
+import { canonicalize, signCompact, type Signer } from "@frx/spec";
 import { pad } from "../store/db.js";
 import type { AuditEntry } from "../store/records.js";
 import type { Op, Store } from "../store/store.js";
+import { entryHash, GENESIS, RECORDED, recordHash, recordName } from "./audit-hash.js";
 
-const GENESIS = "0".repeat(64);
+export { entryHash, recordHash } from "./audit-hash.js";
+export { verifyAudit, type Anchor, type AuditReport } from "./audit-verify.js";
+
 const encoder = new TextEncoder();
-
-/** The hash of an entry: SHA-256 over the canonical JSON of everything but `hash`. */
-export function entryHash(entry: Omit<AuditEntry, "hash">): string {
-  return createHash("sha256").update(canonicalize(entry)).digest("hex");
-}
 
 /**
  * The hash-chained audit log. Each entry names the previous entry's hash; every
@@ -60,6 +48,21 @@ export class AuditLog {
     return ops;
   }
 
+  /**
+   * The `state` entry for a batch (FRX-AUD-001): every recorded aggregate's write in `ops`,
+   * named and hashed, so that `audit verify` can hold the stored records to the chain. The
+   * store calls it on every commit, so no writer can change a record without it.
+   */
+  seal(ops: readonly Op[], at: string): Op[] {
+    const writes: Record<string, string | null> = {};
+    for (const op of ops) {
+      if (!RECORDED.has(op.aggregate)) continue;
+      writes[recordName(op.aggregate, op.key)] = op.type === "put" ? recordHash(op.value) : null;
+    }
+    if (Object.keys(writes).length === 0) return [];
+    return this.append(at, { kind: "state", actor: "node", writes });
+  }
+
   /** A signed statement of the chain's head: {seq, hash, at}. */
   checkpointOp(at: string): Op {
     const jws = signCompact(
@@ -74,78 +77,4 @@ export class AuditLog {
       value: { seq: this.seq, hash: this.head, at, jws },
     };
   }
-}
-
-export interface AuditReport {
-  ok: boolean;
-  entries: number;
-  checkpoints: number;
-  /** The first entry whose hash or link does not hold. */
-  firstBroken?: { seq: number; reason: string };
-}
-
-/**
- * Walks the whole chain (streamed, not loaded at once) and every checkpoint; names the first
- * break. `nodeKeys` are the node's signing keys, current and retired: a checkpoint is checked
- * with the key its kid names, so checkpoints from before a key rotation still verify.
- */
-export async function verifyAudit(
-  store: Store,
-  nodeKeys: PublicJwk | PublicJwk[],
-): Promise<AuditReport> {
-  let prev = GENESIS;
-  let expected = 1;
-  let entries = 0;
-  const hashes = new Map<number, string>();
-  const broken = (seq: number, reason: string, checkpoints = 0): AuditReport => ({
-    ok: false,
-    entries,
-    checkpoints,
-    firstBroken: { seq, reason },
-  });
-  for await (const [, value] of store.sub("audit").iterator()) {
-    const entry = value as AuditEntry;
-    entries++;
-    const { hash, ...rest } = entry;
-    if (entry.seq !== expected)
-      return broken(expected, `entry ${expected} is missing (found ${entry.seq})`);
-    if (entry.prev !== prev)
-      return broken(entry.seq, "prev does not match the previous entry's hash");
-    if (entryHash(rest) !== hash)
-      return broken(entry.seq, "hash does not match the entry's content");
-    hashes.set(entry.seq, hash);
-    prev = hash;
-    expected++;
-  }
-  const keys = new Map(
-    (Array.isArray(nodeKeys) ? nodeKeys : [nodeKeys]).map((k) => [
-      k.kid ?? thumbprint(k),
-      importPublicKey(k),
-    ]),
-  );
-  let checkpoints = 0;
-  for await (const [, value] of store.sub("checkpoints").iterator()) {
-    const cp = value as { seq: number; hash: string; jws: string };
-    checkpoints++;
-    const parsed = parseCompact(cp.jws, "frx-checkpoint+jws");
-    const key = keys.get(parsed.header.kid);
-    if (!key)
-      return broken(
-        cp.seq,
-        `checkpoint signed by key ${parsed.header.kid}, which is not one of this node's`,
-        checkpoints,
-      );
-    try {
-      assertSignature(parsed, key);
-    } catch {
-      return broken(cp.seq, "checkpoint signature does not verify", checkpoints);
-    }
-    const signed = JSON.parse(new TextDecoder().decode(parsed.payload)) as {
-      seq: number;
-      hash: string;
-    };
-    if (signed.seq !== cp.seq || signed.hash !== hashes.get(cp.seq))
-      return broken(cp.seq, "checkpoint does not match the chain", checkpoints);
-  }
-  return { ok: true, entries, checkpoints };
 }

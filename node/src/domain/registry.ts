@@ -1,4 +1,13 @@
-import { MessageType, validatorFor, type AnyMessage } from "@frx/spec";
+import {
+  checkRegistry,
+  FrxError,
+  MessageType,
+  registryIdsNamed,
+  validatorFor,
+  type AnyMessage,
+} from "@frx/spec";
+import type { AppContext } from "../context.js";
+import type { MessageRecord, RegistryEntryRecord } from "../store/records.js";
 import type { Op } from "../store/store.js";
 
 const ENTRY_BODY = "https://spec.frx.example/v1/schemas/messages/registry.entry.json#/$defs/body";
@@ -12,7 +21,11 @@ const ENTRY_BODY = "https://spec.frx.example/v1/schemas/messages/registry.entry.
 export function registryOps(message: AnyMessage, at: string): Op[] {
   const body = message.body as Record<string, unknown>;
   let entry: Record<string, unknown> | null = null;
-  if (message.type === MessageType.RegistryEntry) entry = body;
+  // Published in the sender's own name (FRX-POL-301): an entry naming no authority names the sender.
+  if (message.type === MessageType.RegistryEntry) {
+    const decision = body.decision as Record<string, unknown>;
+    entry = { ...body, decision: { ...decision, authority: decision.authority ?? message.from } };
+  }
   if (message.type === MessageType.SanctionNotify && body.publicListing === true) {
     entry = {
       entryId: body.sanctionId,
@@ -20,7 +33,7 @@ export function registryOps(message: AnyMessage, at: string): Op[] {
       decision: {
         kind: body.kind,
         imposingAuthorityType: body.imposingAuthorityType,
-        ...(body.imposingAuthority ? { authority: body.imposingAuthority } : {}),
+        authority: body.imposingAuthority ?? message.from,
         status: body.status,
         decidedOn: body.decidedOn ?? at.slice(0, 10),
         legalReference: body.legalReference,
@@ -45,4 +58,36 @@ export function registryOps(message: AnyMessage, at: string): Op[] {
       value: { id: entry.entryId, publishedAt: at, messageId: message.id, entry },
     },
   ];
+}
+
+/**
+ * The registry rules (FRX-POL-301 to FRX-POL-303) at this node: the sender's powers come from
+ * this node's directory, or the origin peer's, and the issuer of an entry on record is the
+ * sender of the stored message that published it. Throws the first violation's code, naming all.
+ */
+export async function assertRegistryRules(
+  ctx: AppContext,
+  message: AnyMessage,
+  origin: string | null,
+): Promise<void> {
+  const ids = registryIdsNamed(message);
+  if (ids.length === 0) return;
+  const sender =
+    origin === null
+      ? await ctx.directory.get(message.from)
+      : (await ctx.peers.get(origin))?.participants.find((p) => p.id === message.from);
+  const issuers: Record<string, string> = {};
+  for (const id of ids) {
+    const record = await ctx.store.get<RegistryEntryRecord>("registry", id);
+    if (!record) continue;
+    const published = await ctx.store.get<MessageRecord>("messages", record.messageId);
+    if (published) issuers[id] = published.from;
+  }
+  const violations = checkRegistry(message, { senderPowers: sender?.powers ?? [], issuers });
+  if (violations.length > 0)
+    throw new FrxError(
+      violations[0]!.code,
+      `refused by the registry rules: ${violations.map((v) => v.message).join("; ")}`,
+      violations,
+    );
 }

@@ -9,13 +9,14 @@ import {
   type VerifiedEnvelope,
 } from "@frx/spec";
 import type { AppContext } from "../context.js";
-import { registryOps } from "../domain/registry.js";
+import { assertRegistryRules, registryOps } from "../domain/registry.js";
 import { enqueueOps, queuedTimelineOps } from "../federation/outbox-store.js";
 import type { MessageRecord } from "../store/records.js";
 import type { Op } from "../store/store.js";
 import { attachmentOps } from "./attachment-ops.js";
 import { stateChange } from "./effects.js";
 import { inboxOps } from "./inbox-ops.js";
+import { assertOverrideApproval } from "./override-approval.js";
 import { asPolicyParticipant } from "../domain/directory.js";
 import {
   assertCanTravel,
@@ -202,6 +203,8 @@ export class Ingest {
           violations,
         );
       }
+      await assertOverrideApproval(ctx, message, origin);
+      await assertRegistryRules(ctx, message, origin);
       const recipients = local.map((p) => p.id);
       const change = await stateChange(
         ctx,

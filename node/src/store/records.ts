@@ -91,8 +91,10 @@ export interface DeadlineRecord {
 export interface AuditEntry {
   seq: number;
   at: string;
-  kind: "accepted" | "refused" | "delivered" | "duplicate" | "admin" | "notice";
+  kind: "accepted" | "refused" | "delivered" | "duplicate" | "admin" | "notice" | "state";
   actor: string;
+  /** For `state` entries: each record the batch wrote, `<aggregate>/<key>`, with its hash, or null when deleted. */
+  writes?: Record<string, string | null>;
   messageId?: string;
   digest?: string;
   code?: string;

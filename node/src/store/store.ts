@@ -33,6 +33,8 @@ export class Store {
   /** Ops no caller waits for, held for the next batch (see defer). */
   private deferred: Op[] = [];
   private deferTimer: ReturnType<typeof setTimeout> | undefined;
+  private sealer: ((ops: readonly Op[]) => Op[]) | null = null;
+  private written: ((ops: readonly Op[]) => void) | null = null;
   batches = 0;
 
   constructor(
@@ -53,6 +55,16 @@ export class Store {
 
   get isOpen(): boolean {
     return this.db.status === "open" && this.failure === null;
+  }
+
+  /**
+   * `seal` adds to every commit the ops that record it (the audit log's state entry), in the
+   * same batch, so that no writer can change a record the chain does not know of; `written`
+   * hears of each batch once it is on disk (to export the newest checkpoint).
+   */
+  hooks(seal: (ops: readonly Op[]) => Op[], written?: (ops: readonly Op[]) => void): void {
+    this.sealer = seal;
+    this.written = written ?? null;
   }
 
   sub(aggregate: Aggregate): Sub {
@@ -93,7 +105,10 @@ export class Store {
     this.assertHealthy();
     this.remember(ops);
     // Deferred ops go first, so that on disk nothing committed later exists without them.
-    const all = this.deferred.length > 0 ? [...this.takeDeferred(), ...ops] : ops;
+    const unsealed = this.deferred.length > 0 ? [...this.takeDeferred(), ...ops] : ops;
+    const seal = this.sealer?.(unsealed) ?? [];
+    this.remember(seal);
+    const all = seal.length > 0 ? [...unsealed, ...seal] : unsealed;
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ ops: all, resolve, reject });
       if (!this.writing) this.writing = this.drain();
@@ -158,6 +173,7 @@ export class Store {
           { sync: this.sync } as object,
         );
         this.batches++;
+        this.written?.(ops);
         for (const op of ops) {
           const k = `${op.aggregate}\u0000${op.key}`;
           const v = op.type === "put" ? op.value : DELETED;

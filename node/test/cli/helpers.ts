@@ -102,6 +102,8 @@ export async function listJson(dir: string): Promise<ParticipantRecord[]> {
   return JSON.parse(r.stdout) as ParticipantRecord[];
 }
 
+/** The audit entries of actions, leaving out the state entries that record each batch's writes. */
 export async function auditLength(dir: string): Promise<number> {
-  return (await dumpStore(dir)).audit!.length;
+  return (await dumpStore(dir)).audit!.filter(([, e]) => (e as { kind?: string }).kind !== "state")
+    .length;
 }

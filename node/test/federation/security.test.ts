@@ -5,6 +5,7 @@ import {
   publicJwkOf,
   sealTransaction,
   signEnvelope,
+  signOverrideApproval,
   verifyReceipt,
   type Types,
 } from "@frx/spec";
@@ -152,6 +153,52 @@ describe("federation refuses, each with its code", () => {
     ) as Types.TransactionReply;
     expect(reply.results.map((r) => [r.status, r.code])).toEqual([
       ["rejected", "jws.kid-unknown"],
+      ["accepted", undefined],
+    ]);
+  });
+});
+
+describe("a dishonest origin node cannot pass a self-asserted consent override (FRX-POL-304, FRX-POL-305)", () => {
+  /** A referral TH:DOE → LA:MOLSW sharing the worker's identity under an override. */
+  const referral = (approvedBy: string, signer?: string): string => {
+    const th = cluster.get("TH");
+    const env = { ...fixture("referral.create"), id: nextId(), to: [{ participant: "LA:MOLSW" }] };
+    const consent = env.body.consent as Record<string, unknown>;
+    (consent.flags as Record<string, boolean>).disclosure = false;
+    consent.override = {
+      reason: "vital_interest",
+      approvedBy,
+      approvedAt: "2026-03-02T08:55:00Z",
+      justification: "Risk to life.",
+      scope: ["/persons/0"],
+    };
+    if (signer)
+      (consent.override as Record<string, unknown>).approval = signOverrideApproval(
+        { ...env, from: "TH:DOE" },
+        th.agencies.get(signer)!.signer,
+      );
+    return th.sign(env);
+  };
+
+  it("rejects at the destination an override its origin node let through, and accepts an approved one", async () => {
+    await la().node.ctx.peers.ensure("TH");
+    const { txnId, jwe } = await seal(cluster.get("TH").keys, {
+      envelopes: [
+        referral("TH:GHOST"),
+        referral("TH:DSDW", "TH:DSDW"),
+        referral("TH:NCC", "TH:DOE"),
+        referral("TH:NCC", "TH:NCC"),
+      ],
+    });
+    const res = await put(txnId, jwe);
+    expect(res.status).toBe(200);
+    const reply = JSON.parse(
+      Buffer.from(res.reply!.split(".")[1]!, "base64url").toString(),
+    ) as Types.TransactionReply;
+    expect(reply.results.map((r) => [r.status, r.code])).toEqual([
+      ["rejected", "policy.override-invalid"],
+      ["rejected", "policy.override-invalid"],
+      ["rejected", "policy.override-invalid"],
       ["accepted", undefined],
     ]);
   });

@@ -72,6 +72,8 @@ export function readData(
     tags: Record<string, unknown>;
     messages: Record<string, unknown>;
     purposes: Record<string, string[]>;
+    sanctionPowers: Record<string, string[]>;
+    viewProfiles: Record<string, { members: string[]; recipientRoles?: string[] }>;
   };
   const sensitivity = codes.get("Sensitivity") ?? [];
   for (const tag of Object.keys(rules.tags))
@@ -87,6 +89,22 @@ export function readData(
   for (const list of Object.values(rules.purposes)) {
     for (const r of list)
       if (roles.length > 0 && !roles.includes(r)) throw new Error(`policy: unknown role ${r}`);
+  }
+  const kinds = codes.get("SanctionKind") ?? [];
+  const powers = codes.get("Power") ?? [];
+  for (const kind of kinds)
+    if (!(kind in rules.sanctionPowers)) throw new Error(`policy: no powers for sanction ${kind}`);
+  for (const [kind, list] of Object.entries(rules.sanctionPowers)) {
+    if (!kinds.includes(kind)) throw new Error(`policy: unknown sanction kind ${kind}`);
+    for (const p of list) if (!powers.includes(p)) throw new Error(`policy: unknown power ${p}`);
+  }
+  const profiles = codes.get("ViewProfile") ?? [];
+  for (const p of profiles)
+    if (!(p in rules.viewProfiles)) throw new Error(`policy: no members for view profile ${p}`);
+  for (const [p, def] of Object.entries(rules.viewProfiles)) {
+    if (!profiles.includes(p)) throw new Error(`policy: unknown view profile ${p}`);
+    for (const r of def.recipientRoles ?? [])
+      if (!roles.includes(r)) throw new Error(`policy: unknown role ${r} in view profile ${p}`);
   }
   return { machineDefinitions: machines, policyRules: rules };
 }

@@ -94,7 +94,7 @@ export const declineReasonDescriptions: Readonly<Record<DeclineReason, string>> 
 };
 
 /** ErrorCode code list (schemas/codes). */
-export const errorCodeValues = ["jws.malformed","jws.header-invalid","jws.alg-unsupported","jws.typ-invalid","jws.kid-unknown","jws.signature-invalid","jws.key-retired","envelope.payload-not-json","envelope.non-canonical","envelope.expired","envelope.not-yet-valid","envelope.signer-mismatch","envelope.too-large","envelope.too-deep","schema.unknown-type","schema.invalid","policy.firewall","policy.immigration-recipient","policy.tier-exceeded","policy.purpose-mismatch","policy.consent-missing","policy.consent-scope","policy.consent-withheld","policy.consent-withdrawn","policy.override-invalid","policy.complainant-confidential","policy.suspect-channel","policy.evidence-channel","state.referral-unknown","state.referral-exists","state.transition-forbidden","state.actor-forbidden","state.sequence-conflict","receipt.digest-mismatch","receipt.message-mismatch","request.malformed","request.media-type","request.too-large","request.rate-limited","request.not-found","request.method-not-allowed","auth.token-missing","auth.token-invalid","auth.token-expired","auth.token-replayed","auth.token-audience","auth.participant-unknown","auth.participant-disabled","auth.forbidden","idempotency.conflict","routing.recipient-unknown","attachment.digest-mismatch","attachment.too-large","attachment.not-found","trust.list-invalid","trust.quorum-not-met","trust.list-expired","trust.member-unknown","trust.member-suspended","trust.own-entry-mismatch","federation.not-destination","federation.undecryptable","federation.transaction-replayed","federation.transaction-conflict","federation.peer-unreachable","delivery.expired","node.not-ready","internal.error"] as const;
+export const errorCodeValues = ["jws.malformed","jws.header-invalid","jws.alg-unsupported","jws.typ-invalid","jws.kid-unknown","jws.signature-invalid","jws.key-retired","envelope.payload-not-json","envelope.non-canonical","envelope.expired","envelope.not-yet-valid","envelope.signer-mismatch","envelope.too-large","envelope.too-deep","schema.unknown-type","schema.invalid","policy.firewall","policy.immigration-recipient","policy.tier-exceeded","policy.purpose-mismatch","policy.consent-missing","policy.consent-scope","policy.consent-withheld","policy.consent-withdrawn","policy.override-invalid","policy.view-profile","policy.complainant-confidential","policy.suspect-channel","policy.evidence-channel","registry.issuer-mismatch","registry.power-missing","registry.not-issuer","state.referral-unknown","state.referral-exists","state.transition-forbidden","state.actor-forbidden","state.sequence-conflict","receipt.digest-mismatch","receipt.message-mismatch","request.malformed","request.media-type","request.too-large","request.rate-limited","request.not-found","request.method-not-allowed","auth.token-missing","auth.token-invalid","auth.token-expired","auth.token-replayed","auth.token-audience","auth.participant-unknown","auth.participant-disabled","auth.forbidden","idempotency.conflict","routing.recipient-unknown","attachment.digest-mismatch","attachment.too-large","attachment.not-found","trust.list-invalid","trust.quorum-not-met","trust.list-expired","trust.member-unknown","trust.member-suspended","trust.own-entry-mismatch","federation.not-destination","federation.undecryptable","federation.transaction-replayed","federation.transaction-conflict","federation.peer-unreachable","delivery.expired","node.not-ready","audit.chain-broken","audit.record-mismatch","audit.anchor-mismatch","internal.error"] as const;
 export type ErrorCode = (typeof errorCodeValues)[number];
 export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "jws.malformed": "Not a JWS compact serialization of three canonical base64url parts (no padding, unused bits zero), or a part does not decode.",
@@ -122,9 +122,13 @@ export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "policy.consent-withheld": "A field the worker asked to withhold is present.",
   "policy.consent-withdrawn": "The worker has withdrawn the consent this disclosure relies on.",
   "policy.override-invalid": "A consent override lacks a reason, an approver other than the sender, or a scope that covers the field.",
+  "policy.view-profile": "A referral carries a body member its view profile does not grant, or names a view profile that may not be granted to its recipient (`rules.json` `viewProfiles`).",
   "policy.complainant-confidential": "A field that reveals a complainant or a complaint leaves the labour inspectorates.",
   "policy.suspect-channel": "Suspect data is sent outside a criminal investigation to police, prosecution or courts.",
   "policy.evidence-channel": "Evidence for the mutual legal assistance channel is sent below tier T3 or without that legal basis.",
+  "registry.issuer-mismatch": "A registry entry, or a sanction asking for public listing, names as its deciding authority a participant other than its sender: entries are issued only in the sender's own name.",
+  "registry.power-missing": "The sender's directory entry holds none of the powers that allow the entry's sanction kind (`rules.json` `sanctionPowers`).",
+  "registry.not-issuer": "The entry replaces, corrects or lifts a registry entry (same entry id, or `supersedes`) that another participant issued.",
   "state.referral-unknown": "The referral named by the envelope does not exist here.",
   "state.referral-exists": "A referral with this id already exists.",
   "state.transition-forbidden": "This message type is not allowed in the referral's or investigation's current state.",
@@ -164,6 +168,9 @@ export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "federation.peer-unreachable": "The peer node did not answer or answered with an error; delivery will be retried.",
   "delivery.expired": "The envelope could not be delivered before its expiresAt; it was dead-lettered and its sender told.",
   "node.not-ready": "The node cannot serve this now (keys not loaded, store closed, trust list expired).",
+  "audit.chain-broken": "An audit verification found an entry whose hash or link does not hold, or a checkpoint whose signature or hash does not (FRX-AUD-006). A report's code, not a refusal's.",
+  "audit.record-mismatch": "An audit verification found a stored record that differs from the latest hash the chain records for it, that the chain never recorded, or that is gone (FRX-AUD-002). A report's code, not a refusal's.",
+  "audit.anchor-mismatch": "An audit verification found that the chain ends before an anchor's entry, or holds it with another hash: its tail was cut, lost or rewritten (FRX-AUD-004). A report's code, not a refusal's.",
   "internal.error": "An unexpected fault; the response leaks nothing more."
 };
 
@@ -329,7 +336,7 @@ export const isicSchemeDescriptions: Readonly<Record<IsicScheme, string>> = {
 };
 
 /** JwsType code list (schemas/codes). */
-export const jwsTypeValues = ["frx-envelope+jws","frx-receipt+jws","frx-directory+jws","frx-metadata+jws","frx-registry+jws","frx-checkpoint+jws","frx-transaction+jws","frx-transaction-reply+jws","frx-transaction+jwe","frx-wake+jws","frx-trust-list+jws","frx-agency+jwt","frx-report+jws"] as const;
+export const jwsTypeValues = ["frx-envelope+jws","frx-receipt+jws","frx-directory+jws","frx-metadata+jws","frx-registry+jws","frx-override+jws","frx-checkpoint+jws","frx-transaction+jws","frx-transaction-reply+jws","frx-transaction+jwe","frx-wake+jws","frx-trust-list+jws","frx-agency+jwt","frx-report+jws"] as const;
 export type JwsType = (typeof jwsTypeValues)[number];
 export const jwsTypeDescriptions: Readonly<Record<JwsType, string>> = {
   "frx-envelope+jws": "An agency-signed envelope (compact JWS over its canonical JSON).",
@@ -337,6 +344,7 @@ export const jwsTypeDescriptions: Readonly<Record<JwsType, string>> = {
   "frx-directory+jws": "A node-signed participant directory.",
   "frx-metadata+jws": "A node's signed metadata document.",
   "frx-registry+jws": "A node-signed public sanctions registry.",
+  "frx-override+jws": "An agency's approval of a consent override, over the override and the envelope that carries it (FRX-POL-305).",
   "frx-checkpoint+jws": "A node-signed audit checkpoint: the sequence number and hash of the audit chain's head.",
   "frx-transaction+jws": "A node-signed federation transaction.",
   "frx-transaction-reply+jws": "A receiving node's signed reply to a federation transaction: one result per envelope.",
@@ -471,7 +479,7 @@ export const orgTypeDescriptions: Readonly<Record<OrgType, string>> = {
 };
 
 /** Power code list (schemas/codes). */
-export const powerValues = ["workplace_inspection","wage_recovery_order","administrative_fine","stop_work_order","licence_suspension","licence_revocation","agency_public_listing","employer_hiring_ban","arrest","asset_freeze","criminal_investigation","prosecution","victim_identification","victim_protection","repatriation_assistance","labour_dispute_resolution"] as const;
+export const powerValues = ["workplace_inspection","wage_recovery_order","administrative_fine","stop_work_order","licence_suspension","licence_revocation","agency_public_listing","employer_hiring_ban","arrest","asset_freeze","criminal_investigation","prosecution","victim_identification","victim_protection","repatriation_assistance","employer_public_listing","criminal_adjudication","consent_override","labour_dispute_resolution"] as const;
 export type Power = (typeof powerValues)[number];
 export const powerDescriptions: Readonly<Record<Power, string>> = {
   "workplace_inspection": "Enter and inspect workplaces, without notice where the law allows.",
@@ -489,6 +497,9 @@ export const powerDescriptions: Readonly<Record<Power, string>> = {
   "victim_identification": "Formally identify victims of trafficking.",
   "victim_protection": "Provide or order protection and assistance to victims.",
   "repatriation_assistance": "Organise or assist safe return to the country of origin.",
+  "employer_public_listing": "Publicly list a non-compliant employer.",
+  "criminal_adjudication": "Try criminal offences and convict, as a court.",
+  "consent_override": "Approve, as the second pair of eyes, sharing a worker's information without or beyond consent on a listed ground (an authorised officer, e.g. of the national coordinator).",
   "labour_dispute_resolution": "Settle or adjudicate labour disputes, including wage claims."
 };
 

@@ -403,7 +403,7 @@ export const machineDefinitions: Readonly<Record<string, unknown>> = {
 };
 
 export const policyRules: Readonly<Record<string, unknown>> = {
-  "description": "Policy data read by the pure policy check (spec/policy.md). `tags` says what each sensitivity tag needs; `messages` narrows purposes and tiers per message type; `purposes` lists the recipient roles each purpose may address. Codes are those of codes/error-code.json.",
+  "description": "Policy data read by the pure policy check (spec/policy.md). `tags` says what each sensitivity tag needs; `messages` narrows purposes and tiers per message type; `purposes` lists the recipient roles each purpose may address; `viewProfiles` lists, per view profile, the `referral.create` body members beyond its core (reason, track, urgency, requested services and powers, view profile, summary, consent) that it grants, and the recipient roles it may be granted to (any when absent); `sanctionPowers` lists, per sanction kind, the directory powers any one of which lets an agency publish it in the registry. Codes are those of codes/error-code.json.",
   "tierOrder": [
     "T0",
     "T1",
@@ -689,6 +689,108 @@ export const policyRules: Readonly<Record<string, unknown>> = {
       ]
     }
   },
+  "sanctionPowers": {
+    "ADMIN_FINE": [
+      "administrative_fine"
+    ],
+    "IMPROVEMENT_NOTICE": [
+      "workplace_inspection"
+    ],
+    "STOP_WORK_ORDER": [
+      "stop_work_order"
+    ],
+    "WORKPLACE_CLOSURE": [
+      "stop_work_order"
+    ],
+    "LICENCE_SUSPENSION": [
+      "licence_suspension"
+    ],
+    "LICENCE_REVOCATION": [
+      "licence_revocation"
+    ],
+    "AGENCY_BLACKLIST_PUBLIC": [
+      "agency_public_listing"
+    ],
+    "EMPLOYER_MIGRANT_HIRING_BAN": [
+      "employer_hiring_ban"
+    ],
+    "EMPLOYER_PUBLIC_LISTING": [
+      "employer_public_listing"
+    ],
+    "BOND_FORFEITURE": [
+      "licence_suspension",
+      "licence_revocation"
+    ],
+    "CRIMINAL_CHARGE": [
+      "prosecution"
+    ],
+    "CONVICTION": [
+      "criminal_adjudication"
+    ],
+    "ASSET_FREEZE_CONFISCATION": [
+      "asset_freeze"
+    ],
+    "COMPENSATION_ORDER": [
+      "wage_recovery_order",
+      "labour_dispute_resolution",
+      "criminal_adjudication"
+    ]
+  },
+  "viewProfiles": {
+    "service_provider_min": {
+      "members": [
+        "persons",
+        "exploitation",
+        "events",
+        "workplace",
+        "remedies"
+      ]
+    },
+    "inspector_case": {
+      "members": [
+        "persons",
+        "exploitation",
+        "events",
+        "workplace",
+        "employer",
+        "recruitmentAgencies",
+        "remedies",
+        "complaint"
+      ],
+      "recipientRoles": [
+        "labour_inspectorate"
+      ]
+    },
+    "police_evidence": {
+      "members": [
+        "persons",
+        "exploitation",
+        "events",
+        "workplace",
+        "employer",
+        "recruitmentAgencies",
+        "remedies"
+      ],
+      "recipientRoles": [
+        "anti_trafficking_police",
+        "prosecution",
+        "court"
+      ]
+    },
+    "regulator_licensing": {
+      "members": [
+        "persons",
+        "exploitation",
+        "events",
+        "employer",
+        "recruitmentAgencies",
+        "remedies"
+      ],
+      "recipientRoles": [
+        "recruitment_regulator"
+      ]
+    }
+  },
   "aggregates": {
     "message": "stats.report",
     "k": 11,
@@ -707,6 +809,42 @@ export const policyRules: Readonly<Record<string, unknown>> = {
 
 /** Every numbered requirement in the prose spec (spec/*.md). */
 export const requirements: ReadonlyArray<{ id: string; level: string; text: string; file: string }> = [
+  {
+    "id": "FRX-AUD-001",
+    "level": "MUST",
+    "text": "A node MUST write, in the same atomic batch as every change to its stored records, an audit entry of its hash chain naming each record changed with the SHA-256 of its stored form or its deletion.",
+    "file": "audit.md"
+  },
+  {
+    "id": "FRX-AUD-002",
+    "level": "MUST",
+    "text": "An audit verification MUST compare every stored record with the latest hash the chain records for it, and report the first record that differs, that the chain never recorded, or that the chain records and the store lacks, with `audit.record-mismatch`.",
+    "file": "audit.md"
+  },
+  {
+    "id": "FRX-AUD-003",
+    "level": "MUST",
+    "text": "A node MUST sign a checkpoint of its chain at least every `checkpointEvery` entries and keep its newest checkpoint outside its store, and MUST let its operator export a signed checkpoint of its verified chain.",
+    "file": "audit.md"
+  },
+  {
+    "id": "FRX-AUD-004",
+    "level": "MUST",
+    "text": "An audit verification given an anchor MUST report `audit.anchor-mismatch` when the chain ends before the anchor's entry or holds that entry with a hash other than the one the anchor signs.",
+    "file": "audit.md"
+  },
+  {
+    "id": "FRX-AUD-005",
+    "level": "MUST",
+    "text": "An audit verification MUST report the number of entries after the newest checkpoint or anchor it verified as unanchored.",
+    "file": "audit.md"
+  },
+  {
+    "id": "FRX-AUD-006",
+    "level": "MUST",
+    "text": "An audit verification MUST report the first entry whose hash or link to the previous entry does not hold, or whose checkpoint's signature or hash does not, with `audit.chain-broken`.",
+    "file": "audit.md"
+  },
   {
     "id": "FRX-ENV-001",
     "level": "MUST",
@@ -1803,6 +1941,54 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-POL-028",
     "level": "MUST",
     "text": "A node MUST refuse a `stats.report` that has a count cell (a metric listed in `rules.json` `aggregates.countMetrics`) whose `value` is between 1 and `k` − 1 and not suppressed, or any suppressed cell that carries a value, with `policy.tier-exceeded` at that cell's `/value`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-301",
+    "level": "MUST",
+    "text": "A node MUST refuse a `registry.entry`, or a `sanction.notify` with `publicListing` true, whose deciding authority (`body.decision.authority` or `body.imposingAuthority`) is present and is not the sender with `registry.issuer-mismatch`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-302",
+    "level": "MUST",
+    "text": "A node MUST refuse a `registry.entry`, or a `sanction.notify` with `publicListing` true, whose sender's directory entry holds none of the powers `rules.json` `sanctionPowers` lists for its sanction kind with `registry.power-missing`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-303",
+    "level": "MUST",
+    "text": "A node MUST refuse a `registry.entry`, or a `sanction.notify` with `publicListing` true, whose entry id or `supersedes` names a registry entry on record at that node that another participant issued with `registry.not-issuer`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-304",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope whose `body.consent.override` names as `approvedBy` anything but an active participant of the sender's node, other than the sender, whose directory entry holds the `consent_override` power, with `policy.override-invalid` at `/body/consent/override/approvedBy`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-305",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope whose `body.consent.override` has no `approval`, or one that is not a compact JWS with `typ` `frx-override+jws` verifying with a key of `approvedBy` not retired before `approvedAt` over the canonical JSON of the envelope's `id` as `messageId`, its `from` as `sender` and the override without `approval`, with `policy.override-invalid` at `/body/consent/override/approval`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-306",
+    "level": "MUST",
+    "text": "A node MUST refuse a `referral.create` carrying a body member that is neither in the referral's core nor listed in `rules.json` `viewProfiles` for its `viewProfile` with `policy.view-profile` at that member's pointer.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-307",
+    "level": "MUST",
+    "text": "A node MUST refuse a `referral.create` whose `viewProfile` lists `recipientRoles` in `rules.json` `viewProfiles` none of which its recipient holds with `policy.view-profile` at `/body/viewProfile`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-308",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope carrying an evidence item whose `shareableWith` does not include the envelope's purpose with `policy.purpose-mismatch` at that item's `shareableWith`.",
     "file": "policy.md"
   },
   {

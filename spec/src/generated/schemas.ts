@@ -310,6 +310,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "A consent override lacks a reason, an approver other than the sender, or a scope that covers the field."
       },
       {
+        "const": "policy.view-profile",
+        "description": "A referral carries a body member its view profile does not grant, or names a view profile that may not be granted to its recipient (`rules.json` `viewProfiles`)."
+      },
+      {
         "const": "policy.complainant-confidential",
         "description": "A field that reveals a complainant or a complaint leaves the labour inspectorates."
       },
@@ -320,6 +324,18 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "policy.evidence-channel",
         "description": "Evidence for the mutual legal assistance channel is sent below tier T3 or without that legal basis."
+      },
+      {
+        "const": "registry.issuer-mismatch",
+        "description": "A registry entry, or a sanction asking for public listing, names as its deciding authority a participant other than its sender: entries are issued only in the sender's own name."
+      },
+      {
+        "const": "registry.power-missing",
+        "description": "The sender's directory entry holds none of the powers that allow the entry's sanction kind (`rules.json` `sanctionPowers`)."
+      },
+      {
+        "const": "registry.not-issuer",
+        "description": "The entry replaces, corrects or lifts a registry entry (same entry id, or `supersedes`) that another participant issued."
       },
       {
         "const": "state.referral-unknown",
@@ -476,6 +492,18 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "node.not-ready",
         "description": "The node cannot serve this now (keys not loaded, store closed, trust list expired)."
+      },
+      {
+        "const": "audit.chain-broken",
+        "description": "An audit verification found an entry whose hash or link does not hold, or a checkpoint whose signature or hash does not (FRX-AUD-006). A report's code, not a refusal's."
+      },
+      {
+        "const": "audit.record-mismatch",
+        "description": "An audit verification found a stored record that differs from the latest hash the chain records for it, that the chain never recorded, or that is gone (FRX-AUD-002). A report's code, not a refusal's."
+      },
+      {
+        "const": "audit.anchor-mismatch",
+        "description": "An audit verification found that the chain ends before an anchor's entry, or holds it with another hash: its tail was cut, lost or rewritten (FRX-AUD-004). A report's code, not a refusal's."
       },
       {
         "const": "internal.error",
@@ -958,6 +986,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "frx-registry+jws",
         "description": "A node-signed public sanctions registry."
+      },
+      {
+        "const": "frx-override+jws",
+        "description": "An agency's approval of a consent override, over the override and the envelope that carries it (FRX-POL-305)."
       },
       {
         "const": "frx-checkpoint+jws",
@@ -1475,6 +1507,18 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "repatriation_assistance",
         "description": "Organise or assist safe return to the country of origin."
+      },
+      {
+        "const": "employer_public_listing",
+        "description": "Publicly list a non-compliant employer."
+      },
+      {
+        "const": "criminal_adjudication",
+        "description": "Try criminal offences and convict, as a court."
+      },
+      {
+        "const": "consent_override",
+        "description": "Approve, as the second pair of eyes, sharing a worker's information without or beyond consent on a listed ground (an authorised officer, e.g. of the national coordinator)."
       },
       {
         "const": "labour_dispute_resolution",
@@ -2275,7 +2319,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/codes/view-profile.json",
     "title": "ViewProfile",
-    "description": "The projection of the case the receiver is granted. The sending node builds the payload from a whitelist per profile, never from a blacklist.",
+    "description": "The projection of the case the receiver is granted: a whitelist of referral.create body members per profile, and the recipient roles it may be granted to, in policy/rules.json viewProfiles. Every node refuses a member outside it (FRX-POL-306, FRX-POL-307).",
     "type": "string",
     "oneOf": [
       {
@@ -3532,7 +3576,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "$ref": "../codes/consent-override-reason.json"
           },
           "approvedBy": {
-            "description": "The participant whose authorised officer approved the override. Four eyes: it must be another participant than the one sending the envelope (e.g. the national coordinator), or the override is refused with policy.override-invalid.",
+            "description": "The participant whose authorised officer approved the override. Four eyes: another active participant of the sender's node than the sender, holding the consent_override power in its directory (e.g. the national coordinator), or the override is refused with policy.override-invalid.",
             "$ref": "ids.json#/$defs/participantId"
           },
           "approvedAt": {
@@ -3542,6 +3586,12 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "description": "Why the override is necessary and proportionate.",
             "type": "string",
             "maxLength": 1000
+          },
+          "approval": {
+            "description": "The approver's signature over this override and the envelope that carries it: a compact JWS with typ frx-override+jws, signed with a key of approvedBy, whose payload is the canonical JSON of {frx, messageId, sender, override} (the override without approval). Every node verifies it (FRX-POL-305).",
+            "type": "string",
+            "maxLength": 4096,
+            "pattern": "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
           },
           "scope": {
             "description": "The only fields the override covers, as JSON pointers relative to the body.",
@@ -3724,7 +3774,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         }
       },
       "shareableWith": {
-        "description": "Purposes the item may be used for.",
+        "description": "Purposes the item may be used for: every node refuses an envelope carrying it for another purpose (FRX-POL-308).",
         "type": "array",
         "maxItems": 10,
         "uniqueItems": true,

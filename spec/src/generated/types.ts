@@ -323,11 +323,13 @@ export type ConsentWithdrawn = {
 /** Sharing without or beyond consent, on a listed ground, approved and limited to the fields named. */
 export type ConsentOverride = {
   reason: C.ConsentOverrideReason;
-  /** The participant whose authorised officer approved the override. Four eyes: it must be another participant than the one sending the envelope (e.g. the national coordinator), or the override is refused with policy.override-invalid. */
+  /** The participant whose authorised officer approved the override. Four eyes: another active participant of the sender's node than the sender, holding the consent_override power in its directory (e.g. the national coordinator), or the override is refused with policy.override-invalid. */
   approvedBy: ParticipantId;
   approvedAt: Instant;
   /** Why the override is necessary and proportionate. */
   justification: string;
+  /** The approver's signature over this override and the envelope that carries it: a compact JWS with typ frx-override+jws, signed with a key of approvedBy, whose payload is the canonical JSON of {frx, messageId, sender, override} (the override without approval). Every node verifies it (FRX-POL-305). */
+  approval?: string;
   /** The only fields the override covers, as JSON pointers relative to the body. */
   scope: JsonPointer[];
 };
@@ -381,7 +383,7 @@ export type EvidenceItem = {
   channel: C.EvidenceChannel;
   /** Chain of custody, oldest first. */
   custody: CustodyEvent[];
-  /** Purposes the item may be used for. */
+  /** Purposes the item may be used for: every node refuses an envelope carrying it for another purpose (FRX-POL-308). */
   shareableWith: Array<C.Purpose>;
 };
 

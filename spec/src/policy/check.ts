@@ -8,6 +8,7 @@ import {
   type PolicyContext,
 } from "./context.js";
 import { sensitiveFields, type SensitiveField } from "./fields.js";
+import { checkProjection } from "./projection.js";
 import { instantMs, parseInstant } from "../time/instant.js";
 
 interface TagRule {
@@ -82,6 +83,7 @@ export function checkPolicy(message: PolicyInput, context: PolicyContext): Viola
     checkWithheld(field, consent, out);
   }
   checkEvidenceChannel(message, out);
+  for (const v of checkProjection(message, context)) out.add(v.pointer, v.code, v.message);
   checkOverrideApprover(message, out);
   checkAggregates(message, out);
   // Gravest first (Rule 9): a refusal's code shows a firewall breach as one.

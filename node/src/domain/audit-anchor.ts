@@ -1,0 +1,28 @@
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { Op } from "../store/store.js";
+import type { Anchor } from "./audit-verify.js";
+
+/** Where a node with a data folder keeps its newest checkpoint, outside its store. */
+export const ANCHOR_FILE = "audit-anchor.json";
+
+/**
+ * Writes the newest checkpoint among `ops` (a batch now on disk) to `file`, replacing it
+ * atomically (FRX-AUD-003). Outside the store, it survives what the store loses or is made to
+ * forget; an operator copies it elsewhere to keep it from whoever can edit the node's folder.
+ */
+export function exportCheckpoint(file: string, ops: readonly Op[]): void {
+  let newest: Anchor | undefined;
+  for (const op of ops)
+    if (op.aggregate === "checkpoints" && op.type === "put") newest = op.value as Anchor;
+  if (!newest) return;
+  writeFileSync(`${file}.tmp`, JSON.stringify(newest, null, 2) + "\n", { mode: 0o644 });
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Reads an anchor file written by exportCheckpoint or `audit checkpoint --out`. */
+export function readAnchor(file: string): Anchor {
+  const value = JSON.parse(readFileSync(file, "utf8")) as Partial<Anchor>;
+  if (typeof value.seq !== "number" || typeof value.jws !== "string")
+    throw new TypeError(`${file} is not an audit checkpoint ({seq, hash, at, jws})`);
+  return value as Anchor;
+}
