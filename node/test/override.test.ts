@@ -39,7 +39,7 @@ const refusal = async (env: Envelope) => {
 };
 const at = (member: string) => [`/body/consent/override/${member}`];
 
-describe("the four-eyes consent override is a signature, not a claim (FRX-POL-304, FRX-POL-305)", () => {
+describe("the four-eyes consent override is a signature, not a claim (FRX-POL-032, FRX-POL-033)", () => {
   it("refuses an override approved by an id that exists nowhere", async () => {
     expect(await refusal(overridden("TH:GHOST"))).toEqual({
       status: 422,

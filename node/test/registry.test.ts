@@ -33,7 +33,7 @@ const refusal = async (env: Envelope) => {
   return { status: res.status, code: ((await res.json()) as { code?: string }).code };
 };
 
-describe("the public sanctions registry: who may publish and change an entry (FRX-POL-301..303)", () => {
+describe("the public sanctions registry: who may publish and change an entry (FRX-POL-029..303)", () => {
   it("refuses an entry in another agency's name, and publishes nothing", async () => {
     const env = entry();
     env.from = "TH:DSDW";

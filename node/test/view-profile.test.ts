@@ -14,7 +14,7 @@ const refusal = async (env: Envelope) => {
 };
 const employer = () => fixture("case.notify").body.employer;
 
-describe("viewProfile bounds a referral, and shareableWith bounds evidence (FRX-POL-306 to FRX-POL-308)", () => {
+describe("viewProfile bounds a referral, and shareableWith bounds evidence (FRX-POL-034 to FRX-POL-036)", () => {
   it("refuses a member the view profile does not grant", async () => {
     const env = fixture("referral.create");
     env.body.employer = employer();

@@ -18,8 +18,8 @@ export interface AgencyDefinition {
  * a police unit with immigration functions (no person-level data may reach it), and a
  * disabled agency (FRX-ENV-013), which also holds the victim_services role so that
  * mandate routing can be seen to skip it. LI may fine and POL may freeze assets, so that the
- * registry rules (FRX-POL-301..303) can be seen to tell an issuer from another sanctioning agency;
- * VS stands in for the national coordinator as the approver of consent overrides (FRX-POL-304).
+ * registry rules (FRX-POL-029..303) can be seen to tell an issuer from another sanctioning agency;
+ * VS stands in for the national coordinator as the approver of consent overrides (FRX-POL-032).
  */
 export const AGENCIES: Record<AgencyName, AgencyDefinition> = {
   LI: {

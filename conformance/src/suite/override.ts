@@ -26,12 +26,12 @@ const refusedWith = async (h: Harness, env: object, member: "approvedBy" | "appr
 };
 
 export const overrideTests = [
-  t("FRX-POL-304", async (h) => {
+  t("FRX-POL-032", async (h) => {
     // An approver that exists nowhere, then a registered agency without the consent_override power.
     await refusedWith(h, overridden(h, `${h.node.id}:CONF-GHOST`), "approvedBy");
     await refusedWith(h, overridden(h, h.id("POL"), "POL"), "approvedBy");
   }),
-  t("FRX-POL-305", async (h) => {
+  t("FRX-POL-033", async (h) => {
     // The empowered approver named but never asked; then its name over the sender's signature.
     await refusedWith(h, overridden(h, h.id("VS")), "approval");
     await refusedWith(h, overridden(h, h.id("VS"), "LI"), "approval");

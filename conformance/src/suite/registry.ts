@@ -46,7 +46,7 @@ const entryStatus = (h: Harness, id: string) =>
   ).then((reg) => (reg.entries ?? []).find((e) => e.entryId === id)?.status);
 
 const issuerTests = [
-  t("FRX-POL-301", async (h) => {
+  t("FRX-POL-029", async (h) => {
     const forged = entry(h, "VS", { authority: h.id("LI") });
     await h.refused(h.sign(forged), "registry.issuer-mismatch");
     check(
@@ -54,12 +54,12 @@ const issuerTests = [
       "the node published the refused entry",
     );
   }),
-  t("FRX-POL-302", async (h) => {
+  t("FRX-POL-030", async (h) => {
     // The police hold criminal_investigation and asset_freeze, not administrative_fine.
     const fine = entry(h, "POL", { imposingAuthorityType: "police_prosecution" });
     await h.refused(h.sign(fine), "registry.power-missing");
   }),
-  t("FRX-POL-303", async (h) => {
+  t("FRX-POL-031", async (h) => {
     const original = entry(h, "LI");
     await h.accepted(h.sign(original));
     const id = String(original.body.entryId);

@@ -25,7 +25,7 @@ const employer = (h: Harness) => ({
 });
 
 export const viewProfileTests = [
-  t("FRX-POL-306", async (h) => {
+  t("FRX-POL-034", async (h) => {
     const env = h.envelope("referral-create-ok");
     await refusedAt(
       h,
@@ -34,7 +34,7 @@ export const viewProfileTests = [
       "/body/employer",
     );
   }),
-  t("FRX-POL-307", async (h) => {
+  t("FRX-POL-035", async (h) => {
     const env = h.envelope("referral-create-ok");
     await refusedAt(
       h,
@@ -43,7 +43,7 @@ export const viewProfileTests = [
       "/body/viewProfile",
     );
   }),
-  t("FRX-POL-308", async (h) => {
+  t("FRX-POL-036", async (h) => {
     await h.accepted(h.sign(h.envelope("evidence-provide-ok")));
     const forRemedy = h.envelope("evidence-provide-ok", {
       purpose: "remedy_claim",

@@ -21,7 +21,7 @@ const ENTRY_BODY = "https://spec.frx.example/v1/schemas/messages/registry.entry.
 export function registryOps(message: AnyMessage, at: string): Op[] {
   const body = message.body as Record<string, unknown>;
   let entry: Record<string, unknown> | null = null;
-  // Published in the sender's own name (FRX-POL-301): an entry naming no authority names the sender.
+  // Published in the sender's own name (FRX-POL-029): an entry naming no authority names the sender.
   if (message.type === MessageType.RegistryEntry) {
     const decision = body.decision as Record<string, unknown>;
     entry = { ...body, decision: { ...decision, authority: decision.authority ?? message.from } };
@@ -61,7 +61,7 @@ export function registryOps(message: AnyMessage, at: string): Op[] {
 }
 
 /**
- * The registry rules (FRX-POL-301 to FRX-POL-303) at this node: the sender's powers come from
+ * The registry rules (FRX-POL-029 to FRX-POL-031) at this node: the sender's powers come from
  * this node's directory, or the origin peer's, and the issuer of an entry on record is the
  * sender of the stored message that published it. Throws the first violation's code, naming all.
  */

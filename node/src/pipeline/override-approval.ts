@@ -2,7 +2,7 @@ import { checkOverrideApproval, FrxError, type AnyMessage, type KeyResolver } fr
 import type { AppContext } from "../context.js";
 
 /**
- * The four-eyes rules (FRX-POL-304, FRX-POL-305) at this node: the approver and its keys come
+ * The four-eyes rules (FRX-POL-032, FRX-POL-033) at this node: the approver and its keys come
  * from the sender's node's directory, which is this node's own for its agencies' envelopes and
  * the origin peer's for a peer's, never from the message. Throws `policy.override-invalid`
  * naming the failed check.

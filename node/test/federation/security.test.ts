@@ -158,7 +158,7 @@ describe("federation refuses, each with its code", () => {
   });
 });
 
-describe("a dishonest origin node cannot pass a self-asserted consent override (FRX-POL-304, FRX-POL-305)", () => {
+describe("a dishonest origin node cannot pass a self-asserted consent override (FRX-POL-032, FRX-POL-033)", () => {
   /** A referral TH:DOE → LA:MOLSW sharing the worker's identity under an override. */
   const referral = (approvedBy: string, signer?: string): string => {
     const th = cluster.get("TH");

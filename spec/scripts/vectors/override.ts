@@ -3,7 +3,7 @@ import type { Envelope, Fixture, Vector } from "./envelope.js";
 import { jwksOf, signerFor, type TestKeys } from "./keys.js";
 
 /**
- * Four-eyes vectors (FRX-POL-304, FRX-POL-305): a referral whose consent override is approved
+ * Four-eyes vectors (FRX-POL-032, FRX-POL-033): a referral whose consent override is approved
  * by the national coordinator, the approver's entry in the sender's node's directory
  * (`approver`, absent when it lists none), the keys of that directory (`jwks`), and the
  * verdict. Each failing vector changes one thing in the approved base.

@@ -2,7 +2,7 @@ import type { Envelope, Fixture, Vector } from "./envelope.js";
 import { policyParticipant, type TestKeys } from "./keys.js";
 
 /**
- * Policy vectors for view profiles and evidence purposes (FRX-POL-306 to FRX-POL-308), in the
+ * Policy vectors for view profiles and evidence purposes (FRX-POL-034 to FRX-POL-036), in the
  * shape of the other policy vectors: envelope, the context a node builds, the verdict.
  */
 export function projectionVectors(keys: TestKeys, fixture: Fixture): Record<string, Vector> {

@@ -1,7 +1,7 @@
 import type { Envelope, Fixture, Vector } from "./envelope.js";
 
 /**
- * Registry vectors (FRX-POL-301 to FRX-POL-303): an envelope that asks for a public registry
+ * Registry vectors (FRX-POL-029 to FRX-POL-031): an envelope that asks for a public registry
  * entry, the context a node builds from its directory and its registry (`senderPowers`, and
  * `issuers` of the entries on record it names), and the verdict. Each failing vector changes
  * one thing in a valid base.

@@ -344,7 +344,7 @@ export const jwsTypeDescriptions: Readonly<Record<JwsType, string>> = {
   "frx-directory+jws": "A node-signed participant directory.",
   "frx-metadata+jws": "A node's signed metadata document.",
   "frx-registry+jws": "A node-signed public sanctions registry.",
-  "frx-override+jws": "An agency's approval of a consent override, over the override and the envelope that carries it (FRX-POL-305).",
+  "frx-override+jws": "An agency's approval of a consent override, over the override and the envelope that carries it (FRX-POL-033).",
   "frx-checkpoint+jws": "A node-signed audit checkpoint: the sequence number and hash of the audit chain's head.",
   "frx-transaction+jws": "A node-signed federation transaction.",
   "frx-transaction-reply+jws": "A receiving node's signed reply to a federation transaction: one result per envelope.",

@@ -1944,49 +1944,49 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "policy.md"
   },
   {
-    "id": "FRX-POL-301",
+    "id": "FRX-POL-029",
     "level": "MUST",
     "text": "A node MUST refuse a `registry.entry`, or a `sanction.notify` with `publicListing` true, whose deciding authority (`body.decision.authority` or `body.imposingAuthority`) is present and is not the sender with `registry.issuer-mismatch`.",
     "file": "policy.md"
   },
   {
-    "id": "FRX-POL-302",
+    "id": "FRX-POL-030",
     "level": "MUST",
     "text": "A node MUST refuse a `registry.entry`, or a `sanction.notify` with `publicListing` true, whose sender's directory entry holds none of the powers `rules.json` `sanctionPowers` lists for its sanction kind with `registry.power-missing`.",
     "file": "policy.md"
   },
   {
-    "id": "FRX-POL-303",
+    "id": "FRX-POL-031",
     "level": "MUST",
     "text": "A node MUST refuse a `registry.entry`, or a `sanction.notify` with `publicListing` true, whose entry id or `supersedes` names a registry entry on record at that node that another participant issued with `registry.not-issuer`.",
     "file": "policy.md"
   },
   {
-    "id": "FRX-POL-304",
+    "id": "FRX-POL-032",
     "level": "MUST",
     "text": "A node MUST refuse an envelope whose `body.consent.override` names as `approvedBy` anything but an active participant of the sender's node, other than the sender, whose directory entry holds the `consent_override` power, with `policy.override-invalid` at `/body/consent/override/approvedBy`.",
     "file": "policy.md"
   },
   {
-    "id": "FRX-POL-305",
+    "id": "FRX-POL-033",
     "level": "MUST",
     "text": "A node MUST refuse an envelope whose `body.consent.override` has no `approval`, or one that is not a compact JWS with `typ` `frx-override+jws` verifying with a key of `approvedBy` not retired before `approvedAt` over the canonical JSON of the envelope's `id` as `messageId`, its `from` as `sender` and the override without `approval`, with `policy.override-invalid` at `/body/consent/override/approval`.",
     "file": "policy.md"
   },
   {
-    "id": "FRX-POL-306",
+    "id": "FRX-POL-034",
     "level": "MUST",
     "text": "A node MUST refuse a `referral.create` carrying a body member that is neither in the referral's core nor listed in `rules.json` `viewProfiles` for its `viewProfile` with `policy.view-profile` at that member's pointer.",
     "file": "policy.md"
   },
   {
-    "id": "FRX-POL-307",
+    "id": "FRX-POL-035",
     "level": "MUST",
     "text": "A node MUST refuse a `referral.create` whose `viewProfile` lists `recipientRoles` in `rules.json` `viewProfiles` none of which its recipient holds with `policy.view-profile` at `/body/viewProfile`.",
     "file": "policy.md"
   },
   {
-    "id": "FRX-POL-308",
+    "id": "FRX-POL-036",
     "level": "MUST",
     "text": "A node MUST refuse an envelope carrying an evidence item whose `shareableWith` does not include the envelope's purpose with `policy.purpose-mismatch` at that item's `shareableWith`.",
     "file": "policy.md"

@@ -989,7 +989,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "frx-override+jws",
-        "description": "An agency's approval of a consent override, over the override and the envelope that carries it (FRX-POL-305)."
+        "description": "An agency's approval of a consent override, over the override and the envelope that carries it (FRX-POL-033)."
       },
       {
         "const": "frx-checkpoint+jws",
@@ -2319,7 +2319,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/codes/view-profile.json",
     "title": "ViewProfile",
-    "description": "The projection of the case the receiver is granted: a whitelist of referral.create body members per profile, and the recipient roles it may be granted to, in policy/rules.json viewProfiles. Every node refuses a member outside it (FRX-POL-306, FRX-POL-307).",
+    "description": "The projection of the case the receiver is granted: a whitelist of referral.create body members per profile, and the recipient roles it may be granted to, in policy/rules.json viewProfiles. Every node refuses a member outside it (FRX-POL-034, FRX-POL-035).",
     "type": "string",
     "oneOf": [
       {
@@ -3588,7 +3588,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "maxLength": 1000
           },
           "approval": {
-            "description": "The approver's signature over this override and the envelope that carries it: a compact JWS with typ frx-override+jws, signed with a key of approvedBy, whose payload is the canonical JSON of {frx, messageId, sender, override} (the override without approval). Every node verifies it (FRX-POL-305).",
+            "description": "The approver's signature over this override and the envelope that carries it: a compact JWS with typ frx-override+jws, signed with a key of approvedBy, whose payload is the canonical JSON of {frx, messageId, sender, override} (the override without approval). Every node verifies it (FRX-POL-033).",
             "type": "string",
             "maxLength": 4096,
             "pattern": "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"
@@ -3774,7 +3774,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         }
       },
       "shareableWith": {
-        "description": "Purposes the item may be used for: every node refuses an envelope carrying it for another purpose (FRX-POL-308).",
+        "description": "Purposes the item may be used for: every node refuses an envelope carrying it for another purpose (FRX-POL-036).",
         "type": "array",
         "maxItems": 10,
         "uniqueItems": true,

@@ -328,7 +328,7 @@ export type ConsentOverride = {
   approvedAt: Instant;
   /** Why the override is necessary and proportionate. */
   justification: string;
-  /** The approver's signature over this override and the envelope that carries it: a compact JWS with typ frx-override+jws, signed with a key of approvedBy, whose payload is the canonical JSON of {frx, messageId, sender, override} (the override without approval). Every node verifies it (FRX-POL-305). */
+  /** The approver's signature over this override and the envelope that carries it: a compact JWS with typ frx-override+jws, signed with a key of approvedBy, whose payload is the canonical JSON of {frx, messageId, sender, override} (the override without approval). Every node verifies it (FRX-POL-033). */
   approval?: string;
   /** The only fields the override covers, as JSON pointers relative to the body. */
   scope: JsonPointer[];
@@ -383,7 +383,7 @@ export type EvidenceItem = {
   channel: C.EvidenceChannel;
   /** Chain of custody, oldest first. */
   custody: CustodyEvent[];
-  /** Purposes the item may be used for: every node refuses an envelope carrying it for another purpose (FRX-POL-308). */
+  /** Purposes the item may be used for: every node refuses an envelope carrying it for another purpose (FRX-POL-036). */
   shareableWith: Array<C.Purpose>;
 };
 

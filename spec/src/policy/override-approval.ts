@@ -37,7 +37,7 @@ export function overrideApprovalPayload(message: OverrideInput): Record<string, 
 }
 
 /**
- * The approver's signature over the override an envelope carries (FRX-POL-305): the sender
+ * The approver's signature over the override an envelope carries (FRX-POL-033): the sender
  * drafts the envelope, its approver signs this, and the sender puts it in
  * `body.consent.override.approval` before signing the envelope.
  *
@@ -49,7 +49,7 @@ export function signOverrideApproval(message: OverrideInput, approver: Signer): 
 }
 
 /**
- * The four-eyes rules (FRX-POL-304, FRX-POL-305) as a function of the envelope, the approver's
+ * The four-eyes rules (FRX-POL-032, FRX-POL-033) as a function of the envelope, the approver's
  * directory entry at the sender's node, and that node's key resolver. Empty when the envelope
  * carries no override, or when its approval holds.
  *

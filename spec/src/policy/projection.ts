@@ -29,7 +29,7 @@ export interface ProjectionInput {
 }
 
 /**
- * Rules 8a and 8b of the policy (FRX-POL-306 to FRX-POL-308): a referral carries only what its
+ * Rules 8a and 8b of the policy (FRX-POL-034 to FRX-POL-036): a referral carries only what its
  * view profile grants, to a recipient the profile may be granted to; an evidence item travels
  * only for a purpose in its `shareableWith`.
  *

@@ -64,7 +64,7 @@ export function publishesRegistryEntry(message: RegistryInput): boolean {
 }
 
 /**
- * The registry rules (FRX-POL-301 to FRX-POL-303) as a pure function: an entry is published
+ * The registry rules (FRX-POL-029 to FRX-POL-031) as a pure function: an entry is published
  * only in its sender's own name, for a sanction kind the sender's powers allow, and changes
  * only an entry the sender issued. Empty for envelopes that publish nothing.
  *
