@@ -72,7 +72,13 @@ export function readData(
     tags: Record<string, unknown>;
     messages: Record<string, unknown>;
     purposes: Record<string, string[]>;
+    evidence: { items: Record<string, string>; personLevelKinds: string[] };
   };
+  const kinds = codes.get("EvidenceKind") ?? [];
+  for (const k of rules.evidence.personLevelKinds)
+    if (!kinds.includes(k)) throw new Error(`policy: unknown evidence kind ${k}`);
+  for (const type of Object.keys(rules.evidence.items))
+    if (!messageTypes.includes(type)) throw new Error(`policy: unknown evidence type ${type}`);
   const sensitivity = codes.get("Sensitivity") ?? [];
   for (const tag of Object.keys(rules.tags))
     if (!sensitivity.includes(tag)) throw new Error(`policy: unknown tag ${tag}`);

@@ -1,5 +1,6 @@
 import type { Envelope, Fixture, Vector } from "./envelope.js";
 import { policyParticipant, type TestKeys } from "./keys.js";
+import { firewallByCapacity } from "./policy-capacity.js";
 
 /**
  * Policy vectors: an envelope, the policy context a node would build for it (sender and
@@ -273,5 +274,6 @@ export function policyVectors(keys: TestKeys, fixture: Fixture): Record<string, 
       },
     );
   }
+  firewallByCapacity(add, referral, person, fixture);
   return out;
 }

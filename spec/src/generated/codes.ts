@@ -185,7 +185,7 @@ export const evidenceChannelDescriptions: Readonly<Record<EvidenceChannel, strin
 };
 
 /** EvidenceKind code list (schemas/codes). */
-export const evidenceKindValues = ["employment_contract","payslip_wage_record","working_time_record","recruitment_fee_receipt","debt_record","identity_document_retention_record","worker_statement","witness_statement","inspection_report","photo_video","financial_transaction","digital_communication","licence_record","other"] as const;
+export const evidenceKindValues = ["employment_contract","payslip_wage_record","working_time_record","recruitment_fee_receipt","debt_record","identity_document_retention_record","worker_statement","witness_statement","identity_document","medical_record","inspection_report","photo_video","financial_transaction","digital_communication","licence_record","other"] as const;
 export type EvidenceKind = (typeof evidenceKindValues)[number];
 export const evidenceKindDescriptions: Readonly<Record<EvidenceKind, string>> = {
   "employment_contract": "Employment contract, including substituted contracts.",
@@ -193,15 +193,17 @@ export const evidenceKindDescriptions: Readonly<Record<EvidenceKind, string>> = 
   "working_time_record": "Records of working and rest hours, including at sea.",
   "recruitment_fee_receipt": "Receipts or records of recruitment fees and related costs.",
   "debt_record": "Records of advances, loans and debts.",
-  "identity_document_retention_record": "Records showing that identity documents were held by the employer or agency.",
-  "worker_statement": "A statement by a worker.",
-  "witness_statement": "A statement by another witness.",
+  "identity_document_retention_record": "Records showing that identity documents were held by the employer or agency. Person-level.",
+  "worker_statement": "A statement by a worker. Person-level.",
+  "witness_statement": "A statement by another witness. Person-level.",
+  "identity_document": "A copy of a passport, identity card, visa or permit. Person-level.",
+  "medical_record": "A medical report, certificate or record. Person-level.",
   "inspection_report": "An inspection report.",
-  "photo_video": "Photographs or video.",
+  "photo_video": "Photographs, audio or video. Person-level.",
   "financial_transaction": "Bank or money-transfer records.",
-  "digital_communication": "Messages, e-mails and other digital communication.",
+  "digital_communication": "Messages, e-mails and other digital communication. Person-level.",
   "licence_record": "Licensing records of a recruitment agency.",
-  "other": "Another kind of evidence."
+  "other": "Another kind of evidence. Person-level: a kind not known counts as one."
 };
 
 /** EvidenceRefusalReason code list (schemas/codes). */

@@ -464,6 +464,7 @@ export const policyRules: Readonly<Record<string, unknown>> = {
       "recipientRoles": [
         "victim_services"
       ],
+      "recipientCapacity": true,
       "recipientCode": "policy.firewall"
     },
     "complainant": {
@@ -493,6 +494,21 @@ export const policyRules: Readonly<Record<string, unknown>> = {
       "recipientCode": "policy.suspect-channel"
     },
     "evidence": {}
+  },
+  "evidence": {
+    "items": {
+      "evidence.provide": "/body/items"
+    },
+    "personLevelKinds": [
+      "worker_statement",
+      "witness_statement",
+      "identity_document",
+      "identity_document_retention_record",
+      "medical_record",
+      "photo_video",
+      "digital_communication",
+      "other"
+    ]
   },
   "messages": {
     "stats.report": {
@@ -1636,6 +1652,18 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "level": "MUST",
     "text": "A `delivery.failed` whose reason is `refused_by_peer` MUST carry the refusing side's error code in `errorCode`.",
     "file": "messages.md"
+  },
+  {
+    "id": "FRX-POL-201",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope carrying an `immigration` field to a recipient that is not addressed in its `victim_services` capacity (by an address with role `victim_services`, or by participant id when `victim_services` is its only role) with `policy.firewall` at the field's pointer.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-202",
+    "level": "MUST",
+    "text": "A node MUST treat as person-level, for FRX-POL-008, every evidence item of a kind listed in `rules.json` `evidence.personLevelKinds` and every attachment that no evidence item of another kind in the envelope describes, and refuse such an envelope to a recipient with immigration functions with `policy.immigration-recipient` at `/to/<i>`.",
+    "file": "policy.md"
   },
   {
     "id": "FRX-POL-001",

@@ -525,7 +525,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/codes/evidence-kind.json",
     "title": "EvidenceKind",
-    "description": "Kinds of evidence item. No international code list exists; FRX proposes this one.",
+    "description": "Kinds of evidence item. No international code list exists; FRX proposes this one. A kind marked person-level makes the item, and the attachment with its digest, person-level for the firewall (policy.md, Rule 4; `rules.json` `evidence.personLevelKinds`).",
     "type": "string",
     "oneOf": [
       {
@@ -550,15 +550,23 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "identity_document_retention_record",
-        "description": "Records showing that identity documents were held by the employer or agency."
+        "description": "Records showing that identity documents were held by the employer or agency. Person-level."
       },
       {
         "const": "worker_statement",
-        "description": "A statement by a worker."
+        "description": "A statement by a worker. Person-level."
       },
       {
         "const": "witness_statement",
-        "description": "A statement by another witness."
+        "description": "A statement by another witness. Person-level."
+      },
+      {
+        "const": "identity_document",
+        "description": "A copy of a passport, identity card, visa or permit. Person-level."
+      },
+      {
+        "const": "medical_record",
+        "description": "A medical report, certificate or record. Person-level."
       },
       {
         "const": "inspection_report",
@@ -566,7 +574,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "photo_video",
-        "description": "Photographs or video."
+        "description": "Photographs, audio or video. Person-level."
       },
       {
         "const": "financial_transaction",
@@ -574,7 +582,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "digital_communication",
-        "description": "Messages, e-mails and other digital communication."
+        "description": "Messages, e-mails and other digital communication. Person-level."
       },
       {
         "const": "licence_record",
@@ -582,7 +590,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "other",
-        "description": "Another kind of evidence."
+        "description": "Another kind of evidence. Person-level: a kind not known counts as one."
       }
     ]
   },

@@ -9,6 +9,8 @@ import {
 } from "./context.js";
 import { sensitiveFields, type SensitiveField } from "./fields.js";
 import { instantMs, parseInstant } from "../time/instant.js";
+import { personLevelEvidence } from "./evidence.js";
+import { capacitiesOf } from "./capacity.js";
 
 interface TagRule {
   minTier?: Tier;
@@ -20,6 +22,8 @@ interface TagRule {
   purposeCode?: ErrorCode;
   senderRoles?: string[];
   recipientRoles?: string[];
+  /** Judge `recipientRoles` by the capacity each recipient is addressed in, not by all its roles. */
+  recipientCapacity?: boolean;
   recipientCode?: ErrorCode;
 }
 
@@ -61,16 +65,20 @@ export function checkPolicy(message: PolicyInput, context: PolicyContext): Viola
   const fields = sensitiveFields(message);
   const consent = consentOf(message, context);
   const personLevel = fields.filter((f) => f.tags.some((t) => rules.personLevelTags.includes(t)));
-  if (personLevel.length > 0) {
+  const evidence = personLevelEvidence(message);
+  if (personLevel.length > 0 || evidence.length > 0) {
+    const what = [...personLevel.map((f) => f.pointer), ...evidence].slice(0, 5).join(", ");
     for (const r of context.recipients) {
       if (hasImmigrationFunctions(r)) {
         out.add(
           `/to/${r.toIndex}`,
           "policy.immigration-recipient",
-          `${r.id} has immigration functions; person-level data may not go to it`,
+          `${r.id} has immigration functions; person-level data and evidence (${what}) may not go to it`,
         );
       }
     }
+  }
+  if (personLevel.length > 0) {
     if (context.consentWithdrawn || (consent && consent.withdrawn)) {
       for (const f of personLevel)
         out.add(f.pointer, "policy.consent-withdrawn", "the worker withdrew consent");
@@ -158,11 +166,14 @@ function checkTag(
   }
   if (rule.recipientRoles) {
     for (const r of context.recipients) {
-      if (!r.roles.some((role) => rule.recipientRoles!.includes(role))) {
+      const held = rule.recipientCapacity ? capacitiesOf(message, r) : r.roles;
+      if (!held.some((role) => rule.recipientRoles!.includes(role))) {
         out.add(
           field.pointer,
           rule.recipientCode ?? "policy.purpose-mismatch",
-          `${tag} data may not go to ${r.id}`,
+          rule.recipientCapacity
+            ? `${tag} data may go to ${r.id} only addressed as ${rule.recipientRoles.join(" or ")}`
+            : `${tag} data may not go to ${r.id}`,
         );
       }
     }
