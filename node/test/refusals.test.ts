@@ -117,6 +117,8 @@ describe("policy refusals name every offending pointer", () => {
       referral: env.referral,
       sequence: 2,
     });
+    // A withdrawal of disclosure (FRX-POL-022); one of reporting alone leaves disclosure standing.
+    withdraw.body = { ...withdraw.body, scope: ["disclosure"] };
     expect((await t.submit(t.sign(withdraw))).status).toBe(201);
     const again = {
       ...referral(),

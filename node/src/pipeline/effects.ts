@@ -14,6 +14,7 @@ import {
   type ReferralRecord,
 } from "@frx/spec";
 import type { AppContext } from "../context.js";
+import { applyConsents, caseOwner } from "../domain/consents.js";
 import { deadlineEffects, planDeadline } from "../domain/deadlines.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
@@ -93,7 +94,6 @@ export async function stateChange(
           parties: [],
           referrals: [],
           investigations: [],
-          consentWithdrawn: false,
           timelineLength: 0,
         };
     for (const p of [message.from, ...recipients])
@@ -102,12 +102,7 @@ export async function stateChange(
       record.referrals.push(out.referral.referral);
     if (out.investigation && !record.investigations.includes(out.investigation.investigation))
       record.investigations.push(out.investigation.investigation);
-    const body = message.body as { consent?: Record<string, unknown> };
-    if (message.type === MessageType.ConsentRecord && body.consent) {
-      record.consent = body.consent;
-      record.consentWithdrawn = false;
-    }
-    if (message.type === MessageType.ConsentWithdraw) record.consentWithdrawn = true;
+    record.consents = applyConsents(existing, message, at, caseOwner(record.case));
     const entry: TimelineEntry = {
       at,
       messageId: message.id,

@@ -11,7 +11,8 @@ import {
 import type { AppContext } from "../context.js";
 import { registryOps } from "../domain/registry.js";
 import { enqueueOps, queuedTimelineOps } from "../federation/outbox-store.js";
-import type { MessageRecord } from "../store/records.js";
+import type { CaseRecord, MessageRecord } from "../store/records.js";
+import { consentsForPolicy } from "../domain/consents.js";
 import type { Op } from "../store/store.js";
 import { attachmentOps } from "./attachment-ops.js";
 import { stateChange } from "./effects.js";
@@ -299,7 +300,7 @@ export class Ingest {
   }
 }
 
-/** What the policy needs: the sender, every resolved recipient (here and at peers), and the case's consent on record. */
+/** What the policy needs: the sender, every resolved recipient (here and at peers), and each person's consent on record. */
 async function policyContext(
   ctx: AppContext,
   message: AnyMessage,
@@ -308,10 +309,7 @@ async function policyContext(
   remote: Recipient[],
 ) {
   const caseRecord = message.case
-    ? await ctx.store.get<{ consent?: Record<string, unknown>; consentWithdrawn: boolean }>(
-        "cases",
-        message.case,
-      )
+    ? await ctx.store.get<CaseRecord>("cases", message.case)
     : undefined;
   return {
     sender: await senderOf(ctx, message, origin),
@@ -319,7 +317,6 @@ async function policyContext(
       ...local.map((p) => ({ ...asPolicyParticipant(p, ctx.config.node), toIndex: p.toIndex })),
       ...remote,
     ],
-    ...(caseRecord?.consent ? { consent: caseRecord.consent as never } : {}),
-    consentWithdrawn: caseRecord?.consentWithdrawn ?? false,
+    consents: consentsForPolicy(caseRecord),
   };
 }

@@ -44,10 +44,18 @@ export interface CaseRecord {
   parties: string[];
   referrals: string[];
   investigations: string[];
-  /** The latest consent.record body for the case, read by the policy for later messages. */
-  consent?: Record<string, unknown>;
-  consentWithdrawn: boolean;
+  /** Each person's consent on record, by `personRef` (FRX-POL-204), read by the policy. */
+  consents?: Record<string, ConsentOnRecord>;
   timelineLength: number;
+}
+
+/** One person's consent on record for a case, and who recorded it (FRX-POL-206). */
+export interface ConsentOnRecord {
+  consent: Record<string, unknown>;
+  recordedBy: string;
+  recordedAt: string;
+  /** Set by a `consent.withdraw` of services or disclosure; a new record by its agency clears it. */
+  withdrawnAt?: string;
 }
 
 export interface TimelineEntry {

@@ -1678,6 +1678,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "policy.md"
   },
   {
+    "id": "FRX-POL-203",
+    "level": "MUST",
+    "text": "A node MUST judge each field that belongs to a person against that person's consent only (the message's own when it is for that person, else the one on record for that person, a withdrawal on record included), and a field that belongs to no person against the message's own consent or, without one, against every consent on record for the case.",
+    "file": "policy.md"
+  },
+  {
     "id": "FRX-POL-003",
     "level": "MUST",
     "text": "A node MUST run the policy check on every envelope before storing it, with the consent and withdrawal it has on record for the case, and refuse the envelope if the check finds any violation, naming every violation and using the gravest one's code (Rule 9) as the problem's `code`.",
@@ -1734,7 +1740,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-POL-012",
     "level": "MUST",
-    "text": "A node MUST judge consent against the envelope's own `body.consent` when it carries one and otherwise against the consent on record for the case.",
+    "text": "A node MUST judge consent against the envelope's own `body.consent` when it carries one for the person judged and otherwise against the consent on record for that person (FRX-POL-203).",
     "file": "policy.md"
   },
   {
@@ -1776,7 +1782,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-POL-019",
     "level": "MUST",
-    "text": "A node MUST refuse an envelope carrying any person-level field when the worker's consent for the case is withdrawn, or the applying consent has `withdrawn`, with `policy.consent-withdrawn` at each such field.",
+    "text": "A node MUST refuse an envelope carrying any person-level field of a person whose consent is withdrawn, or whose applying consent has `withdrawn`, with `policy.consent-withdrawn` at each such field.",
     "file": "policy.md"
   },
   {
@@ -1794,7 +1800,31 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-POL-022",
     "level": "MUST",
-    "text": "A node MUST record a `consent.withdraw` whose `scope` includes `services` or `disclosure` as a withdrawal of consent for the case, and set every other flag it names to false in the consent on record.",
+    "text": "A node MUST record a `consent.withdraw` whose `scope` includes `services` or `disclosure` as a withdrawal of consent for the person whose consent on record has the named `consentId`, and set every other flag it names to false in that consent.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-204",
+    "level": "MUST",
+    "text": "A node MUST keep the consent on record per `personRef`, recording the consent of `consent.record`, `referral.create` or `case.transfer` for its person (its `personRef`, or the message's only person) and leaving every other person's consent unchanged.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-205",
+    "level": "MUST",
+    "text": "A node MUST refuse a `consent.record` whose consent has no `personRef` with `policy.consent-person-missing` at `/body/consent`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-206",
+    "level": "MUST",
+    "text": "A node MUST refuse a message that records, replaces or carries a consent for a person whose consent on record was recorded by another agency, or a `consent.withdraw` of it sent by an agency that neither recorded it nor owns the case, with `consent.not-obtainer`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-207",
+    "level": "MUST",
+    "text": "A node MUST refuse a `consent.withdraw` whose `consentId` is not that of a consent on record for the case with `consent.unknown` at `/body/consentId`.",
     "file": "policy.md"
   },
   {

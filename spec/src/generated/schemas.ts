@@ -322,6 +322,18 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "Evidence for the mutual legal assistance channel is sent below tier T3 or without that legal basis."
       },
       {
+        "const": "policy.consent-person-missing",
+        "description": "A `consent.record` names no person (`personRef`): consent is held per person, and a consent of no one may not replace or lift anyone's."
+      },
+      {
+        "const": "consent.not-obtainer",
+        "description": "A consent on record for a person is replaced or withdrawn, or a message carries its own consent for that person, by an agency other than the one that recorded it (a case owner may withdraw)."
+      },
+      {
+        "const": "consent.unknown",
+        "description": "A `consent.withdraw` names a `consentId` that no consent on record for the case has."
+      },
+      {
         "const": "state.referral-unknown",
         "description": "The referral named by the envelope does not exist here."
       },
@@ -340,6 +352,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "state.sequence-conflict",
         "description": "The envelope's `sequence` is not the current version plus one."
+      },
+      {
+        "const": "case.not-party",
+        "description": "The sender is not a party to the case the envelope names (owner, agencies a party addressed in it, or its new owner), at this node."
       },
       {
         "const": "receipt.digest-mismatch",

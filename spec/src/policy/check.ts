@@ -8,7 +8,7 @@ import {
   type PolicyContext,
 } from "./context.js";
 import { sensitiveFields, type SensitiveField } from "./fields.js";
-import { instantMs, parseInstant } from "../time/instant.js";
+import { consentsFor, ownedFields, personsOf, type OwnedField } from "./consent.js";
 import { personLevelEvidence } from "./evidence.js";
 import { capacitiesOf } from "./capacity.js";
 
@@ -62,9 +62,10 @@ export function checkPolicy(message: PolicyInput, context: PolicyContext): Viola
   const out = new Violations();
   checkMessageRule(message, out);
   checkPurposeRecipients(message, context, out);
-  const fields = sensitiveFields(message);
-  const consent = consentOf(message, context);
-  const personLevel = fields.filter((f) => f.tags.some((t) => rules.personLevelTags.includes(t)));
+  const fields = ownedFields(message, sensitiveFields(message));
+  const persons = personsOf(fields);
+  const isPersonLevel = (f: OwnedField) => f.tags.some((t) => rules.personLevelTags.includes(t));
+  const personLevel = fields.filter(isPersonLevel);
   const evidence = personLevelEvidence(message);
   if (personLevel.length > 0 || evidence.length > 0) {
     const what = [...personLevel.map((f) => f.pointer), ...evidence].slice(0, 5).join(", ");
@@ -78,19 +79,30 @@ export function checkPolicy(message: PolicyInput, context: PolicyContext): Viola
       }
     }
   }
-  if (personLevel.length > 0) {
-    if (context.consentWithdrawn || (consent && consent.withdrawn)) {
-      for (const f of personLevel)
-        out.add(f.pointer, "policy.consent-withdrawn", "the worker withdrew consent");
-    }
-  }
   for (const field of fields) {
+    const consents = consentsFor(message, context, field, persons);
+    // Rule 6, per person (FRX-POL-019, FRX-POL-203): a withdrawal silences that person's
+    // fields. A field of no person is silenced by any withdrawal that applies to it when its
+    // tag needs consent; pseudonymous free text needs none, and suspects are no worker's.
+    const needsConsent = field.tags.some((t) => rules.tags[t]?.consent);
+    if (
+      consents.some((c) => c?.withdrawn) &&
+      (field.owner !== undefined ? isPersonLevel(field) : needsConsent)
+    )
+      out.add(
+        field.pointer,
+        "policy.consent-withdrawn",
+        field.owner
+          ? `${field.owner} withdrew consent`
+          : "a worker of the case withdrew consent, and this field belongs to no one worker",
+      );
     for (const tag of field.tags)
-      checkTag(field, tag, rules.tags[tag] ?? {}, message, context, consent, out);
-    checkWithheld(field, consent, out);
+      checkTag(field, tag, rules.tags[tag] ?? {}, message, context, consents, out);
+    for (const consent of consents) checkWithheld(field, consent, out);
   }
   checkEvidenceChannel(message, out);
   checkOverrideApprover(message, out);
+  checkConsentPerson(message, out);
   checkAggregates(message, out);
   // Gravest first (Rule 9): a refusal's code shows a firewall breach as one.
   return out.list
@@ -140,7 +152,7 @@ function checkTag(
   rule: TagRule,
   message: PolicyInput,
   context: PolicyContext,
-  consent: ConsentView | undefined,
+  consents: ReadonlyArray<ConsentView | undefined>,
   out: Violations,
 ): void {
   if (rule.minTier && tierRank(message.tier) < tierRank(rule.minTier)) {
@@ -178,6 +190,18 @@ function checkTag(
       }
     }
   }
+  for (const consent of consents) checkConsent(field, tag, rule, context, consent, out);
+}
+
+/** Rule 5's consent and audience requirements, against one consent that applies to the field. */
+function checkConsent(
+  field: OwnedField,
+  tag: Sensitivity,
+  rule: TagRule,
+  context: PolicyContext,
+  consent: ConsentView | undefined,
+  out: Violations,
+): void {
   const overridden = rule.overridable !== false && coveredByOverride(field.pointer, consent);
   if (rule.consent && !overridden) {
     const missing = rule.consent.filter((flag) => consent?.flags?.[flag] !== true);
@@ -192,7 +216,7 @@ function checkTag(
       out.add(
         field.pointer,
         rule.consentCode ?? "policy.consent-missing",
-        `${tag} data needs the worker's consent and none applies`,
+        `${tag} data needs ${field.owner ? `${field.owner}'s` : "the workers'"} consent and none applies`,
       );
     } else if (missing.length > 0) {
       out.add(
@@ -250,19 +274,6 @@ function checkEvidenceChannel(message: PolicyInput, out: Violations): void {
   }
 }
 
-/** The consent that applies: the message's own, else the one on record; an expired one applies to nothing. */
-function consentOf(message: PolicyInput, context: PolicyContext): ConsentView | undefined {
-  const own = message.body.consent;
-  const consent = own && typeof own === "object" ? (own as ConsentView) : context.consent;
-  // An expiresAt that is not an instant (FRX-ENV-031) counts as expired: consent fails closed.
-  if (
-    consent?.expiresAt !== undefined &&
-    (instantMs(consent.expiresAt) ?? -Infinity) < parseInstant(message.sentAt, "/sentAt")
-  )
-    return undefined;
-  return consent;
-}
-
 /** k-anonymity of statistics (FRX-POL-028): a visible count under k, or a value behind a suppressed cell, discloses. */
 function checkAggregates(message: PolicyInput, out: Violations): void {
   const rule = rules.aggregates;
@@ -300,6 +311,18 @@ function checkOverrideApprover(message: PolicyInput, out: Violations): void {
       "an override must be approved by another participant than the sender",
     );
   }
+}
+
+/** Consent is held per person (FRX-POL-205): a consent.record of no one could replace or lift anyone's. */
+function checkConsentPerson(message: PolicyInput, out: Violations): void {
+  if (message.type !== "consent.record") return;
+  const consent = message.body.consent as { personRef?: unknown } | undefined;
+  if (consent && typeof consent.personRef !== "string")
+    out.add(
+      "/body/consent",
+      "policy.consent-person-missing",
+      "a consent.record must name the worker (personRef)",
+    );
 }
 
 /** A recorded override covers a field when it names a reason, an approver, and a scope over the field. */

@@ -51,7 +51,8 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
       case: record.case,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
-      consentWithdrawn: record.consentWithdrawn,
+      // Whether any worker of the case withdrew; who did is not the caller's to see.
+      consentWithdrawn: Object.values(record.consents ?? {}).some((c) => c.withdrawnAt),
       tracks: [...new Set(referrals.map((r) => r.track).filter(Boolean))],
       referrals: referrals.map((r) => {
         const actor = referralActor(r, participant);
