@@ -17,6 +17,7 @@ import type { Op } from "../store/store.js";
 import { attachmentOps } from "./attachment-ops.js";
 import { stateChange } from "./effects.js";
 import { inboxOps } from "./inbox-ops.js";
+import { assertCaseParty, partiesAdded } from "./case-parties.js";
 import { asPolicyParticipant } from "../domain/directory.js";
 import {
   assertCanTravel,
@@ -182,6 +183,16 @@ export class Ingest {
         };
       }
       const { local, remote } = await route(ctx, message, origin);
+      const caseRecord = message.case
+        ? await ctx.store.get<CaseRecord>("cases", message.case)
+        : undefined;
+      // Before anything else reads the case: a non-party learns nothing of it (FRX-MSG-201).
+      assertCaseParty(
+        message,
+        origin,
+        caseRecord,
+        local.map((p) => p.id),
+      );
       // Held attachments come before policy (FRX-ENV-021): the envelope may only name files its sender can read here.
       const grants =
         origin === null
@@ -204,11 +215,13 @@ export class Ingest {
         );
       }
       const recipients = local.map((p) => p.id);
+      const addressed = [...recipients, ...[...remote.values()].flat().map((r) => r.id)];
       const change = await stateChange(
         ctx,
         message,
-        [...recipients, ...[...remote.values()].flat().map((r) => r.id)],
+        addressed,
         at,
+        await partiesAdded(ctx, message, origin, addressed),
       );
       const receipt = signReceipt(
         {

@@ -40,8 +40,13 @@ export interface CaseRecord {
   case: string;
   createdAt: string;
   updatedAt: string;
-  /** Participants of this node that sent or received a message in the case: who may read it. */
+  /**
+   * The case's parties here (FRX-MSG-201): its owner, and every agency a party's accepted
+   * message sent or addressed, at this node or another. Only they act in it and read it.
+   */
   parties: string[];
+  /** The owner after an accepted case.transfer (FRX-MSG-003); absent, the agency the id names. */
+  owner?: string;
   referrals: string[];
   investigations: string[];
   /** Each person's consent on record, by `personRef` (FRX-POL-204), read by the policy. */

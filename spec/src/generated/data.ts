@@ -1600,6 +1600,24 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-MSG-201",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope naming a case the node holds whose sender is not one of that case's parties at the node, or, from a node participant, one addressing an agency that is not, with `case.not-party` at `/case`.",
+    "file": "messages.md"
+  },
+  {
+    "id": "FRX-MSG-202",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope submitted by one of its agencies that names a case the node does not hold, unless the agency is the one whose participant id opens the case id, with `case.not-party` at `/case`.",
+    "file": "messages.md"
+  },
+  {
+    "id": "FRX-MSG-203",
+    "level": "MUST",
+    "text": "A node MUST show a party of a case, through the agency API, only the referrals and investigations it acts in and the timeline entries of the messages it sent or was addressed.",
+    "file": "messages.md"
+  },
+  {
     "id": "FRX-MSG-001",
     "level": "SHOULD NOT",
     "text": "A `case.notify` SHOULD NOT carry the `identified`, `immigration` or `health` group of any person.",
