@@ -5,6 +5,7 @@ import { checkPolicy, type PolicyInput } from "../src/policy/check.js";
 import type { PolicyContext, PolicyParticipant } from "../src/policy/context.js";
 import { vectorDir } from "./vector-files.js";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests edit fixture bodies freely
 type Message = PolicyInput & { body: Record<string, any>; attachments?: any[] };
 const fixture = (type: string): Message =>
   JSON.parse(
