@@ -11,6 +11,8 @@ import { routingTests } from "./federation-routing.js";
 import { inboxTests } from "./inbox.js";
 import { investigationTests } from "./investigations.js";
 import { consentTests } from "./consent.js";
+import { casePartiesTests } from "./case-parties.js";
+import { firewallPersonsTests } from "./firewall-persons.js";
 import { policyTests } from "./policy.js";
 import { receiptTests } from "./receipts.js";
 import { registryTests } from "./registry.js";
@@ -29,6 +31,8 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...receiptTests,
   ...policyTests,
   ...consentTests,
+  ...firewallPersonsTests,
+  ...casePartiesTests,
   ...stateTests,
   ...investigationTests,
   ...inboxTests,
