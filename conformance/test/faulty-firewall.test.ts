@@ -28,9 +28,10 @@ it("fails the node on exactly the firewall tests", () => {
     "FRX-POL-008",
     "FRX-POL-010",
     "FRX-POL-016",
+    "FRX-POL-038",
   ]);
 });
 
 it("fails it on nothing but policy, here and at the federation's edge", () => {
-  expect(failingAreas(report)).toEqual(["federation/routing", "policy"]);
+  expect(failingAreas(report)).toEqual(["federation/routing", "policy", "policy/persons"]);
 });

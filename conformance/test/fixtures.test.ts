@@ -59,6 +59,7 @@ const REFUSED: Record<string, string> = {
   "policy-audience-fail": "policy.consent-scope",
   "policy-override-immigration-fail": "policy.firewall",
   "policy-small-cell-fail": "policy.tier-exceeded",
+  "evidence-statement-to-immigration-fail": "policy.immigration-recipient",
 };
 
 function verdict(name: string): string {

@@ -30,6 +30,12 @@ describe("the three-country demo (the README's main job)", () => {
       /refused: policy\.immigration-recipient \(by the node \(SDK check off\)\)/,
     );
     expect(text).toContain("at /body/persons/0/immigration/passportNumber policy.firewall");
+    // The firewall holds for the multi-role ministries (FRX-POL-037) and for evidence (FRX-POL-038).
+    for (const ministry of ["LA:MOLSW", "KH:MOLVT"])
+      expect(text).toMatch(
+        new RegExp(`→ ${ministry} .*refused: policy\\.firewall \\(by the node\\)`),
+      );
+    expect(text).toMatch(/refused: policy\.immigration-recipient \(by the node\)/);
     // The outage lost nothing: the message queued while KH was down arrived, verified.
     expect(text).toMatch(
       /KH node restarted[\s\S]*KH:MOLVT\s+✓ in inbox, signed by TH:DOE, verified/,

@@ -41,13 +41,21 @@ describe("audit verify checks the stored records against the chain (FRX-AUD-001,
     const record = fixture("consent.record");
     expect((await t.submit(t.sign(record))).status).toBe(201);
     const stored = (await store().get<CaseRecord>("cases", record.case!))!;
-    const consent = stored.consent as { audiences: string[]; flags: Record<string, boolean> };
+    // Consent is held per person (FRX-POL-040): widen the one person's consent on record.
+    const [ref, onRecord] = Object.entries(stored.consents ?? {})[0]!;
+    const consent = onRecord.consent as { audiences: string[]; flags: Record<string, boolean> };
     const widened = {
       ...stored,
-      consent: {
-        ...consent,
-        flags: { ...consent.flags, disclosure: true },
-        audiences: [...consent.audiences, "foreign_authorities"],
+      consents: {
+        ...stored.consents,
+        [ref]: {
+          ...onRecord,
+          consent: {
+            ...consent,
+            flags: { ...consent.flags, disclosure: true },
+            audiences: [...consent.audiences, "foreign_authorities"],
+          },
+        },
       },
     };
     await store().sub("cases").put(record.case!, widened);

@@ -34,6 +34,8 @@ describe("public documents, signed by the node", () => {
       ...fixture("sanction.notify"),
       from: "TH:DOE-REG",
       to: [{ participant: "TH:DOE" }, { participant: "TH:ATPD" }],
+      // A case the regulator opened: only a case's parties name it (FRX-MSG-010).
+      case: "TH:DOE-REG:01JNB5X8Q2M3N4P5R6S7T8V9W0",
     };
     expect((await t.submit(t.sign(sanction))).status).toBe(201);
     const { registry, jws } = (await (await t.node.app.request("/v1/registry")).json()) as {

@@ -117,6 +117,8 @@ describe("policy refusals name every offending pointer", () => {
       referral: env.referral,
       sequence: 2,
     });
+    // A withdrawal of disclosure (FRX-POL-022); one of reporting alone leaves disclosure standing.
+    withdraw.body = { ...withdraw.body, scope: ["disclosure"] };
     expect((await t.submit(t.sign(withdraw))).status).toBe(201);
     const again = {
       ...referral(),
@@ -143,7 +145,19 @@ describe("state refusals", () => {
     });
   };
 
+  /** TH:DOE, the case's owner, addresses TH:DSDW in the case: DSDW becomes a party (FRX-MSG-010). */
+  const introduce = async () => {
+    const update = Object.assign(fixture("case.update"), {
+      id: "01KJPWGVT06F3AHQXK8TNA5DDD",
+      from: "TH:DOE",
+      to: [{ participant: "TH:DSDW" }],
+      case: referral().case,
+    });
+    expect((await t.submit(t.sign(update))).status).toBe(201);
+  };
+
   it("refuses a decision on a referral this node has never seen", async () => {
+    await introduce();
     expect(await problem(await t.submit(t.sign(accept())))).toMatchObject({
       status: 404,
       code: "state.referral-unknown",
@@ -183,6 +197,7 @@ describe("state refusals", () => {
   });
 
   it("records every refusal in the audit log with its code", async () => {
+    await introduce();
     await t.submit(t.sign(accept()));
     const entries = (await t.node.ctx.store.range<{ kind: string; code?: string }>("audit")).map(
       ([, e]) => e,

@@ -11,7 +11,7 @@ import {
   type Tier,
 } from "../src/generated/codes.js";
 import { checkPolicy, type PolicyInput } from "../src/policy/check.js";
-import type { PolicyContext, PolicyParticipant } from "../src/policy/context.js";
+import type { ConsentView, PolicyContext, PolicyParticipant } from "../src/policy/context.js";
 import { sensitiveFields } from "../src/policy/fields.js";
 import { vectorDir } from "./vector-files.js";
 
@@ -100,7 +100,16 @@ function build(s: Scenario): { message: PolicyInput; context: PolicyContext } {
     context: {
       sender: s.sender,
       recipients: s.recipients.map((r, toIndex) => ({ ...r, toIndex })),
-      consentWithdrawn: s.withdrawn,
+      ...(s.withdrawn
+        ? {
+            consents: {
+              [message.body.consent.personRef as string]: {
+                ...(message.body.consent as unknown as ConsentView),
+                withdrawn: { at: "2026-03-01T10:00:00Z" },
+              },
+            },
+          }
+        : {}),
     },
   };
 }

@@ -68,7 +68,7 @@ export class Harness {
     values: Record<string, string> = {},
   ): Envelope {
     const li = this.id("LI");
-    return build(
+    const envelope = build(
       fixture,
       {
         CC: this.node.id,
@@ -86,6 +86,17 @@ export class Harness {
       },
       overrides,
     );
+    // A fresh case is opened by its sender (FRX-MSG-011): a fixture that another agency sends
+    // names a case of that agency's, unless the test chose the case.
+    if (
+      overrides.case === undefined &&
+      values.CASE === undefined &&
+      typeof envelope.case === "string" &&
+      envelope.case.startsWith(`${li}:`) &&
+      envelope.from !== li
+    )
+      envelope.case = `${envelope.from}:${ulid()}`;
+    return envelope;
   }
 
   /** Signs as the envelope's `from` agency (or with `key`). */

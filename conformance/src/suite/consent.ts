@@ -69,8 +69,8 @@ export const consentTests = [
         "policy.consent-withdrawn",
       );
       check(
-        (p.violations ?? []).some((v) => v.pointer === "/body/note"),
-        `no violation at /body/note: ${JSON.stringify(p.violations)}`,
+        (p.violations ?? []).some((v) => v.pointer === "/body/traffickingStatusDecisions/0"),
+        `no violation at the withdrawn worker's decision: ${JSON.stringify(p.violations)}`,
       );
       // Nothing person-level still passes.
       await h.accepted(h.sign(h.envelope("case-notify-ok", { case: r.caseId })));

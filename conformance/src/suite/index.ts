@@ -12,6 +12,8 @@ import { inboxTests } from "./inbox.js";
 import { investigationTests } from "./investigations.js";
 import { consentTests } from "./consent.js";
 import { overrideTests } from "./override.js";
+import { casePartiesTests } from "./case-parties.js";
+import { firewallPersonsTests } from "./firewall-persons.js";
 import { policyTests } from "./policy.js";
 import { receiptTests } from "./receipts.js";
 import { registryTests } from "./registry.js";
@@ -33,6 +35,8 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...consentTests,
   ...overrideTests,
   ...viewProfileTests,
+  ...firewallPersonsTests,
+  ...casePartiesTests,
   ...stateTests,
   ...investigationTests,
   ...inboxTests,

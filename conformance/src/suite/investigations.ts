@@ -4,6 +4,7 @@ import type { Harness } from "../harness/harness.js";
 import { investigationView } from "../harness/inbox.js";
 import { ulid } from "../harness/ulid.js";
 import { section } from "./define.js";
+import { makeParty } from "./parties.js";
 
 const t = section("state-machines/investigations", "core");
 
@@ -114,6 +115,8 @@ export const investigationTests = [
 
   t("FRX-INV-005", async (h) => {
     const th = await propose(h);
+    // A party to the case (FRX-MSG-010), but neither proposer nor invitee.
+    await makeParty(h, th.caseId, "IMM");
     await h.refused(
       h.sign(move(h, th, "investigation-respond-ok", 2, from(h, "IMM"))),
       "state.actor-forbidden",

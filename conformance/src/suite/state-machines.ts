@@ -2,6 +2,7 @@ import { same } from "../harness/check.js";
 import { referralView } from "../harness/inbox.js";
 import { ulid } from "../harness/ulid.js";
 import { section } from "./define.js";
+import { makeParty } from "./parties.js";
 import {
   byRecipient,
   byReferrer,
@@ -63,7 +64,8 @@ export const stateTests = [
       h.sign(moveOf(h, a, "referral-accept-ok", 2, { referral: ulid() })),
       "state.referral-unknown",
     );
-    const otherCase = `${h.id("LI")}:${ulid()}`;
+    // A case the sender opens (FRX-MSG-011), in which the referral is unknown.
+    const otherCase = `${h.id("VS")}:${ulid()}`;
     await h.refused(
       h.sign(moveOf(h, a, "referral-accept-ok", 2, { case: otherCase })),
       "state.referral-unknown",
@@ -93,6 +95,8 @@ export const stateTests = [
       h.sign(moveOf(h, a, "referral-withdraw-ok", 2, byRecipient(h))),
       "state.actor-forbidden",
     );
+    // A party to the case (FRX-MSG-010), but no actor of the referral.
+    await makeParty(h, a.caseId, "POL");
     const outsider = {
       from: h.id("POL"),
       to: [{ participant: h.id("LI") }],
@@ -114,6 +118,7 @@ export const stateTests = [
 
   t("FRX-REF-008", async (h) => {
     const a = await openReferral(h);
+    await makeParty(h, a.caseId, "POL");
     const outsider = {
       from: h.id("POL"),
       to: [{ participant: h.id("LI") }],

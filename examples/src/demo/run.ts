@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { jsonLogger, nodePublicKeys, verifyAudit } from "@frx/node";
 import { LocalFederation } from "../federation/local-federation.js";
 import { scene } from "./context.js";
-import { firewall } from "./steps/firewall.js";
+import { firewall, firewallByCapacity } from "./steps/firewall.js";
 import { investigateJointly, shareEvidence } from "./steps/evidence-and-investigation.js";
 import { notifyCase, refer, routeByMandate } from "./steps/notify-and-refer.js";
 import { outage, plan, report } from "./steps/outage-planning-stats.js";
@@ -42,6 +42,7 @@ export async function runDemo(write?: (line: string) => void): Promise<DemoResul
   await refer(s);
   await routeByMandate(s);
   await firewall(s);
+  await firewallByCapacity(s);
   await shareEvidence(s);
   await investigateJointly(s);
   await sanction(s);

@@ -14,6 +14,8 @@ import {
   type ReferralRecord,
 } from "@frx/spec";
 import type { AppContext } from "../context.js";
+import { applyConsents } from "../domain/consents.js";
+import { ownerOf } from "./case-parties.js";
 import { deadlineEffects, planDeadline } from "../domain/deadlines.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
@@ -36,6 +38,8 @@ export async function stateChange(
   message: AnyMessage,
   recipients: string[],
   at: string,
+  /** Who the message makes a party to its case (FRX-MSG-010); by default sender and recipients. */
+  parties: string[] = [message.from, ...recipients],
 ): Promise<StateChange> {
   const ops: Op[] = [];
   const out: StateChange = { ops };
@@ -93,21 +97,15 @@ export async function stateChange(
           parties: [],
           referrals: [],
           investigations: [],
-          consentWithdrawn: false,
           timelineLength: 0,
         };
-    for (const p of [message.from, ...recipients])
-      if (!record.parties.includes(p)) record.parties.push(p);
+    for (const p of parties) if (!record.parties.includes(p)) record.parties.push(p);
+    if (message.type === MessageType.CaseTransfer) record.owner = message.body.newOwner;
     if (out.referral && !record.referrals.includes(out.referral.referral))
       record.referrals.push(out.referral.referral);
     if (out.investigation && !record.investigations.includes(out.investigation.investigation))
       record.investigations.push(out.investigation.investigation);
-    const body = message.body as { consent?: Record<string, unknown> };
-    if (message.type === MessageType.ConsentRecord && body.consent) {
-      record.consent = body.consent;
-      record.consentWithdrawn = false;
-    }
-    if (message.type === MessageType.ConsentWithdraw) record.consentWithdrawn = true;
+    record.consents = applyConsents(existing, message, at, ownerOf(existing ?? record));
     const entry: TimelineEntry = {
       at,
       messageId: message.id,

@@ -11,12 +11,14 @@ import {
 import type { AppContext } from "../context.js";
 import { assertRegistryRules, registryOps } from "../domain/registry.js";
 import { enqueueOps, queuedTimelineOps } from "../federation/outbox-store.js";
-import type { MessageRecord } from "../store/records.js";
+import type { CaseRecord, MessageRecord } from "../store/records.js";
+import { consentsForPolicy } from "../domain/consents.js";
 import type { Op } from "../store/store.js";
 import { attachmentOps } from "./attachment-ops.js";
 import { stateChange } from "./effects.js";
 import { inboxOps } from "./inbox-ops.js";
 import { assertOverrideApproval } from "./override-approval.js";
+import { assertCaseParty, partiesAdded } from "./case-parties.js";
 import { asPolicyParticipant } from "../domain/directory.js";
 import {
   assertCanTravel,
@@ -182,6 +184,16 @@ export class Ingest {
         };
       }
       const { local, remote } = await route(ctx, message, origin);
+      const caseRecord = message.case
+        ? await ctx.store.get<CaseRecord>("cases", message.case)
+        : undefined;
+      // Before anything else reads the case: a non-party learns nothing of it (FRX-MSG-010).
+      assertCaseParty(
+        message,
+        origin,
+        caseRecord,
+        local.map((p) => p.id),
+      );
       // Held attachments come before policy (FRX-ENV-021): the envelope may only name files its sender can read here.
       const grants =
         origin === null
@@ -206,11 +218,13 @@ export class Ingest {
       await assertOverrideApproval(ctx, message, origin);
       await assertRegistryRules(ctx, message, origin);
       const recipients = local.map((p) => p.id);
+      const addressed = [...recipients, ...[...remote.values()].flat().map((r) => r.id)];
       const change = await stateChange(
         ctx,
         message,
-        [...recipients, ...[...remote.values()].flat().map((r) => r.id)],
+        addressed,
         at,
+        await partiesAdded(ctx, message, origin, addressed),
       );
       const receipt = signReceipt(
         {
@@ -302,7 +316,7 @@ export class Ingest {
   }
 }
 
-/** What the policy needs: the sender, every resolved recipient (here and at peers), and the case's consent on record. */
+/** What the policy needs: the sender, every resolved recipient (here and at peers), and each person's consent on record. */
 async function policyContext(
   ctx: AppContext,
   message: AnyMessage,
@@ -311,10 +325,7 @@ async function policyContext(
   remote: Recipient[],
 ) {
   const caseRecord = message.case
-    ? await ctx.store.get<{ consent?: Record<string, unknown>; consentWithdrawn: boolean }>(
-        "cases",
-        message.case,
-      )
+    ? await ctx.store.get<CaseRecord>("cases", message.case)
     : undefined;
   return {
     sender: await senderOf(ctx, message, origin),
@@ -322,7 +333,6 @@ async function policyContext(
       ...local.map((p) => ({ ...asPolicyParticipant(p, ctx.config.node), toIndex: p.toIndex })),
       ...remote,
     ],
-    ...(caseRecord?.consent ? { consent: caseRecord.consent as never } : {}),
-    consentWithdrawn: caseRecord?.consentWithdrawn ?? false,
+    consents: consentsForPolicy(caseRecord),
   };
 }

@@ -115,7 +115,11 @@ export async function fetchPeerDirectories(ctx: AppContext, message: AnyMessage)
   );
 }
 
-function resolveIn(directory: Types.Directory, a: Address, type: string): PolicyParticipant[] {
+export function resolveIn(
+  directory: Types.Directory,
+  a: Address,
+  type: string,
+): PolicyParticipant[] {
   return directory.participants
     .filter(
       (p) =>

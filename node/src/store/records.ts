@@ -40,14 +40,27 @@ export interface CaseRecord {
   case: string;
   createdAt: string;
   updatedAt: string;
-  /** Participants of this node that sent or received a message in the case: who may read it. */
+  /**
+   * The case's parties here (FRX-MSG-010): its owner, and every agency a party's accepted
+   * message sent or addressed, at this node or another. Only they act in it and read it.
+   */
   parties: string[];
+  /** The owner after an accepted case.transfer (FRX-MSG-003); absent, the agency the id names. */
+  owner?: string;
   referrals: string[];
   investigations: string[];
-  /** The latest consent.record body for the case, read by the policy for later messages. */
-  consent?: Record<string, unknown>;
-  consentWithdrawn: boolean;
+  /** Each person's consent on record, by `personRef` (FRX-POL-040), read by the policy. */
+  consents?: Record<string, ConsentOnRecord>;
   timelineLength: number;
+}
+
+/** One person's consent on record for a case, and who recorded it (FRX-POL-042). */
+export interface ConsentOnRecord {
+  consent: Record<string, unknown>;
+  recordedBy: string;
+  recordedAt: string;
+  /** Set by a `consent.withdraw` of services or disclosure; a new record by its agency clears it. */
+  withdrawnAt?: string;
 }
 
 export interface TimelineEntry {

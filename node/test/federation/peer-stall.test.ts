@@ -29,6 +29,8 @@ describe("a slow peer", () => {
       id: "01KJPWGVT06F3AHQXK8TNB9001",
       from: "TH:DSDW",
       to: [{ participant: "TH:DOE" }],
+      // A case TH:DSDW opened: only a case's parties name it (FRX-MSG-010).
+      case: "TH:DSDW:01JNB5X8Q2M3N4P5R6S7T8V9W0",
     };
     const res = await th.submit(th.sign(domestic));
     expect(res.status, await res.clone().text()).toBe(201);

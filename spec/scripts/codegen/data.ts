@@ -74,7 +74,13 @@ export function readData(
     purposes: Record<string, string[]>;
     sanctionPowers: Record<string, string[]>;
     viewProfiles: Record<string, { members: string[]; recipientRoles?: string[] }>;
+    evidence: { items: Record<string, string>; personLevelKinds: string[] };
   };
+  const kinds = codes.get("EvidenceKind") ?? [];
+  for (const k of rules.evidence.personLevelKinds)
+    if (!kinds.includes(k)) throw new Error(`policy: unknown evidence kind ${k}`);
+  for (const type of Object.keys(rules.evidence.items))
+    if (!messageTypes.includes(type)) throw new Error(`policy: unknown evidence type ${type}`);
   const sensitivity = codes.get("Sensitivity") ?? [];
   for (const tag of Object.keys(rules.tags))
     if (!sensitivity.includes(tag)) throw new Error(`policy: unknown tag ${tag}`);
@@ -90,12 +96,12 @@ export function readData(
     for (const r of list)
       if (roles.length > 0 && !roles.includes(r)) throw new Error(`policy: unknown role ${r}`);
   }
-  const kinds = codes.get("SanctionKind") ?? [];
+  const sanctionKinds = codes.get("SanctionKind") ?? [];
   const powers = codes.get("Power") ?? [];
-  for (const kind of kinds)
+  for (const kind of sanctionKinds)
     if (!(kind in rules.sanctionPowers)) throw new Error(`policy: no powers for sanction ${kind}`);
   for (const [kind, list] of Object.entries(rules.sanctionPowers)) {
-    if (!kinds.includes(kind)) throw new Error(`policy: unknown sanction kind ${kind}`);
+    if (!sanctionKinds.includes(kind)) throw new Error(`policy: unknown sanction kind ${kind}`);
     for (const p of list) if (!powers.includes(p)) throw new Error(`policy: unknown power ${p}`);
   }
   const profiles = codes.get("ViewProfile") ?? [];

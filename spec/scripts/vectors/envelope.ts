@@ -8,7 +8,7 @@ export type Envelope = Record<string, unknown> & {
   id: string;
   type: string;
   from: string;
-  to: Array<{ participant?: string }>;
+  to: Array<{ participant?: string; node?: string; role?: string }>;
   sentAt: string;
   expiresAt: string;
   body: Record<string, unknown>;

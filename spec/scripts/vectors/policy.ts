@@ -1,5 +1,7 @@
 import type { Envelope, Fixture, Vector } from "./envelope.js";
 import { policyParticipant, type TestKeys } from "./keys.js";
+import { firewallByCapacity } from "./policy-capacity.js";
+import { consentPerPerson } from "./policy-persons.js";
 
 /**
  * Policy vectors: an envelope, the policy context a node would build for it (sender and
@@ -173,17 +175,25 @@ export function policyVectors(keys: TestKeys, fixture: Fixture): Record<string, 
       },
     );
   }
-  add(
-    "policy.consent-withdrawn-fail",
-    "The worker withdrew consent for the case; a referral carrying their data is refused.",
-    referral(),
-    {
-      valid: false,
-      code: "policy.consent-withdrawn",
-      pointer: "/body/persons/0/identified/fullName",
-    },
-    { consentWithdrawn: true },
-  );
+  {
+    const env = referral();
+    const consent = env.body.consent as { personRef: string };
+    add(
+      "policy.consent-withdrawn-fail",
+      "The worker withdrew consent; a referral carrying their data, even with a consent of its own, is refused.",
+      env,
+      {
+        valid: false,
+        code: "policy.consent-withdrawn",
+        pointer: "/body/persons/0/identified/fullName",
+      },
+      {
+        consents: {
+          [consent.personRef]: { ...consent, withdrawn: { at: "2026-03-01T10:00:00Z" } },
+        },
+      },
+    );
+  }
   {
     const env = referral();
     const consent = env.body.consent as Record<string, unknown>;
@@ -273,5 +283,7 @@ export function policyVectors(keys: TestKeys, fixture: Fixture): Record<string, 
       },
     );
   }
+  firewallByCapacity(add, referral, person, fixture);
+  consentPerPerson(add, referral, fixture);
   return out;
 }

@@ -94,7 +94,7 @@ export const declineReasonDescriptions: Readonly<Record<DeclineReason, string>> 
 };
 
 /** ErrorCode code list (schemas/codes). */
-export const errorCodeValues = ["jws.malformed","jws.header-invalid","jws.alg-unsupported","jws.typ-invalid","jws.kid-unknown","jws.signature-invalid","jws.key-retired","envelope.payload-not-json","envelope.non-canonical","envelope.expired","envelope.not-yet-valid","envelope.signer-mismatch","envelope.too-large","envelope.too-deep","schema.unknown-type","schema.invalid","policy.firewall","policy.immigration-recipient","policy.tier-exceeded","policy.purpose-mismatch","policy.consent-missing","policy.consent-scope","policy.consent-withheld","policy.consent-withdrawn","policy.override-invalid","policy.view-profile","policy.complainant-confidential","policy.suspect-channel","policy.evidence-channel","registry.issuer-mismatch","registry.power-missing","registry.not-issuer","state.referral-unknown","state.referral-exists","state.transition-forbidden","state.actor-forbidden","state.sequence-conflict","receipt.digest-mismatch","receipt.message-mismatch","request.malformed","request.media-type","request.too-large","request.rate-limited","request.not-found","request.method-not-allowed","auth.token-missing","auth.token-invalid","auth.token-expired","auth.token-replayed","auth.token-audience","auth.participant-unknown","auth.participant-disabled","auth.forbidden","idempotency.conflict","routing.recipient-unknown","attachment.digest-mismatch","attachment.too-large","attachment.not-found","trust.list-invalid","trust.quorum-not-met","trust.list-expired","trust.member-unknown","trust.member-suspended","trust.own-entry-mismatch","federation.not-destination","federation.undecryptable","federation.transaction-replayed","federation.transaction-conflict","federation.peer-unreachable","delivery.expired","node.not-ready","audit.chain-broken","audit.record-mismatch","audit.anchor-mismatch","internal.error"] as const;
+export const errorCodeValues = ["jws.malformed","jws.header-invalid","jws.alg-unsupported","jws.typ-invalid","jws.kid-unknown","jws.signature-invalid","jws.key-retired","envelope.payload-not-json","envelope.non-canonical","envelope.expired","envelope.not-yet-valid","envelope.signer-mismatch","envelope.too-large","envelope.too-deep","schema.unknown-type","schema.invalid","policy.firewall","policy.immigration-recipient","policy.tier-exceeded","policy.purpose-mismatch","policy.consent-missing","policy.consent-scope","policy.consent-withheld","policy.consent-withdrawn","policy.override-invalid","policy.view-profile","policy.complainant-confidential","policy.suspect-channel","policy.evidence-channel","registry.issuer-mismatch","registry.power-missing","registry.not-issuer","policy.consent-person-missing","consent.not-obtainer","consent.unknown","state.referral-unknown","state.referral-exists","state.transition-forbidden","state.actor-forbidden","state.sequence-conflict","case.not-party","receipt.digest-mismatch","receipt.message-mismatch","request.malformed","request.media-type","request.too-large","request.rate-limited","request.not-found","request.method-not-allowed","auth.token-missing","auth.token-invalid","auth.token-expired","auth.token-replayed","auth.token-audience","auth.participant-unknown","auth.participant-disabled","auth.forbidden","idempotency.conflict","routing.recipient-unknown","attachment.digest-mismatch","attachment.too-large","attachment.not-found","trust.list-invalid","trust.quorum-not-met","trust.list-expired","trust.member-unknown","trust.member-suspended","trust.own-entry-mismatch","federation.not-destination","federation.undecryptable","federation.transaction-replayed","federation.transaction-conflict","federation.peer-unreachable","delivery.expired","node.not-ready","audit.chain-broken","audit.record-mismatch","audit.anchor-mismatch","internal.error"] as const;
 export type ErrorCode = (typeof errorCodeValues)[number];
 export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "jws.malformed": "Not a JWS compact serialization of three canonical base64url parts (no padding, unused bits zero), or a part does not decode.",
@@ -129,11 +129,15 @@ export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "registry.issuer-mismatch": "A registry entry, or a sanction asking for public listing, names as its deciding authority a participant other than its sender: entries are issued only in the sender's own name.",
   "registry.power-missing": "The sender's directory entry holds none of the powers that allow the entry's sanction kind (`rules.json` `sanctionPowers`).",
   "registry.not-issuer": "The entry replaces, corrects or lifts a registry entry (same entry id, or `supersedes`) that another participant issued.",
+  "policy.consent-person-missing": "A `consent.record` names no person (`personRef`): consent is held per person, and a consent of no one may not replace or lift anyone's.",
+  "consent.not-obtainer": "A consent on record for a person is replaced or withdrawn, or a message carries its own consent for that person, by an agency other than the one that recorded it (a case owner may withdraw).",
+  "consent.unknown": "A `consent.withdraw` names a `consentId` that no consent on record for the case has.",
   "state.referral-unknown": "The referral named by the envelope does not exist here.",
   "state.referral-exists": "A referral with this id already exists.",
   "state.transition-forbidden": "This message type is not allowed in the referral's or investigation's current state.",
   "state.actor-forbidden": "The sender is not a party allowed to make this transition (e.g. only the recipient accepts).",
   "state.sequence-conflict": "The envelope's `sequence` is not the current version plus one.",
+  "case.not-party": "The sender is not a party to the case the envelope names (owner, agencies a party addressed in it, or its new owner), at this node.",
   "receipt.digest-mismatch": "A receipt does not echo the digest of what was sent.",
   "receipt.message-mismatch": "A receipt names a different message id.",
   "request.malformed": "The request body is not valid JSON or not the expected shape.",
@@ -192,7 +196,7 @@ export const evidenceChannelDescriptions: Readonly<Record<EvidenceChannel, strin
 };
 
 /** EvidenceKind code list (schemas/codes). */
-export const evidenceKindValues = ["employment_contract","payslip_wage_record","working_time_record","recruitment_fee_receipt","debt_record","identity_document_retention_record","worker_statement","witness_statement","inspection_report","photo_video","financial_transaction","digital_communication","licence_record","other"] as const;
+export const evidenceKindValues = ["employment_contract","payslip_wage_record","working_time_record","recruitment_fee_receipt","debt_record","identity_document_retention_record","worker_statement","witness_statement","identity_document","medical_record","inspection_report","photo_video","financial_transaction","digital_communication","licence_record","other"] as const;
 export type EvidenceKind = (typeof evidenceKindValues)[number];
 export const evidenceKindDescriptions: Readonly<Record<EvidenceKind, string>> = {
   "employment_contract": "Employment contract, including substituted contracts.",
@@ -200,15 +204,17 @@ export const evidenceKindDescriptions: Readonly<Record<EvidenceKind, string>> = 
   "working_time_record": "Records of working and rest hours, including at sea.",
   "recruitment_fee_receipt": "Receipts or records of recruitment fees and related costs.",
   "debt_record": "Records of advances, loans and debts.",
-  "identity_document_retention_record": "Records showing that identity documents were held by the employer or agency.",
-  "worker_statement": "A statement by a worker.",
-  "witness_statement": "A statement by another witness.",
+  "identity_document_retention_record": "Records showing that identity documents were held by the employer or agency. Person-level.",
+  "worker_statement": "A statement by a worker. Person-level.",
+  "witness_statement": "A statement by another witness. Person-level.",
+  "identity_document": "A copy of a passport, identity card, visa or permit. Person-level.",
+  "medical_record": "A medical report, certificate or record. Person-level.",
   "inspection_report": "An inspection report.",
-  "photo_video": "Photographs or video.",
+  "photo_video": "Photographs, audio or video. Person-level.",
   "financial_transaction": "Bank or money-transfer records.",
-  "digital_communication": "Messages, e-mails and other digital communication.",
+  "digital_communication": "Messages, e-mails and other digital communication. Person-level.",
   "licence_record": "Licensing records of a recruitment agency.",
-  "other": "Another kind of evidence."
+  "other": "Another kind of evidence. Person-level: a kind not known counts as one."
 };
 
 /** EvidenceRefusalReason code list (schemas/codes). */

@@ -464,6 +464,7 @@ export const policyRules: Readonly<Record<string, unknown>> = {
       "recipientRoles": [
         "victim_services"
       ],
+      "recipientCapacity": true,
       "recipientCode": "policy.firewall"
     },
     "complainant": {
@@ -493,6 +494,21 @@ export const policyRules: Readonly<Record<string, unknown>> = {
       "recipientCode": "policy.suspect-channel"
     },
     "evidence": {}
+  },
+  "evidence": {
+    "items": {
+      "evidence.provide": "/body/items"
+    },
+    "personLevelKinds": [
+      "worker_statement",
+      "witness_statement",
+      "identity_document",
+      "identity_document_retention_record",
+      "medical_record",
+      "photo_video",
+      "digital_communication",
+      "other"
+    ]
   },
   "messages": {
     "stats.report": {
@@ -1722,6 +1738,24 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-MSG-010",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope naming a case the node holds whose sender is not one of that case's parties at the node, or, from a node participant, one addressing an agency that is not, with `case.not-party` at `/case`.",
+    "file": "messages.md"
+  },
+  {
+    "id": "FRX-MSG-011",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope submitted by one of its agencies that names a case the node does not hold, unless the agency is the one whose participant id opens the case id, with `case.not-party` at `/case`.",
+    "file": "messages.md"
+  },
+  {
+    "id": "FRX-MSG-012",
+    "level": "MUST",
+    "text": "A node MUST show a party of a case, through the agency API, only the referrals and investigations it acts in and the timeline entries of the messages it sent or was addressed.",
+    "file": "messages.md"
+  },
+  {
     "id": "FRX-MSG-001",
     "level": "SHOULD NOT",
     "text": "A `case.notify` SHOULD NOT carry the `identified`, `immigration` or `health` group of any person.",
@@ -1776,6 +1810,18 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "messages.md"
   },
   {
+    "id": "FRX-POL-037",
+    "level": "MUST",
+    "text": "A node MUST refuse an envelope carrying an `immigration` field to a recipient that is not addressed in its `victim_services` capacity (by an address with role `victim_services`, or by participant id when `victim_services` is its only role) with `policy.firewall` at the field's pointer.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-038",
+    "level": "MUST",
+    "text": "A node MUST treat as person-level, for FRX-POL-008, every evidence item of a kind listed in `rules.json` `evidence.personLevelKinds` and every attachment that no evidence item of another kind in the envelope describes, and refuse such an envelope to a recipient with immigration functions with `policy.immigration-recipient` at `/to/<i>`.",
+    "file": "policy.md"
+  },
+  {
     "id": "FRX-POL-001",
     "level": "MUST NOT",
     "text": "The purpose, role and power code lists MUST NOT contain a value that expresses immigration enforcement or immigration control.",
@@ -1785,6 +1831,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-POL-002",
     "level": "MUST",
     "text": "A node MUST set `immigrationFunctions` to true in its directory for every participant that has any immigration-enforcement function, whatever its roles and organisation type.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-039",
+    "level": "MUST",
+    "text": "A node MUST judge each field that belongs to a person against that person's consent only (the message's own when it is for that person, else the one on record for that person, a withdrawal on record included), and a field that belongs to no person against the message's own consent or, without one, against every consent on record for the case.",
     "file": "policy.md"
   },
   {
@@ -1844,7 +1896,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-POL-012",
     "level": "MUST",
-    "text": "A node MUST judge consent against the envelope's own `body.consent` when it carries one and otherwise against the consent on record for the case.",
+    "text": "A node MUST judge consent against the envelope's own `body.consent` when it carries one for the person judged and otherwise against the consent on record for that person (FRX-POL-039).",
     "file": "policy.md"
   },
   {
@@ -1886,7 +1938,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-POL-019",
     "level": "MUST",
-    "text": "A node MUST refuse an envelope carrying any person-level field when the worker's consent for the case is withdrawn, or the applying consent has `withdrawn`, with `policy.consent-withdrawn` at each such field.",
+    "text": "A node MUST refuse an envelope carrying any person-level field of a person whose consent is withdrawn, or whose applying consent has `withdrawn`, with `policy.consent-withdrawn` at each such field.",
     "file": "policy.md"
   },
   {
@@ -1904,7 +1956,31 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-POL-022",
     "level": "MUST",
-    "text": "A node MUST record a `consent.withdraw` whose `scope` includes `services` or `disclosure` as a withdrawal of consent for the case, and set every other flag it names to false in the consent on record.",
+    "text": "A node MUST record a `consent.withdraw` whose `scope` includes `services` or `disclosure` as a withdrawal of consent for the person whose consent on record has the named `consentId`, and set every other flag it names to false in that consent.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-040",
+    "level": "MUST",
+    "text": "A node MUST keep the consent on record per `personRef`, recording the consent of `consent.record`, `referral.create` or `case.transfer` for its person (its `personRef`, or the message's only person) and leaving every other person's consent unchanged.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-041",
+    "level": "MUST",
+    "text": "A node MUST refuse a `consent.record` whose consent has no `personRef` with `policy.consent-person-missing` at `/body/consent`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-042",
+    "level": "MUST",
+    "text": "A node MUST refuse a message that records, replaces or carries a consent for a person whose consent on record was recorded by another agency, or a `consent.withdraw` of it sent by an agency that neither recorded it nor owns the case, with `consent.not-obtainer`.",
+    "file": "policy.md"
+  },
+  {
+    "id": "FRX-POL-043",
+    "level": "MUST",
+    "text": "A node MUST refuse a `consent.withdraw` whose `consentId` is not that of a consent on record for the case with `consent.unknown` at `/body/consentId`.",
     "file": "policy.md"
   },
   {

@@ -338,6 +338,18 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "The entry replaces, corrects or lifts a registry entry (same entry id, or `supersedes`) that another participant issued."
       },
       {
+        "const": "policy.consent-person-missing",
+        "description": "A `consent.record` names no person (`personRef`): consent is held per person, and a consent of no one may not replace or lift anyone's."
+      },
+      {
+        "const": "consent.not-obtainer",
+        "description": "A consent on record for a person is replaced or withdrawn, or a message carries its own consent for that person, by an agency other than the one that recorded it (a case owner may withdraw)."
+      },
+      {
+        "const": "consent.unknown",
+        "description": "A `consent.withdraw` names a `consentId` that no consent on record for the case has."
+      },
+      {
         "const": "state.referral-unknown",
         "description": "The referral named by the envelope does not exist here."
       },
@@ -356,6 +368,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "state.sequence-conflict",
         "description": "The envelope's `sequence` is not the current version plus one."
+      },
+      {
+        "const": "case.not-party",
+        "description": "The sender is not a party to the case the envelope names (owner, agencies a party addressed in it, or its new owner), at this node."
       },
       {
         "const": "receipt.digest-mismatch",
@@ -553,7 +569,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/codes/evidence-kind.json",
     "title": "EvidenceKind",
-    "description": "Kinds of evidence item. No international code list exists; FRX proposes this one.",
+    "description": "Kinds of evidence item. No international code list exists; FRX proposes this one. A kind marked person-level makes the item, and the attachment with its digest, person-level for the firewall (policy.md, Rule 4; `rules.json` `evidence.personLevelKinds`).",
     "type": "string",
     "oneOf": [
       {
@@ -578,15 +594,23 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "identity_document_retention_record",
-        "description": "Records showing that identity documents were held by the employer or agency."
+        "description": "Records showing that identity documents were held by the employer or agency. Person-level."
       },
       {
         "const": "worker_statement",
-        "description": "A statement by a worker."
+        "description": "A statement by a worker. Person-level."
       },
       {
         "const": "witness_statement",
-        "description": "A statement by another witness."
+        "description": "A statement by another witness. Person-level."
+      },
+      {
+        "const": "identity_document",
+        "description": "A copy of a passport, identity card, visa or permit. Person-level."
+      },
+      {
+        "const": "medical_record",
+        "description": "A medical report, certificate or record. Person-level."
       },
       {
         "const": "inspection_report",
@@ -594,7 +618,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "photo_video",
-        "description": "Photographs or video."
+        "description": "Photographs, audio or video. Person-level."
       },
       {
         "const": "financial_transaction",
@@ -602,7 +626,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "digital_communication",
-        "description": "Messages, e-mails and other digital communication."
+        "description": "Messages, e-mails and other digital communication. Person-level."
       },
       {
         "const": "licence_record",
@@ -610,7 +634,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "other",
-        "description": "Another kind of evidence."
+        "description": "Another kind of evidence. Person-level: a kind not known counts as one."
       }
     ]
   },

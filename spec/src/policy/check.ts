@@ -9,7 +9,9 @@ import {
 } from "./context.js";
 import { sensitiveFields, type SensitiveField } from "./fields.js";
 import { checkProjection } from "./projection.js";
-import { instantMs, parseInstant } from "../time/instant.js";
+import { consentsFor, ownedFields, personsOf, type OwnedField } from "./consent.js";
+import { personLevelEvidence } from "./evidence.js";
+import { capacitiesOf } from "./capacity.js";
 
 interface TagRule {
   minTier?: Tier;
@@ -21,6 +23,8 @@ interface TagRule {
   purposeCode?: ErrorCode;
   senderRoles?: string[];
   recipientRoles?: string[];
+  /** Judge `recipientRoles` by the capacity each recipient is addressed in, not by all its roles. */
+  recipientCapacity?: boolean;
   recipientCode?: ErrorCode;
 }
 
@@ -59,32 +63,48 @@ export function checkPolicy(message: PolicyInput, context: PolicyContext): Viola
   const out = new Violations();
   checkMessageRule(message, out);
   checkPurposeRecipients(message, context, out);
-  const fields = sensitiveFields(message);
-  const consent = consentOf(message, context);
-  const personLevel = fields.filter((f) => f.tags.some((t) => rules.personLevelTags.includes(t)));
-  if (personLevel.length > 0) {
+  const fields = ownedFields(message, sensitiveFields(message));
+  const persons = personsOf(fields);
+  const isPersonLevel = (f: OwnedField) => f.tags.some((t) => rules.personLevelTags.includes(t));
+  const personLevel = fields.filter(isPersonLevel);
+  const evidence = personLevelEvidence(message);
+  if (personLevel.length > 0 || evidence.length > 0) {
+    const what = [...personLevel.map((f) => f.pointer), ...evidence].slice(0, 5).join(", ");
     for (const r of context.recipients) {
       if (hasImmigrationFunctions(r)) {
         out.add(
           `/to/${r.toIndex}`,
           "policy.immigration-recipient",
-          `${r.id} has immigration functions; person-level data may not go to it`,
+          `${r.id} has immigration functions; person-level data and evidence (${what}) may not go to it`,
         );
       }
     }
-    if (context.consentWithdrawn || (consent && consent.withdrawn)) {
-      for (const f of personLevel)
-        out.add(f.pointer, "policy.consent-withdrawn", "the worker withdrew consent");
-    }
   }
   for (const field of fields) {
+    const consents = consentsFor(message, context, field, persons);
+    // Rule 6, per person (FRX-POL-019, FRX-POL-039): a withdrawal silences that person's
+    // fields. A field of no person is silenced by any withdrawal that applies to it when its
+    // tag needs consent; pseudonymous free text needs none, and suspects are no worker's.
+    const needsConsent = field.tags.some((t) => rules.tags[t]?.consent);
+    if (
+      consents.some((c) => c?.withdrawn) &&
+      (field.owner !== undefined ? isPersonLevel(field) : needsConsent)
+    )
+      out.add(
+        field.pointer,
+        "policy.consent-withdrawn",
+        field.owner
+          ? `${field.owner} withdrew consent`
+          : "a worker of the case withdrew consent, and this field belongs to no one worker",
+      );
     for (const tag of field.tags)
-      checkTag(field, tag, rules.tags[tag] ?? {}, message, context, consent, out);
-    checkWithheld(field, consent, out);
+      checkTag(field, tag, rules.tags[tag] ?? {}, message, context, consents, out);
+    for (const consent of consents) checkWithheld(field, consent, out);
   }
   checkEvidenceChannel(message, out);
   for (const v of checkProjection(message, context)) out.add(v.pointer, v.code, v.message);
   checkOverrideApprover(message, out);
+  checkConsentPerson(message, out);
   checkAggregates(message, out);
   // Gravest first (Rule 9): a refusal's code shows a firewall breach as one.
   return out.list
@@ -134,7 +154,7 @@ function checkTag(
   rule: TagRule,
   message: PolicyInput,
   context: PolicyContext,
-  consent: ConsentView | undefined,
+  consents: ReadonlyArray<ConsentView | undefined>,
   out: Violations,
 ): void {
   if (rule.minTier && tierRank(message.tier) < tierRank(rule.minTier)) {
@@ -160,15 +180,30 @@ function checkTag(
   }
   if (rule.recipientRoles) {
     for (const r of context.recipients) {
-      if (!r.roles.some((role) => rule.recipientRoles!.includes(role))) {
+      const held = rule.recipientCapacity ? capacitiesOf(message, r) : r.roles;
+      if (!held.some((role) => rule.recipientRoles!.includes(role))) {
         out.add(
           field.pointer,
           rule.recipientCode ?? "policy.purpose-mismatch",
-          `${tag} data may not go to ${r.id}`,
+          rule.recipientCapacity
+            ? `${tag} data may go to ${r.id} only addressed as ${rule.recipientRoles.join(" or ")}`
+            : `${tag} data may not go to ${r.id}`,
         );
       }
     }
   }
+  for (const consent of consents) checkConsent(field, tag, rule, context, consent, out);
+}
+
+/** Rule 5's consent and audience requirements, against one consent that applies to the field. */
+function checkConsent(
+  field: OwnedField,
+  tag: Sensitivity,
+  rule: TagRule,
+  context: PolicyContext,
+  consent: ConsentView | undefined,
+  out: Violations,
+): void {
   const overridden = rule.overridable !== false && coveredByOverride(field.pointer, consent);
   if (rule.consent && !overridden) {
     const missing = rule.consent.filter((flag) => consent?.flags?.[flag] !== true);
@@ -183,7 +218,7 @@ function checkTag(
       out.add(
         field.pointer,
         rule.consentCode ?? "policy.consent-missing",
-        `${tag} data needs the worker's consent and none applies`,
+        `${tag} data needs ${field.owner ? `${field.owner}'s` : "the workers'"} consent and none applies`,
       );
     } else if (missing.length > 0) {
       out.add(
@@ -241,19 +276,6 @@ function checkEvidenceChannel(message: PolicyInput, out: Violations): void {
   }
 }
 
-/** The consent that applies: the message's own, else the one on record; an expired one applies to nothing. */
-function consentOf(message: PolicyInput, context: PolicyContext): ConsentView | undefined {
-  const own = message.body.consent;
-  const consent = own && typeof own === "object" ? (own as ConsentView) : context.consent;
-  // An expiresAt that is not an instant (FRX-ENV-031) counts as expired: consent fails closed.
-  if (
-    consent?.expiresAt !== undefined &&
-    (instantMs(consent.expiresAt) ?? -Infinity) < parseInstant(message.sentAt, "/sentAt")
-  )
-    return undefined;
-  return consent;
-}
-
 /** k-anonymity of statistics (FRX-POL-028): a visible count under k, or a value behind a suppressed cell, discloses. */
 function checkAggregates(message: PolicyInput, out: Violations): void {
   const rule = rules.aggregates;
@@ -291,6 +313,18 @@ function checkOverrideApprover(message: PolicyInput, out: Violations): void {
       "an override must be approved by another participant than the sender",
     );
   }
+}
+
+/** Consent is held per person (FRX-POL-041): a consent.record of no one could replace or lift anyone's. */
+function checkConsentPerson(message: PolicyInput, out: Violations): void {
+  if (message.type !== "consent.record") return;
+  const consent = message.body.consent as { personRef?: unknown } | undefined;
+  if (consent && typeof consent.personRef !== "string")
+    out.add(
+      "/body/consent",
+      "policy.consent-person-missing",
+      "a consent.record must name the worker (personRef)",
+    );
 }
 
 /** A recorded override covers a field when it names a reason, an approver, and a scope over the field. */

@@ -24,10 +24,11 @@ export interface PolicyContext {
   sender: PolicyParticipant;
   /** Resolved recipients; `toIndex` is the position in the envelope's `to` they came from. */
   recipients: ReadonlyArray<PolicyParticipant & { toIndex: number }>;
-  /** The consent on record for the case, used when the message carries none of its own. */
-  consent?: ConsentView;
-  /** True when the worker's consent for this case has been withdrawn. */
-  consentWithdrawn?: boolean;
+  /**
+   * The consent on record at the judging node for each person of the case, by `personRef`;
+   * a recorded withdrawal shows as `withdrawn` (FRX-POL-039).
+   */
+  consents?: Readonly<Record<string, ConsentView>>;
 }
 
 /** Which consent audience a recipient falls in, seen from the sender. */

@@ -15,7 +15,8 @@ import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../../store/reco
 /**
  * GET /v1/cases/:case — the case as the caller may see it: each referral and investigation
  * with its state and the actions the caller may take now, the timeline, and open deadlines.
- * Only parties to the case may read it; to anyone else it does not exist.
+ * Only parties to the case may read it, each only the threads and timeline entries it sent
+ * or was addressed (FRX-MSG-012); to anyone else the case does not exist.
  */
 export function caseRoutes(ctx: AppContext): Hono<Env> {
   const app = new Hono<Env>();
@@ -26,17 +27,29 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
     const record = await ctx.store.get<CaseRecord>("cases", id);
     if (!record || !record.parties.includes(participant))
       throw new FrxError("request.not-found", `no case ${id} visible to ${participant}`);
+    // Each party sees what it sent or was addressed, nothing of the others' threads (FRX-MSG-012).
     const referrals = (
       await Promise.all(record.referrals.map((r) => ctx.store.get<ReferralRecord>("referrals", r)))
-    ).filter((r): r is ReferralRecord => !!r);
+    ).filter((r): r is ReferralRecord => !!r && referralActor(r, participant) !== null);
     const investigations = (
       await Promise.all(
         record.investigations.map((i) => ctx.store.get<InvestigationRecord>("investigations", i)),
       )
-    ).filter((i): i is InvestigationRecord => !!i);
-    const timeline = (
+    ).filter((i): i is InvestigationRecord => !!i && investigationActor(i, participant) !== null);
+    const all = (
       await ctx.store.range<TimelineEntry>("timeline", { gte: `${id}!`, lt: `${id}!~` })
     ).map(([, v]) => v);
+    // A message's own line, and the node's lines about delivering it, for its sender and
+    // addressees; the node's lines on a referral (its expiry) for the referral's actors.
+    const mine = new Set(
+      all
+        .filter((e) => e.from === participant || e.to.includes(participant))
+        .map((e) => e.messageId),
+    );
+    const threads = new Set(referrals.map((r) => r.referral));
+    const timeline = all.filter(
+      (e) => mine.has(e.messageId) || (e.referral !== undefined && threads.has(e.referral)),
+    );
     const deadlines = (
       await Promise.all([
         ...referrals.map((r) =>
@@ -51,7 +64,8 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
       case: record.case,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
-      consentWithdrawn: record.consentWithdrawn,
+      // Whether any worker of the case withdrew; who did is not the caller's to see.
+      consentWithdrawn: Object.values(record.consents ?? {}).some((c) => c.withdrawnAt),
       tracks: [...new Set(referrals.map((r) => r.track).filter(Boolean))],
       referrals: referrals.map((r) => {
         const actor = referralActor(r, participant);

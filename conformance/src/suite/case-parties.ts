@@ -1,0 +1,59 @@
+import { check } from "../harness/check.js";
+import { ulid } from "../harness/ulid.js";
+import { section } from "./define.js";
+import { makeParty } from "./parties.js";
+
+const t = section("messages/parties", "core");
+
+/** A case.update with no person-level content, from `from` to `to`, in `caseId`. */
+function update(h: Parameters<typeof makeParty>[0], caseId: string, from: string, to: string) {
+  const env = h.envelope("case-update-decisions-ok", {
+    case: caseId,
+    from,
+    to: [{ participant: to }],
+    purpose: "case_coordination",
+  });
+  delete (env.body as Record<string, unknown>).traffickingStatusDecisions;
+  return env;
+}
+
+export const casePartiesTests = [
+  t("FRX-MSG-010", async (h) => {
+    const caseId = `${h.id("LI")}:${ulid()}`;
+    await h.accepted(h.sign(update(h, caseId, h.id("LI"), h.id("VS"))));
+    // POL knows the case id but no party addressed it.
+    const p = await h.refused(h.sign(update(h, caseId, h.id("POL"), h.id("VS"))), "case.not-party");
+    check(
+      (p.violations ?? []).some((v) => v.pointer === "/case"),
+      `no violation at /case: ${JSON.stringify(p.violations)}`,
+    );
+    // Once a party addresses it, it is one.
+    await makeParty(h, caseId, "POL");
+    await h.accepted(h.sign(update(h, caseId, h.id("POL"), h.id("VS"))));
+  }),
+
+  t("FRX-MSG-011", async (h) => {
+    const caseId = `${h.id("LI")}:${ulid()}`;
+    await h.refused(h.sign(update(h, caseId, h.id("VS"), h.id("LI"))), "case.not-party");
+    await h.accepted(h.sign(update(h, caseId, h.id("LI"), h.id("VS"))));
+  }),
+
+  t("FRX-MSG-012", async (h) => {
+    const caseId = `${h.id("LI")}:${ulid()}`;
+    const toVs = update(h, caseId, h.id("LI"), h.id("VS"));
+    const toPol = update(h, caseId, h.id("LI"), h.id("POL"));
+    await h.accepted(h.sign(toVs));
+    await h.accepted(h.sign(toPol));
+    const res = await h.call("GET", `/v1/cases/${encodeURIComponent(caseId)}`, { as: "VS" });
+    const view = res.json<{ timeline?: Array<{ messageId: string }> }>();
+    const ids = (view.timeline ?? []).map((e) => e.messageId);
+    check(
+      ids.includes(toVs.id),
+      `VS does not see the message addressed to it: ${JSON.stringify(ids)}`,
+    );
+    check(
+      !ids.includes(toPol.id),
+      `VS sees a message addressed to POL only: ${JSON.stringify(ids)}`,
+    );
+  }),
+];
