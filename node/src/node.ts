@@ -207,7 +207,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       }
       // Port 0 picks a free port: advertise the real one (unless the operator set a public URL).
       if (config.port === 0 || config.publicUrl.endsWith(":0")) config.publicUrl = url;
-      ctx.logger.info("node.started", { url });
+      ctx.logger.info("node.started", { url, ...(admin ? { admin: admin.url } : {}) });
       return { url, port: info.port };
     },
     async close() {

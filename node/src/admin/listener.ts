@@ -41,7 +41,6 @@ export async function startAdminListener(node: FrxNode, dir?: string): Promise<A
     await writeFile(join(dir, ADMIN_FILE), JSON.stringify({ url, pid: process.pid }) + "\n", {
       mode: 0o600,
     });
-  node.ctx.logger.info("admin.started", { url });
   return {
     url,
     async close() {

@@ -54,6 +54,12 @@ function trustView(node: FrxNode) {
   };
 }
 
+/** The list in force as the CLI prints it after applying. */
+function applied(node: FrxNode) {
+  const t = node.ctx.trust.list!;
+  return { signed: t.signed, digest: t.digest, signedBy: t.signedBy, self: node.ctx.config.node };
+}
+
 export const federationOperations: AdminOperation[] = [
   {
     name: "health",
@@ -86,14 +92,33 @@ export const federationOperations: AdminOperation[] = [
     run: async (node, input, actor) => {
       const signed = input.signed as SignedTrustList;
       const digest = trustListDigest(signed);
+      const pinnedBefore = node.ctx.config.federation.genesisDigest;
+      if (node.ctx.trust.list?.digest === digest)
+        return { ...applied(node), already: true, pinnedNow: false };
       if (input.pin === true && !node.ctx.trust.list) {
         // Verify before pinning, so a list that fails leaves config.json as it was (FRX-TRUST-401).
         verifyTrustList(signed, { pinnedDigest: digest });
         await pinTrustAnchor(node, digest);
       }
-      if (node.ctx.trust.list?.digest === digest) return { ...trustView(node), already: true };
       await node.applyTrustList(signed, actor);
-      return trustView(node);
+      return {
+        ...applied(node),
+        already: false,
+        pinnedNow: pinnedBefore !== digest && input.pin === true,
+      };
+    },
+  },
+  {
+    name: "trust.signed",
+    method: "GET",
+    path: "/trust/signed",
+    changes: false,
+    run: (node) => {
+      const t = node.ctx.trust.list;
+      const { state } = node.ctx.trust.status(node.ctx.config.federation.warnBeforeExpiryMs);
+      return Promise.resolve(
+        t ? { state, signed: t.signed, digest: t.digest, signedBy: t.signedBy } : { state },
+      );
     },
   },
   { name: "peers", method: "GET", path: "/peers", changes: false, run: (n) => peerStatuses(n.ctx) },

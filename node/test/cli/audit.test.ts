@@ -39,11 +39,11 @@ describe("frx-node audit verify", () => {
     await cli("agency", "enable", "--dir", dir, "--id", "TH:DOE");
     const r = await cli("audit", "verify", "--dir", dir);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/audit entries:\s+3\n/);
-    expect(r.stdout).toMatch(/checkpoints:\s+1 /);
+    expect(r.stdout).toMatch(/audit entries:\s+4\n/);
+    expect(r.stdout).toMatch(/checkpoints:\s+2 /);
     expect(r.stdout.trimEnd().endsWith("\nok")).toBe(true);
     const json = await cli("audit", "verify", "--dir", dir, "--json");
-    expect(JSON.parse(json.stdout)).toEqual({ ok: true, entries: 3, checkpoints: 1 });
+    expect(JSON.parse(json.stdout)).toEqual({ ok: true, entries: 4, checkpoints: 2 });
   });
 
   it("names the first tampered entry and exits 1", async () => {

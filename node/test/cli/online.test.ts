@@ -1,0 +1,122 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { agencyKey, cli, initNode, removeTempDirs } from "./helpers.js";
+import { startInProcess, stopAll } from "./running.js";
+
+afterEach(async () => {
+  await stopAll();
+  await removeTempDirs();
+});
+
+const add = (dir: string, id: string, file: string, orgType = "LabourInspectorate") =>
+  cli(
+    "agency",
+    "add",
+    "--dir",
+    dir,
+    "--id",
+    id,
+    "--name",
+    id,
+    "--roles",
+    "labour_inspectorate",
+    "--org-type",
+    orgType,
+    "--key",
+    file,
+  );
+
+describe("frx-node commands on a running node, through its admin API (issue 14)", () => {
+  it("adds an agency, rotates and revokes its keys, lists peers and dead letters, with no restart", async () => {
+    const dir = await initNode();
+    const node = startInProcess(dir);
+    await node.url;
+    const admin = JSON.parse(await readFile(join(dir, "admin.json"), "utf8")) as { url: string };
+    expect(admin.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const first = await agencyKey();
+    const added = await add(dir, "TH:DOE", first.file);
+    expect(added.code, added.stderr).toBe(0);
+    // The same key for a second agency (an immigration unit) is refused.
+    const twice = await add(dir, "TH:IMM", first.file, "ImmigrationService");
+    expect([twice.code, twice.stderr]).toEqual([1, expect.stringContaining("(admin.key-in-use)")]);
+
+    const second = await agencyKey();
+    const rotated = await cli(
+      "agency",
+      "rotate-key",
+      "--dir",
+      dir,
+      "--id",
+      "TH:DOE",
+      "--key",
+      second.file,
+    );
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const third = await agencyKey();
+    const revoked = await cli(
+      "agency",
+      "revoke-key",
+      "--dir",
+      dir,
+      "--id",
+      "TH:DOE",
+      "--kid",
+      second.publicJwk.kid!,
+      "--new-key",
+      third.file,
+    );
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toContain(`revoked TH:DOE's key ${second.publicJwk.kid}`);
+    const list = JSON.parse((await cli("agency", "list", "--dir", dir, "--json")).stdout) as Array<{
+      keys: Array<{ kid: string; status: string }>;
+    }>;
+    expect(list[0]!.keys.map((k) => [k.kid, k.status])).toEqual([
+      [first.publicJwk.kid, "retired"],
+      [second.publicJwk.kid, "revoked"],
+      [third.publicJwk.kid, "current"],
+    ]);
+
+    expect((await cli("peers", "--dir", dir)).stdout).toContain("no peers");
+    expect((await cli("dead-letters", "list", "--dir", dir)).stdout).toContain("no dead letters");
+    const unknown = await cli("dead-letters", "retry", "--dir", dir, "--peer", "LA", "--id", "01X");
+    expect(unknown.stderr).toContain("(request.not-found)");
+    expect((await cli("deadlines", "overdue", "--dir", dir)).stdout).toContain("no deadline");
+    expect((await cli("audit", "verify", "--dir", dir)).code).toBe(0);
+
+    // Each change was made by the operator init created, through the admin API.
+    const stopped = await node.stop("SIGTERM");
+    expect(stopped.code).toBe(0);
+    const offline = await cli("agency", "list", "--dir", dir);
+    expect(offline.stdout).toMatch(/TH:DOE\s+active/);
+  });
+
+  it("refuses a running node's admin API to a stranger's operator key", async () => {
+    const dir = await initNode();
+    const node = startInProcess(dir);
+    await node.url;
+    const out = join(dir, "..", "eve.private.json");
+    expect((await cli("operator", "keygen", "--name", "eve", "--out", out)).code).toBe(0);
+    const r = await cli("agency", "list", "--dir", dir, "--operator-key", out);
+    expect([r.code, r.stderr]).toEqual([1, expect.stringContaining("(auth.token-invalid)")]);
+  });
+
+  it("says in every command's --help whether it works on a running node", async () => {
+    for (const argv of [
+      ["agency", "add"],
+      ["agency", "list"],
+      ["agency", "revoke-key"],
+      ["peers"],
+      ["dead-letters", "retry"],
+      ["trust", "apply"],
+      ["trust", "show"],
+      ["audit", "verify"],
+    ]) {
+      const help = await cli(...argv, "--help");
+      expect(help.stdout.replace(/\s+/g, " "), argv.join(" ")).toContain(
+        "Works on a running node through its admin API",
+      );
+    }
+  });
+});
