@@ -74,7 +74,7 @@ export interface FrxNode {
    */
   prepareSigningKey(privateJwk: PrivateJwk): void;
   /** Switches to a new node signing key (publish it in the trust list first; the old one stays listed as retired). */
-  rotateSigningKey(privateJwk: PrivateJwk, actor?: string): void;
+  rotateSigningKey(privateJwk: PrivateJwk): void;
   /** The admin listener's URL (or socket path) once started; null when it is off. */
   adminUrl: string | null;
 }
@@ -259,23 +259,12 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     prepareSigningKey(privateJwk) {
       ctx.keys = { ...ctx.keys, next: privateJwk };
     },
-    rotateSigningKey(privateJwk, actor = "operator") {
+    rotateSigningKey(privateJwk) {
       const old = publicJwkOf(ctx.keys.signing);
       ctx.signer = createSigner(privateJwk);
       const { next: _held, ...keys } = ctx.keys;
       ctx.keys = { ...keys, signing: privateJwk, retired: [...(keys.retired ?? []), old] };
       logger.info("node.signing-key-rotated", { kid: ctx.signer.kid });
-      void store
-        .commit(
-          ctx.audit.append(clock.now().toISOString(), {
-            kind: "admin",
-            actor,
-            detail: `node signing key rotated to ${ctx.signer.kid}; ${old.kid} retired`,
-          }),
-        )
-        .catch((error: unknown) =>
-          logger.error("node.rotation-audit-failed", { error: String(error) }),
-        );
     },
   };
   return node;

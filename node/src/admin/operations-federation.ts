@@ -169,10 +169,17 @@ export const federationOperations: AdminOperation[] = [
     method: "POST",
     path: "/node/keys/next",
     changes: true,
-    run: async (node) => {
+    run: async (node, _input, actor) => {
       const { privateJwk } = generateSigningKey();
       node.prepareSigningKey(privateJwk);
       await saveNodeKeys(node, node.ctx.keys);
+      await node.ctx.store.commit(
+        node.ctx.audit.append(node.ctx.clock.now().toISOString(), {
+          kind: "admin",
+          actor,
+          detail: `next node signing key ${privateJwk.kid} prepared`,
+        }),
+      );
       return { next: publicJwkOf(privateJwk) };
     },
   },
@@ -194,8 +201,16 @@ export const federationOperations: AdminOperation[] = [
           "trust.own-entry-mismatch",
           `the trust list in force does not list key ${next.kid} for ${node.ctx.config.node}: apply a version that does first (FRX-TRUST-024)`,
         );
-      node.rotateSigningKey(next, actor);
+      const old = node.ctx.signer.kid;
+      node.rotateSigningKey(next);
       await saveNodeKeys(node, node.ctx.keys);
+      await node.ctx.store.commit(
+        node.ctx.audit.append(node.ctx.clock.now().toISOString(), {
+          kind: "admin",
+          actor,
+          detail: `node signing key rotated to ${next.kid}; ${old} retired`,
+        }),
+      );
       return { signingKey: next.kid, retired: (node.ctx.keys.retired ?? []).map((k) => k.kid) };
     },
   },

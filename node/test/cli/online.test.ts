@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { NodeKeys } from "../../src/config/keys.js";
 import { agencyKey, cli, initNode, removeTempDirs } from "./helpers.js";
 import { startInProcess, stopAll } from "./running.js";
 
@@ -118,5 +119,27 @@ describe("frx-node commands on a running node, through its admin API (issue 14)"
         "Works on a running node through its admin API",
       );
     }
+  });
+
+  it("rotates the node's signing key on a running node, rewriting node-keys.json and keeping the old key retired", async () => {
+    const dir = await initNode();
+    const node = startInProcess(dir);
+    await node.url;
+    const before = JSON.parse(await readFile(join(dir, "node-keys.json"), "utf8")) as NodeKeys;
+    const prepared = await cli("node", "prepare-key", "--dir", dir);
+    expect(prepared.code, prepared.stderr).toBe(0);
+    const held = JSON.parse(await readFile(join(dir, "node-keys.json"), "utf8")) as NodeKeys;
+    expect(held.next?.kid).toBeDefined();
+    // No trust list in force here: nothing to wait for before switching.
+    const rotated = await cli("node", "rotate-key", "--dir", dir);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const after = JSON.parse(await readFile(join(dir, "node-keys.json"), "utf8")) as NodeKeys;
+    expect(after.signing.kid).toBe(held.next!.kid);
+    expect(after.next).toBeUndefined();
+    expect(after.retired?.map((k) => k.kid)).toEqual([before.signing.kid]);
+    expect((await cli("audit", "verify", "--dir", dir)).code).toBe(0);
+    await node.stop("SIGTERM");
+    // After a restart the node signs with the new key, and the log still verifies.
+    expect((await cli("audit", "verify", "--dir", dir)).stdout).toContain(after.signing.kid);
   });
 });
