@@ -1,5 +1,6 @@
 import { writeFile, rename } from "node:fs/promises";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
+import { writeBackup } from "../cli/backup-write.js";
 import {
   FrxError,
   generateSigningKey,
@@ -61,6 +62,31 @@ function applied(node: FrxNode) {
 }
 
 export const federationOperations: AdminOperation[] = [
+  {
+    name: "backup",
+    method: "POST",
+    path: "/backup",
+    changes: true,
+    run: async (node, input, actor) => {
+      const out = text(input.out, "out");
+      if (!isAbsolute(out))
+        throw new FrxError(
+          "request.malformed",
+          "out must be an absolute path on the node's machine",
+        );
+      if (!node.dir)
+        throw new FrxError("request.malformed", "this node has no data folder to back up");
+      const counts = await writeBackup(node, node.dir, out, input.includeKeys === true);
+      await node.ctx.store.commit(
+        node.ctx.audit.append(node.ctx.clock.now().toISOString(), {
+          kind: "admin",
+          actor,
+          detail: `backup written to ${out}${input.includeKeys === true ? " (node keys included)" : ""}`,
+        }),
+      );
+      return { node: node.ctx.config.node, counts };
+    },
+  },
   {
     name: "health",
     method: "GET",

@@ -142,4 +142,20 @@ describe("frx-node commands on a running node, through its admin API (issue 14)"
     // After a restart the node signs with the new key, and the log still verifies.
     expect((await cli("audit", "verify", "--dir", dir)).stdout).toContain(after.signing.kid);
   });
+
+  it("backs up a running node from one snapshot, and the backup restores to a node whose audit log verifies", async () => {
+    const dir = await initNode();
+    const node = startInProcess(dir);
+    await node.url;
+    expect((await add(dir, "TH:DOE", (await agencyKey()).file)).code).toBe(0);
+    const out = join(dir, "..", "running.backup");
+    const backup = await cli("backup", "--dir", dir, "--out", out, "--include-keys");
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stdout).toContain("backup of node TH written to");
+    await node.stop("SIGTERM");
+    const target = join(dir, "..", "restored");
+    const restored = await cli("restore", "--dir", target, "--from", out);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect((await cli("agency", "list", "--dir", target)).stdout).toMatch(/TH:DOE\s+active/);
+  });
 });
