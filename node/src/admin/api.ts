@@ -12,10 +12,12 @@ import { federationGauges } from "./federation-metrics.js";
 import type { AdminOperation } from "./operation.js";
 import { agencyOperations } from "./operations-agencies.js";
 import { federationOperations } from "./operations-federation.js";
+import { trustOperations } from "./operations-trust.js";
 
 export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
   ...agencyOperations,
   ...federationOperations,
+  ...trustOperations,
 ];
 
 /** How long a console session lives (spec/admin.md). */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memberEntry, signOperatorToken } from "../../src/index.js";
 import { fixture } from "../harness.js";
 import { Cluster, eventually, type Member } from "../federation/cluster.js";
-import { adminOf, freshReferral, type Admin } from "./admin-helpers.js";
+import { adminOf, codeOf, freshReferral, type Admin } from "./admin-helpers.js";
 
 let cluster: Cluster;
 beforeAll(async () => {
@@ -154,5 +154,31 @@ describe("issue 14: a running node changed under load, with no restart and no le
     await run.finish();
     expect(run.statuses.length).toBe(120);
     expect(run.statuses.every((s) => s === 201)).toBe(true);
+  });
+
+  it("proposes, signs and applies the next version through the admin API alone (renewal, version 3)", async () => {
+    const th = await adminOf(cluster.get("TH"), "th-ops-2");
+    const la = await adminOf(cluster.get("LA"), "la-ops-2");
+    const kh = await adminOf(cluster.get("KH"), "kh-ops-2");
+    const proposed = await th.call("POST", "/trust/proposals", { expiresInDays: 30 });
+    expect(proposed.status, await proposed.clone().text()).toBe(200);
+    const { signed: draft } = (await proposed.json()) as { signed: unknown };
+    const byTh = (await (await th.call("POST", "/trust/signatures", { signed: draft })).json()) as {
+      signed: unknown;
+      quorum: string;
+    };
+    expect(byTh.quorum).toMatch(/^not yet met/);
+    const byLa = await la.call("POST", "/trust/signatures", { signed: byTh.signed });
+    const both = (await byLa.json()) as { signed: unknown; quorum: string };
+    expect(both.quorum).toBe("met: signed by LA, TH");
+    for (const a of [th, la, kh])
+      expect((await a.call("POST", "/trust", { signed: both.signed })).status).toBe(200);
+    for (const cc of ["TH", "LA", "KH"])
+      expect(cluster.get(cc).node.ctx.trust.list?.list.version).toBe(3);
+    // A node outside the electorate cannot sign: a stranger's proposal is refused.
+    const forged = await kh.call("POST", "/trust/signatures", {
+      signed: { payload: "x", signatures: [] },
+    });
+    expect(await codeOf(forged)).toBe("trust.list-invalid");
   });
 });
