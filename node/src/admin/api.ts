@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { FrxError, isFrxError, type ErrorCode } from "@frx/spec";
 import { Hono, type Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { jsonObject } from "../http/app.js";
+import { jsonObject, limit } from "../http/app.js";
 import { authenticateOperator } from "../http/auth/operator-token.js";
 import { respondProblem } from "../http/problem.js";
 import { securityHeaders } from "../http/security-headers.js";
@@ -36,6 +36,8 @@ export function createAdminApp(node: FrxNode, https = false): Hono<AdminEnv> {
   const sessions = new Map<string, { operator: string; expiresMs: number }>();
   const app = new Hono<AdminEnv>();
   app.use("*", securityHeaders(https));
+  // Admin bodies are agency registrations and trust lists: a megabyte is plenty.
+  app.use("*", limit(1024 * 1024));
   app.onError((error, c) => {
     const coded =
       error instanceof TypeError ? new FrxError("request.malformed", error.message) : error;
@@ -66,6 +68,8 @@ export function createAdminApp(node: FrxNode, https = false): Hono<AdminEnv> {
   app.post("/admin/session", async (c) => {
     const operator = await authenticateOperator(ctx, c.req.header("authorization"));
     const id = randomBytes(32).toString("base64url");
+    const now = ctx.clock.now().getTime();
+    for (const [key, s] of sessions) if (s.expiresMs <= now) sessions.delete(key);
     sessions.set(id, {
       operator: operator.name,
       expiresMs: ctx.clock.now().getTime() + SESSION_MS,

@@ -79,7 +79,9 @@ async function suspectMessages(
   sinceMs: number,
 ): Promise<string[]> {
   const out: string[] = [];
-  for (const [, m] of await ctx.store.range<MessageRecord>("messages")) {
+  // Streamed: a node's messages need not fit in memory at once.
+  for await (const [, value] of ctx.store.sub("messages").iterator()) {
+    const m = value as MessageRecord;
     if (m.from !== from || (instantMs(m.receivedAt) ?? Infinity) < sinceMs) continue;
     const header = JSON.parse(Buffer.from(m.jws.split(".")[0]!, "base64url").toString()) as {
       kid?: string;
