@@ -181,4 +181,63 @@ describe("issue 14: a running node changed under load, with no restart and no le
     });
     expect(await codeOf(forged)).toBe("trust.list-invalid");
   });
+
+  it("rotates a running node's signing key: prepared, published in version 4, switched, and peers still take its transactions", async () => {
+    const th = cluster.get("TH");
+    const la = cluster.get("LA");
+    const thAdmin = await adminOf(th, "th-ops-3");
+    const laAdmin = await adminOf(la, "la-ops-3");
+    const khAdmin = await adminOf(cluster.get("KH"), "kh-ops-3");
+    const prepared = (await (await thAdmin.call("POST", "/node/keys/next")).json()) as {
+      next: { kid: string };
+    };
+    // Refused until the list in force lists the new key (FRX-TRUST-024).
+    const early = await thAdmin.call("POST", "/node/keys/rotate");
+    expect(await codeOf(early)).toBe("trust.own-entry-mismatch");
+    const entry = memberEntry(
+      th.config,
+      th.node.ctx.keys,
+      `${th.url}/federation/v1`,
+      "2025-01-01T00:00:00Z",
+    );
+    expect(entry.signingKeys.map((k) => k.jwk.kid)).toContain(prepared.next.kid);
+    const draft = (
+      (await (await thAdmin.call("POST", "/trust/proposals", { members: [entry] })).json()) as {
+        signed: unknown;
+      }
+    ).signed;
+    const one = (
+      (await (await thAdmin.call("POST", "/trust/signatures", { signed: draft })).json()) as {
+        signed: unknown;
+      }
+    ).signed;
+    const two = (
+      (await (await laAdmin.call("POST", "/trust/signatures", { signed: one })).json()) as {
+        signed: unknown;
+      }
+    ).signed;
+    for (const a of [thAdmin, laAdmin, khAdmin])
+      expect((await a.call("POST", "/trust", { signed: two })).status).toBe(200);
+    const rotated = await thAdmin.call("POST", "/node/keys/rotate");
+    expect(rotated.status, await rotated.clone().text()).toBe(200);
+    expect(th.node.ctx.signer.kid).toBe(prepared.next.kid);
+
+    const toLa = fixture("referral.create") as ReturnType<typeof fixture> & {
+      body: { consent: { audiences: string[] } };
+    };
+    toLa.id = th.node.ctx.ids();
+    toLa.referral = th.node.ctx.ids();
+    toLa.case = `TH:DOE:${th.node.ctx.ids()}`;
+    toLa.to = [{ participant: "LA:MOLSW" }];
+    toLa.body.consent.audiences = [
+      "domestic_authorities",
+      "service_providers",
+      "foreign_authorities",
+    ];
+    expect((await th.submit(th.sign(toLa))).status).toBe(201);
+    await eventually(
+      async () => (await la.node.ctx.store.get("messages", toLa.id)) !== undefined,
+      "the referral, in a transaction signed with TH's new key, stored at LA",
+    );
+  });
 });
