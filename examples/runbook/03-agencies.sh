@@ -7,8 +7,8 @@
 # agency's system here; the SDK's generateAgencyKey() does the same). It hands the operator the
 # public JWK only. The operator registers it with the roles, organisation type and legal powers
 # the agency holds under national law: the policy firewall and the routing of mandate addresses
-# read exactly these. See docs/operator-guide.md, "Registering agencies". The nodes must be
-# stopped (run this before 04-start.sh, or after 05-stop.sh).
+# read exactly these. See docs/operator-guide.md, "Registering agencies". The nodes may be
+# stopped or running (06-operate.sh adds one to a running node).
 set -eu
 . "$(dirname -- "$0")/common.sh"
 FOLDER=$(folder "${1:-}")

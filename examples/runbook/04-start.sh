@@ -1,7 +1,7 @@
 #!/bin/sh
 # Step 4 of 5: start both nodes in the background and wait until they are ready.
 #
-#   sh 04-start.sh FOLDER
+#   sh 04-start.sh FOLDER [CC…]     (default: TH LA; 06-operate.sh starts KH with it)
 #
 # Each node logs JSON lines to FOLDER/logs/CC.log and its process id is written to
 # FOLDER/run/CC.pid, which 05-stop.sh reads. In production a service manager (systemd, a
@@ -10,6 +10,8 @@
 set -eu
 . "$(dirname -- "$0")/common.sh"
 FOLDER=$(folder "${1:-}")
+shift
+NODES=${*:-TH LA}
 mkdir -p "$FOLDER/logs" "$FOLDER/run"
 
 # wait_ready URL PID: polls URL/readyz until it answers 200 (at most 60 s), and gives up at
@@ -29,7 +31,7 @@ wait_ready() {
     }' "$1" "$2"
 }
 
-for CC in TH LA; do
+for CC in $NODES; do
   PIDFILE="$FOLDER/run/$CC.pid"
   if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
     echo "$CC is already running (pid $(cat "$PIDFILE"))"
@@ -40,7 +42,7 @@ for CC in TH LA; do
   echo $! >"$PIDFILE"
 done
 
-for CC in TH LA; do
+for CC in $NODES; do
   URL="http://127.0.0.1:$(port_of "$CC")"
   if ! READY=$(wait_ready "$URL" "$(cat "$FOLDER/run/$CC.pid")"); then
     echo "$CC did not become ready; the end of its log:" >&2

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Step 5 of 5: stop both nodes.
+# Step 5 of 5: stop the nodes (KH too, if 06-operate.sh started it).
 #
 #   sh 05-stop.sh FOLDER
 #
@@ -11,7 +11,7 @@ set -eu
 FOLDER=$(folder "${1:-}")
 
 STOPPING=""
-for CC in TH LA; do
+for CC in TH LA KH; do
   PIDFILE="$FOLDER/run/$CC.pid"
   [ -f "$PIDFILE" ] || continue
   PID=$(cat "$PIDFILE")

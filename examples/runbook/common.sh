@@ -3,6 +3,7 @@
 #   FRX_HOME   the FRX checkout, built with `npm run build` (default: two folders up from here)
 #   TH_PORT    where the Thai node listens on 127.0.0.1 (default 7401)
 #   LA_PORT    where the Lao node listens on 127.0.0.1 (default 7402)
+#   KH_PORT    where the Cambodian node, which joins later (06-operate.sh), listens (default 7403)
 #
 # On a real server each country runs its own node on its own machine, behind TLS; this runbook
 # puts both on one machine, on loopback, so that an operator can rehearse every step.
@@ -11,6 +12,7 @@ FRX_HOME=${FRX_HOME:-$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)}
 FRX_CLI="$FRX_HOME/node/dist/cli/main.js"
 TH_PORT=${TH_PORT:-7401}
 LA_PORT=${LA_PORT:-7402}
+KH_PORT=${KH_PORT:-7403}
 
 if [ ! -f "$FRX_CLI" ]; then
   echo "frx-node is not built: run npm run build in $FRX_HOME first" >&2
@@ -37,6 +39,7 @@ port_of() {
   case "$1" in
     TH) echo "$TH_PORT" ;;
     LA) echo "$LA_PORT" ;;
+    KH) echo "$KH_PORT" ;;
     *) echo "unknown node $1" >&2; exit 2 ;;
   esac
 }

@@ -13,7 +13,7 @@ const root = resolve(here, "../..");
 const runbook = join(root, "examples", "runbook");
 
 let folder = "";
-let ports: { TH: number; LA: number };
+let ports: { TH: number; LA: number; KH: number };
 
 /** A port free on 127.0.0.1 right now (the OS picks it; the listener is closed again). */
 function freePort(): Promise<number> {
@@ -32,7 +32,13 @@ async function step(script: string, timeout = 120_000): Promise<string> {
   const { stdout } = await run("sh", [join(runbook, script), join(folder, "frx")], {
     cwd: root,
     timeout,
-    env: { ...process.env, FRX_HOME: root, TH_PORT: String(ports.TH), LA_PORT: String(ports.LA) },
+    env: {
+      ...process.env,
+      FRX_HOME: root,
+      TH_PORT: String(ports.TH),
+      LA_PORT: String(ports.LA),
+      KH_PORT: String(ports.KH),
+    },
   });
   return stdout;
 }
@@ -46,7 +52,7 @@ beforeAll(async () => {
   // The scripts run the built CLI: build the node (and the spec it needs) if it is stale.
   await run("npx", ["tsc", "-b", "node"], { cwd: root, timeout: 170_000 });
   folder = await mkdtemp(join(tmpdir(), "frx-runbook-"));
-  ports = { TH: await freePort(), LA: await freePort() };
+  ports = { TH: await freePort(), LA: await freePort(), KH: await freePort() };
 }, 180_000);
 
 afterAll(async () => {
@@ -75,7 +81,7 @@ describe("the operator runbook (examples/runbook)", () => {
       expect(agencies).toContain(`registered ${id}`);
   }, 240_000);
 
-  it("04 starts both nodes on loopback, ready with the trust list in force; 05 stops them", async () => {
+  it("04 starts both nodes on loopback, ready with the trust list in force", async () => {
     const started = await step("04-start.sh");
     expect(started).toContain(`TH ready at http://127.0.0.1:${ports.TH}`);
     expect(started).toContain(`LA ready at http://127.0.0.1:${ports.LA}`);
@@ -88,9 +94,56 @@ describe("the operator runbook (examples/runbook)", () => {
     const res = await fetch(`http://127.0.0.1:${ports.LA}/v1/directory`);
     const { directory } = (await res.json()) as { directory: { participants: { id: string }[] } };
     expect(directory.participants.map((p) => p.id).sort()).toEqual(["LA:ATD", "LA:MOLSW"]);
-
-    const stopped = await step("05-stop.sh", 60_000);
-    expect(stopped).toMatch(/TH stopped[\s\S]*LA stopped/);
-    await expect(readyz(ports.TH)).rejects.toThrow();
   }, 180_000);
+
+  it("06 adds an agency, revokes its key, adds KH at trust-list version 2 and reads the outbox, on running nodes", async () => {
+    const before = (await readFile(join(folder, "frx", "run", "TH.pid"), "utf8")).trim();
+    const out = await step("06-operate.sh", 240_000);
+    expect(out).toContain("registered TH:LPD");
+    expect(out).toMatch(/revoked TH:LPD's key \S+ as of/);
+    expect(out).toMatch(
+      /applied trust list version 2[\s\S]*members:\s+TH \(active\), LA \(active\), KH \(active\)/,
+    );
+    expect(out).toContain(`KH ready at http://127.0.0.1:${ports.KH}`);
+    expect(out).toMatch(/^KH\s+active\s+0\s/m);
+    expect(out).toContain("no dead letters");
+    // No restart: TH is the same process, and its list in force is version 2 at once.
+    expect((await readFile(join(folder, "frx", "run", "TH.pid"), "utf8")).trim()).toBe(before);
+    for (const port of [ports.TH, ports.LA, ports.KH])
+      expect((await readyz(port)).body).toMatchObject({ trustList: { version: 2 } });
+    // The revoked key is gone from the directory peers see.
+    const res = await fetch(`http://127.0.0.1:${ports.TH}/v1/directory`);
+    const { directory } = (await res.json()) as {
+      directory: { participants: { id: string; keys: unknown[] }[] };
+    };
+    expect(directory.participants.find((p) => p.id === "TH:LPD")?.keys).toHaveLength(1);
+  }, 300_000);
+
+  it("the operator guide shows exactly the commands 06 runs", async () => {
+    const guide = await readFile(join(root, "docs", "operator-guide.md"), "utf8");
+    const section = guide.slice(
+      guide.indexOf("## Operating a running node"),
+      guide.indexOf("## The operator console"),
+    );
+    const script = joined(await readFile(join(runbook, "06-operate.sh"), "utf8"));
+    const commands = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
+      joined(m[1]!).filter((l) => l.startsWith("frx-node ")),
+    );
+    expect(commands.length).toBeGreaterThan(10);
+    for (const c of commands) expect(script).toContain(c.replace(/^frx-node /, "frx "));
+  });
+
+  it("05 stops all three", async () => {
+    const stopped = await step("05-stop.sh", 60_000);
+    expect(stopped).toMatch(/TH stopped[\s\S]*LA stopped[\s\S]*KH stopped/);
+    await expect(readyz(ports.TH)).rejects.toThrow();
+  }, 90_000);
 });
+
+/** Shell lines with their `\` continuations joined, trimmed. */
+function joined(text: string): string[] {
+  return text
+    .replace(/\\\n\s*/g, "")
+    .split("\n")
+    .map((l) => l.trim());
+}

@@ -27,6 +27,10 @@ export {
   type ParticipantRegistration,
 } from "./admin/participants.js";
 export { AGENCY_TOKEN_TYP } from "./http/auth/agency-token.js";
+export { createAdminApp, ADMIN_OPERATIONS } from "./admin/api.js";
+export { addOperator, listOperators, type OperatorRecord } from "./admin/operators.js";
+export { revokeParticipantKey, type Revocation } from "./admin/revoke.js";
+export { OPERATOR_TOKEN_TYP, signOperatorToken } from "./http/auth/operator-token.js";
 export { ManualClock, systemClock, type Clock } from "./runtime/clock.js";
 export { jsonLogger, memoryLogger, type Logger } from "./runtime/logger.js";
 export { MemoryAttachmentStore } from "./store/attachments.js";

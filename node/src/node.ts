@@ -1,4 +1,6 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
+import { createServer as createHttpsServer } from "node:https";
+import { startAdminListener, type AdminListener } from "./admin/listener.js";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
@@ -56,6 +58,8 @@ export interface NodeOptions {
 /** A national node: create → start → close. */
 export interface FrxNode {
   ctx: AppContext;
+  /** The node's data folder, when it has one (config.json and node-keys.json live there). */
+  dir?: string;
   app: Hono<Env>;
   ingest: Ingest;
   scheduler: DeadlineScheduler;
@@ -64,7 +68,7 @@ export interface FrxNode {
   /** Stops accepting, drains in-flight requests and writes, then closes the store. */
   close(): Promise<void>;
   /** Verifies a trust list version against the one in force (or the pinned genesis) and applies it. */
-  applyTrustList(signed: SignedTrustList): Promise<VerifiedTrustList>;
+  applyTrustList(signed: SignedTrustList, actor?: string): Promise<VerifiedTrustList>;
   /**
    * Holds a new node signing key before the trust list gives it to this node: a list whose
    * entry for this node lists a key the node does not hold is refused (FRX-TRUST-029).
@@ -72,6 +76,8 @@ export interface FrxNode {
   prepareSigningKey(privateJwk: PrivateJwk): void;
   /** Switches to a new node signing key (publish it in the trust list first; the old one stays listed as retired). */
   rotateSigningKey(privateJwk: PrivateJwk): void;
+  /** The admin listener's URL (or socket path) once started; null when it is off. */
+  adminUrl: string | null;
 }
 
 /**
@@ -174,17 +180,29 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     return { ok: Object.values(checks).every(Boolean), checks, trustList: t };
   };
   const app = createApp({ ctx, ingest, ready });
+  const tls = config.tls
+    ? { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) }
+    : null;
   let server: Server | null = null;
+  let admin: AdminListener | null = null;
 
-  return {
+  const node: FrxNode = {
     ctx,
+    ...(options.dir ? { dir: options.dir } : {}),
+    adminUrl: null,
     app,
     ingest,
     scheduler,
     async start() {
       const info = await new Promise<{ port: number }>((resolve, reject) => {
-        const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (i) =>
-          resolve(i),
+        const s = serve(
+          {
+            fetch: app.fetch,
+            hostname: config.host,
+            port: config.port,
+            ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
+          },
+          (i) => resolve(i),
         ) as Server;
         // EADDRINUSE and the like reject start() instead of crashing the process.
         s.once("error", reject);
@@ -197,13 +215,20 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       trustWatch.start();
       await ctx.outbox.start();
       void wakePeers(ctx);
-      const url = `http://${config.host}:${info.port}`;
+      const url = `${tls ? "https" : "http"}://${config.host}:${info.port}`;
+      if (config.admin.enabled) {
+        admin = await startAdminListener(node, options.dir);
+        node.adminUrl = admin.url;
+      }
       // Port 0 picks a free port: advertise the real one (unless the operator set a public URL).
       if (config.port === 0 || config.publicUrl.endsWith(":0")) config.publicUrl = url;
-      ctx.logger.info("node.started", { url });
+      ctx.logger.info("node.started", { url, ...(admin ? { admin: admin.url } : {}) });
       return { url, port: info.port };
     },
     async close() {
+      await admin?.close();
+      admin = null;
+      node.adminUrl = null;
       await scheduler.stop();
       trustWatch.stop();
       await ctx.outbox.stop();
@@ -225,7 +250,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       await store.close();
       ctx.logger.info("node.closed");
     },
-    async applyTrustList(signed) {
+    async applyTrustList(signed, actor = "operator") {
       // The list and its audit entry change state together, in the node's one queue.
       const { applied, commit } = await ctx.serial.run(async () => {
         const applied = await trust.apply(signed);
@@ -235,7 +260,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
           commit: store.commit(
             ctx.audit.append(at, {
               kind: "admin",
-              actor: "operator",
+              actor,
               detail: `trust list version ${applied.list.version} applied (digest ${applied.digest})`,
             }),
           ),
@@ -257,4 +282,5 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       logger.info("node.signing-key-rotated", { kid: ctx.signer.kid });
     },
   };
+  return node;
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { FrxError } from "../src/errors.js";
 import { importPublicKey } from "../src/jws/keys.js";
 import type { KeyResolver } from "../src/jws/envelope.js";
 
@@ -21,8 +22,13 @@ export function vectorsOf(kind: string): Vector[] {
     .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as Vector);
 }
 
-/** A key resolver over a vector's JWK Set, whose keys carry `frx:owner` and maybe `frx:retiredAt`. */
+/**
+ * A key resolver over a vector's JWK Set, whose keys carry `frx:owner` and maybe
+ * `frx:retiredAt`, or `frx:revokedAt` (the key resolves to a `jws.key-revoked` refusal, as a
+ * node's directory does for a compromised key, FRX-ADM-007).
+ */
 export function resolverOf(jwks: { keys: Array<Record<string, string>> }): KeyResolver {
+  const revoked = new Set(jwks.keys.filter((k) => k["frx:revokedAt"]).map((k) => k.kid!));
   const byKid = new Map(
     jwks.keys.map((k) => [
       k.kid!,
@@ -33,5 +39,8 @@ export function resolverOf(jwks: { keys: Array<Record<string, string>> }): KeyRe
       },
     ]),
   );
-  return (kid) => byKid.get(kid);
+  return (kid) => {
+    if (revoked.has(kid)) throw new FrxError("jws.key-revoked", `key ${kid} was revoked`);
+    return byKid.get(kid);
+  };
 }

@@ -26,8 +26,21 @@ export interface ParticipantRegistration {
   publicJwk: PublicJwk;
 }
 
+/**
+ * A key serves one holder (FRX-ADM-004): refuses a kid registered to another participant
+ * (revoked keys included) or to an operator.
+ */
+export async function assertKeyFree(ctx: AppContext, kid: string, holder: string): Promise<void> {
+  const owner = ctx.directory.ownerOf(kid);
+  if (owner !== undefined && owner !== holder)
+    throw new FrxError("admin.key-in-use", `key ${kid} is already registered to ${owner}`);
+  const operator = await ctx.store.get<string>("operators", `kid!${kid}`);
+  if (operator !== undefined)
+    throw new FrxError("admin.key-in-use", `key ${kid} is an operator key (${operator})`);
+}
+
 /** Runs an admin change through the node's one queue, with its audit entry, and waits for the disk. */
-async function adminChange(
+export async function adminChange(
   ctx: AppContext,
   actor: string,
   detail: string,
@@ -118,6 +131,7 @@ export async function registerParticipant(
     async () => {
       if (await ctx.directory.get(reg.id))
         throw new FrxError("request.malformed", `${reg.id} is already registered`);
+      await assertKeyFree(ctx, keyEntry(reg.publicJwk, at).kid, reg.id);
       record = {
         id: reg.id,
         name: reg.name,
@@ -155,7 +169,7 @@ export async function setParticipantStatus(
     `participant ${id} ${status}`,
     async () => {
       const current = await ctx.directory.get(id);
-      if (!current) throw new FrxError("auth.participant-unknown", `${id} is not registered`);
+      if (!current) throw new FrxError("request.not-found", `${id} is not registered`);
       next = { ...current, status, updatedAt: ctx.clock.now().toISOString() };
       return [next];
     },
@@ -181,11 +195,12 @@ export async function rotateParticipantKey(
     `participant ${id} key rotated`,
     async () => {
       const current = await ctx.directory.get(id);
-      if (!current) throw new FrxError("auth.participant-unknown", `${id} is not registered`);
+      if (!current) throw new FrxError("request.not-found", `${id} is not registered`);
       const at = ctx.clock.now().toISOString();
       const entry = keyEntry(publicJwk, at);
       if (current.keys.some((k) => k.kid === entry.kid))
         throw new FrxError("request.malformed", "that key is already registered");
+      await assertKeyFree(ctx, entry.kid, id);
       next = {
         ...current,
         keys: [...current.keys.map((k) => (k.retiredAt ? k : { ...k, retiredAt: at })), entry],

@@ -23,6 +23,20 @@ import { trustProposeCommand } from "./commands/trust-propose.js";
 import { trustShowCommand } from "./commands/trust-show.js";
 import { trustSignCommand } from "./commands/trust-sign.js";
 import { CliError, UsageError, type Io } from "./io.js";
+import { agencyRevokeKeyCommand } from "./commands/agency-revoke-key.js";
+import {
+  deadLettersDiscardCommand,
+  deadLettersListCommand,
+  deadLettersRetryCommand,
+} from "./commands/dead-letters.js";
+import { deadlinesOverdueCommand } from "./commands/deadlines-overdue.js";
+import { nodePrepareKeyCommand, nodeRotateKeyCommand } from "./commands/node-key.js";
+import {
+  operatorAddCommand,
+  operatorKeygenCommand,
+  operatorTokenCommand,
+} from "./commands/operator.js";
+import { peersCommand } from "./commands/peers.js";
 
 export type { Io } from "./io.js";
 
@@ -34,7 +48,18 @@ export const COMMANDS: readonly Command[] = [
   agencyDisableCommand,
   agencyEnableCommand,
   agencyRotateKeyCommand,
+  agencyRevokeKeyCommand,
   agencyKeygenCommand,
+  operatorKeygenCommand,
+  operatorAddCommand,
+  operatorTokenCommand,
+  peersCommand,
+  deadLettersListCommand,
+  deadLettersRetryCommand,
+  deadLettersDiscardCommand,
+  deadlinesOverdueCommand,
+  nodePrepareKeyCommand,
+  nodeRotateKeyCommand,
   auditVerifyCommand,
   auditCheckpointCommand,
   backupCommand,

@@ -39,6 +39,24 @@ export interface NodeConfig {
   refusalAuditFlushMs: number;
   rateLimit: RateLimitConfig;
   federation: FederationConfig;
+  admin: AdminConfig;
+  /** Serve HTTPS with this PEM certificate and key (otherwise HTTP, e.g. behind a proxy). */
+  tls?: { certFile: string; keyFile: string };
+  /**
+   * When set, /metrics on the public listener needs `Authorization: Bearer <metricsToken>`
+   * (FRX-ADM-013); the admin listener serves metrics to operators either way.
+   */
+  metricsToken?: string;
+}
+
+/** The admin listener (FRX-ADM-001): loopback or a unix socket, never a public address. */
+export interface AdminConfig {
+  enabled: boolean;
+  host: string;
+  /** 0 picks a free port; the URL is written to DIR/admin.json while the node runs. */
+  port: number;
+  /** A unix-domain socket path instead of host:port, created with mode 0600. */
+  socket?: string;
 }
 
 /**
@@ -129,6 +147,7 @@ export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> =
       warnBeforeExpiryMs: 14 * 86_400_000,
       transactionsInFlight: 8,
     },
+    admin: { enabled: true, host: "127.0.0.1", port: 0 },
   };
   const config = {
     ...base,
@@ -138,6 +157,7 @@ export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> =
     calendar: { ...base.calendar, ...defined(o.calendar ?? {}) },
     rateLimit: { ...base.rateLimit, ...defined(o.rateLimit ?? {}) },
     federation: { ...base.federation, ...defined(o.federation ?? {}) },
+    admin: { ...base.admin, ...defined(o.admin ?? {}) },
   } as NodeConfig;
   return validateConfig(config);
 }
@@ -209,6 +229,22 @@ export function validateConfig(c: NodeConfig): NodeConfig {
     );
   if (c.federation.genesisDigest !== null && !/^[0-9a-f]{64}$/.test(c.federation.genesisDigest))
     throw new TypeError("config federation.genesisDigest must be a SHA-256 hex digest or null");
+  if (c.admin.socket === undefined && !isLoopback(c.admin.host))
+    throw new TypeError(
+      `config admin.host must be a loopback address (FRX-ADM-001), is ${c.admin.host}: reach it through an SSH tunnel or a proxy`,
+    );
+  if (!Number.isInteger(c.admin.port) || c.admin.port < 0 || c.admin.port > 65535)
+    throw new TypeError(`config admin.port must be 0–65535, is ${JSON.stringify(c.admin.port)}`);
+  if (
+    c.metricsToken !== undefined &&
+    (typeof c.metricsToken !== "string" || c.metricsToken.length < 16)
+  )
+    throw new TypeError("config metricsToken must be a string of at least 16 characters");
+  if (
+    c.tls !== undefined &&
+    (typeof c.tls.certFile !== "string" || typeof c.tls.keyFile !== "string")
+  )
+    throw new TypeError("config tls needs certFile and keyFile");
   if (!/^[+-]\d{2}:\d{2}$/.test(c.calendar.utcOffset))
     throw new TypeError(
       `config calendar.utcOffset must look like +07:00, is ${c.calendar.utcOffset}`,
@@ -216,6 +252,11 @@ export function validateConfig(c: NodeConfig): NodeConfig {
   if (!Array.isArray(c.calendar.weekend) || !Array.isArray(c.calendar.holidays))
     throw new TypeError("config calendar.weekend and calendar.holidays must be arrays");
   return c;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only hosts the admin listener may bind. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 export async function readConfig(dir: string): Promise<NodeConfig> {

@@ -21,8 +21,13 @@ export function exportCheckpoint(file: string, ops: readonly Op[]): void {
 
 /** Reads an anchor file written by exportCheckpoint or `audit checkpoint --out`. */
 export function readAnchor(file: string): Anchor {
-  const value = JSON.parse(readFileSync(file, "utf8")) as Partial<Anchor>;
-  if (typeof value.seq !== "number" || typeof value.jws !== "string")
-    throw new TypeError(`${file} is not an audit checkpoint ({seq, hash, at, jws})`);
-  return value as Anchor;
+  return anchorOf(JSON.parse(readFileSync(file, "utf8")), file);
+}
+
+/** An anchor's shape checked (its signature is checked by verifyAudit); `what` names it in the error. */
+export function anchorOf(value: unknown, what: string): Anchor {
+  const a = (value ?? {}) as Partial<Anchor>;
+  if (typeof a.seq !== "number" || typeof a.jws !== "string")
+    throw new TypeError(`${what} is not an audit checkpoint ({seq, hash, at, jws})`);
+  return a as Anchor;
 }

@@ -2,6 +2,7 @@ import type { KeyObject } from "node:crypto";
 import {
   FrxError,
   importPublicKey,
+  parseInstant,
   thumbprint,
   type PolicyParticipant,
   type PublicJwk,
@@ -48,6 +49,32 @@ export class Directory {
   async resolveKey(kid: string): Promise<ResolvedKey | undefined> {
     const entry = this.kids.get(kid);
     if (!entry) return undefined;
+    // Whatever time the object claims: its signer could backdate it (FRX-ADM-007).
+    if (entry.revokedAt)
+      throw new FrxError(
+        "jws.key-revoked",
+        `key ${kid} of ${entry.owner} was revoked as compromised`,
+      );
+    return this.keyOf(kid, entry);
+  }
+
+  /**
+   * The key behind a kid for verifying what this node stored at `storedAt`: a revoked key
+   * still proves what arrived before its revokedAt, and nothing after (FRX-ADM-008).
+   */
+  async resolveStoredKey(kid: string, storedAt: number): Promise<ResolvedKey | undefined> {
+    const entry = this.kids.get(kid);
+    if (!entry) return undefined;
+    if (entry.revokedAt && storedAt >= parseInstant(entry.revokedAt)) return undefined;
+    return this.keyOf(kid, entry);
+  }
+
+  /** The participant a kid is registered to, revoked keys included. */
+  ownerOf(kid: string): string | undefined {
+    return this.kids.get(kid)?.owner;
+  }
+
+  private async keyOf(kid: string, entry: KeyIndexRecord): Promise<ResolvedKey | undefined> {
     let key = this.keyCache.get(kid);
     if (!key) {
       const owner = await this.get(entry.owner);
@@ -124,6 +151,7 @@ export class Directory {
       const index: KeyIndexRecord = {
         owner: record.id,
         ...(k.retiredAt ? { retiredAt: k.retiredAt } : {}),
+        ...(k.revokedAt ? { revokedAt: k.revokedAt } : {}),
       };
       ops.push({ type: "put", aggregate: "keys", key: k.kid, value: index });
       this.kids.set(k.kid, index);

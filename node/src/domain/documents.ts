@@ -17,14 +17,17 @@ export function directoryParticipant(
     immigrationFunctions: p.immigrationFunctions,
     powers: p.powers,
     acceptedTypes: p.acceptedTypes,
-    keys: p.keys.map((k) => ({
-      kty: "OKP",
-      crv: "Ed25519",
-      x: k.jwk.x,
-      kid: k.kid,
-      status: k.retiredAt ? "retired" : "current",
-      ...(k.retiredAt ? { notAfter: k.retiredAt } : {}),
-    })),
+    // A revoked key is removed from what peers see (FRX-SIG-006, FRX-ADM-008).
+    keys: p.keys
+      .filter((k) => !k.revokedAt)
+      .map((k) => ({
+        kty: "OKP",
+        crv: "Ed25519",
+        x: k.jwk.x,
+        kid: k.kid,
+        status: k.retiredAt ? "retired" : "current",
+        ...(k.retiredAt ? { notAfter: k.retiredAt } : {}),
+      })),
     status: p.status,
     coordinator: p.coordinator,
   } as Types.Directory["participants"][number];

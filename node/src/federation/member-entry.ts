@@ -1,11 +1,12 @@
-import { thumbprint, validateDocument, type Types } from "@frx/spec";
+import { publicJwkOf, thumbprint, validateDocument, type Types } from "@frx/spec";
 import type { NodeConfig } from "../config/config.js";
 import { nodePublicKeys, type NodeKeys } from "../config/keys.js";
 
 /**
  * This node as a trust-list member: its endpoint, its current signing key valid from
- * `notBefore`, its X25519 encryption key, active — what an operator hands the others before a
- * trust list is proposed.
+ * `notBefore` (and the next one, once `frx-node node prepare-key` holds it, so that peers
+ * know it before the node signs with it, FRX-TRUST-024), its X25519 encryption key, active —
+ * what an operator hands the others before a trust list is proposed.
  *
  * @example memberEntry(config, keys, `${config.publicUrl}/federation/v1`, new Date().toISOString())
  */
@@ -26,6 +27,21 @@ export function memberEntry(
         status: "current",
         notBefore,
       },
+      ...(keys.next
+        ? [
+            {
+              jwk: {
+                kty: "OKP" as const,
+                crv: "Ed25519" as const,
+                x: keys.next.x,
+                kid: thumbprint(publicJwkOf(keys.next)),
+                use: "sig" as const,
+              },
+              status: "current" as const,
+              notBefore,
+            },
+          ]
+        : []),
     ],
     encryptionKey: {
       kty: "OKP",

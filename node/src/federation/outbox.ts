@@ -43,7 +43,7 @@ export class Outbox {
   }
 
   /** Test and ops hook: the state of each peer's queue. */
-  status(): Record<string, { backoffMs: number; attempts: number; busy: boolean }> {
+  status(): Record<string, ReturnType<PeerWorker["status"]>> {
     return Object.fromEntries([...this.workers].map(([peer, w]) => [peer, w.status()]));
   }
 

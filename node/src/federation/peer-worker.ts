@@ -42,6 +42,10 @@ export class PeerWorker {
   private wakeUp: (() => void) | null = null;
   private stopped = false;
   private pending = false;
+  /** For operators (the admin API's outbox view): what went wrong last, and when. */
+  private lastError: string | undefined;
+  private lastContactAt: string | undefined;
+  private nextAttemptAt: string | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -71,8 +75,22 @@ export class PeerWorker {
     await this.loop;
   }
 
-  status() {
-    return { backoffMs: this.backoffMs, attempts: this.attempts, busy: this.loop !== null };
+  status(): {
+    backoffMs: number;
+    attempts: number;
+    busy: boolean;
+    lastError?: string;
+    lastContactAt?: string;
+    nextAttemptAt?: string;
+  } {
+    return {
+      backoffMs: this.backoffMs,
+      attempts: this.attempts,
+      busy: this.loop !== null,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.lastContactAt ? { lastContactAt: this.lastContactAt } : {}),
+      ...(this.nextAttemptAt ? { nextAttemptAt: this.nextAttemptAt } : {}),
+    };
   }
 
   private async run(): Promise<void> {
@@ -95,7 +113,10 @@ export class PeerWorker {
           this.ctx.config.federation.backoffBaseMs * 2 ** Math.min(this.attempts, 30),
         );
         this.backoffMs = cap;
-        await this.sleep(Math.random() * cap);
+        const wait = Math.random() * cap;
+        this.nextAttemptAt = new Date(this.ctx.clock.now().getTime() + wait).toISOString();
+        await this.sleep(wait);
+        this.nextAttemptAt = undefined;
       }
     }
   }
@@ -127,6 +148,7 @@ export class PeerWorker {
       trust = ctx.trust.inForceFor(ctx.config.node);
     } catch (error) {
       if (!isFrxError(error)) throw error;
+      this.lastError = `${error.code}: ${error.message}`;
       ctx.logger.warn("outbox.not-sending", {
         peer: this.peer,
         code: error.code,
@@ -170,6 +192,7 @@ export class PeerWorker {
         jwe,
       );
     } catch (error) {
+      this.lastError = `peer unreachable: ${String(error)}`;
       ctx.logger.warn("outbox.peer-unreachable", {
         peer: this.peer,
         txnId: flight.txnId,
@@ -177,7 +200,9 @@ export class PeerWorker {
       });
       return "failed";
     }
+    this.lastContactAt = ctx.clock.now().toISOString();
     if (res.status !== 200) {
+      this.lastError = `peer answered ${res.status}: ${res.text.slice(0, 200)}`;
       ctx.logger.warn("outbox.peer-refused", {
         peer: this.peer,
         txnId: flight.txnId,
@@ -186,6 +211,7 @@ export class PeerWorker {
       });
       return "failed";
     }
+    this.lastError = undefined;
     return this.settle(flight, items, res.text, trust);
   }
 

@@ -5,6 +5,7 @@ import type { AppContext } from "../context.js";
 import type { Ingest } from "../pipeline/ingest.js";
 import { authenticateAgency } from "./auth/agency-token.js";
 import { respondProblem } from "./problem.js";
+import { securityHeaders } from "./security-headers.js";
 import { refusalLimits, sourceOf } from "./rate-limit.js";
 import { attachmentRoutes } from "./routes/attachments.js";
 import { caseRoutes } from "./routes/cases.js";
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   // A source or agency that has spent its refusals is refused before any work, and a refusal
   // spends one (FRX-ENV-035): refused input costs the node nothing once the bucket is empty.
+  app.use("*", securityHeaders(deps.ctx.config.tls !== undefined));
   const limits = refusalLimits(deps.ctx);
   app.use("*", async (c, next) => {
     const header = deps.ctx.config.rateLimit.sourceHeader;

@@ -29,6 +29,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "jws.kid-unknown": 401,
   "jws.signature-invalid": 401,
   "jws.key-retired": 401,
+  "jws.key-revoked": 401,
+  "admin.key-in-use": 409,
   "envelope.signer-mismatch": 403,
   "idempotency.conflict": 409,
   "state.sequence-conflict": 409,

@@ -30,6 +30,7 @@ export const AGGREGATES = [
   "deliveries",
   "inboundTxns",
   "deadLetters",
+  "operators",
 ] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 

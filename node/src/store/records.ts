@@ -11,7 +11,16 @@ export interface ParticipantRecord {
   acceptedTypes: string[];
   status: "active" | "disabled";
   coordinator: boolean;
-  keys: Array<{ jwk: PublicJwk; kid: string; addedAt: string; retiredAt?: string }>;
+  keys: Array<{
+    jwk: PublicJwk;
+    kid: string;
+    addedAt: string;
+    retiredAt?: string;
+    /** Revoked as compromised as of this instant (FRX-ADM-007): left out of the published directory. */
+    revokedAt?: string;
+    /** When the revocation was made (after which nothing signed with the key verifies). */
+    revokedRecordedAt?: string;
+  }>;
   createdAt: string;
   updatedAt: string;
 }
@@ -20,6 +29,7 @@ export interface ParticipantRecord {
 export interface KeyIndexRecord {
   owner: string;
   retiredAt?: string;
+  revokedAt?: string;
 }
 
 /** An envelope this node stored, with the receipt it answered. */

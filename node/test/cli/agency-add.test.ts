@@ -56,7 +56,8 @@ describe("frx-node agency add and list", () => {
     expect(table.stdout.split("\n")[1]).toMatch(
       /^TH:DOE\s+active\s+labour_inspectorate\s+LabourInspectorate/,
     );
-    expect(await auditLength(dir)).toBe(1);
+    // init's operator entry, then the registration.
+    expect(await auditLength(dir)).toBe(2);
   });
 
   it("sets the coordinator and immigration-function flags only when asked", async () => {

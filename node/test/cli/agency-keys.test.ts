@@ -23,11 +23,12 @@ describe("frx-node agency disable, enable, rotate-key and keygen", () => {
     expect((await listJson(dir))[0]!.status).toBe("disabled");
     const again = await cli("agency", "disable", "--dir", dir, "--id", "TH:DOE");
     expect(again).toMatchObject({ code: 0, stdout: "TH:DOE is already disabled\n" });
-    expect(await auditLength(dir)).toBe(2);
+    // init's operator entry, then one for the change.
+    expect(await auditLength(dir)).toBe(3);
     const on = await cli("agency", "enable", "--dir", dir, "--id", "TH:DOE");
     expect(on.code, on.stderr).toBe(0);
     expect((await listJson(dir))[0]!.status).toBe("active");
-    expect(await auditLength(dir)).toBe(3);
+    expect(await auditLength(dir)).toBe(4);
   });
 
   it("refuses to disable or rotate an unknown agency", async () => {

@@ -39,17 +39,18 @@ describe("frx-node audit verify", () => {
     await cli("agency", "enable", "--dir", dir, "--id", "TH:DOE");
     const r = await cli("audit", "verify", "--dir", dir);
     expect(r.code, r.stderr).toBe(0);
-    // Each admin action is two entries: the action, and the state entry of the records it wrote.
-    expect(r.stdout).toMatch(/audit entries:\s+6\n/);
+    // init's entry (its operator key), then each admin action is two entries: the action, and
+    // the state entry of the records it wrote; a checkpoint every two entries.
+    expect(r.stdout).toMatch(/audit entries:\s+7\n/);
     expect(r.stdout).toMatch(/checkpoints:\s+3 /);
     expect(r.stdout.trimEnd().endsWith("\nok")).toBe(true);
     const json = await cli("audit", "verify", "--dir", dir, "--json");
     expect(JSON.parse(json.stdout)).toEqual({
       ok: true,
-      entries: 6,
+      entries: 7,
       checkpoints: 3,
       anchoredAt: 6,
-      unanchored: 0,
+      unanchored: 1,
     });
   });
 
@@ -107,9 +108,9 @@ describe("frx-node audit: anchoring the tail (FRX-AUD-003 to FRX-AUD-005)", () =
     await addDoe(dir);
     const json = await cli("audit", "verify", "--dir", dir, "--json");
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, anchoredAt: 0, unanchored: 2 });
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, anchoredAt: 0, unanchored: 3 });
     const r = await cli("audit", "verify", "--dir", dir);
-    expect(r.stdout).toMatch(/unanchored:\s+2 entries after entry 0/);
+    expect(r.stdout).toMatch(/unanchored:\s+3 entries after entry 0/);
   });
 
   it("exports a checkpoint that catches a re-chained tail, and refuses to anchor a broken chain", async () => {
@@ -119,26 +120,26 @@ describe("frx-node audit: anchoring the tail (FRX-AUD-003 to FRX-AUD-005)", () =
     const out = join(await tempDir(), "anchor.json");
     const cp = await cli("audit", "checkpoint", "--dir", dir, "--out", out);
     expect(cp.code, cp.stderr).toBe(0);
-    expect(cp.stdout).toMatch(/anchored:\s+entry 4 /);
+    expect(cp.stdout).toMatch(/anchored:\s+entry 5 /);
     expect(
       JSON.parse(
         await cli("audit", "verify", "--dir", dir, "--anchor", out, "--json").then((r) => r.stdout),
       ),
-    ).toMatchObject({ ok: true, anchoredAt: 4, unanchored: 0 });
+    ).toMatchObject({ ok: true, anchoredAt: 5, unanchored: 0 });
     // Whoever edits the folder rewrites the newest entry, drops the node's own checkpoints and anchor.
     const db = new Level<string, unknown>(join(dir, "store"), { valueEncoding: "json" });
     const audit = db.sublevel<string, AuditEntry>("audit", { valueEncoding: "json" });
     await db.open();
-    const { hash: _old, ...newest } = (await audit.get(pad(4)))!;
+    const { hash: _old, ...newest } = (await audit.get(pad(5)))!;
     const rewritten = { ...newest, actor: "someone-else" };
-    await audit.put(pad(4), { ...rewritten, hash: entryHash(rewritten) });
+    await audit.put(pad(5), { ...rewritten, hash: entryHash(rewritten) });
     await db.sublevel("checkpoints", { valueEncoding: "json" }).clear();
     await db.close();
     await rm(join(dir, "audit-anchor.json"));
     expect((await cli("audit", "verify", "--dir", dir)).code).toBe(0);
     const r = await cli("audit", "verify", "--dir", dir, "--anchor", out);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("audit.anchor-mismatch: broken at seq 4");
+    expect(r.stdout).toContain("audit.anchor-mismatch: broken at seq 5");
     await tamper(dir, 2, { detail: "edited" });
     const broken = await cli("audit", "checkpoint", "--dir", dir, "--out", out);
     expect(broken.code).toBe(1);
@@ -154,7 +155,7 @@ describe("frx-node audit: anchoring the tail (FRX-AUD-003 to FRX-AUD-005)", () =
     const r = await cli("audit", "verify", "--dir", dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      "audit.anchor-mismatch: broken at seq 3: the anchor signs entry 4, but the chain ends at entry 2",
+      "audit.anchor-mismatch: broken at seq 4: the anchor signs entry 5, but the chain ends at entry 3",
     );
   });
 });

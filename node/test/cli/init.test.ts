@@ -40,8 +40,18 @@ describe("frx-node init", () => {
     expect(r.stdout).toContain(`frx-node start --dir ${dir}`);
     expect((await stat(join(dir, "attachments"))).isDirectory()).toBe(true);
     expect((await stat(join(dir, "attachments"))).mode & 0o777).toBe(0o700);
+    // The store holds the first operator's key and its audit entry, nothing else.
     const store = await dumpStore(dir);
-    expect(Object.values(store).every((entries) => entries.length === 0)).toBe(true);
+    const held = Object.entries(store).filter(([, entries]) => entries.length > 0);
+    expect(held.map(([sub, entries]) => [sub, entries.length])).toEqual([
+      ["audit", 1],
+      ["operators", 2],
+    ]);
+    const operator = JSON.parse(await readFile(join(dir, "operator.private.json"), "utf8")) as {
+      name: string;
+    };
+    expect(operator.name).toBe("admin");
+    expect((await stat(join(dir, "operator.private.json"))).mode & 0o777).toBe(0o600);
   });
 
   it("refuses a second init of the same folder and leaves the first node's keys alone", async () => {

@@ -112,6 +112,11 @@ export function verificationVectors(keys: TestKeys, base: Envelope): Record<stri
       jwks: jwksOf(keys, { [base.from]: plus(base.sentAt, -86400) }),
       jws: good,
     }),
+    fail(
+      "jws.key-revoked",
+      "The sender's key was revoked as compromised a day after the envelope's sentAt: a revoked key verifies nothing that arrives after its revocation, whatever time it claims (FRX-ADM-007).",
+      { jwks: jwksOf(keys, {}, { [base.from]: plus(base.sentAt, 86400) }), jws: good },
+    ),
     fail("envelope.payload-not-json", "The payload is text, not JSON.", {
       jws: rawSign(envelopeHeader(signer), "case notified", signer),
     }),

@@ -26,6 +26,8 @@ export function loadTestKeys(specDir: string): TestKeys {
 export function jwksOf(
   keys: TestKeys,
   retired: Record<string, string> = {},
+  /** Keys revoked as compromised (FRX-ADM-007): nothing they signed verifies any more. */
+  revoked: Record<string, string> = {},
 ): { keys: Array<Record<string, string>> } {
   const entries = [
     ...keys.participants.map((p) => ({ owner: p.id, jwk: p.privateJwk })),
@@ -38,6 +40,7 @@ export function jwksOf(
         ...pub,
         "frx:owner": owner,
         ...(retired[owner] ? { "frx:retiredAt": retired[owner]! } : {}),
+        ...(revoked[owner] ? { "frx:revokedAt": revoked[owner]! } : {}),
       };
     }),
   };

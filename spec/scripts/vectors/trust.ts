@@ -105,6 +105,22 @@ export function trustVectors(keys: TestKeys): Record<string, Vector> {
     { previous: genesis, pinnedDigest: pin, trustList: signedBy(next(), keys, ["TH", "LA"]) },
     { valid: true },
   );
+  {
+    // A node joining at version 2 pins version 2's digest and holds no version 1 (FRX-TRUST-030).
+    const joined = signedBy(next(), keys, ["TH", "LA"]);
+    add(
+      "join-at-version-2-ok",
+      "A node joining at version 2, with no previous version, pins version 2's digest; version 2 carries its own quorum (2) of its own active members' signatures.",
+      { trustList: joined, pinnedDigest: trustListDigest(joined) },
+      { valid: true },
+    );
+    add(
+      "join-at-version-2-wrong-pin-fail",
+      "A node joining at version 2 whose pinned digest is another list's (here version 1's).",
+      { trustList: joined, pinnedDigest: pin },
+      { valid: false, code: "trust.quorum-not-met" },
+    );
+  }
   add(
     "next-quorum-fail",
     "Version 2 signed by one member only; the quorum is two.",

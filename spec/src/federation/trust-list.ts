@@ -100,15 +100,16 @@ export function verifyTrustList(
     if (list.previousDigest !== previous.digest)
       throw new FrxError("trust.list-invalid", "previousDigest does not name the list in force");
   } else {
-    if (list.version !== 1 || list.previousDigest !== undefined)
+    // A node joining after the genesis pins the version it joins at (FRX-TRUST-030).
+    if ((list.version === 1) !== (list.previousDigest === undefined))
       throw new FrxError(
         "trust.list-invalid",
-        "a genesis list is version 1 and names no previous digest",
+        "a genesis list is version 1 and names no previous digest; a later version names one",
       );
     if (!options.pinnedDigest || digest !== options.pinnedDigest)
       throw new FrxError(
         "trust.quorum-not-met",
-        "the genesis list does not match the digest pinned in configuration",
+        `trust list version ${list.version} does not match the digest pinned in configuration`,
       );
   }
   const issuedAt = parseInstant(list.issuedAt, "/issuedAt");
@@ -155,9 +156,12 @@ export function verifyTrustList(
     }
     signedBy.add(found.member.node);
   }
+  // The genesis needs every active member; a pinned later version its own quorum (FRX-TRUST-030).
   const needed = previous
     ? previous.list.quorum
-    : members.filter((m) => m.status === "active").length;
+    : list.version === 1
+      ? members.filter((m) => m.status === "active").length
+      : list.quorum;
   if (signedBy.size < needed) {
     throw new FrxError(
       "trust.quorum-not-met",

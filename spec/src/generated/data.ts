@@ -826,6 +826,90 @@ export const policyRules: Readonly<Record<string, unknown>> = {
 /** Every numbered requirement in the prose spec (spec/*.md). */
 export const requirements: ReadonlyArray<{ id: string; level: string; text: string; file: string }> = [
   {
+    "id": "FRX-ADM-001",
+    "level": "MUST",
+    "text": "A node MUST serve its admin API only on a loopback address or on a unix-domain socket created with mode 0600, and MUST refuse to start with an admin address that is not loopback.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-002",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT answer an admin operation on its agency and federation listener.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-003",
+    "level": "MUST",
+    "text": "A node MUST refuse an admin call whose token is missing, is not an operator token signed by a registered operator key, has an `aud` other than `<node>:admin`, lives longer than 300 seconds, is expired, or was seen before, with the `auth.*` code of the failed check.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-004",
+    "level": "MUST",
+    "text": "A node MUST refuse to register or rotate to a key that is already registered to another participant or to an operator, or to register as an operator key a key that a participant holds, with `admin.key-in-use`.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-005",
+    "level": "MUST",
+    "text": "A node MUST append to its audit log, with the operator's name, every admin call that changes anything, in the same batch as the change, and every refused authenticated admin call.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-006",
+    "level": "MUST",
+    "text": "A node MUST answer an admin call that the operator's console sends from a page with a session cookie only when it carries the header `x-frx-console: 1`, and refuse it otherwise with `auth.forbidden`.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-007",
+    "level": "MUST",
+    "text": "A node MUST refuse every envelope and agency token signed with a revoked key that reaches it after the revocation, whatever its `sentAt` or `iat`, with `jws.key-revoked`.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-008",
+    "level": "MUST",
+    "text": "A node MUST leave a revoked key out of the directory it publishes, and MUST keep it with its `revokedAt` to verify envelopes it stored before `revokedAt`.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-009",
+    "level": "MUST",
+    "text": "A node MUST refuse a revocation whose `revokedAt` is later than now or is not an instant with `request.malformed`.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-010",
+    "level": "MUST",
+    "text": "A node MUST refuse to retry a dead letter whose envelope is past its `expiresAt` with `delivery.expired`.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-011",
+    "level": "MUST",
+    "text": "A node MUST answer an admin call naming an agency, dead letter or peer it does not hold with `request.not-found`.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-TRUST-030",
+    "level": "MAY",
+    "text": "A node with no list in force MAY take as its first list a version later than 1 whose digest equals the digest pinned in its configuration and which carries signatures of at least its own `quorum` of its own active members, and MUST refuse such a version when its digest differs from the pin with `trust.quorum-not-met`.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-012",
+    "level": "MUST",
+    "text": "A node MUST send `x-content-type-options: nosniff`, `referrer-policy: no-referrer`, `x-frame-options: DENY` and a `content-security-policy` on every response, and `strict-transport-security` on every response it serves over HTTPS.",
+    "file": "admin.md"
+  },
+  {
+    "id": "FRX-ADM-013",
+    "level": "MUST",
+    "text": "A node whose configuration sets a metrics token MUST refuse a request for `/metrics` on its public listener that does not carry that token as a bearer token with `auth.token-invalid`.",
+    "file": "admin.md"
+  },
+  {
     "id": "FRX-AUD-001",
     "level": "MUST",
     "text": "A node MUST write, in the same atomic batch as every change to its stored records, an audit entry of its hash chain naming each record changed with the SHA-256 of its stored form or its deletion.",

@@ -238,6 +238,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "The key named by `kid` was retired before the object's own time (`sentAt` of an envelope, `receivedAt` of a receipt, `iat` of a token)."
       },
       {
+        "const": "jws.key-revoked",
+        "description": "The key named by `kid` was revoked as compromised; nothing signed with it that arrives after its revocation verifies, whatever time it claims."
+      },
+      {
         "const": "envelope.payload-not-json",
         "description": "The signed payload is not a UTF-8 JSON object."
       },
@@ -436,6 +440,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "auth.forbidden",
         "description": "The caller may not read or change this resource."
+      },
+      {
+        "const": "admin.key-in-use",
+        "description": "The key is already registered to another participant or to an operator: a key serves one holder."
       },
       {
         "const": "idempotency.conflict",

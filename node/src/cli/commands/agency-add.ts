@@ -1,8 +1,9 @@
-import { registerParticipant, type ParticipantRegistration } from "../../admin/participants.js";
+import type { agencyView } from "../../admin/operations-agencies.js";
+import type { ParticipantRegistration } from "../../admin/participants.js";
+import { BOTH_WAYS, OPERATOR_KEY_FLAG, runOperation } from "../admin-client.js";
 import { codeList } from "../code-lists.js";
 import type { Command } from "../command.js";
 import { lines, UsageError } from "../io.js";
-import { withOfflineNode } from "../node-dir.js";
 import { readPublicJwk } from "../public-jwk.js";
 
 export const agencyAddCommand: Command = {
@@ -12,7 +13,9 @@ export const agencyAddCommand: Command = {
                            --key FILE [--powers P1,P2] [--accepts TYPE1,TYPE2]
                            [--coordinator] [--immigration-functions]
 
-Registers an agency (a participant) at the stopped node in DIR, with an audit entry.
+Registers an agency (a participant) at the node in DIR, with an audit entry. A key that
+is registered to another agency or to an operator is refused (admin.key-in-use).
+${BOTH_WAYS}
 
   --dir DIR                 the node's data folder
   --id CC:CODE              the agency's id; CC is this node's code, e.g. TH:DOE
@@ -25,6 +28,7 @@ Registers an agency (a participant) at the stopped node in DIR, with an audit en
   --coordinator             the national coordinator (default: when it has that role)
   --immigration-functions   it has immigration functions: the firewall withholds person-level
                             data (always so for org type ImmigrationService)
+  --operator-key FILE       the operator key for a running node
 `,
   flags: {
     dir: { kind: "string", required: true },
@@ -37,6 +41,7 @@ Registers an agency (a participant) at the stopped node in DIR, with an audit en
     accepts: { kind: "string" },
     coordinator: { kind: "boolean" },
     "immigration-functions": { kind: "boolean" },
+    ...OPERATOR_KEY_FLAG,
   },
   async run(flags, io) {
     const id = flags.string("id");
@@ -61,8 +66,12 @@ Registers an agency (a participant) at the stopped node in DIR, with an audit en
     if (flags.bool("coordinator")) reg.coordinator = true;
     if (flags.bool("immigration-functions")) reg.immigrationFunctions = true;
 
-    const record = await withOfflineNode(flags.string("dir"), io, (node) =>
-      registerParticipant(node.ctx, reg),
+    const record = await runOperation<ReturnType<typeof agencyView>>(
+      flags.string("dir"),
+      io,
+      "agency.add",
+      reg as unknown as Record<string, unknown>,
+      flags.optional("operator-key"),
     );
     io.stdout(
       lines(

@@ -1,12 +1,14 @@
 import { printable, terminalJson } from "../../config/text.js";
-import type { ParticipantRecord } from "../../store/records.js";
+import type { agencyView } from "../../admin/operations-agencies.js";
+import { BOTH_WAYS, OPERATOR_KEY_FLAG, runOperation } from "../admin-client.js";
 import { DIR_FLAG, type Command } from "../command.js";
 import { lines } from "../io.js";
-import { withOfflineNode } from "../node-dir.js";
+
+type Agency = ReturnType<typeof agencyView>;
 
 /** One table row; every cell printable, so a stored name cannot drive the operator's terminal. */
-function row(p: ParticipantRecord): string[] {
-  const current = p.keys.filter((k) => !k.retiredAt).map((k) => k.kid);
+function row(p: Agency): string[] {
+  const current = p.keys.filter((k) => k.status === "current").map((k) => k.kid);
   return [p.id, p.status, p.roles.join(","), p.orgType, current.join(",") || "-", p.name].map(
     printable,
   );
@@ -17,16 +19,21 @@ export const agencyListCommand: Command = {
   summary: "list the agencies registered at this node",
   usage: `Usage: frx-node agency list --dir DIR [--json]
 
-Lists the agencies registered at the stopped node in DIR: id, status, roles, org type,
-current key id and name.
+Lists the agencies registered at the node in DIR: id, status, roles, org type, current
+key id and name. ${BOTH_WAYS}
 
-  --dir DIR   the node's data folder
-  --json      print the full records as a JSON array
+  --dir DIR                the node's data folder
+  --json                   print the full records (keys with their status) as a JSON array
+  --operator-key FILE      the operator key for a running node
 `,
-  flags: { ...DIR_FLAG, json: { kind: "boolean" } },
+  flags: { ...DIR_FLAG, json: { kind: "boolean" }, ...OPERATOR_KEY_FLAG },
   async run(flags, io) {
-    const list = await withOfflineNode(flags.string("dir"), io, (node) =>
-      node.ctx.directory.list(),
+    const list = await runOperation<Agency[]>(
+      flags.string("dir"),
+      io,
+      "agency.list",
+      {},
+      flags.optional("operator-key"),
     );
     if (flags.bool("json")) {
       io.stdout(lines(terminalJson(list)));

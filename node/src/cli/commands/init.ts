@@ -1,4 +1,7 @@
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { generateSigningKey } from "@frx/spec";
+import { addOperator } from "../../admin/operators.js";
+import { OPERATOR_FILE } from "../operator-file.js";
 import { join, resolve } from "node:path";
 import { defaultConfig, writeConfig, type NodeConfig } from "../../config/config.js";
 import { generateNodeKeys, nodePublicKeys, writeNodeKeys } from "../../config/keys.js";
@@ -17,9 +20,9 @@ export const initCommand: Command = {
   usage: `Usage: frx-node init --dir DIR --node CC [--name NAME] [--host HOST] [--port N] [--public-url URL]
                      [--genesis-digest HEX]
 
-Creates DIR with config.json, node-keys.json (mode 0600), an empty store and an empty
-attachments/ folder.
-Refuses a DIR that already holds a node.
+Creates DIR with config.json, node-keys.json (mode 0600), an empty store, an empty
+attachments/ folder, and a first operator key for the admin API (operator.private.json,
+mode 0600, registered as operator NAME). Refuses a DIR that already holds a node.
 
   --dir DIR          the node's data folder (created if missing)
   --node CC          the member state's ISO 3166-1 alpha-2 code, e.g. TH
@@ -30,6 +33,7 @@ Refuses a DIR that already holds a node.
   --genesis-digest HEX
                      pin the federation's genesis trust list by its SHA-256 (hex), as agreed
                      with the other members; or pin it later with frx-node trust apply --pin
+  --operator NAME    the first operator's name (default "admin")
 `,
   flags: {
     dir: { kind: "string", required: true },
@@ -39,6 +43,7 @@ Refuses a DIR that already holds a node.
     port: { kind: "string" },
     "public-url": { kind: "string" },
     "genesis-digest": { kind: "string" },
+    operator: { kind: "string" },
   },
   async run(flags, io) {
     const dir = resolve(flags.string("dir"));
@@ -87,8 +92,20 @@ Refuses a DIR that already holds a node.
     const keys = generateNodeKeys();
     await writeNodeKeys(dir, keys);
     await mkdir(join(dir, "attachments"), { mode: 0o700 });
-    // Opening and closing the node creates the empty store.
-    await (await createNode({ config, keys, dir, logger: quietLogger(io, node) })).close();
+    // Opening the node creates the empty store; the first operator key goes in with it.
+    const operatorName = flags.optional("operator") ?? "admin";
+    const created = await createNode({ config, keys, dir, logger: quietLogger(io, node) });
+    try {
+      const { privateJwk, publicJwk } = generateSigningKey();
+      await addOperator(created.ctx, operatorName, publicJwk, "init");
+      await writeFile(
+        join(dir, OPERATOR_FILE),
+        JSON.stringify({ name: operatorName, privateJwk }, null, 2) + "\n",
+        { mode: 0o600, flag: "wx" },
+      );
+    } finally {
+      await created.close();
+    }
     // config.json last: it is what marks a finished node.
     await writeConfig(dir, config);
     io.stdout(
@@ -99,8 +116,9 @@ Refuses a DIR that already holds a node.
         field("signing key (kid)", nodePublicKeys(keys).signing.kid!),
         field("public URL", config.publicUrl),
         ...(genesisDigest !== undefined ? [field("genesis digest", genesisDigest)] : []),
-        `next: register agencies while the node is stopped: frx-node agency add --help`,
-        `then: frx-node start --dir ${dir}`,
+        field("operator key", `${join(dir, OPERATOR_FILE)} (operator ${operatorName}; mode 0600)`),
+        `next: frx-node start --dir ${dir}`,
+        `then register agencies, running or not: frx-node agency add --help`,
       ),
     );
     return 0;

@@ -31,7 +31,10 @@ Runs the node at DIR, until a signal: the agency API, the federation API for pee
 public documents (/.well-known/frx-node, directory, trust list, registry), /healthz, /readyz
 and /metrics; the deadline scheduler (reminders, escalations, expiries); one outbox worker
 per peer node (delivery with retries and dead letters); and the trust-list watch (warns before
-the list in force expires). Logs are JSON lines on stderr. SIGINT or SIGTERM drains in-flight requests and writes, closes the store and exits
+the list in force expires); and, on a loopback address or a unix socket of its own (config
+admin), the admin API and the operator console, whose URL it writes to DIR/admin.json: every
+other frx-node command then works through it while the node runs. With config tls
+(certFile, keyFile) it serves HTTPS. Logs are JSON lines on stderr. SIGINT or SIGTERM drains in-flight requests and writes, closes the store and exits
 0; a second signal stops at once.
 
   --dir DIR     the node's data folder (from frx-node init)
@@ -64,7 +67,12 @@ the list in force expires). Logs are JSON lines on stderr. SIGINT or SIGTERM dra
     try {
       await assertCanListen(config.host, config.port);
       const { url } = await node.start();
-      io.stdout(lines(`node ${config.node} listening on ${url} (public URL ${config.publicUrl})`));
+      io.stdout(
+        lines(
+          `node ${config.node} listening on ${url} (public URL ${config.publicUrl})`,
+          ...(node.adminUrl ? [`admin API and operator console on ${node.adminUrl}`] : []),
+        ),
+      );
     } catch (error) {
       await node.close();
       throw error;

@@ -1,7 +1,9 @@
-import { parseInstant, type Types, type VerifiedTrustList } from "@frx/spec";
+import { resolve } from "node:path";
+import { parseInstant, type SignedTrustList, type Types, type VerifiedTrustList } from "@frx/spec";
+import { readNodeConfig } from "../node-dir.js";
 import { DIR_FLAG, type Command } from "../command.js";
 import { field, lines } from "../io.js";
-import { withOfflineNode } from "../node-dir.js";
+import { BOTH_WAYS, OPERATOR_KEY_FLAG, runOperation } from "../admin-client.js";
 import { describeVersion } from "../trust-files.js";
 
 const DAY_MS = 86_400_000;
@@ -46,21 +48,35 @@ export const trustShowCommand: Command = {
   summary: "show the trust list in force at this node",
   usage: `Usage: frx-node trust show --dir DIR [--json]
 
-Shows the trust list in force at the stopped node in DIR: version, digest, issue and expiry,
+Shows the trust list in force at the node in DIR: version, digest, issue and expiry,
 quorum, who signed it, and each member's endpoint, status and signing keys; and whether it
-is in force, expiring (replace it soon) or expired (federation is off).
+is in force, expiring (replace it soon) or expired (federation is off). ${BOTH_WAYS}
 
-  --dir DIR   the node's data folder
-  --json      print it as JSON ({"state": "absent"} when no list is applied)
+  --dir DIR             the node's data folder
+  --json                print it as JSON ({"state": "absent"} when no list is applied)
+  --operator-key FILE   the operator key for a running node
 `,
-  flags: { ...DIR_FLAG, json: { kind: "boolean" } },
+  flags: { ...DIR_FLAG, json: { kind: "boolean" }, ...OPERATOR_KEY_FLAG },
   async run(flags, io) {
-    const { trust, state, warnMs } = await withOfflineNode(flags.string("dir"), io, (node) => {
-      const warnMs = node.ctx.config.federation.warnBeforeExpiryMs;
-      const s = node.ctx.trust.status(warnMs).state;
-      const state: State = s === "ok" ? "in-force" : s;
-      return Promise.resolve({ trust: node.ctx.trust.list, state, warnMs });
-    });
+    const dir = flags.string("dir");
+    const { warnBeforeExpiryMs: warnMs } = (await readNodeConfig(resolve(dir))).federation;
+    const got = await runOperation<{
+      state: "absent" | "expired" | "expiring" | "ok";
+      signed?: SignedTrustList;
+      digest?: string;
+      signedBy?: string[];
+    }>(dir, io, "trust.signed", {}, flags.optional("operator-key"));
+    const state: State = got.state === "ok" ? "in-force" : got.state;
+    const trust: VerifiedTrustList | null = got.signed
+      ? {
+          list: JSON.parse(
+            Buffer.from(got.signed.payload, "base64url").toString(),
+          ) as Types.TrustList,
+          digest: got.digest!,
+          signedBy: got.signedBy!,
+          signed: got.signed,
+        }
+      : null;
     if (flags.bool("json")) {
       io.stdout(lines(JSON.stringify(trust ? summary(trust, state) : { state }, null, 2)));
       return 0;

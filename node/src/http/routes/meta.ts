@@ -1,4 +1,6 @@
-import { canonicalize, signCompact } from "@frx/spec";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { canonicalize, FrxError, signCompact } from "@frx/spec";
+import { federationGauges } from "../../admin/federation-metrics.js";
 import { Hono } from "hono";
 import type { AppDeps, Env } from "../app.js";
 import { nodeMetadata } from "../../domain/documents.js";
@@ -30,8 +32,21 @@ export function metaRoutes(deps: AppDeps): Hono<Env> {
       ready.ok ? 200 : 503,
     );
   });
-  app.get("/metrics", (c) =>
-    c.text(ctx.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
-  );
+  app.get("/metrics", async (c) => {
+    const token = ctx.config.metricsToken;
+    if (token !== undefined && !sameSecret(c.req.header("authorization") ?? "", `Bearer ${token}`))
+      throw new FrxError(
+        "auth.token-invalid",
+        "/metrics needs the node's metrics token (FRX-ADM-013)",
+      );
+    const text = ctx.metrics.render() + (await federationGauges(ctx, false));
+    return c.text(text, 200, { "content-type": "text/plain; version=0.0.4" });
+  });
   return app;
+}
+
+/** Compares two secrets in constant time (their hashes, so lengths may differ). */
+function sameSecret(a: string, b: string): boolean {
+  const h = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(h(a), h(b));
 }
