@@ -24,6 +24,8 @@ export interface SoakResult {
   expected: number;
   deliveries: number;
   lost: number;
+  /** The first lost (envelope, recipient) pairs, with what sent them and when. */
+  lostExamples: string[];
   duplicated: number;
   filesVerified: number;
   filesBad: number;
@@ -164,6 +166,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       expected: traffic.tracker.expectedCount,
       deliveries: traffic.tracker.deliveries,
       lost: traffic.tracker.lost(),
+      lostExamples: traffic.tracker.lostExamples(),
       duplicated: traffic.tracker.duplicated(),
       filesVerified: traffic.filesVerified,
       filesBad: traffic.filesBad,

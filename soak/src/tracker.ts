@@ -4,12 +4,13 @@
  * recipient's inbox under two cursors (stored twice), not merely read again before an ack.
  */
 export class Tracker {
-  private readonly expected = new Map<string, number>();
+  /** (envelope, recipient) → what sent it, for naming what was lost. */
+  private readonly expected = new Map<string, string>();
   private readonly seen = new Map<string, number | Set<number>>();
   deliveries = 0;
 
-  expect(messageId: string, recipient: string): void {
-    this.expected.set(`${messageId}>${recipient}`, Date.now());
+  expect(messageId: string, recipient: string, what: string): void {
+    this.expected.set(`${messageId}>${recipient}`, `${what} at ${new Date().toISOString()}`);
   }
 
   delivered(messageId: string, recipient: string, cursor: number): void {
@@ -30,6 +31,14 @@ export class Tracker {
     let n = 0;
     for (const key of this.expected.keys()) if (!this.seen.has(key)) n++;
     return n;
+  }
+
+  /** The first lost pairs, as "messageId>recipient: what sent it, when". */
+  lostExamples(max = 5): string[] {
+    const out: string[] = [];
+    for (const [key, what] of this.expected)
+      if (!this.seen.has(key) && out.length < max) out.push(`${key}: ${what}`);
+    return out;
   }
 
   duplicated(): number {

@@ -84,7 +84,7 @@ export class Traffic {
       ...crossBorderReferral(),
       to: [{ participant: to }],
     } as never);
-    this.tracker.expect(r.messageId, to);
+    this.tracker.expect(r.messageId, to, "referral.create from TH:DOE");
   }
 
   private async evidence(): Promise<void> {
@@ -97,7 +97,8 @@ export class Traffic {
       to: [{ participant: "TH:ATPD" }],
       attachments: [file],
     } as never);
-    for (const p of r.deliveredTo) this.tracker.expect(r.messageId, p);
+    for (const p of r.deliveredTo)
+      this.tracker.expect(r.messageId, p, "evidence.provide from TH:DOE");
   }
 
   private async notify(): Promise<void> {
@@ -107,7 +108,7 @@ export class Traffic {
       case: `LA:MOLSW:${ulid()}`,
       to: [{ participant: "TH:DOE" }],
     } as never);
-    this.tracker.expect(r.messageId, "TH:DOE");
+    this.tracker.expect(r.messageId, "TH:DOE", "case.notify from LA:MOLSW");
   }
 
   /** A recipient's reader: long-polls from its cursor, handles, acknowledges; starts over on errors. */
@@ -148,7 +149,7 @@ export class Traffic {
           { case: message.case!, referral: message.referral! },
           { assignedHandlerRole: "soak provincial labour office" },
         );
-        this.tracker.expect(r.messageId, message.from);
+        this.tracker.expect(r.messageId, message.from, `referral.acknowledge from ${participant}`);
       } catch (error) {
         // Read again after a restart: acknowledged already, which is what handling means.
         if (!(isFrxClientError(error) && error.code.startsWith("state."))) throw error;
