@@ -1,4 +1,4 @@
-import { errorCodeValues, isFrxError, problemType, type ErrorCode } from "@frx/spec";
+import { errorCodeValues, isFrxError, problemType, type ErrorCode, type FrxError } from "@frx/spec";
 import { fail } from "./target.js";
 
 const KNOWN = new Set<string>(errorCodeValues);
@@ -32,7 +32,7 @@ export function expectCodedRefusal(error: unknown, allowed?: readonly ErrorCode[
 export async function acceptedOrRefused<T>(
   fn: () => T | Promise<T>,
   allowed?: readonly ErrorCode[],
-): Promise<{ ok: true; value: T } | { ok: false; code: ErrorCode }> {
+): Promise<{ ok: true; value: T } | { ok: false; code: ErrorCode; error: FrxError }> {
   try {
     const value = await fn();
     count("accepted");
@@ -40,7 +40,7 @@ export async function acceptedOrRefused<T>(
   } catch (error) {
     const code = expectCodedRefusal(error, allowed);
     count(code);
-    return { ok: false, code };
+    return { ok: false, code, error: error as FrxError };
   }
 }
 

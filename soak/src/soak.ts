@@ -84,12 +84,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const durationMs = o.minutes * 60_000;
     const warmupMs = (o.warmupMinutes ?? 0) * 60_000;
     if (warmupMs > 0) say(`warming up for ${o.warmupMinutes} min (not counted in the drift)`);
+    let restarts = 0;
+    let outages = 0;
+    const restart = (cc: string) => () => cluster.restart(cc).then(() => void restarts++);
     const events = [
-      { at: 0.25, run: () => cluster.restart("LA") },
-      { at: 0.35, run: () => cluster.stop("KH") },
-      { at: 0.45, run: () => cluster.restart("KH") },
-      { at: 0.5, run: () => cluster.restart("LA") },
-      { at: 0.75, run: () => cluster.restart("LA") },
+      { at: 0.25, run: restart("LA") },
+      { at: 0.35, run: () => cluster.stop("KH").then(() => void outages++) },
+      { at: 0.45, run: restart("KH") },
+      { at: 0.5, run: restart("LA") },
+      { at: 0.75, run: restart("LA") },
     ];
     const series: { stats: NodeStats[]; p50: number[]; p99: number[] } = {
       stats: [],
@@ -176,8 +179,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       skippedTicks,
       crashes: cluster.crashes,
       eventFailures,
-      restarts: 3 + 1,
-      outages: 1,
+      restarts,
+      outages,
       samples: series.stats.length,
       measuredNode: "TH",
       rssMB: drift(col((s) => s.rss / MB)),

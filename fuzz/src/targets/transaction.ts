@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import * as fc from "fast-check";
 import {
+  parseInstant,
   openTransaction,
   parseCompact,
   sealTransaction,
@@ -42,7 +43,7 @@ type Input =
  */
 export async function transactionTarget(): Promise<FuzzTarget<Input>> {
   const v = vector<TxnVector>("transaction/transaction-ok.json");
-  const now = new Date(v.now);
+  const now = new Date(parseInstant(v.now));
   const trust = verifyTrustList(v.trustList, { pinnedDigest: v.pinnedDigest, now });
   const la = testKeys.nodes.find((n) => n.node === "LA")!;
   const decryptionKey = la.encryptionJwk as unknown as X25519Jwk;

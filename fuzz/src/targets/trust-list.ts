@@ -1,5 +1,10 @@
 import * as fc from "fast-check";
-import { verifyTrustList, type SignedTrustList, type VerifiedTrustList } from "@frx/spec";
+import {
+  parseInstant,
+  verifyTrustList,
+  type SignedTrustList,
+  type VerifiedTrustList,
+} from "@frx/spec";
 import { mutateJson, mutateString } from "../mutate.js";
 import { vector, type Json } from "../seeds.js";
 import { acceptedOrRefused } from "../oracles.js";
@@ -27,7 +32,7 @@ interface Input {
 export function trustListTarget(): Promise<FuzzTarget<Input>> {
   const genesis = vector<TrustVector>("trust/genesis-ok.json");
   const next = vector<TrustVector>("trust/next-ok.json");
-  const now = new Date(genesis.now);
+  const now = new Date(parseInstant(genesis.now));
   const pinned = verifyTrustList(genesis.trustList, { pinnedDigest: genesis.pinnedDigest, now });
   const byteMutation = (signed: SignedTrustList): fc.Arbitrary<Json> =>
     fc.oneof(
