@@ -97,6 +97,20 @@ export {
   type TransactionHeader,
 } from "./federation/transaction-header.js";
 
+export {
+  ATTACHMENT_TRANSFER_TYP,
+  openRecords,
+  openTransferKey,
+  RECORD_BYTES,
+  sealRecord,
+  sealRecords,
+  signTransfer,
+  TRANSFER_HEADER,
+  verifyTransfer,
+  type TransferCheck,
+  type TransferKey,
+} from "./federation/attachment-transfer.js";
+
 export { instantMs, isInstant, parseInstant } from "./time/instant.js";
 
 export { checkPolicy, type PolicyInput } from "./policy/check.js";

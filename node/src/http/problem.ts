@@ -33,6 +33,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "admin.key-in-use": 409,
   "envelope.signer-mismatch": 403,
   "idempotency.conflict": 409,
+  "attachment.offset-mismatch": 409,
   "state.sequence-conflict": 409,
   "state.referral-exists": 409,
   "state.transition-forbidden": 409,

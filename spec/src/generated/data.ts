@@ -1822,6 +1822,78 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-FED-201",
+    "level": "MUST",
+    "text": "An origin node MUST, before it puts into a transaction for a peer an envelope that lists attachments, transfer to that peer every listed file the peer does not report `complete`, by the attachment route, and MUST NOT put the envelope into a transaction until the peer reports every one of them complete.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-202",
+    "level": "MUST",
+    "text": "An origin node MUST send a file's bytes as sealed records (AES-256-GCM under a key derived by HKDF-SHA256 from X25519 between the request's ephemeral key and the destination's `encryptionKey` in its list in force, records of at most 1,048,576 bytes as described above) in the body of `PUT {endpoint}/attachments/{sha256}`, read from its disk as they are sent, never the whole file in memory.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-203",
+    "level": "MUST",
+    "text": "A destination node MUST verify the transfer JWS of every attachment request as it verifies a wake (its `typ` `frx-attachment-transfer+jws`, the origin an active member whose key is valid at `sentAt`, the signature, `destination` itself, `sentAt` within the skew) and refuse with the code of the first check that fails, before it reads any of the body.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-204",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a PUT on the attachment route whose `offset` differs from the bytes of that file it holds from that origin with `attachment.offset-mismatch`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-205",
+    "level": "MUST",
+    "text": "A destination node MUST keep the authenticated bytes of a transfer that was cut off, report them as `held` on the attachment route, and accept the rest from that offset.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-206",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a record that does not authenticate with `federation.undecryptable` and MUST NOT write any byte of a record before the whole record has authenticated.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-207",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transfer whose `size` is larger than its configured limit for attachments from peers (at least 536,870,912 bytes unless its operator configures less) with `attachment.too-large`, and a body that carries more bytes than `size` minus `offset` with `attachment.too-large`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-208",
+    "level": "MUST",
+    "text": "A destination node MUST discard, and refuse with `attachment.digest-mismatch`, a transferred file whose bytes, once all `size` of them are held, do not hash to the signed `sha256`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-209",
+    "level": "MUST",
+    "text": "A destination node MUST refuse an envelope from a peer that lists an attachment the peer has not transferred to it completely, or with another size than the transfer's, with `attachment.not-found`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-210",
+    "level": "MUST",
+    "text": "An origin node MUST show, on the case timeline of an envelope that lists attachments and is queued for a peer, that its files are in transit to that peer, until the peer's receipt shows it delivered.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-211",
+    "level": "MUST",
+    "text": "An origin node that dead-letters an envelope listing attachments MUST name in the `attachments` member of its `delivery.failed` every listed file the peer had not reported complete; a peer's refusal of a file with `attachment.digest-mismatch` or `attachment.too-large` is final and reported as `refused_by_peer` with that code.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-212",
+    "level": "MUST",
+    "text": "A destination node MUST record, for each evidence item of an accepted peer envelope whose file it received, a custody event with `action` `received`, each local recipient as `holder` and the time of acceptance, and show it in the case view to the envelope's sender and recipients only.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-MSG-010",
     "level": "MUST",
     "text": "A node MUST refuse an envelope naming a case the node holds whose sender is not one of that case's parties at the node, or, from a node participant, one addressing an agency that is not, with `case.not-party` at `/case`.",

@@ -466,6 +466,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "No attachment with this digest is stored here."
       },
       {
+        "const": "attachment.offset-mismatch",
+        "description": "A federation file transfer starts at another byte than the destination holds of that file from that origin; probe again and resume from what it holds."
+      },
+      {
         "const": "trust.list-invalid",
         "description": "A trust list does not match its schema, skips a version, or names the wrong previous digest."
       },
@@ -1042,6 +1046,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "frx-wake+jws",
         "description": "A node's signed request that a peer flush its outbox to it now."
+      },
+      {
+        "const": "frx-attachment-transfer+jws",
+        "description": "A node's signed statement opening one request of the federation attachment route: the file, the offset and the ephemeral key its records are sealed with."
       },
       {
         "const": "frx-trust-list+jws",
@@ -2521,6 +2529,82 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
   },
   {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/documents/attachment-transfer.json",
+    "title": "AttachmentTransfer",
+    "description": "A node's signed statement (JWS, typ frx-attachment-transfer+jws, in the FRX-Transfer request header) that opens one request of the attachment route: it names the file by digest and size, the byte offset the request starts at and, for a PUT, the ephemeral X25519 key the body's records are sealed with (FRX-FED-201 to FRX-FED-212).",
+    "type": "object",
+    "required": [
+      "frx",
+      "origin",
+      "destination",
+      "sha256",
+      "size",
+      "mediaType",
+      "offset",
+      "sentAt"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "frx": {
+        "description": "Protocol major version.",
+        "const": "1"
+      },
+      "origin": {
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      },
+      "destination": {
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      },
+      "sha256": {
+        "$ref": "../entities/ids.json#/$defs/sha256"
+      },
+      "size": {
+        "description": "The whole file's size in bytes, as the envelope's descriptor gives it.",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 4294967296
+      },
+      "mediaType": {
+        "description": "The media type the envelope's descriptor gives the file.",
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$",
+        "maxLength": 255
+      },
+      "offset": {
+        "description": "The first byte of the file the body carries (0 for a probe).",
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 4294967296
+      },
+      "epk": {
+        "description": "The origin's ephemeral X25519 public key for this request's records (required on PUT).",
+        "type": "object",
+        "required": [
+          "kty",
+          "crv",
+          "x"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "kty": {
+            "const": "OKP"
+          },
+          "crv": {
+            "const": "X25519"
+          },
+          "x": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{43}$"
+          }
+        }
+      },
+      "sentAt": {
+        "$ref": "../entities/time.json#/$defs/instant"
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/documents/directory.json",
     "title": "Directory",
     "description": "A node's signed directory of its agencies: roles, org type, immigration functions (for the firewall), mandate powers, accepted message types, sanction regimes and keys. Routing to node + role/power resolves against it (action 9).",
@@ -3328,10 +3412,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "maxLength": 255
       },
       "size": {
-        "description": "Size in bytes; at most 50 MiB.",
+        "description": "Size in bytes; at most 4 GiB (what a node accepts is its limit: FRX-ENV-016, FRX-FED-207).",
         "type": "integer",
         "minimum": 1,
-        "maximum": 52428800
+        "maximum": 4294967296
       },
       "name": {
         "description": "A file name for display; must not carry personal data.",
@@ -3784,7 +3868,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "Size of the file in bytes.",
         "type": "integer",
         "minimum": 1,
-        "maximum": 52428800
+        "maximum": 4294967296
       },
       "collectedBy": {
         "description": "The agency that collected it.",
@@ -5613,6 +5697,15 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
           },
           "lastAttemptAt": {
             "$ref": "../entities/time.json#/$defs/instant"
+          },
+          "attachments": {
+            "description": "The files of the message that had not been stored at the destination when delivery failed (FRX-FED-211).",
+            "type": "array",
+            "maxItems": 50,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "../entities/ids.json#/$defs/sha256"
+            }
           },
           "detail": {
             "type": "string",

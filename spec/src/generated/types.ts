@@ -14,6 +14,28 @@ export type Language = string;
 /** An ISO 3166-2 code for a first-level subdivision (province, state, region), e.g. TH-74 (Samut Sakhon). Coarse location: the admin-1 level pseudonymous messages may carry. */
 export type Subdivision = string;
 
+/** A node's signed statement (JWS, typ frx-attachment-transfer+jws, in the FRX-Transfer request header) that opens one request of the attachment route: it names the file by digest and size, the byte offset the request starts at and, for a PUT, the ephemeral X25519 key the body's records are sealed with (FRX-FED-201 to FRX-FED-212). */
+export type AttachmentTransfer = {
+  /** Protocol major version. */
+  frx: "1";
+  origin: NodeId;
+  destination: NodeId;
+  sha256: Sha256;
+  /** The whole file's size in bytes, as the envelope's descriptor gives it. */
+  size: number;
+  /** The media type the envelope's descriptor gives the file. */
+  mediaType: string;
+  /** The first byte of the file the body carries (0 for a probe). */
+  offset: number;
+  /** The origin's ephemeral X25519 public key for this request's records (required on PUT). */
+  epk?: {
+  kty: "OKP";
+  crv: "X25519";
+  x: string;
+};
+  sentAt: Instant;
+};
+
 /** A node's signed directory of its agencies: roles, org type, immigration functions (for the firewall), mandate powers, accepted message types, sanction regimes and keys. Routing to node + role/power resolves against it (action 9). */
 export type Directory = {
   /** Protocol major version. */
@@ -240,7 +262,7 @@ export type Attachment = {
   sha256: Sha256;
   /** The IANA media type, e.g. application/pdf. */
   mediaType: string;
-  /** Size in bytes; at most 50 MiB. */
+  /** Size in bytes; at most 4 GiB (what a node accepts is its limit: FRX-ENV-016, FRX-FED-207). */
   size: number;
   /** A file name for display; must not carry personal data. */
   name?: string;
@@ -904,6 +926,8 @@ export type DeliveryFailedBody = {
   recipient?: Address;
   attempts: number;
   lastAttemptAt?: Instant;
+  /** The files of the message that had not been stored at the destination when delivery failed (FRX-FED-211). */
+  attachments?: Sha256[];
   detail?: string;
 };
 

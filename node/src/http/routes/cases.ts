@@ -11,6 +11,7 @@ import { Hono } from "hono";
 import type { AppContext } from "../../context.js";
 import { agencyAuth, type Env } from "../app.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../../store/records.js";
+import { custodyPrefix, type CustodyRecord } from "../../pipeline/attachment-ops.js";
 
 /**
  * GET /v1/cases/:case — the case as the caller may see it: each referral and investigation
@@ -60,6 +61,21 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
         ),
       ])
     ).flatMap((rows) => rows.map(([, v]) => v));
+    // Custody of the evidence received here from other nodes, for its sender and recipients (FRX-FED-212).
+    const custody = (
+      await ctx.store.range<CustodyRecord>("attachments", {
+        gte: custodyPrefix(id),
+        lt: `${custodyPrefix(id)}~`,
+      })
+    )
+      .map(([, v]) => v)
+      .filter((v) => v.from === participant || v.to.includes(participant))
+      .map(({ sha256, evidenceId, messageId, custody }) => ({
+        sha256,
+        evidenceId,
+        messageId,
+        custody,
+      }));
     return c.json({
       case: record.case,
       createdAt: record.createdAt,
@@ -76,6 +92,7 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
         return { ...i, allowedActions: actor ? allowedInvestigationActions(i, actor) : [] };
       }),
       deadlines,
+      custody,
       timeline,
     });
   });
