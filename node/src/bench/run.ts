@@ -8,8 +8,10 @@
 // --backlog N --backlog-concurrency N --queue-limit SECONDS --drain-limit SECONDS --budget
 // SECONDS (the federation suite's bound, 355 s); --profile (CPU-profiles the nodes: the
 // ingest node throughout, federation node A while it queues, A and B during the drain).
+// `attachment`: one file TH → LA across the federation against a plain HTTP copy of the same
+// bytes on loopback, in one child process (--attachment-bytes N, default 100,000,000).
 import { rmSync } from "node:fs";
-import { copyFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -21,7 +23,8 @@ import { federationLines, federationText } from "./fed-report.js";
 import { federationSuite, type FederationOptions } from "./federation.js";
 import { cpuSnapshot, machineShare, type MachineShare } from "./machine.js";
 import type { NodeServerSetup, NodeServerStats } from "./node-server.js";
-import { here, runLoad, START_MS, stopServer } from "./parent.js";
+import { here, runLoad, START_MS, STOP_MS, stopServer } from "./parent.js";
+import type { AttachmentFigures } from "./attachment.js";
 import { summarizeProfile } from "./profile.js";
 import { reportLines, reportText, type BenchReport } from "./report.js";
 
@@ -29,6 +32,7 @@ import { reportLines, reportText, type BenchReport } from "./report.js";
  * federation suite plans for its --budget and gets some slack on top. */
 const INGEST_MS = 170_000;
 const FEDERATION_SLACK_MS = 45_000;
+const ATTACHMENT_MS = 120_000;
 
 const { values: opts } = parseArgs({
   options: {
@@ -48,11 +52,14 @@ const { values: opts } = parseArgs({
     "drain-limit": { type: "string", default: "300" },
     budget: { type: "string", default: "355" },
     profile: { type: "boolean", default: false },
+    "attachment-bytes": { type: "string", default: "100000000" },
   },
 });
 const suite = opts.suite;
-if (!["ingest", "federation", "all"].includes(suite)) {
-  process.stderr.write(`bench: --suite must be ingest, federation or all, not ${suite}\n`);
+if (!["ingest", "federation", "attachment", "all"].includes(suite)) {
+  process.stderr.write(
+    `bench: --suite must be ingest, federation, attachment or all, not ${suite}\n`,
+  );
   process.exit(2);
 }
 const count = Number(opts.count);
@@ -75,8 +82,10 @@ const federation: FederationOptions = {
   budgetMs: Number(opts.budget) * 1000,
   profile: opts.profile,
 };
-const runIngest = suite !== "federation";
-const runFederation = suite !== "ingest";
+const runIngest = suite === "ingest" || suite === "all";
+const runFederation = suite === "federation" || suite === "all";
+const runAttachment = suite === "attachment" || suite === "all";
+const attachmentBytes = Number(opts["attachment-bytes"]);
 
 const tmp = await mkdtemp(join(tmpdir(), "frx-bench-"));
 const abandon = (why: string, code: number) => {
@@ -86,7 +95,9 @@ const abandon = (why: string, code: number) => {
   process.exit(code);
 };
 const wholeMs =
-  (runIngest ? INGEST_MS : 0) + (runFederation ? federation.budgetMs + FEDERATION_SLACK_MS : 0);
+  (runIngest ? INGEST_MS : 0) +
+  (runFederation ? federation.budgetMs + FEDERATION_SLACK_MS : 0) +
+  (runAttachment ? ATTACHMENT_MS : 0);
 const watchdog = setTimeout(
   () => abandon(`still running after ${wholeMs / 1000} s; stopped`, 1),
   wholeMs,
@@ -104,6 +115,21 @@ try {
     const report = await federationSuite(federation, tmp);
     for (const line of federationLines(report)) process.stdout.write(JSON.stringify(line) + "\n");
     process.stderr.write(federationText(report));
+  }
+  if (runAttachment) {
+    process.stderr.write(`attachment: ${attachmentBytes} bytes TH → LA vs a plain HTTP copy…\n`);
+    const dir = join(tmp, "attachment");
+    await mkdir(dir);
+    const child = new Child(
+      "attachment",
+      here("attachment.js"),
+      [dir, String(attachmentBytes)],
+      ["--expose-gc"],
+    );
+    const line = await child.next<AttachmentFigures>(ATTACHMENT_MS - 10_000);
+    const code = await child.stop(STOP_MS);
+    if (code !== 0) throw child.failure(`exited with code ${code}`);
+    process.stdout.write(JSON.stringify(line) + "\n");
   }
 } catch (error) {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -146,12 +146,18 @@ function nonce(index: number): Buffer {
 
 /** Seals one record of plaintext (at most RECORD_BYTES) as `u32 length ‖ ciphertext ‖ tag`. */
 export function sealRecord(key: TransferKey, index: number, plain: Uint8Array): Buffer {
+  return Buffer.concat(sealedParts(key, index, plain));
+}
+
+/** A record's parts (length, ciphertext, tag), written one after the other without a copy. */
+function sealedParts(key: TransferKey, index: number, plain: Uint8Array): Buffer[] {
   const cipher = createCipheriv("aes-256-gcm", key.key, nonce(index));
   cipher.setAAD(key.aad);
-  const body = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  const body = cipher.update(plain);
+  cipher.final();
   const head = Buffer.alloc(4);
-  head.writeUInt32BE(body.length, 0);
-  return Buffer.concat([head, body]);
+  head.writeUInt32BE(body.length + TAG_BYTES, 0);
+  return [head, body, cipher.getAuthTag()];
 }
 
 /**
@@ -173,13 +179,17 @@ export async function* sealRecords(
       held += take;
       buf = buf.subarray(take);
       if (held === RECORD_BYTES) {
-        yield sealRecord(key, index++, Buffer.concat(pending, held));
+        yield* sealedParts(
+          key,
+          index++,
+          pending.length === 1 ? pending[0]! : Buffer.concat(pending, held),
+        );
         pending = [];
         held = 0;
       }
     }
   }
-  if (held > 0) yield sealRecord(key, index, Buffer.concat(pending, held));
+  if (held > 0) yield* sealedParts(key, index, Buffer.concat(pending, held));
 }
 
 /**
@@ -223,10 +233,8 @@ export async function openRecords(
         const decipher = createDecipheriv("aes-256-gcm", key.key, nonce(index));
         decipher.setAAD(key.aad);
         decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-        plain = Buffer.concat([
-          decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)),
-          decipher.final(),
-        ]);
+        plain = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+        decipher.final();
       } catch {
         throw new FrxError("federation.undecryptable", `record ${index} does not authenticate`);
       }
