@@ -65,6 +65,14 @@ export {
 } from "./machines/investigation.js";
 
 export {
+  applyRemedy,
+  movesRemedy,
+  remedyActor,
+  type RemedyPayment,
+  type RemedyRecord,
+} from "./machines/remedy.js";
+
+export {
   assertInForce,
   draftTrustList,
   findKey,

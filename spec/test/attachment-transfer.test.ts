@@ -39,8 +39,12 @@ const doc = (offset = 0, sentAt = "2026-03-02T09:44:00Z") => ({
 const check = { trust: trust.list, self: "LA", sha256, now, skewSeconds: 300 };
 
 /** The file in uneven chunks, as a disk or a socket hands it over. */
-async function* chunked(bytes: Uint8Array, size = 65_521): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+function chunked(bytes: Uint8Array, size = 65_521): AsyncIterable<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, i + size));
+  return (async function* () {
+    for (const p of parts) yield await Promise.resolve(p);
+  })();
 }
 async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];

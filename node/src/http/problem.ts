@@ -37,6 +37,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "state.sequence-conflict": 409,
   "state.referral-exists": 409,
   "state.transition-forbidden": 409,
+  "state.remedy-currency-mismatch": 409,
+  "state.remedy-amount-invalid": 409,
   "state.actor-forbidden": 403,
   "state.referral-unknown": 404,
   "policy.firewall": 422,

@@ -8,7 +8,11 @@ import {
   MessageType,
   movesInvestigation,
   movesReferral,
+  movesRemedy,
   referralActor,
+  remedyActor,
+  applyRemedy,
+  type RemedyRecord,
   type AnyMessage,
   type InvestigationRecord,
   type ReferralRecord,
@@ -20,6 +24,9 @@ import { deadlineEffects, planDeadline } from "../domain/deadlines.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
 import { deadlineOps, removeDeadlineOps } from "./deadline-ops.js";
+
+/** Where a claim is kept (`remedies`): by case, so a case view reads its claims in one range. */
+export const remedyKey = (caseId: string, claimRef: string) => `${caseId}!${claimRef}`;
 
 export interface StateChange {
   ops: Op[];
@@ -84,6 +91,17 @@ export async function stateChange(
     ops.push({ type: "put", aggregate: "investigations", key: next.investigation, value: next });
     out.investigation = next;
     stateNote = `investigation ${next.investigation}: ${current?.state ?? "new"} → ${next.state}`;
+  }
+
+  // A worker's claim, followed to payment wherever the worker is (machines/remedy.json, FRX-REM-*).
+  if (message.case && movesRemedy(message.type)) {
+    const claimRef = (message.body as { claimRef: string }).claimRef;
+    const key = remedyKey(message.case, claimRef);
+    const current = await ctx.store.get<RemedyRecord>("remedies", key);
+    const actor = remedyActor(current, message.from) ?? "outsider";
+    const next = applyRemedy(current, message, actor, recipients, at);
+    ops.push({ type: "put", aggregate: "remedies", key, value: next });
+    stateNote = `remedy ${claimRef}: ${current?.state ?? "new"} → ${next.state}`;
   }
 
   if (message.case) {

@@ -31,6 +31,7 @@ export const AGGREGATES = [
   "inboundTxns",
   "deadLetters",
   "operators",
+  "remedies",
 ] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 

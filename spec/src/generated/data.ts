@@ -399,6 +399,218 @@ export const machineDefinitions: Readonly<Record<string, unknown>> = {
         ]
       }
     ]
+  },
+  "remedy": {
+    "machine": "remedy",
+    "description": "One worker's claim (claimRef), as every node that holds the case tracks it: claimed, assessed, awarded or rejected, paid in instalments, paid in full or defaulted and enforced. remedy.claim opens it with its status; each remedy.update names the status it moves to (`when`). Actors: `claimant` (the agency that sent remedy.claim), `recipient` (an agency it was addressed to). Amounts: one currency per claim, the total paid never falls and never exceeds the award, `paid` only when it equals the award (FRX-REM-001 to FRX-REM-008).",
+    "counter": "none",
+    "create": "remedy.claim",
+    "states": {
+      "draft": {
+        "terminal": false,
+        "description": "Being prepared by the claimant's agency; not yet filed."
+      },
+      "filed": {
+        "terminal": false,
+        "description": "Claimed: filed with the forum."
+      },
+      "assessed": {
+        "terminal": false,
+        "description": "The forum or the labour inspectorate has assessed the claim (the amount owed is established); no decision yet."
+      },
+      "hearing": {
+        "terminal": false,
+        "description": "Being heard."
+      },
+      "awarded": {
+        "terminal": false,
+        "description": "Awarded; nothing paid yet."
+      },
+      "partially_paid": {
+        "terminal": false,
+        "description": "Instalments paid, less than the award."
+      },
+      "defaulted": {
+        "terminal": false,
+        "description": "A payment was not made when due; the award stands."
+      },
+      "enforcement": {
+        "terminal": false,
+        "description": "Enforcement of the award is under way (seizure, guarantee fund, court order)."
+      },
+      "paid": {
+        "terminal": true,
+        "description": "Paid in full: the total paid equals the award."
+      },
+      "dismissed": {
+        "terminal": true,
+        "description": "Rejected by the forum."
+      },
+      "abandoned": {
+        "terminal": true,
+        "description": "Abandoned by the claimant."
+      }
+    },
+    "transitions": [
+      {
+        "type": "remedy.claim",
+        "from": [],
+        "to": "draft",
+        "actors": [
+          "claimant"
+        ],
+        "when": "status=draft"
+      },
+      {
+        "type": "remedy.claim",
+        "from": [],
+        "to": "filed",
+        "actors": [
+          "claimant"
+        ],
+        "when": "status=filed"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "draft"
+        ],
+        "to": "filed",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=filed"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "draft",
+          "filed",
+          "assessed",
+          "hearing"
+        ],
+        "to": "abandoned",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=abandoned"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "filed",
+          "hearing"
+        ],
+        "to": "assessed",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=assessed"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "filed",
+          "assessed"
+        ],
+        "to": "hearing",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=hearing"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "filed",
+          "assessed",
+          "hearing"
+        ],
+        "to": "awarded",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=awarded"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "filed",
+          "assessed",
+          "hearing"
+        ],
+        "to": "dismissed",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=dismissed"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "awarded",
+          "partially_paid",
+          "defaulted",
+          "enforcement"
+        ],
+        "to": "partially_paid",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=partially_paid"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "awarded",
+          "partially_paid",
+          "defaulted",
+          "enforcement"
+        ],
+        "to": "paid",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=paid"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "awarded",
+          "partially_paid"
+        ],
+        "to": "defaulted",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=defaulted"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "awarded",
+          "partially_paid",
+          "defaulted",
+          "enforcement"
+        ],
+        "to": "enforcement",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=enforcement"
+      }
+    ],
+    "deadlines": []
   }
 };
 
@@ -2617,6 +2829,54 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-INV-008",
     "level": "MUST",
     "text": "A proposer MUST name `hostCountry` in an `investigation.propose` whose `mode` is `joint`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-001",
+    "level": "MUST",
+    "text": "A node MUST refuse a `remedy.claim` whose `status` is not `draft` or `filed`, or whose `claimRef` names a claim it holds, and a `remedy.update` whose `claimRef` names no claim of the envelope's case or whose `status` has no transition from the claim's state in `machines/remedy.json`, with `state.transition-forbidden`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-002",
+    "level": "MUST",
+    "text": "A node MUST refuse a `remedy.update` from an agency that is neither the claim's claimant (the sender of its `remedy.claim`) nor one of that claim's recipients with `state.actor-forbidden`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-003",
+    "level": "MUST",
+    "text": "A node MUST refuse a remedy message carrying an amount whose currency differs from the claim's (the currency of the first amount the claim carried) with `state.remedy-currency-mismatch`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-004",
+    "level": "MUST",
+    "text": "A node MUST refuse a `remedy.update` whose `amountPaid` exceeds the claim's award, is less than the total paid before, or is negative with `state.remedy-amount-invalid`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-005",
+    "level": "MUST",
+    "text": "A node MUST refuse a `remedy.update` to `paid` unless the total paid then equals the award, to `partially_paid` unless it names a total paid above what was paid before and below the award, and to `awarded` without an `amountAwarded`, with `state.remedy-amount-invalid`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-006",
+    "level": "MUST",
+    "text": "A node MUST refuse a `remedy.update` that changes an award once given, or names a payment while the claim is in a state before `awarded`, with `state.remedy-amount-invalid`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-007",
+    "level": "MUST",
+    "text": "A node MUST show a claim in the case view (state, currency, award, total paid and each instalment with its amount and `paidAt`) to the claim's claimant and recipients only.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-008",
+    "level": "MUST",
+    "text": "A node MUST record each rise of the total paid as one instalment, with the difference as its amount and the update's `paidAt` (or, without one, the time it stored the update) as its time.",
     "file": "state-machines.md"
   },
   {

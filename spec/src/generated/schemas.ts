@@ -466,6 +466,14 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "No attachment with this digest is stored here."
       },
       {
+        "const": "state.remedy-currency-mismatch",
+        "description": "A remedy.update names an amount in another currency than the claim's."
+      },
+      {
+        "const": "state.remedy-amount-invalid",
+        "description": "A remedy.update's amounts break the claim's accounts: more paid than awarded, less paid than before, or `paid` while the total paid differs from the award."
+      },
+      {
         "const": "attachment.offset-mismatch",
         "description": "A federation file transfer starts at another byte than the destination holds of that file from that origin; probe again and resume from what it holds."
       },
@@ -1804,6 +1812,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "Filed with the forum."
       },
       {
+        "const": "assessed",
+        "description": "Assessed: the amount owed is established; no decision yet."
+      },
+      {
         "const": "hearing",
         "description": "Being heard."
       },
@@ -1818,6 +1830,14 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "paid",
         "description": "Paid in full."
+      },
+      {
+        "const": "defaulted",
+        "description": "A payment was not made when due; the award stands."
+      },
+      {
+        "const": "enforcement",
+        "description": "Enforcement of the award is under way."
       },
       {
         "const": "dismissed",

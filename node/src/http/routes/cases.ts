@@ -4,7 +4,9 @@ import {
   FrxError,
   investigationActor,
   referralActor,
+  remedyActor,
   type InvestigationRecord,
+  type RemedyRecord,
   type ReferralRecord,
 } from "@frx/spec";
 import { Hono } from "hono";
@@ -76,6 +78,12 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
         messageId,
         custody,
       }));
+    // Claims the caller made or was addressed (FRX-REM-007): their state, award and payments.
+    const claims = (
+      await ctx.store.range<RemedyRecord>("remedies", { gte: `${id}!`, lt: `${id}!~` })
+    )
+      .map(([, v]) => v)
+      .filter((r) => remedyActor(r, participant) !== null);
     return c.json({
       case: record.case,
       createdAt: record.createdAt,
@@ -92,6 +100,7 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
         return { ...i, allowedActions: actor ? allowedInvestigationActions(i, actor) : [] };
       }),
       deadlines,
+      claims,
       custody,
       timeline,
     });
