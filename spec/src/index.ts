@@ -65,6 +65,16 @@ export {
 } from "./machines/investigation.js";
 
 export {
+  addProceedings,
+  addReport,
+  applySanction,
+  trackOfProceedings,
+  trackOfSanction,
+  type SanctionEntry,
+  type TrackItem,
+  type TrackRecord,
+} from "./machines/sanction.js";
+export {
   applyRemedy,
   movesRemedy,
   remedyActor,

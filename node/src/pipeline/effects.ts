@@ -24,6 +24,7 @@ import { deadlineEffects, planDeadline } from "../domain/deadlines.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
 import { deadlineOps, removeDeadlineOps } from "./deadline-ops.js";
+import { trackOps } from "./track-ops.js";
 
 /** Where a claim is kept (`remedies`): by case, so a case view reads its claims in one range. */
 export const remedyKey = (caseId: string, claimRef: string) => `${caseId}!${claimRef}`;
@@ -103,6 +104,11 @@ export async function stateChange(
     ops.push({ type: "put", aggregate: "remedies", key, value: next });
     stateNote = `remedy ${claimRef}: ${current?.state ?? "new"} → ${next.state}`;
   }
+
+  // The case's tracks: sanctions, proceedings and reports (machines/sanction.json).
+  const tracks = await trackOps(ctx, message, recipients, at);
+  ops.push(...tracks.ops);
+  stateNote ??= tracks.note;
 
   if (message.case) {
     const existing = await ctx.store.get<CaseRecord>("cases", message.case);

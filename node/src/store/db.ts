@@ -32,6 +32,7 @@ export const AGGREGATES = [
   "deadLetters",
   "operators",
   "remedies",
+  "tracks",
 ] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 

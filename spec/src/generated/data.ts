@@ -611,6 +611,135 @@ export const machineDefinitions: Readonly<Record<string, unknown>> = {
       }
     ],
     "deadlines": []
+  },
+  "sanction": {
+    "machine": "sanction",
+    "description": "Concurrent sanctions (action 2): each sanction (sanctionId) moves proposed → imposed → appealed → final (upheld) | withdrawn (lifted), told by the sender of its first sanction.notify (`imposer`) in further sanction.notify messages naming the status (`when`). Each sanction belongs to one of the case's tracks by its kind (`tracks`); proceedings.notify adds proceedings to a track by their kind (`proceedingsTracks`), and investigation.report adds a report to every track its investigation's proposal scoped (FRX-REM-009 to FRX-REM-013).",
+    "counter": "none",
+    "create": "sanction.notify",
+    "states": {
+      "proposed": {
+        "terminal": false,
+        "description": "Proposed, not yet decided."
+      },
+      "imposed": {
+        "terminal": false,
+        "description": "Decided and in force; may still be appealed."
+      },
+      "appealed": {
+        "terminal": false,
+        "description": "Under appeal."
+      },
+      "final": {
+        "terminal": true,
+        "description": "Upheld: no appeal remains."
+      },
+      "withdrawn": {
+        "terminal": true,
+        "description": "Lifted: withdrawn or annulled."
+      }
+    },
+    "transitions": [
+      {
+        "type": "sanction.notify",
+        "from": [],
+        "to": "proposed",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=proposed"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [],
+        "to": "imposed",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=imposed"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [
+          "proposed"
+        ],
+        "to": "imposed",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=imposed"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [
+          "imposed"
+        ],
+        "to": "appealed",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=appealed"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [],
+        "to": "final",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=final"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [
+          "imposed",
+          "appealed"
+        ],
+        "to": "final",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=final"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [
+          "proposed",
+          "imposed",
+          "appealed"
+        ],
+        "to": "withdrawn",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=withdrawn"
+      }
+    ],
+    "deadlines": [],
+    "tracks": {
+      "ADMIN_FINE": "labour",
+      "IMPROVEMENT_NOTICE": "labour",
+      "STOP_WORK_ORDER": "labour",
+      "WORKPLACE_CLOSURE": "labour",
+      "EMPLOYER_MIGRANT_HIRING_BAN": "labour",
+      "EMPLOYER_PUBLIC_LISTING": "labour",
+      "LICENCE_SUSPENSION": "licensing",
+      "LICENCE_REVOCATION": "licensing",
+      "AGENCY_BLACKLIST_PUBLIC": "licensing",
+      "BOND_FORFEITURE": "licensing",
+      "CRIMINAL_CHARGE": "criminal",
+      "CONVICTION": "criminal",
+      "ASSET_FREEZE_CONFISCATION": "criminal",
+      "COMPENSATION_ORDER": "remedy"
+    },
+    "proceedingsTracks": {
+      "pre_trial": "criminal",
+      "criminal_trial": "criminal",
+      "criminal_appeal": "criminal",
+      "labour_court": "labour",
+      "civil": "remedy",
+      "administrative_review": "licensing"
+    }
   }
 };
 
@@ -2877,6 +3006,36 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-REM-008",
     "level": "MUST",
     "text": "A node MUST record each rise of the total paid as one instalment, with the difference as its amount and the update's `paidAt` (or, without one, the time it stored the update) as its time.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-009",
+    "level": "MUST",
+    "text": "A node MUST refuse a `sanction.notify` for a sanction it does not hold whose `status` is not `proposed`, `imposed` or `final`, and one for a sanction it holds whose `status` has no transition from that sanction's status in `machines/sanction.json` or whose `kind` differs from the sanction's, with `state.transition-forbidden`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-010",
+    "level": "MUST",
+    "text": "A node MUST refuse a `sanction.notify` for a sanction it holds from any agency other than the sender of that sanction's first notice with `state.actor-forbidden`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-011",
+    "level": "MUST",
+    "text": "A node MUST place each sanction on the track its `kind` maps to in `machines/sanction.json`, each `proceedings.notify` on the track its `kind` maps to, and each `investigation.report` on every track that its investigation's `investigation.propose` named in `scope.tracks`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-012",
+    "level": "MUST",
+    "text": "A node MUST give each track, as its lead, the imposing authority of its first sanction (or, without one, the sender of its first entry) and, as its status, the status of its most recently moved sanction.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-013",
+    "level": "MUST",
+    "text": "A node MUST show each sanction, proceeding and report on a track in the case view only to the sender and the recipients of the message that told it, and a track only to a party that sees at least one of them.",
     "file": "state-machines.md"
   },
   {

@@ -9,6 +9,7 @@ export type Actor =
   | "proposer"
   | "participant"
   | "claimant"
+  | "imposer"
   | "node"
   | "outsider";
 
@@ -42,7 +43,7 @@ export interface MachineDefinition {
   deadlines: DeadlineRule[];
 }
 
-export type MachineName = "referral" | "investigation" | "remedy";
+export type MachineName = "referral" | "investigation" | "remedy" | "sanction";
 
 /** @example machine("referral").states.received.terminal === false */
 export function machine(name: MachineName): MachineDefinition {

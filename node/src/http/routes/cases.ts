@@ -7,6 +7,7 @@ import {
   remedyActor,
   type InvestigationRecord,
   type RemedyRecord,
+  type TrackRecord,
   type ReferralRecord,
 } from "@frx/spec";
 import { Hono } from "hono";
@@ -84,6 +85,26 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
     )
       .map(([, v]) => v)
       .filter((r) => remedyActor(r, participant) !== null);
+    // The case's tracks as the caller may see them: each sanction, proceeding and report it
+    // sent or was told of (FRX-REM-013); a track with none of them is not shown.
+    const outcomeTracks = (
+      await ctx.store.range<TrackRecord>("tracks", {
+        gte: `${id}!t!`,
+        lt: `${id}!t!~`,
+      })
+    )
+      .map(([, t]) => {
+        const sees = (x: { parties: string[] }) => x.parties.includes(participant);
+        return {
+          track: t.track,
+          lead: t.lead,
+          ...(t.status ? { status: t.status } : {}),
+          sanctions: t.sanctions.filter(sees),
+          proceedings: t.proceedings.filter(sees),
+          reports: t.reports.filter(sees),
+        };
+      })
+      .filter((t) => t.sanctions.length + t.proceedings.length + t.reports.length > 0);
     return c.json({
       case: record.case,
       createdAt: record.createdAt,
@@ -101,6 +122,7 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
       }),
       deadlines,
       claims,
+      outcomeTracks,
       custody,
       timeline,
     });
