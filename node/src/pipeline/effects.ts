@@ -52,7 +52,10 @@ export async function stateChange(
   const ops: Op[] = [];
   const out: StateChange = { ops };
   let stateNote: string | undefined;
-  if (message.type === MessageType.CaseTransfer) assertNewOwnerAddressed(ctx, message, recipients);
+  if (message.type === MessageType.CaseTransfer) {
+    assertNewOwnerAddressed(ctx, message, recipients);
+    await assertOwnerTransfers(ctx, message);
+  }
 
   if (message.referral && movesReferral(message.type)) {
     const current = await ctx.store.get<ReferralRecord>("referrals", message.referral);
@@ -190,6 +193,19 @@ async function referralDeadlineOps(
     ops.push(...deadlineOps({ ...record, startedBy: message.id }));
   }
   return ops;
+}
+
+/**
+ * Only the case's owner now (its opener, or the newOwner of the last accepted transfer) passes
+ * it on (FRX-MSG-201): a party cannot take the case, nor can an owner that has given it away.
+ */
+async function assertOwnerTransfers(ctx: AppContext, message: AnyMessage): Promise<void> {
+  const record = message.case ? await ctx.store.get<CaseRecord>("cases", message.case) : undefined;
+  if (!record || ownerOf(record) === message.from) return;
+  const detail = `case ${record.case} is ${ownerOf(record)}'s; only its owner transfers it`;
+  throw new FrxError("state.actor-forbidden", detail, [
+    { pointer: "/from", code: "state.actor-forbidden", message: detail },
+  ]);
 }
 
 /**

@@ -2271,6 +2271,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "messages.md"
   },
   {
+    "id": "FRX-MSG-201",
+    "level": "MUST",
+    "text": "A node MUST refuse a `case.transfer` for a case it holds from any agency other than the case's owner now (the agency the case id names, or the `newOwner` of the last `case.transfer` it accepted) with `state.actor-forbidden`, and MUST show that owner in the case view.",
+    "file": "messages.md"
+  },
+  {
     "id": "FRX-MSG-009",
     "level": "MUST",
     "text": "A node MUST refuse a `case.transfer` whose `newOwner` is not a participant its addresses resolve to at that node, or, at a destination node, an agency of another node that an address names as a participant, with `routing.recipient-unknown`.",

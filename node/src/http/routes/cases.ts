@@ -13,6 +13,7 @@ import {
 import { Hono } from "hono";
 import type { AppContext } from "../../context.js";
 import { agencyAuth, type Env } from "../app.js";
+import { ownerOf } from "../../pipeline/case-parties.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../../store/records.js";
 import { custodyPrefix, type CustodyRecord } from "../../pipeline/attachment-ops.js";
 
@@ -107,6 +108,8 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
       .filter((t) => t.sanctions.length + t.proceedings.length + t.reports.length > 0);
     return c.json({
       case: record.case,
+      // The agency that holds the case's authority now (FRX-MSG-003, FRX-MSG-201).
+      owner: ownerOf(record),
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
       // Whether any worker of the case withdrew; who did is not the caller's to see.
