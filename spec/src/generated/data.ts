@@ -934,6 +934,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "agency-api.md"
   },
   {
+    "id": "FRX-API-027",
+    "level": "MUST",
+    "text": "A node MUST answer every refusal with the HTTP status that the status table of [envelope.md](envelope.md#refusals) gives its code.",
+    "file": "agency-api.md"
+  },
+  {
     "id": "FRX-API-005",
     "level": "MUST",
     "text": "A node MUST run the token checks of the table above in its order and refuse with the code of the first that fails.",
