@@ -600,11 +600,6 @@ export const policyRules: Readonly<Record<string, unknown>> = {
       ]
     }
   },
-  "nonCasePurposes": [
-    "aggregate_statistics",
-    "public_registry",
-    "strategic_planning"
-  ],
   "purposes": {
     "victim_assistance": [
       "labour_inspectorate",
