@@ -28,6 +28,8 @@ export interface KitManifest {
   nodeInTrustList: boolean;
   /** kid of the key that signs reports. */
   reportKid: string;
+  /** The public key that signs reports: report.json.jws verifies with it (verify-report --kit). */
+  reportKey: PublicJwk;
 }
 
 /** harness-keys.json: every private key the harness plays with. Mode 0600. */

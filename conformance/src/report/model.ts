@@ -1,4 +1,4 @@
-import { requirements } from "@frx/spec";
+import { requirements, type PublicJwk } from "@frx/spec";
 import type { TestResult } from "../run/runner.js";
 import { SUITE } from "../version.js";
 
@@ -17,6 +17,8 @@ export interface Report {
   node: { url: string; id: string; software: { name: string; version: string } };
   startedAt: string;
   finishedAt: string;
+  /** The public key whose detached signature report.json.jws is (kit.json names it too). */
+  reportKey: PublicJwk;
   /** pass when every mandatory test passed. */
   outcome: "pass" | "fail";
   summary: { passed: number; failed: number; skipped: number };
@@ -29,7 +31,8 @@ export interface Report {
     status: TestResult["status"];
     durationMs: number;
     message?: string;
-    warnings?: string[];
+    /** What is allowed but worth knowing (e.g. a status other than the recommended one). */
+    notes?: string[];
   }>;
   coverage: Coverage;
 }
@@ -58,6 +61,7 @@ export function buildReport(o: {
   node: Report["node"];
   startedAt: Date;
   finishedAt: Date;
+  reportKey: PublicJwk;
   results: readonly TestResult[];
 }): Report {
   const count = (s: TestResult["status"]) => o.results.filter((r) => r.status === s).length;
@@ -67,6 +71,7 @@ export function buildReport(o: {
     node: o.node,
     startedAt: o.startedAt.toISOString(),
     finishedAt: o.finishedAt.toISOString(),
+    reportKey: o.reportKey,
     outcome: o.results.some((r) => r.mandatory && r.status !== "passed") ? "fail" : "pass",
     summary: { passed: count("passed"), failed: count("failed"), skipped: count("skipped") },
     tests: o.results.map((r) => ({ ...r })),

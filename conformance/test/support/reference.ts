@@ -31,6 +31,8 @@ export interface ReferenceOptions {
   configure?(config: NodeConfig): void;
   /** Wraps the node's HTTP handler (e.g. a proxy that rewrites responses). */
   wrap?(fetch: FrxNode["app"]["fetch"], node: FrxNode): FrxNode["app"]["fetch"];
+  /** Which steps of the kit's installation the operator skipped (for the pre-flight tests). */
+  skip?: { agencies?: boolean; trustList?: boolean; overrides?: boolean };
 }
 
 /** A free loopback port for the harness peer node. */
@@ -57,7 +59,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
   const config = defaultConfig("TH", {
     port: 0,
     sync: false,
-    ...overrides,
+    ...(o.skip?.overrides ? {} : overrides),
     federation: overrides.federation,
   } as never);
   o.configure?.(config);
@@ -86,7 +88,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
   const registration = JSON.parse(
     await readFile(join(kitDir, KIT_FILES.registration), "utf8"),
   ) as Registration[];
-  for (const r of registration) {
+  for (const r of o.skip?.agencies ? [] : registration) {
     const { status, ...reg } = r;
     await registerParticipant(node.ctx, reg);
     if (status === "disabled") await setParticipantStatus(node.ctx, r.id, "disabled");
@@ -96,7 +98,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
   ) as SignedTrustList;
   const signed = signTrustList(proposal, createSigner(keys.signing));
   config.federation.genesisDigest = trustListDigest(signed);
-  await node.applyTrustList(signed);
+  if (!o.skip?.trustList) await node.applyTrustList(signed);
   return {
     node,
     url,
