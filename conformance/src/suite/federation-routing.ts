@@ -4,13 +4,18 @@ import { deliveredToPeer, sendToPeer } from "./federation-support.js";
 const t = section("federation/routing", "federation");
 
 export const routingTests = [
-  t("FRX-FED-057", async (h) => {
-    const to = (participant: string) =>
-      h.sign(h.envelope("outbound-case-notify-ok", { to: [{ participant }] }));
-    await h.refused(to(`${h.peer.node}:NOBODY`), "routing.recipient-unknown");
-    await h.refused(to(`${h.kit.manifest.peer.suspended}:PEER`), "routing.recipient-unknown");
-    await h.refused(to("XZ:PEER"), "routing.recipient-unknown");
-  }),
+  t(
+    "FRX-FED-057",
+    async (h) => {
+      const to = (participant: string) =>
+        h.sign(h.envelope("outbound-case-notify-ok", { to: [{ participant }] }));
+      await h.refused(to(`${h.peer.node}:NOBODY`), "routing.recipient-unknown");
+      await h.refused(to(`${h.kit.manifest.peer.suspended}:PEER`), "routing.recipient-unknown");
+      await h.refused(to("XZ:PEER"), "routing.recipient-unknown");
+      // Refused at submission, nothing is queued for XB (suspended) or XZ (not listed).
+    },
+    { covers: ["FRX-TRUST-026"] },
+  ),
 
   t("FRX-FED-010", async (h) => {
     // The peer registers an agency after the node cached its directory.

@@ -9,6 +9,8 @@ import { inboundTests } from "./federation-inbound.js";
 import { outboundTests } from "./federation-outbound.js";
 import { routingTests } from "./federation-routing.js";
 import { inboxTests } from "./inbox.js";
+import { listenerTests } from "./listener.js";
+import { trustTests } from "./trust.js";
 import { investigationTests } from "./investigations.js";
 import { consentTests } from "./consent.js";
 import { overrideTests } from "./override.js";
@@ -30,6 +32,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...envelopeTests,
   ...signingTests,
   ...authTests,
+  ...listenerTests,
   ...receiptTests,
   ...policyTests,
   ...consentTests,
@@ -42,6 +45,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...inboxTests,
   ...attachmentTests,
   ...registryTests,
+  ...trustTests,
   ...transactionCheckTests,
   ...inboundTests,
   ...routingTests,
