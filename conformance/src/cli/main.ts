@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { makeKit, readMemberFile } from "../kit/make.js";
 import { verifyReportDir } from "../report/verify-dir.js";
+import { commandHook } from "../run/operator.js";
 import { KitNotInstalled } from "../run/preflight.js";
 import { runSuite } from "../run/run.js";
 import { COMMAND_USAGE, USAGE } from "./usage.js";
@@ -73,6 +74,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           profile: { type: "string" },
           only: { type: "string" },
           force: { type: "boolean" },
+          operator: { type: "string" },
         },
       });
       const profile = (values.profile ?? "full") as ProfileName;
@@ -84,6 +86,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         reportDir: need(values, "report"),
         profile,
         force: values.force === true,
+        ...(values.operator ? { operator: commandHook(values.operator) } : {}),
         onNote: (note) => io.stdout(`note: ${note}\n`),
         ...(values.only ? { only: values.only.split(",") } : {}),
         onStop: (reason) =>

@@ -16,6 +16,7 @@ JWK. A folder that already holds a kit is refused: its keys may be installed at 
 
 export const RUN_USAGE = `Usage: frx-conformance run --node URL --kit DIR --report DIR
                            [--profile core|federation|full] [--only ID,…] [--force]
+                           [--operator CMD]
 
 Runs the suite against the node at URL and writes report.json, report.json.jws, junit.xml and
 report.html to DIR. Before any test it checks that the kit is installed at the node (its
@@ -28,6 +29,11 @@ report, when it is not. Exit 0 only when every mandatory test passed.
   --profile P      core (agency API only), federation, or full (default)
   --only ID,…      run only these tests (by test id)
   --force          overwrite a report already in --report
+  --operator CMD   the operator's steps: the suite runs \`CMD apply-trust-list FILE\` to have
+                   the node apply a trust-list version (exit 0: applied; otherwise refused,
+                   printing the FRX error code). For the reference node:
+                   --operator "sh kit/operator-reference-node.sh NODE_DIR". Without it the
+                   trust-list version tests are skipped, and the run cannot pass.
 `;
 
 export const VERIFY_USAGE = `Usage: frx-conformance verify-report DIR [--kit DIR|FILE]

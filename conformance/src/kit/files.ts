@@ -9,6 +9,7 @@ export const KIT_FILES = {
   registration: "agencies.json",
   publicKeys: "agency-keys",
   script: "register-reference-node.sh",
+  operatorScript: "operator-reference-node.sh",
   genesis: "trust-genesis.json",
   peerMembers: "peer-members.json",
   nodeMember: "node-member.json",

@@ -11,7 +11,7 @@ import {
 import { SUITE } from "../version.js";
 import { AGENCIES, AGENCY_NAMES, PEER_AGENCY, PEER_NODE, SUSPENDED_NODE } from "./agencies.js";
 import { KIT_FILES, type KitManifest, type KitSecrets, type Registration } from "./files.js";
-import { configOverrides, registerScript } from "./operator.js";
+import { configOverrides, operatorScript, registerScript } from "./operator.js";
 import { generateNodeKeyPair, genesisProposal, memberEntry } from "./trust.js";
 
 export interface KitOptions {
@@ -137,6 +137,7 @@ export async function makeKit(options: KitOptions): Promise<KitManifest> {
       json(r.publicJwk),
     );
   await writeFile(join(dir, KIT_FILES.script), registerScript(registration), { mode: 0o755 });
+  await writeFile(join(dir, KIT_FILES.operatorScript), operatorScript(), { mode: 0o755 });
   await writeFile(join(dir, KIT_FILES.genesis), json(genesis));
   await writeFile(join(dir, KIT_FILES.peerMembers), json(peers));
   if (options.nodeMember)

@@ -2,6 +2,7 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { publicJwkOf } from "@frx/spec";
 import { loadKit } from "../kit/load.js";
+import type { OperatorHook } from "./operator.js";
 import { preflight } from "./preflight.js";
 import { openSession } from "./session.js";
 import { runTests, type TestResult } from "./runner.js";
@@ -15,6 +16,8 @@ export interface RunOptions {
   profile?: ProfileName;
   /** Where to write the reports; none are written without it. */
   reportDir?: string;
+  /** The operator steps some tests need (applying trust-list versions); they skip without it. */
+  operator?: OperatorHook;
   /** Overwrite an existing report in reportDir (refused otherwise). */
   force?: boolean;
   /** Told what the check of the kit's installation could not see. */
@@ -73,6 +76,7 @@ export async function runSuite(o: RunOptions): Promise<Report> {
   }
   try {
     const h = session.harness;
+    if (o.operator) h.operator = o.operator;
     // A kit not installed at the node is the operator's mistake, not the node's failure.
     for (const note of await preflight(h)) o.onNote?.(note);
     const tests = testsOf(profile).filter((t) => !o.only || o.only.some((p) => t.id.startsWith(p)));

@@ -11,6 +11,7 @@ import { routingTests } from "./federation-routing.js";
 import { inboxTests } from "./inbox.js";
 import { listenerTests } from "./listener.js";
 import { trustTests } from "./trust.js";
+import { trustVersionTests } from "./trust-versions.js";
 import { investigationTests } from "./investigations.js";
 import { consentTests } from "./consent.js";
 import { overrideTests } from "./override.js";
@@ -46,6 +47,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...attachmentTests,
   ...registryTests,
   ...trustTests,
+  ...trustVersionTests,
   ...transactionCheckTests,
   ...inboundTests,
   ...routingTests,

@@ -16,13 +16,22 @@ import {
 } from "@frx/node";
 import { createSigner, signTrustList, trustListDigest, type SignedTrustList } from "@frx/spec";
 import { MemoryLevel } from "memory-level";
-import { configOverrides, KIT_FILES, makeKit, type Registration } from "../../src/index.js";
+import {
+  configOverrides,
+  KIT_FILES,
+  makeKit,
+  type OperatorHook,
+  type Registration,
+} from "../../src/index.js";
+import { isFrxError } from "@frx/spec";
 
 export interface Reference {
   node: FrxNode;
   url: string;
   kitDir: string;
   reportDir: string;
+  /** The operator's steps at this node, as a certifier's --operator command would do them. */
+  operator: OperatorHook;
   close(): Promise<void>;
 }
 
@@ -104,6 +113,17 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
     url,
     kitDir,
     reportDir,
+    operator: {
+      async applyTrustList(list) {
+        try {
+          await node.applyTrustList(list);
+          return { applied: true };
+        } catch (error) {
+          if (!isFrxError(error)) throw error;
+          return { applied: false, code: error.code, message: error.message };
+        }
+      },
+    },
     async close() {
       await node.close();
       await rm(kitDir, { recursive: true, force: true });
