@@ -84,8 +84,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
     "a node that cannot store or verify: the harness cannot close a node's store or unload its keys",
   ),
   "FRX-ENV-030": internal("an unexpected fault cannot be provoked from outside on purpose"),
-  "FRX-ENV-031": pending("send an envelope whose sentAt has a leap second or four fraction digits"),
-  "FRX-ENV-032": pending("send a JSON request body nested 33 deep"),
   "FRX-ENV-036": internal(
     "the kit turns the node's rate limits off (the suite breaks rules hundreds of times from one address)",
   ),
@@ -93,7 +91,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-JCS-004": pending(
     "sign a payload with insignificant whitespace variants the node would re-serialize",
   ),
-  "FRX-JCS-005": pending("send a signed payload nested 33 deep"),
   "FRX-SIG-005": pending(
     "rotate a node key and check the retired one stays listed; needs an operator hook",
   ),
@@ -102,7 +99,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-SIG-025": pending(
     "a token of an unknown iss is also not signed with a key of its iss (FRX-SIG-021), and signing.md leaves the order of token checks open, so no token breaks this rule alone (the reference node answers auth.token-invalid); testable once the order is fixed",
   ),
-  "FRX-SIG-027": pending("send a JWS with padding or a non-canonical last character"),
   // Trust list.
   "FRX-TRUST-006": internal(
     "a genesis is judged only by a node with no list in force, which a certified set-up never is",
@@ -178,7 +174,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
     "needs more concurrent transaction bodies than the node's configured bound, held open at once: timing-dependent",
   ),
   "FRX-FED-068": pending("the harness peer's scripted hang: the node treats it as unreachable"),
-  "FRX-FED-070": pending("an agency envelope of 262,145 bytes to the peer is refused"),
   "FRX-FED-071": internal(
     "needs a queued envelope over 262,144 bytes, which FRX-FED-070 keeps out of the queue",
   ),

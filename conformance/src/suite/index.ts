@@ -9,6 +9,7 @@ import { inboundTests } from "./federation-inbound.js";
 import { outboundTests } from "./federation-outbound.js";
 import { routingTests } from "./federation-routing.js";
 import { inboxTests } from "./inbox.js";
+import { limitTests } from "./limits.js";
 import { listenerTests } from "./listener.js";
 import { trustTests } from "./trust.js";
 import { trustVersionTests } from "./trust-versions.js";
@@ -32,6 +33,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...discoveryTests,
   ...envelopeTests,
   ...signingTests,
+  ...limitTests,
   ...authTests,
   ...listenerTests,
   ...receiptTests,
