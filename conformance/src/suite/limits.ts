@@ -1,6 +1,5 @@
 import { canonicalize } from "@frx/spec";
 import { check } from "../harness/check.js";
-import type { Harness } from "../harness/harness.js";
 import { envelopeHeader, rawJws } from "../harness/raw.js";
 import { ENVELOPE_LIMIT, envelopeOfSize } from "./big-envelope.js";
 import { section } from "./define.js";
