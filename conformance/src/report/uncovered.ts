@@ -128,9 +128,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
     "needs the node suspended in its own list: a version through an operator hook",
   ),
   // Federation.
-  "FRX-FED-003": pending(
-    "the harness peer advertises another endpoint in its metadata; the node must not use it",
-  ),
   "FRX-FED-005": pending(
     "the harness peer serves a directory with a bad signature or typ; the node keeps the old one",
   ),
@@ -166,9 +163,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-059": pending("a delivery.failed notice for a peer's agency comes as <node>:NODE"),
   "FRX-FED-060": pending("a transaction whose sentAt is 299 s ahead is accepted, 301 s refused"),
   "FRX-FED-061": pending("the harness peer checks the wakes the node sends"),
-  "FRX-FED-065": pending(
-    "a transaction whose JWE header names no member is refused before its body is read",
-  ),
   "FRX-FED-066": pending("a transaction whose origin differs from the JWE iss"),
   "FRX-FED-067": internal(
     "needs more concurrent transaction bodies than the node's configured bound, held open at once: timing-dependent",
@@ -188,7 +182,9 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-POL-024": agency("not sending a victim as a suspect"),
   "FRX-POL-025": agency("not writing sensitive data into untagged fields"),
   "FRX-POL-026": agency("suppressing small stats.report cells"),
-  "FRX-POL-037": pending("an immigration field to a recipient addressed by another role"),
+  "FRX-POL-037": pending(
+    "needs an agency holding victim_services and another role, addressed by participant id; the kit's agencies hold one role each (a non-victim-services recipient is FRX-POL-010's test)",
+  ),
   "FRX-RCPT-001": internal("durability before the receipt, across a crash"),
   "FRX-RCPT-006": internal("kept until expiresAt plus skew: longer than a run"),
   "FRX-REF-009": pending(

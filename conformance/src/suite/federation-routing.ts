@@ -1,3 +1,4 @@
+import { same } from "../harness/check.js";
 import { section } from "./define.js";
 import { deliveredToPeer, sendToPeer } from "./federation-support.js";
 
@@ -48,5 +49,11 @@ export const routingTests = [
       h.sign(h.envelope("outbound-case-notify-ok", { to: [{ node: h.peer.node, role: "court" }] })),
       "routing.recipient-unknown",
     );
+  }),
+  t("FRX-FED-003", async (h) => {
+    // The peer's signed metadata advertises a decoy endpoint and encryption key.
+    const { id } = await sendToPeer(h);
+    await deliveredToPeer(h, id);
+    same(h.peer.decoys, [], "requests to the endpoint only the peer's metadata gives");
   }),
 ];
