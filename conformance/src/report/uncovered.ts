@@ -176,7 +176,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-MSG-002": pending("a redirected referral is not forwarded to the redirect's address"),
   "FRX-MSG-003": pending("after a case.transfer, the case view names the new owner"),
   "FRX-MSG-004": agency("listing each evidence file in attachments"),
-  "FRX-MSG-009": pending("a case.transfer to an unknown newOwner is refused"),
   "FRX-INV-008": agency("naming hostCountry in a joint investigation.propose"),
   "FRX-POL-023": agency("stopping processing after a consent.withdraw"),
   "FRX-POL-024": agency("not sending a victim as a suspect"),
