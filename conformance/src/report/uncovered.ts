@@ -162,7 +162,9 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   ),
   "FRX-FED-059": pending("a delivery.failed notice for a peer's agency comes as <node>:NODE"),
   "FRX-FED-060": pending("a transaction whose sentAt is 299 s ahead is accepted, 301 s refused"),
-  "FRX-FED-061": pending("the harness peer checks the wakes the node sends"),
+  "FRX-FED-061": internal(
+    "a node sends wakes when it comes back from an outage, and the harness cannot restart the node",
+  ),
   "FRX-FED-066": pending("a transaction whose origin differs from the JWE iss"),
   "FRX-FED-067": internal(
     "needs more concurrent transaction bodies than the node's configured bound, held open at once: timing-dependent",
