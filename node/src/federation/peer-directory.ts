@@ -172,6 +172,11 @@ export class PeerDirectories {
    * peer's own signing keys from the list in force resolve too, owned by `node` itself, so that
    * they verify the notices it sends as `<node>:NODE` and nothing else (FRX-FED-032).
    */
+  /** The keys the cached directory and the list in force give `node`, without fetching anything. */
+  peekResolverFor(node: string): (kid: string) => Promise<PeerKey | undefined> {
+    return async (kid) => this.lookup(await this.get(node), kid) ?? this.nodeKey(node, kid);
+  }
+
   resolverFor(node: string): (kid: string) => Promise<PeerKey | undefined> {
     return async (kid) => {
       const found = this.lookup(await this.get(node), kid) ?? this.nodeKey(node, kid);

@@ -4,7 +4,6 @@ import {
   idempotencyVerdict,
   isFrxError,
   signReceipt,
-  verifyEnvelope,
   type AnyMessage,
   type VerifiedEnvelope,
 } from "@frx/spec";
@@ -45,7 +44,7 @@ export interface IngestResult {
  * → routing → policy → state machines → one batch with message, state, inbox items,
  * outbox items, deadlines and audit entries, synced to disk → signed receipt.
  *
- * Signature and schema checks run concurrently; everything that reads and changes state runs
+ * Signature and schema checks run on worker threads (ctx.verifier); everything that reads and changes state runs
  * through one queue so each message takes effect once, in order. The queue does not wait for
  * the disk: commits are grouped, and each caller waits for its own batch.
  */
@@ -82,10 +81,8 @@ export class Ingest {
     };
     try {
       if (origin === null) {
-        const verified = await verifyEnvelope(jws, {
-          ...options,
-          resolveKey: (kid) => ctx.directory.resolveKey(kid),
-        });
+        const resolve = (kid: string) => ctx.directory.resolveKey(kid);
+        const verified = await ctx.verifier.verify(jws, { ...options, peekKey: resolve });
         const sender = await ctx.directory.get(verified.message.from);
         if (!sender)
           throw new FrxError(
@@ -99,16 +96,21 @@ export class Ingest {
           );
         return verified;
       }
-      const resolveKey = ctx.peers.resolverFor(origin);
+      // The peek never fetches; a kid it does not know is looked up again, fetching the
+      // directory when due (FRX-FED-008), only once the envelope got that far.
+      const keys = {
+        peekKey: ctx.peers.peekResolverFor(origin),
+        resolveKey: ctx.peers.resolverFor(origin),
+      };
       let verified: VerifiedEnvelope;
       try {
-        verified = await verifyEnvelope(jws, { ...options, resolveKey });
+        verified = await ctx.verifier.verify(jws, { ...options, ...keys });
       } catch (error) {
         // A known key that fails may have been rotated at the peer: refresh once and retry.
         if (!isFrxError(error, "jws.signature-invalid") && !isFrxError(error, "jws.key-retired"))
           throw error;
         await ctx.peers.refresh(origin);
-        verified = await verifyEnvelope(jws, { ...options, resolveKey });
+        verified = await ctx.verifier.verify(jws, { ...options, ...keys });
       }
       if (!verified.message.from.startsWith(`${origin}:`))
         throw new FrxError(
