@@ -273,21 +273,15 @@ export class Ingest {
             enqueuedAt: at,
           }),
         ),
+        // One entry per accepted message, naming the participants it was delivered to here.
         ...ctx.audit.append(at, {
           kind: "accepted",
           actor: message.from,
           messageId: message.id,
           digest: verified.digest,
+          ...(recipients.length > 0 ? { deliveredTo: recipients } : {}),
           ...(origin ? { detail: `from node ${origin}` } : {}),
         }),
-        ...recipients.flatMap((p) =>
-          ctx.audit.append(at, {
-            kind: "delivered",
-            actor: p,
-            messageId: message.id,
-            digest: verified.digest,
-          }),
-        ),
       ];
       return {
         commit: ctx.store.commit(ops),
