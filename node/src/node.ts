@@ -23,7 +23,7 @@ import { jsonLogger, type Logger } from "./runtime/logger.js";
 import { Metrics } from "./runtime/metrics.js";
 import { FileAttachmentStore, type AttachmentStore } from "./store/attachments.js";
 import { openLevel, type RootDb } from "./store/db.js";
-import { Store } from "./store/store.js";
+import { LevelStore, type Store } from "./store/store.js";
 import {
   createSigner,
   publicJwkOf,
@@ -90,7 +90,7 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
   const { config } = options;
   if (!options.db && !options.dir) throw new TypeError("createNode needs a dir or a db");
   if (options.dir) await mkdir(options.dir, { recursive: true });
-  const store = new Store(
+  const store = new LevelStore(
     options.db ?? openLevel(join(options.dir!, "store")),
     config.sync,
     config.refusalAuditFlushMs,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { MemoryLevel } from "memory-level";
 import { afterEach, describe, expect, it } from "vitest";
 import { openLevel, pad, type RootDb } from "../src/store/db.js";
-import { Store } from "../src/store/store.js";
+import { LevelStore as Store } from "../src/store/store.js";
 
 /** One suite, run against every implementation of the root database. */
 const implementations: Array<
