@@ -82,6 +82,8 @@ export interface FrxNode {
   rotateSigningKey(privateJwk: PrivateJwk): void;
   /** The admin listener's URL (or socket path) once started; null when it is off. */
   adminUrl: string | null;
+  /** On PostgreSQL: the leases (outbox, deadline-scheduler) this replica holds now. */
+  replicaLeases(): string[];
 }
 
 /**
@@ -109,8 +111,7 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
 function chooseStore(options: NodeOptions): Store {
   const { config } = options;
   if (options.store) return options.store;
-  if (config.store && !options.db)
-    return new PgStore(config.store, { deferMs: config.refusalAuditFlushMs });
+  if (config.store) return new PgStore(config.store, { deferMs: config.refusalAuditFlushMs });
   if (!options.db && !options.dir) throw new TypeError("createNode needs a dir or a db");
   return new LevelStore(
     options.db ?? openLevel(join(options.dir!, "store")),
@@ -294,6 +295,9 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       // A node that has not been started (a CLI applying a list) must not start delivering.
       await ctx.outbox.resume();
       return applied;
+    },
+    replicaLeases() {
+      return replica?.leases.filter((l) => l.held).map((l) => l.name) ?? [];
     },
     prepareSigningKey(privateJwk) {
       ctx.keys = { ...ctx.keys, next: privateJwk };
