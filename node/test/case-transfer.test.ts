@@ -52,7 +52,7 @@ describe("case.transfer (issue 18, finding 10)", () => {
     expect(view.owner).toBe("TH:DSDW");
     // TH:DOE gave the case away: it cannot take it back.
     const back = await t.submit(t.sign(transfer(4, "TH:DSDW")));
-    expect(back.status).toBe(403);
+    expect(back.status).toBe(409);
     expect(((await back.json()) as { code: string }).code).toBe("state.actor-forbidden");
   });
 });

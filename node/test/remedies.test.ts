@@ -138,6 +138,6 @@ describe("remedy claims as state (machines/remedy.json, FRX-REM-001 to FRX-REM-0
     // TH:ATPD becomes a party of the case, but not of the claim.
     await send(Object.assign(fixture("case.update"), { to: [{ participant: "TH:ATPD" }] }));
     const outsider = update({ status: "assessed" }, "TH:ATPD");
-    expect(await send(outsider)).toMatchObject({ status: 403, code: "state.actor-forbidden" });
+    expect(await send(outsider)).toMatchObject({ status: 409, code: "state.actor-forbidden" });
   });
 });

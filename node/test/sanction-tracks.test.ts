@@ -66,7 +66,7 @@ describe("a case's tracks as state (machines/sanction.json, FRX-REM-009 to FRX-R
         sanction("withdrawn", { imposingAuthority: "TH:ATPD", publicListing: false }, "TH:ATPD"),
       ),
     ).toEqual({
-      status: 403,
+      status: 409,
       code: "state.actor-forbidden",
     });
     expect(await send(sanction("imposed", { kind: "LICENCE_REVOCATION" }))).toEqual({

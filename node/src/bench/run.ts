@@ -6,7 +6,8 @@
 // (default all); ingest: --count N --warmup N --concurrency N --time-limit SECONDS (per
 // measured phase) --jws-bytes N; federation: --rate N --steady N --bursts N --burst-size N
 // --backlog N --backlog-concurrency N --queue-limit SECONDS --drain-limit SECONDS --budget
-// SECONDS (the federation suite's bound, 355 s); --profile (CPU-profiles the nodes: the
+// SECONDS (the federation suite's bound, 355 s); store-scale (not in all: it writes a year of
+// traffic first): --messages N (default 1,000,000) --scale-count N --reads N; --profile (CPU-profiles the nodes: the
 // ingest node throughout, federation node A while it queues, A and B during the drain).
 // `attachment`: one file TH → LA across the federation against a plain HTTP copy of the same
 // bytes on loopback, in one child process (--attachment-bytes N, default 100,000,000).
@@ -27,6 +28,7 @@ import { here, runLoad, START_MS, STOP_MS, stopServer } from "./parent.js";
 import type { AttachmentFigures } from "./attachment.js";
 import { summarizeProfile } from "./profile.js";
 import { reportLines, reportText, type BenchReport } from "./report.js";
+import { storeScaleSuite, type ScaleOptions } from "./store-scale.js";
 
 /** Upper bounds of each suite as a whole; the watchdog allows the sum of those selected. The
  * federation suite plans for its --budget and gets some slack on top. */
@@ -53,12 +55,15 @@ const { values: opts } = parseArgs({
     budget: { type: "string", default: "355" },
     profile: { type: "boolean", default: false },
     "attachment-bytes": { type: "string", default: "100000000" },
+    messages: { type: "string", default: "1000000" },
+    "scale-count": { type: "string", default: "2000" },
+    reads: { type: "string", default: "300" },
   },
 });
 const suite = opts.suite;
-if (!["ingest", "federation", "attachment", "all"].includes(suite)) {
+if (!["ingest", "federation", "attachment", "store-scale", "all"].includes(suite)) {
   process.stderr.write(
-    `bench: --suite must be ingest, federation, attachment or all, not ${suite}\n`,
+    `bench: --suite must be ingest, federation, attachment, store-scale or all, not ${suite}\n`,
   );
   process.exit(2);
 }
@@ -86,6 +91,15 @@ const runIngest = suite === "ingest" || suite === "all";
 const runFederation = suite === "federation" || suite === "all";
 const runAttachment = suite === "attachment" || suite === "all";
 const attachmentBytes = Number(opts["attachment-bytes"]);
+const runScale = suite === "store-scale";
+const scale: ScaleOptions = {
+  messages: Number(opts.messages),
+  apiCount: Number(opts["scale-count"]),
+  concurrency,
+  jwsBytes,
+  reads: Number(opts.reads),
+  timeLimitMs,
+};
 
 const tmp = await mkdtemp(join(tmpdir(), "frx-bench-"));
 const abandon = (why: string, code: number) => {
@@ -97,7 +111,9 @@ const abandon = (why: string, code: number) => {
 const wholeMs =
   (runIngest ? INGEST_MS : 0) +
   (runFederation ? federation.budgetMs + FEDERATION_SLACK_MS : 0) +
-  (runAttachment ? ATTACHMENT_MS : 0);
+  (runAttachment ? ATTACHMENT_MS : 0) +
+  // Filling allows 1 ms per message on top of two ingest phases and the reads.
+  (runScale ? INGEST_MS + scale.messages : 0);
 const watchdog = setTimeout(
   () => abandon(`still running after ${wholeMs / 1000} s; stopped`, 1),
   wholeMs,
@@ -129,6 +145,10 @@ try {
     const line = await child.next<AttachmentFigures>(ATTACHMENT_MS - 10_000);
     const code = await child.stop(STOP_MS);
     if (code !== 0) throw child.failure(`exited with code ${code}`);
+    process.stdout.write(JSON.stringify(line) + "\n");
+  }
+  if (runScale) {
+    const line = await storeScaleSuite(scale, tmp);
     process.stdout.write(JSON.stringify(line) + "\n");
   }
 } catch (error) {

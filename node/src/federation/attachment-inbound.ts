@@ -125,13 +125,18 @@ async function append(
     // A body that says more than the file has is no part of it; a cut or a bad record keeps
     // the records that authenticated before it.
     if (isFrxError(error, "attachment.too-large")) await ctx.attachments.partials.discard(key);
-    if (!isFrxError(error))
-      ctx.logger.info("attachment.transfer-cut", {
-        origin: doc.origin,
-        sha256: doc.sha256,
-        held: at,
-      });
-    throw error;
+    if (isFrxError(error)) throw error;
+    // A cut connection is no fault of the node: a coded answer (nobody may be left to read
+    // it), the authenticated bytes kept for the resumed transfer.
+    ctx.logger.info("attachment.transfer-cut", {
+      origin: doc.origin,
+      sha256: doc.sha256,
+      held: at,
+    });
+    throw new FrxError(
+      "request.malformed",
+      `the body broke off after ${at} bytes of ${doc.size}: ${String(error)}; resume from held`,
+    );
   }
   await writer.close();
   return at === doc.size && hash ? { held: at, digest: hash.digest("hex") } : { held: at };

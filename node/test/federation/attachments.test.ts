@@ -118,15 +118,18 @@ describe("attachments across borders (FRX-FED-201 to FRX-FED-212)", () => {
         offsets.push(payloadOf<{ offset: number }>(headers["frx-transfer"]!).offset);
       if (method !== "PUT" || cut || !body) return real(method, url, headers, body, timeoutMs);
       cut = true;
-      // The first record whole, half of the second, then the connection breaks.
+      // The first record whole (length, ciphertext, tag), part of the second, then the
+      // connection breaks.
+      const firstRecord = 4 + MiB + 16;
       async function* broken() {
-        let n = 0;
-        for await (const record of body!) {
-          if (n++ === 0) {
-            yield record;
+        let sent = 0;
+        for await (const part of body!) {
+          if (sent < firstRecord) {
+            sent += part.length;
+            yield part;
             continue;
           }
-          yield record.subarray(0, record.length >> 1);
+          yield part.subarray(0, part.length >> 1);
           await eventually(
             async () => (await la.node.ctx.attachments.partials.held(`TH-${digest}`)) >= MiB,
             "LA to store the first record",
