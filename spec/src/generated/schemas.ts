@@ -100,6 +100,38 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
   },
   {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/attachment-transfer-answer.json",
+    "title": "AttachmentTransferAnswer",
+    "description": "The answer to GET and PUT /federation/v1/attachments/{sha256}: how many bytes of the file, from byte 0, this node holds from the calling node, and whether it holds the whole file, verified (FRX-FED-205, FRX-FED-208).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "sha256",
+      "size",
+      "held",
+      "complete"
+    ],
+    "properties": {
+      "sha256": {
+        "$ref": "../entities/ids.json#/$defs/sha256"
+      },
+      "size": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 4294967296
+      },
+      "held": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 4294967296
+      },
+      "complete": {
+        "type": "boolean"
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/api/case-view.json",
     "title": "CaseView",
     "description": "The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-212, FRX-MSG-201).",

@@ -31,6 +31,14 @@ export type AttachmentStored = {
   mediaType: string;
 };
 
+/** The answer to GET and PUT /federation/v1/attachments/{sha256}: how many bytes of the file, from byte 0, this node holds from the calling node, and whether it holds the whole file, verified (FRX-FED-205, FRX-FED-208). */
+export type AttachmentTransferAnswer = {
+  sha256: Sha256;
+  size: number;
+  held: number;
+  complete: boolean;
+};
+
 /** The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-212, FRX-MSG-201). */
 export type CaseView = {
   case: CaseId;
