@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { validateDocument } from "@frx/spec";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fixture, type Envelope } from "../harness.js";
 import { Cluster, eventually, type Member } from "./cluster.js";
@@ -62,6 +63,17 @@ describe("attachments across borders (FRX-FED-201 to FRX-FED-212)", () => {
     const la = cluster.get("LA");
     const bytes = randomBytes(3 * MiB + 123);
     const digest = await upload(th, "TH:DOE", bytes);
+    // Every answer of LA's attachment route, to check against its API schema.
+    const client = th.node.ctx.peerClient as unknown as {
+      send: (...a: unknown[]) => Promise<{ status: number; text: string }>;
+    };
+    const real = client.send.bind(client);
+    const answers: unknown[] = [];
+    client.send = async (...a: unknown[]) => {
+      const res = await real(...a);
+      answers.push(JSON.parse(res.text));
+      return res;
+    };
     const env = evidence(digest, bytes.length);
     const res = await th.submit(th.sign(env));
     expect(res.status, await res.clone().text()).toBe(201);
@@ -86,11 +98,17 @@ describe("attachments across borders (FRX-FED-201 to FRX-FED-212)", () => {
     );
     expect(await notes()).toContain("files in transit to LA");
 
+    expect(answers).toEqual([
+      { sha256: digest, size: bytes.length, held: 0, complete: false },
+      { sha256: digest, size: bytes.length, held: bytes.length, complete: true },
+    ]);
+    for (const a of answers) validateDocument("api/attachment-transfer-answer.json", a);
     const view = (await (
       await la.as("LA:ATD", `/v1/cases/${encodeURIComponent(env.case!)}`)
     ).json()) as {
       custody: Array<{ sha256: string; custody: Array<{ holder: string; action: string }> }>;
     };
+    validateDocument("api/case-view.json", view);
     expect(view.custody).toHaveLength(1);
     expect(view.custody[0]!.sha256).toBe(digest);
     expect(view.custody[0]!.custody.at(-1)).toMatchObject({ holder: "LA:ATD", action: "received" });
