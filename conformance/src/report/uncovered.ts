@@ -120,7 +120,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-TRUST-021": pending(
     "needs a peer key whose notBefore or notAfter falls inside the run: a second version through an operator hook",
   ),
-  "FRX-TRUST-022": pending("needs a peer key retired during the run"),
   "FRX-TRUST-027": pending(
     "needs the node suspended in its own list: a version through an operator hook",
   ),
@@ -161,7 +160,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
     "needs the peer removed from the list in force: a version through an operator hook",
   ),
   "FRX-FED-059": pending("a delivery.failed notice for a peer's agency comes as <node>:NODE"),
-  "FRX-FED-060": pending("a transaction whose sentAt is 299 s ahead is accepted, 301 s refused"),
   "FRX-FED-061": internal(
     "a node sends wakes when it comes back from an outage, and the harness cannot restart the node",
   ),

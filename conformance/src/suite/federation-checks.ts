@@ -78,6 +78,16 @@ export const transactionCheckTests = [
     }
   }),
 
+  t("FRX-FED-060", async (h) => {
+    // Four minutes ahead is within the 300 s skew; six minutes ahead is not.
+    const ahead = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+    await reply(h, await sendAsPeer(h, { envelopes: [peerEnvelope(h)], sentAt: ahead(240) }));
+    h.problem(
+      (await sendAsPeer(h, { envelopes: [peerEnvelope(h)], sentAt: ahead(360) })).http,
+      "federation.transaction-replayed",
+    );
+  }),
+
   t("FRX-FED-027", async (h) => {
     const first = await sendAsPeer(h, { envelopes: [peerEnvelope(h)] });
     await reply(h, first);
@@ -133,7 +143,7 @@ export const transactionCheckTests = [
         "jws.key-retired",
       );
     },
-    { covers: ["FRX-FED-017"] },
+    { covers: ["FRX-FED-017", "FRX-TRUST-022"] },
   ),
 
   t("FRX-FED-023", async (h) => {
