@@ -173,7 +173,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   ),
   "FRX-FED-072": operator("registering an agency is an admin call"),
   // Messages, policy, receipts, state machines.
-  "FRX-MSG-002": pending("a redirected referral is not forwarded to the redirect's address"),
   "FRX-MSG-003": pending("after a case.transfer, the case view names the new owner"),
   "FRX-MSG-004": agency("listing each evidence file in attachments"),
   "FRX-INV-008": agency("naming hostCountry in a joint investigation.propose"),
