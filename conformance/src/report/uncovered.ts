@@ -133,7 +133,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-006": pending(
     "the harness peer serves an older directory; the node keeps the newer one",
   ),
-  "FRX-FED-069": pending("the harness peer serves a directory listing a foreign participant"),
   "FRX-FED-007": internal("durable storage across a restart: the harness cannot restart the node"),
   "FRX-FED-009": pending(
     "the harness peer rotates an agency key without telling; the node refetches once",
