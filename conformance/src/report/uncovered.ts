@@ -179,9 +179,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-POL-024": agency("not sending a victim as a suspect"),
   "FRX-POL-025": agency("not writing sensitive data into untagged fields"),
   "FRX-POL-026": agency("suppressing small stats.report cells"),
-  "FRX-POL-037": pending(
-    "needs an agency holding victim_services and another role, addressed by participant id; the kit's agencies hold one role each (a non-victim-services recipient is FRX-POL-010's test)",
-  ),
   "FRX-RCPT-001": internal("durability before the receipt, across a crash"),
   "FRX-RCPT-006": internal("kept until expiresAt plus skew: longer than a run"),
   "FRX-REF-009": pending(

@@ -87,4 +87,23 @@ export const routingTests = [
         h.peer.docs.extraParticipants.splice(h.peer.docs.extraParticipants.indexOf(a), 1);
     }
   }),
+
+  t("FRX-POL-037", async (h) => {
+    // The peer's agency holds labour_inspectorate and victim_services: addressed by its id,
+    // it is not addressed in its victim_services capacity.
+    const base = h.envelope("immigration-to-victim-services-ok");
+    const consent = (base.body as { consent: Record<string, unknown> }).consent;
+    const body = {
+      ...base.body,
+      consent: { ...consent, audiences: ["foreign_authorities", "service_providers"] },
+    };
+    const toPeer = (to: object) => h.sign({ ...base, to: [to], body });
+    const p = await h.refused(toPeer({ participant: h.peer.docs.agency }), "policy.firewall");
+    check(
+      (p.violations ?? []).some(
+        (v) => v.code === "policy.firewall" && v.pointer.startsWith("/body/persons/0/immigration"),
+      ),
+      `no policy.firewall at the immigration field: ${JSON.stringify(p.violations)}`,
+    );
+  }),
 ];
