@@ -127,9 +127,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
     "needs the node suspended in its own list: a version through an operator hook",
   ),
   // Federation.
-  "FRX-FED-005": pending(
-    "the harness peer serves a directory with a bad signature or typ; the node keeps the old one",
-  ),
   "FRX-FED-006": pending(
     "the harness peer serves an older directory; the node keeps the newer one",
   ),

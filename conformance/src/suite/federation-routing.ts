@@ -106,4 +106,24 @@ export const routingTests = [
       `no policy.firewall at the immigration field: ${JSON.stringify(p.violations)}`,
     );
   }),
+
+  t("FRX-FED-005", async (h) => {
+    for (const fault of ["stranger", "typ"] as const) {
+      const fresh = `${h.peer.node}:NEW-${fault.toUpperCase()}-${Date.now().toString(36).toUpperCase()}`;
+      const template = h.peer.docs.directory().directory.participants[0]!;
+      const added = { ...template, id: fresh, name: `Conformance ${fresh}` };
+      h.peer.docs.extraParticipants.push(added);
+      h.peer.docs.directoryFault = fault;
+      try {
+        // The node fetches the directory that lists `fresh`, signed wrongly: it keeps its own.
+        await h.refused(
+          h.sign(h.envelope("outbound-case-notify-ok", { to: [{ participant: fresh }] })),
+          "routing.recipient-unknown",
+        );
+      } finally {
+        h.peer.docs.directoryFault = null;
+        h.peer.docs.extraParticipants.splice(h.peer.docs.extraParticipants.indexOf(added), 1);
+      }
+    }
+  }),
 ];
