@@ -159,7 +159,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-061": internal(
     "a node sends wakes when it comes back from an outage, and the harness cannot restart the node",
   ),
-  "FRX-FED-066": pending("a transaction whose origin differs from the JWE iss"),
   "FRX-FED-067": internal(
     "needs more concurrent transaction bodies than the node's configured bound, held open at once: timing-dependent",
   ),

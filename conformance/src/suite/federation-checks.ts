@@ -51,6 +51,19 @@ export const transactionCheckTests = [
       );
   }),
 
+  t("FRX-FED-066", async (h) => {
+    // Signed by XB as origin, sealed with iss XA: step 8 refuses it before step 9 would see
+    // that XB is suspended, so a node that skips the comparison answers member-suspended.
+    const xb = h.kit.manifest.peer.suspended;
+    const o = {
+      envelopes: [peerEnvelope(h)],
+      signer: h.kit.secrets.nodes[xb]!.signing,
+      origin: xb,
+      jweIss: h.peer.node,
+    };
+    h.problem((await sendAsPeer(h, o)).http, "trust.member-unknown");
+  }),
+
   t("FRX-FED-024", async (h) => {
     const other = h.node.id === "XC" ? "XD" : "XC";
     h.problem(
