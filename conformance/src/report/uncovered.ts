@@ -162,7 +162,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-067": internal(
     "needs more concurrent transaction bodies than the node's configured bound, held open at once: timing-dependent",
   ),
-  "FRX-FED-068": pending("the harness peer's scripted hang: the node treats it as unreachable"),
   "FRX-FED-071": internal(
     "needs a queued envelope over 262,144 bytes, which FRX-FED-070 keeps out of the queue",
   ),
