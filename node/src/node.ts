@@ -39,6 +39,7 @@ import { PeerClient } from "./federation/peer-client.js";
 import { Outbox } from "./federation/outbox.js";
 import { wakePeers } from "./federation/inbound.js";
 import type { Dispatcher } from "undici";
+import { acquireVerifier, defaultVerifyThreads } from "./pipeline/verifier.js";
 
 /** How long close() lets in-flight requests finish before it cuts their connections. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -131,6 +132,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     skewSeconds: config.skewSeconds,
   });
   const peerClient = new PeerClient(options.peerDispatcher, config.federation.requestTimeoutMs);
+  const verifier = acquireVerifier(config.verifyThreads ?? defaultVerifyThreads());
   const ctx = {
     config,
     keys,
@@ -143,6 +145,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     ids: ulidGenerator(clock),
     logger,
     metrics: new Metrics(),
+    verifier: verifier.pool,
     serial: new Mutex(),
     cursor: new Cursor((await store.get<number>("meta", "inboxCursor")) ?? 0),
     outboxSeq: new Cursor((await store.get<number>("meta", "outboxSeq")) ?? 0),
@@ -273,6 +276,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       await ctx.serial.run(() => undefined);
       await peerClient.close();
       await store.close();
+      await verifier.release();
       ctx.logger.info("node.closed");
     },
     async applyTrustList(signed, actor = "operator") {

@@ -40,6 +40,11 @@ export interface NodeConfig {
   /** Fsync each batch (true in production; the in-memory store ignores it). */
   sync: boolean;
   /**
+   * Threads that verify envelopes (signature, canonical form, schema) off the thread that
+   * applies them in order; absent, one per core; 0 verifies on that thread.
+   */
+  verifyThreads?: number;
+  /**
    * Audit entries of refusals wait at most this long for the next write to ride on, instead of
    * costing a synced write each: nothing acknowledged depends on them.
    */
@@ -211,6 +216,13 @@ export function validateConfig(c: NodeConfig): NodeConfig {
   for (const [k, v] of Object.entries(c.rateLimit))
     if (k !== "sourceHeader" && (typeof v !== "number" || !Number.isFinite(v) || v < 0))
       throw new TypeError(`config rateLimit.${k} must be 0 or more, is ${JSON.stringify(v)}`);
+  if (
+    c.verifyThreads !== undefined &&
+    (!Number.isInteger(c.verifyThreads) || c.verifyThreads < 0 || c.verifyThreads > 64)
+  )
+    throw new TypeError(
+      `config verifyThreads must be an integer from 0 to 64, is ${JSON.stringify(c.verifyThreads)}`,
+    );
   if (c.rateLimit.burst < 1) throw new TypeError("config rateLimit.burst must be at least 1");
   const header = c.rateLimit.sourceHeader;
   if (header !== undefined && (typeof header !== "string" || !/^[a-z0-9-]+$/i.test(header)))

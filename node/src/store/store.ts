@@ -97,17 +97,16 @@ export class LevelStore implements Store {
       yield [key, value as T];
   }
 
-  /** Queues the ops for the next grouped batch; resolves once they are on disk. */
+  /**
+   * Queues the ops for the next grouped batch; resolves once they are on disk. The batch is
+   * sealed as a whole when it is written: one audit state entry names every record of every
+   * commit in it (FRX-AUD-001 holds per batch, and a batch is atomic).
+   */
   commit(ops: Op[]): Promise<void> {
     this.assertHealthy();
     this.remember(ops);
-    // Deferred ops go first, so that on disk nothing committed later exists without them.
-    const unsealed = this.deferred.length > 0 ? [...this.takeDeferred(), ...ops] : ops;
-    const seal = this.sealer?.(unsealed) ?? [];
-    this.remember(seal);
-    const all = seal.length > 0 ? [...unsealed, ...seal] : unsealed;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ ops: all, resolve, reject });
+      this.queue.push({ ops, resolve, reject });
       if (!this.writing) this.writing = this.drain();
     });
   }
@@ -153,8 +152,12 @@ export class LevelStore implements Store {
     while (this.queue.length > 0) {
       const group = this.queue;
       this.queue = [];
-      const ops = group.flatMap((g) => g.ops);
       try {
+        // Deferred ops go first, so that on disk nothing committed later exists without them.
+        const unsealed = [...this.takeDeferred(), ...group.flatMap((g) => g.ops)];
+        const seal = this.sealer?.(unsealed) ?? [];
+        this.remember(seal);
+        const ops = lastWrites(seal.length > 0 ? [...unsealed, ...seal] : unsealed);
         await this.db.batch(
           ops.map((op) =>
             op.type === "put"
@@ -199,4 +202,16 @@ export class LevelStore implements Store {
         cause: this.failure,
       });
   }
+}
+
+/**
+ * The ops of a batch with only the last write of each record kept (level applies a batch in
+ * order, so the result on disk is the same, with less to encode and write): several
+ * envelopes in one batch each write the inbox cursor, and their case.
+ */
+function lastWrites(ops: Op[]): Op[] {
+  const last = new Map<string, number>();
+  ops.forEach((op, i) => last.set(`${op.aggregate}\u0000${op.key}`, i));
+  if (last.size === ops.length) return ops;
+  return ops.filter((op, i) => last.get(`${op.aggregate}\u0000${op.key}`) === i);
 }
