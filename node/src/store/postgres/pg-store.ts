@@ -158,7 +158,10 @@ export class PgStore implements Store {
     }
   }
 
-  /** Queues the ops for the next grouped transaction; resolves once it is committed. */
+  /**
+   * Queues the ops for the next grouped transaction (sealed as a whole when it is written);
+   * resolves once it is committed.
+   */
   commit(ops: Op[]): Promise<void> {
     this.assertHealthy();
     this.remember(ops);
@@ -184,12 +187,8 @@ export class PgStore implements Store {
   }
 
   private enqueue(ops: Op[]): Promise<void> {
-    const unsealed = this.deferred.length > 0 ? [...this.takeDeferred(), ...ops] : ops;
-    const seal = this.sealer?.(unsealed) ?? [];
-    this.remember(seal);
-    const all = seal.length > 0 ? [...unsealed, ...seal] : unsealed;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ ops: all, resolve, reject });
+      this.queue.push({ ops, resolve, reject });
       if (!this.writing) this.writing = this.drain();
     });
   }
@@ -212,8 +211,14 @@ export class PgStore implements Store {
     while (this.queue.length > 0 && this.failure === null) {
       const group = this.queue;
       this.queue = [];
-      const ops = group.flatMap((g) => g.ops);
       try {
+        // Sealed as a whole, as LevelStore seals a batch: one audit state entry per
+        // transaction, appended with the write lock held, so it chains on the shared head.
+        // Deferred ops go first, so that nothing committed later exists without them.
+        const unsealed = [...this.takeDeferred(), ...group.flatMap((g) => g.ops)];
+        const seal = this.sealer?.(unsealed) ?? [];
+        this.remember(seal);
+        const ops = seal.length > 0 ? [...unsealed, ...seal] : unsealed;
         await this.transaction(ops);
         this.batches++;
         this.written?.(ops);
