@@ -37,6 +37,7 @@ export class PgStore implements Store {
   private writing: Promise<void> | null = null;
   private failure: unknown = null;
   private opened = false;
+  private readonly active = new Set<Promise<void>>();
   private deferred: Op[] = [];
   private deferTimer: ReturnType<typeof setTimeout> | undefined;
   private sealer: ((ops: readonly Op[]) => Op[]) | null = null;
@@ -97,14 +98,24 @@ export class PgStore implements Store {
   }
 
   /** Runs `task` holding the cluster write lock (the node's serial queue does). */
-  async locked<T>(task: () => Promise<T> | T): Promise<T> {
+  locked<T>(task: () => Promise<T> | T): Promise<T> {
     this.assertHealthy();
-    await this.lock!.enter();
-    try {
-      return await task();
-    } finally {
-      this.lock!.leave();
-    }
+    const run = (async () => {
+      await this.lock!.enter();
+      try {
+        return await task();
+      } finally {
+        this.lock!.leave();
+      }
+    })();
+    // close() lets these finish before it ends the writer's session.
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.active.add(settled);
+    void settled.then(() => this.active.delete(settled));
+    return run;
   }
 
   async get<T>(aggregate: Aggregate, key: string): Promise<T | undefined> {
@@ -322,6 +333,7 @@ export class PgStore implements Store {
 
   async close(): Promise<void> {
     if (!this.opened) return;
+    await Promise.all([...this.active]);
     if (this.failure === null) await this.flush().catch(() => undefined);
     if (this.writing) await this.writing.catch(() => undefined);
     this.opened = false;
