@@ -15,6 +15,7 @@ import type { CaseRecord, MessageRecord } from "../store/records.js";
 import { consentsForPolicy } from "../domain/consents.js";
 import type { Op } from "../store/store.js";
 import { attachmentOps } from "./attachment-ops.js";
+import { sealEnvelope } from "../privacy/envelopes.js";
 import { stateChange } from "./effects.js";
 import { inboxOps } from "./inbox-ops.js";
 import { assertOverrideApproval } from "./override-approval.js";
@@ -242,7 +243,7 @@ export class Ingest {
       const record: MessageRecord = {
         id: message.id,
         digest: verified.digest,
-        jws: verified.jws,
+        jws: sealEnvelope(ctx.dataKeys, message.id, verified.jws),
         receipt,
         receivedAt: at,
         from: message.from,
@@ -263,7 +264,7 @@ export class Ingest {
         ...queued.flatMap((peer) =>
           enqueueOps(ctx, peer, {
             messageId: message.id,
-            jws: verified.jws,
+            jws: sealEnvelope(ctx.dataKeys, message.id, verified.jws),
             digest: verified.digest,
             from: message.from,
             ...(message.case ? { case: message.case } : {}),

@@ -19,6 +19,8 @@ export interface AttachmentStore {
   get(
     sha256: string,
   ): Promise<{ size: number; stream: () => ReadableStream<Uint8Array> } | undefined>;
+  /** Removes the bytes (erasure); true when there were any. */
+  erase(sha256: string): Promise<boolean>;
 }
 
 async function consume(
@@ -86,6 +88,13 @@ export class FileAttachmentStore implements AttachmentStore {
       stream: () => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
     };
   }
+
+  async erase(sha256: string): Promise<boolean> {
+    const path = join(this.dir, sha256);
+    const info = await stat(path).catch(() => undefined);
+    await rm(path, { force: true });
+    return !!info;
+  }
 }
 
 /** In memory, for tests. */
@@ -117,5 +126,9 @@ export class MemoryAttachmentStore implements AttachmentStore {
     const blob = this.blobs.get(sha256);
     if (!blob) return Promise.resolve(undefined);
     return Promise.resolve({ size: blob.byteLength, stream: () => new Blob([blob]).stream() });
+  }
+
+  erase(sha256: string): Promise<boolean> {
+    return Promise.resolve(this.blobs.delete(sha256));
   }
 }

@@ -30,6 +30,7 @@ import {
   type Agency,
   type TestNode,
 } from "../harness.js";
+import { testDataKeys } from "../harness.js";
 
 /** The agencies of each test country, with the roles and powers routing by mandate needs. */
 export const AGENCIES: Record<
@@ -139,6 +140,7 @@ export class Cluster {
       keys,
       db: openLevel(join(dir, "store")),
       attachments: new MemoryAttachmentStore(),
+      dataKeys: testDataKeys,
       clock,
       logger,
     });

@@ -1,0 +1,159 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { FrxError } from "@frx/spec";
+import type { AttachmentStore } from "../store/attachments.js";
+import type { DataKeyring } from "./data-keys.js";
+
+const MAGIC = Buffer.from("FRXS", "ascii");
+const TAG_BYTES = 16;
+const aad = (sha256: string): Buffer => Buffer.from(`attachment/${sha256}`, "utf8");
+
+/** The header of a sealed file: magic, key id length and id, IV. */
+function header(keyId: string, iv: Buffer): Buffer {
+  const id = Buffer.from(keyId, "ascii");
+  return Buffer.concat([MAGIC, Buffer.from([id.length]), id, iv]);
+}
+
+export function isSealedFile(bytes: Buffer): boolean {
+  return bytes.length >= MAGIC.length && bytes.subarray(0, MAGIC.length).equals(MAGIC);
+}
+
+/** The key id of a sealed file's bytes. */
+export function sealedFileKeyId(bytes: Buffer): string {
+  return bytes.subarray(5, 5 + bytes[4]!).toString("ascii");
+}
+
+/** Opens a sealed file's bytes; a file from before encryption at rest is returned as it is. */
+export function openFile(ring: DataKeyring, sha256: string, bytes: Buffer): Buffer {
+  if (!isSealedFile(bytes)) return bytes;
+  const id = sealedFileKeyId(bytes);
+  const key = ring.key(id);
+  if (!key)
+    throw new Error(
+      `attachment ${sha256} is sealed with data key ${id}, which this node does not hold`,
+    );
+  const ivStart = 5 + bytes[4]!;
+  const iv = bytes.subarray(ivStart, ivStart + 12);
+  const decipher = createDecipheriv("aes-256-gcm", key, iv);
+  decipher.setAAD(aad(sha256));
+  decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+  return Buffer.concat([
+    decipher.update(bytes.subarray(ivStart + 12, bytes.length - TAG_BYTES)),
+    decipher.final(),
+  ]);
+}
+
+/** Seals plaintext bytes as a file under the current key. */
+export function sealFile(ring: DataKeyring, sha256: string, plain: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", ring.key(ring.currentId)!, iv);
+  cipher.setAAD(aad(sha256));
+  return Buffer.concat([
+    header(ring.currentId, iv),
+    cipher.update(plain),
+    cipher.final(),
+    cipher.getAuthTag(),
+  ]);
+}
+
+/**
+ * Attachment bytes on disk, sealed with the node's data key (FRX-DP-001): the upload is
+ * hashed as plaintext (its name stays the digest the envelope signs) and encrypted on the way
+ * to a temporary file, which is synced and renamed into place. Reads decrypt and authenticate
+ * the whole file before serving a byte, so an altered file is never served.
+ */
+export class SealedFileAttachmentStore implements AttachmentStore {
+  constructor(
+    private readonly dir: string,
+    private readonly keys: () => DataKeyring,
+  ) {}
+
+  path(sha256: string): string {
+    return join(this.dir, sha256);
+  }
+
+  async put(
+    sha256: string,
+    body: ReadableStream<Uint8Array>,
+    maxBytes: number,
+  ): Promise<{ size: number }> {
+    await mkdir(this.dir, { recursive: true });
+    const ring = this.keys();
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", ring.key(ring.currentId)!, iv);
+    cipher.setAAD(aad(sha256));
+    const hash = createHash("sha256");
+    const tmp = join(this.dir, `.upload-${randomBytes(8).toString("hex")}`);
+    const file = await open(tmp, "w", 0o600);
+    let size = 0;
+    const reader = body.getReader();
+    try {
+      await file.write(header(ring.currentId, iv));
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > maxBytes) {
+          await reader.cancel().catch(() => undefined);
+          throw new FrxError(
+            "attachment.too-large",
+            `attachments are limited to ${maxBytes} bytes`,
+          );
+        }
+        hash.update(value);
+        await file.write(cipher.update(value));
+      }
+      const digest = hash.digest("hex");
+      if (digest !== sha256)
+        throw new FrxError(
+          "attachment.digest-mismatch",
+          `the bytes hash to ${digest}, not ${sha256}`,
+        );
+      await file.write(Buffer.concat([cipher.final(), cipher.getAuthTag()]));
+      await file.sync();
+      await file.close();
+      await rename(tmp, this.path(sha256));
+      return { size };
+    } catch (error) {
+      await file.close().catch(() => undefined);
+      await rm(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  async get(
+    sha256: string,
+  ): Promise<{ size: number; stream: () => ReadableStream<Uint8Array> } | undefined> {
+    const info = await stat(this.path(sha256)).catch(() => undefined);
+    if (!info) return undefined;
+    const plain = openFile(this.keys(), sha256, await readFile(this.path(sha256)));
+    return { size: plain.byteLength, stream: () => new Blob([plain]).stream() };
+  }
+
+  /** Removes the bytes (erasure, FRX-DP-006); the metadata and digest stay in the store. */
+  async erase(sha256: string): Promise<boolean> {
+    const info = await stat(this.path(sha256)).catch(() => undefined);
+    if (!info) return false;
+    await rm(this.path(sha256), { force: true });
+    return true;
+  }
+
+  /** Seals the file again under the current key (the re-encrypt job); true when it changed. */
+  async reseal(sha256: string): Promise<boolean> {
+    const ring = this.keys();
+    const bytes = await readFile(this.path(sha256)).catch(() => undefined);
+    if (!bytes || (isSealedFile(bytes) && sealedFileKeyId(bytes) === ring.currentId)) return false;
+    const sealed = sealFile(ring, sha256, openFile(ring, sha256, bytes));
+    const tmp = join(this.dir, `.reseal-${randomBytes(8).toString("hex")}`);
+    const file = await open(tmp, "wx", 0o600);
+    try {
+      await file.write(sealed);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(tmp, this.path(sha256));
+    return true;
+  }
+}
