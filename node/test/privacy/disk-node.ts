@@ -95,3 +95,11 @@ export async function checkReceipt(receipt: string, jws: string, keys: NodeKeys)
   );
   return verified.messageId;
 }
+
+/** The records (`<aggregate>/<key>`) of the raw store whose stored JSON contains `needle`. */
+export async function recordsContaining(t: TestNode, needle: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const [key, value] of t.node.ctx.store.db.iterator({ valueEncoding: "utf8" }))
+    if (String(value).includes(needle)) out.push(String(key));
+  return out;
+}
