@@ -15,6 +15,7 @@ import { createApp, type Env } from "./http/app.js";
 import { ReplayGuard } from "./http/auth/replay.js";
 import { DeadlineScheduler } from "./jobs/deadline-scheduler.js";
 import { TrustWatch } from "./jobs/trust-watch.js";
+import { RetentionJob } from "./jobs/retention-job.js";
 import { Cursor } from "./pipeline/inbox-ops.js";
 import { Ingest } from "./pipeline/ingest.js";
 import { Mutex } from "./pipeline/mutex.js";
@@ -196,6 +197,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
   const ingest = new Ingest(ctx);
   const scheduler = new DeadlineScheduler(ctx);
   const trustWatch = new TrustWatch(ctx);
+  const retentionJob = new RetentionJob(ctx);
   const ready = () => {
     const t = trust.status(config.federation.warnBeforeExpiryMs);
     // Federation is optional (a node may serve domestic referrals only), but an expired trust list fails closed.
@@ -240,6 +242,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       });
       scheduler.start();
       trustWatch.start();
+      retentionJob.start();
       await ctx.outbox.start();
       void wakePeers(ctx);
       const url = `${tls ? "https" : "http"}://${config.host}:${info.port}`;
@@ -258,6 +261,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       node.adminUrl = null;
       await scheduler.stop();
       trustWatch.stop();
+      await retentionJob.stop();
       await ctx.outbox.stop();
       if (server) {
         const s = server as Server;

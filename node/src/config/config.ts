@@ -260,6 +260,11 @@ export function validateConfig(c: NodeConfig): NodeConfig {
     (typeof c.tls.certFile !== "string" || typeof c.tls.keyFile !== "string")
   )
     throw new TypeError("config tls needs certFile and keyFile");
+  if (
+    c.retentionIntervalMs !== undefined &&
+    (!Number.isInteger(c.retentionIntervalMs) || c.retentionIntervalMs < 0)
+  )
+    throw new TypeError("config retentionIntervalMs must be 0 (off) or a number of milliseconds");
   if (c.dataKeyFile !== undefined && (typeof c.dataKeyFile !== "string" || c.dataKeyFile === ""))
     throw new TypeError("config dataKeyFile must be a file path");
   checkRetention(c.retention);

@@ -4,6 +4,7 @@ import { publicJwkOf } from "@frx/spec";
 import { verifyAudit } from "../../src/domain/audit-verify.js";
 import { placeHold, releaseHold } from "../../src/privacy/holds.js";
 import { runRetention } from "../../src/privacy/retention.js";
+import { RetentionJob } from "../../src/jobs/retention-job.js";
 import type { AuditEntry, MessageRecord } from "../../src/store/records.js";
 import { fixture } from "../harness.js";
 import { checkReceipt, diskNode, recordsContaining } from "./disk-node.js";
@@ -112,6 +113,15 @@ describe("retention (FRX-DP-004, FRX-DP-006, FRX-DP-008)", () => {
       [create.id, fixture("referral.decline").id].sort(),
     );
     expect((await stored(t, create.id)).jws).toBe("");
+    await t.node.close();
+  });
+
+  it("runs in the node as a job, and logs what it erased", async () => {
+    const { t, create, closedAt } = await closedCase();
+    t.clock.set(new Date(closedAt + 1827 * DAY));
+    await new RetentionJob(t.node.ctx).runOnce();
+    expect((await stored(t, create.id)).jws).toBe("");
+    expect(t.logger.lines.some((l) => l.event === "retention.run" && l.erased === 1)).toBe(true);
     await t.node.close();
   });
 
