@@ -1,5 +1,6 @@
 import { FrxError } from "@frx/spec";
 import { eraseByPerson } from "../privacy/request.js";
+import { applyErasureNotice, erasureNotice } from "../privacy/notice.js";
 import { listErasures } from "../privacy/erase.js";
 import { listHolds, placeHold, releaseHold } from "../privacy/holds.js";
 import { checkPersonRef } from "../privacy/person.js";
@@ -87,7 +88,18 @@ export const privacyOperations: AdminOperation[] = [
     method: "POST",
     path: "/erasures",
     changes: true,
-    run: (n, input, actor) => eraseByPerson(n.ctx, personRef(input), text(input, "reason"), actor),
+    run: async (n, input, actor) => {
+      const record = await eraseByPerson(n.ctx, personRef(input), text(input, "reason"), actor);
+      // For the other parties' nodes (FRX-DP-010): the operator sends it to each node listed.
+      return { ...record, notice: await erasureNotice(n.ctx, record) };
+    },
+  },
+  {
+    name: "erasure.notice",
+    method: "POST",
+    path: "/erasure-notices",
+    changes: true,
+    run: (n, input) => applyErasureNotice(n.ctx, text(input, "notice")),
   },
   {
     name: "subject-access",

@@ -347,7 +347,7 @@ export const isicSchemeDescriptions: Readonly<Record<IsicScheme, string>> = {
 };
 
 /** JwsType code list (schemas/codes). */
-export const jwsTypeValues = ["frx-envelope+jws","frx-receipt+jws","frx-directory+jws","frx-metadata+jws","frx-registry+jws","frx-override+jws","frx-checkpoint+jws","frx-subject-access+jws","frx-transaction+jws","frx-transaction-reply+jws","frx-transaction+jwe","frx-wake+jws","frx-trust-list+jws","frx-agency+jwt","frx-report+jws"] as const;
+export const jwsTypeValues = ["frx-envelope+jws","frx-receipt+jws","frx-directory+jws","frx-metadata+jws","frx-registry+jws","frx-override+jws","frx-checkpoint+jws","frx-subject-access+jws","frx-erasure-notice+jws","frx-transaction+jws","frx-transaction-reply+jws","frx-transaction+jwe","frx-wake+jws","frx-trust-list+jws","frx-agency+jwt","frx-report+jws"] as const;
 export type JwsType = (typeof jwsTypeValues)[number];
 export const jwsTypeDescriptions: Readonly<Record<JwsType, string>> = {
   "frx-envelope+jws": "An agency-signed envelope (compact JWS over its canonical JSON).",
@@ -358,6 +358,7 @@ export const jwsTypeDescriptions: Readonly<Record<JwsType, string>> = {
   "frx-override+jws": "An agency's approval of a consent override, over the override and the envelope that carries it (FRX-POL-033).",
   "frx-checkpoint+jws": "A node-signed audit checkpoint: the sequence number and hash of the audit chain's head.",
   "frx-subject-access+jws": "A node's subject-access export for one personRef (FRX-DP-012).",
+  "frx-erasure-notice+jws": "A node's notice that it erased content of a case's messages on request, for the other parties' nodes (FRX-DP-010).",
   "frx-transaction+jws": "A node-signed federation transaction.",
   "frx-transaction-reply+jws": "A receiving node's signed reply to a federation transaction: one result per envelope.",
   "frx-transaction+jwe": "A node-signed transaction encrypted to the receiving node (JWE compact, ECDH-ES with X25519, A256GCM).",

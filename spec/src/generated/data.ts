@@ -1037,14 +1037,14 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   },
   {
     "id": "FRX-DP-010",
-    "level": "SHOULD",
-    "text": "A node that erased content on request SHOULD send each other node with a party to the case an erasure notice naming the case, the messages and the reason.",
+    "level": "MUST",
+    "text": "A node that erased content on request MUST produce an erasure notice signed with its node key (`frx-erasure-notice+jws`) naming each case and its messages erased and the reason, for each other node with a party to those cases.",
     "file": "data-protection.md"
   },
   {
     "id": "FRX-DP-011",
     "level": "MUST",
-    "text": "A node MUST act on an erasure notice only when it comes from a node one of whose agencies is a party to the case at the receiving node, and only for messages of that case, and otherwise refuses it with `dp.not-party`.",
+    "text": "A node MUST act on an erasure notice only when its signature verifies with a key the trust list in force gives its origin node, that node has an agency among the case's parties at the receiving node, and the messages are of that case, and otherwise refuses it with `dp.not-party`.",
     "file": "data-protection.md"
   },
   {

@@ -1044,6 +1044,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "A node's subject-access export for one personRef (FRX-DP-012)."
       },
       {
+        "const": "frx-erasure-notice+jws",
+        "description": "A node's notice that it erased content of a case's messages on request, for the other parties' nodes (FRX-DP-010)."
+      },
+      {
         "const": "frx-transaction+jws",
         "description": "A node-signed federation transaction."
       },

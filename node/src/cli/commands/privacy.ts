@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { terminalJson } from "../../config/text.js";
 import type { ErasureRecord } from "../../privacy/erase.js";
 import type { LegalHold } from "../../privacy/holds.js";
@@ -161,7 +161,9 @@ ${BOTH_WAYS}
     ...OPERATOR_KEY_FLAG,
   },
   async run(flags, io) {
-    const record = await runOperation<ErasureRecord>(
+    const record = await runOperation<
+      ErasureRecord & { notice: { notice: string; nodes: string[] } | null }
+    >(
       flags.string("dir"),
       io,
       "erasure.person",
@@ -175,6 +177,13 @@ ${BOTH_WAYS}
           `erasure ${record.id}: content of ${record.messages.length} message(s) erased`,
           field("cases", record.cases.join(", ") || "none"),
           field("kept under a legal hold", record.heldCases.join(", ") || "none"),
+          ...(record.notice
+            ? [
+                field("erasure notice for", record.notice.nodes.join(", ") || "no other node"),
+                "send each of them this notice (frx-node erasure-notice apply there):",
+                record.notice.notice,
+              ]
+            : []),
         ),
       );
     return 0;
@@ -215,6 +224,32 @@ Writes PREFIX.json (the export), PREFIX.jws (the node's signature over it) and P
         `${result.document.messages.length} message(s) name ${result.document.personRef}`,
         field("written", `${out}.json, ${out}.jws, ${out}.html`),
       ),
+    );
+    return 0;
+  },
+};
+
+export const erasureNoticeApplyCommand: Command = {
+  path: ["erasure-notice", "apply"],
+  summary: "act on another node's erasure notice (FRX-DP-011)",
+  usage: `Usage: frx-node erasure-notice apply --dir DIR --file FILE
+
+Verifies the notice against the trust list in force (signed by its origin node), and erases the
+messages it names only when that node has a party in the case here and the messages are of
+that case (otherwise dp.not-party); cases under a legal hold are kept. ${BOTH_WAYS}
+`,
+  flags: { ...DIR_FLAG, file: { kind: "string", required: true }, ...OPERATOR_KEY_FLAG },
+  async run(flags, io) {
+    const notice = (await readFile(flags.string("file"), "utf8")).trim();
+    const record = await runOperation<ErasureRecord>(
+      flags.string("dir"),
+      io,
+      "erasure.notice",
+      { notice },
+      flags.optional("operator-key"),
+    );
+    io.stdout(
+      lines(`erasure ${record.id}: content of ${record.messages.length} message(s) erased`),
     );
     return 0;
   },
@@ -269,6 +304,7 @@ export const PRIVACY_COMMANDS: readonly Command[] = [
   holdReleaseCommand,
   holdListCommand,
   eraseCommand,
+  erasureNoticeApplyCommand,
   subjectAccessCommand,
   dataKeyRotateCommand,
   dataKeyReencryptCommand,
