@@ -43,4 +43,4 @@ export {
   type DataKeyring,
   type DataKeySource,
 } from "./privacy/data-keys.js";
-export { Store } from "./store/store.js";
+export { LevelStore, type Store } from "./store/store.js";

@@ -21,6 +21,7 @@ import {
   withHelpers,
   type TestNode,
 } from "./harness.js";
+import type { LevelStore } from "../src/store/store.js";
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -64,7 +65,7 @@ describe("a node restarted on the same disk", () => {
       clock,
       agencies: first.agencies,
       logger: memoryLogger(),
-      db: node.ctx.store.db,
+      db: (node.ctx.store as LevelStore).db,
       config,
     });
     try {

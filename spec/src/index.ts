@@ -37,6 +37,7 @@ export {
   type Signer,
 } from "./jws/keys.js";
 export { RECEIPT_TYP, signReceipt, verifyReceipt, type ReceiptExpectation } from "./jws/receipt.js";
+export { VerifyPool, type PooledVerifyOptions } from "./jws/verify-pool.js";
 
 export {
   allowedIn,
@@ -171,3 +172,7 @@ export {
 // Every generated schema type, as one namespace: Types.ReferralCreateBody, Types.Consent, …
 // eslint-disable-next-line no-restricted-syntax
 export type * as Types from "./generated/types.js";
+
+// The OpenAPI 3.1 document, built from the schema documents (spec/openapi.json is its generated copy).
+export { buildOpenApi } from "./openapi/document.js";
+export { bundleSchemas, componentName } from "./openapi/bundle.js";

@@ -72,7 +72,7 @@ export async function reencrypt(
       });
       await commit;
     };
-    for await (const [key, value] of ctx.store.sub(aggregate).iterator()) {
+    for await (const [key, value] of ctx.store.iterate(aggregate)) {
       const v = value as { jws?: unknown };
       if (typeof v.jws !== "string" || v.jws === "") continue;
       if (isSealed(v.jws) && sealedKeyId(v.jws) === ctx.dataKeys.currentId) continue;

@@ -15,7 +15,7 @@ export interface OpenedMessage {
 
 /** Every stored message, opened with the data keys; streamed, one at a time. */
 export async function* openedMessages(ctx: AppContext): AsyncGenerator<OpenedMessage> {
-  for await (const [, value] of ctx.store.sub("messages").iterator()) {
+  for await (const [, value] of ctx.store.iterate("messages")) {
     const record = value as MessageRecord;
     const message = record.erased
       ? undefined

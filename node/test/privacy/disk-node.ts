@@ -20,6 +20,7 @@ import {
   type NodeConfig,
 } from "../../src/index.js";
 import type { NodeKeys } from "../../src/config/keys.js";
+import type { LevelStore } from "../../src/store/store.js";
 import {
   FIXTURE_TIME,
   THAI_AGENCIES,
@@ -48,7 +49,14 @@ export async function diskNode(
       agencies.set(a.id, { id: a.id, privateJwk, signer: createSigner(privateJwk) });
     }
   return {
-    ...withHelpers({ node, clock, agencies, logger, db: node.ctx.store.db, config }),
+    ...withHelpers({
+      node,
+      clock,
+      agencies,
+      logger,
+      db: (node.ctx.store as LevelStore).db,
+      config,
+    }),
     dir: folder,
     keys,
   };
@@ -99,7 +107,9 @@ export async function checkReceipt(receipt: string, jws: string, keys: NodeKeys)
 /** The records (`<aggregate>/<key>`) of the raw store whose stored JSON contains `needle`. */
 export async function recordsContaining(t: TestNode, needle: string): Promise<string[]> {
   const out: string[] = [];
-  for await (const [key, value] of t.node.ctx.store.db.iterator({ valueEncoding: "utf8" }))
+  for await (const [key, value] of (t.node.ctx.store as LevelStore).db.iterator({
+    valueEncoding: "utf8",
+  }))
     if (String(value).includes(needle)) out.push(String(key));
   return out;
 }

@@ -6,6 +6,7 @@ import { placeHold, releaseHold } from "../../src/privacy/holds.js";
 import { runRetention } from "../../src/privacy/retention.js";
 import { RetentionJob } from "../../src/jobs/retention-job.js";
 import type { AuditEntry, MessageRecord } from "../../src/store/records.js";
+import type { LevelStore } from "../../src/store/store.js";
 import { fixture } from "../harness.js";
 import { checkReceipt, diskNode, recordsContaining } from "./disk-node.js";
 
@@ -37,7 +38,7 @@ async function closedCase() {
 }
 
 const stored = (t: Awaited<ReturnType<typeof diskNode>>, id: string) =>
-  t.node.ctx.store.sub("messages").get(id) as Promise<MessageRecord>;
+  (t.node.ctx.store as LevelStore).sub("messages").get(id) as Promise<MessageRecord>;
 
 describe("retention (FRX-DP-004, FRX-DP-006, FRX-DP-008)", () => {
   it("erases a closed case's T2 content once its period passes, keeping audit and receipts verifiable", async () => {

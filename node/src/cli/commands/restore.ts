@@ -10,7 +10,7 @@ import { TrustState } from "../../federation/trust-state.js";
 import { systemClock } from "../../runtime/clock.js";
 import { memoryLogger } from "../../runtime/logger.js";
 import { openLevel } from "../../store/db.js";
-import { Store } from "../../store/store.js";
+import { LevelStore } from "../../store/store.js";
 import { attachmentsDir } from "../attachment-files.js";
 import { DATA_KEY_FILE, FileKeySource } from "../../privacy/data-keys.js";
 import {
@@ -116,7 +116,7 @@ and it is copied into DIR with mode 0600.
       const dataKeyFile = resolve(flags.string("data-keys"));
       await new FileKeySource(dataKeyFile).load();
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      const store = new Store(openLevel(join(dir, "store")));
+      const store = new LevelStore(openLevel(join(dir, "store")));
       try {
         await store.open();
         const sink = new RestoreSink(store, attachmentsDir(dir));
