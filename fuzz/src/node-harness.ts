@@ -7,6 +7,7 @@ import {
   defaultConfig,
   ManualClock,
   MemoryAttachmentStore,
+  MemoryKeySource,
   jsonLogger,
   registerParticipant,
   type FrxNode,
@@ -46,6 +47,7 @@ export async function fuzzNode(): Promise<FuzzNode> {
     keys: { signing: th.privateJwk, encryption: th.encryptionJwk } as unknown as NodeKeys,
     db: new MemoryLevel({ valueEncoding: "json" }) as never,
     attachments: new MemoryAttachmentStore(),
+    dataKeys: new MemoryKeySource(),
     clock,
     // Logs are dropped: a long run would otherwise hold every line; the oracles see every answer.
     logger: jsonLogger(() => undefined),

@@ -15,6 +15,7 @@ import type { TrustState } from "./federation/trust-state.js";
 import type { PeerDirectories } from "./federation/peer-directory.js";
 import type { PeerClient } from "./federation/peer-client.js";
 import type { Outbox } from "./federation/outbox.js";
+import type { DataKeyring, DataKeySource } from "./privacy/data-keys.js";
 
 /**
  * Everything a handler or job needs, built once by createNode and passed in. Handlers stay
@@ -26,6 +27,10 @@ export interface AppContext {
   signer: Signer;
   store: Store;
   attachments: AttachmentStore;
+  /** The data keys that seal person-level content at rest (FRX-DP-001); swapped on rotation. */
+  dataKeys: DataKeyring;
+  /** Where they come from (the key file, or an external key service). */
+  dataKeySource: DataKeySource;
   directory: Directory;
   audit: AuditLog;
   replay: ReplayGuard;

@@ -2,7 +2,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { createServer as createHttpsServer } from "node:https";
 import { startAdminListener, type AdminListener } from "./admin/listener.js";
 import type { Server } from "node:http";
-import { join } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { NodeConfig } from "./config/config.js";
@@ -15,13 +15,16 @@ import { createApp, type Env } from "./http/app.js";
 import { ReplayGuard } from "./http/auth/replay.js";
 import { DeadlineScheduler } from "./jobs/deadline-scheduler.js";
 import { TrustWatch } from "./jobs/trust-watch.js";
+import { RetentionJob } from "./jobs/retention-job.js";
 import { Cursor } from "./pipeline/inbox-ops.js";
 import { Ingest } from "./pipeline/ingest.js";
 import { Mutex } from "./pipeline/mutex.js";
 import { systemClock, ulidGenerator, type Clock } from "./runtime/clock.js";
 import { jsonLogger, type Logger } from "./runtime/logger.js";
 import { Metrics } from "./runtime/metrics.js";
-import { FileAttachmentStore, type AttachmentStore } from "./store/attachments.js";
+import type { AttachmentStore } from "./store/attachments.js";
+import { FileKeySource, type DataKeySource } from "./privacy/data-keys.js";
+import { SealedFileAttachmentStore } from "./privacy/sealed-attachments.js";
 import { openLevel, type RootDb } from "./store/db.js";
 import { LevelStore, type Store } from "./store/store.js";
 import { PgStore } from "./store/postgres/pg-store.js";
@@ -51,6 +54,12 @@ export interface NodeOptions {
   dir?: string;
   /** A root database, e.g. memory-level in tests. */
   db?: RootDb;
+  /**
+   * Where the data keys come from (FRX-DP-001): an external key service, or a keyring in
+   * memory for tests. Otherwise config.dataKeyFile, resolved against `dir`; with neither the
+   * node does not start.
+   */
+  dataKeys?: DataKeySource;
   /** A store (not yet open), instead of the one `config.store` or `db` names. */
   store?: Store;
   attachments?: AttachmentStore;
@@ -108,6 +117,19 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
   }
 }
 
+/** The data key source of a node, or a startup error saying what is missing. */
+function dataKeySourceOf(options: NodeOptions): DataKeySource {
+  if (options.dataKeys) return options.dataKeys;
+  const file = options.config.dataKeyFile;
+  if (file === undefined)
+    throw new Error(
+      "no data key: config.json names no dataKeyFile (frx-node init creates one; an existing node creates it with frx-node data-key init)",
+    );
+  if (!isAbsolute(file) && !options.dir)
+    throw new Error(`config dataKeyFile ${file} is relative, and the node has no folder`);
+  return new FileKeySource(options.dir ? resolve(options.dir, file) : file);
+}
+
 /** The store the options name: given, on PostgreSQL (config.store), or level (the default). */
 function chooseStore(options: NodeOptions): Store {
   const { config } = options;
@@ -123,6 +145,8 @@ function chooseStore(options: NodeOptions): Store {
 
 async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
   const { config, keys } = options;
+  const dataKeySource = dataKeySourceOf(options);
+  const dataKeys = await dataKeySource.load();
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? jsonLogger(undefined, { node: config.node });
   const trust = new TrustState(store, clock, () => config.federation.genesisDigest, logger, {
@@ -138,7 +162,11 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     keys,
     signer: nodeSigner(keys),
     store,
-    attachments: options.attachments ?? new FileAttachmentStore(join(options.dir!, "attachments")),
+    dataKeys,
+    dataKeySource,
+    attachments:
+      options.attachments ??
+      new SealedFileAttachmentStore(join(options.dir!, "attachments"), () => ctx.dataKeys),
     directory: new Directory(store, config.node),
     replay: new ReplayGuard(store, clock, config.skewSeconds * 1000),
     clock,
@@ -190,6 +218,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
   const ingest = new Ingest(ctx);
   const scheduler = new DeadlineScheduler(ctx);
   const trustWatch = new TrustWatch(ctx);
+  const retentionJob = new RetentionJob(ctx);
   const ready = () => {
     const t = trust.status(config.federation.warnBeforeExpiryMs);
     // Federation is optional (a node may serve domestic referrals only), but an expired trust list fails closed.
@@ -240,6 +269,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
         scheduler.start();
         await ctx.outbox.start();
       }
+      retentionJob.start();
       void wakePeers(ctx);
       const url = `${tls ? "https" : "http"}://${config.host}:${info.port}`;
       if (config.admin.enabled) {
@@ -259,6 +289,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       replica = null;
       await scheduler.stop();
       trustWatch.stop();
+      await retentionJob.stop();
       await ctx.outbox.stop();
       if (server) {
         const s = server as Server;

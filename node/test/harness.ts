@@ -16,6 +16,7 @@ import {
   generateNodeKeys,
   ManualClock,
   MemoryAttachmentStore,
+  MemoryKeySource,
   memoryLogger,
   registerParticipant,
   type FrxNode,
@@ -100,6 +101,9 @@ export const THAI_AGENCIES: Array<{
   },
 ];
 
+/** One data keyring for every test node of the process, so a node reopened on its store reads it. */
+export const testDataKeys = new MemoryKeySource();
+
 export interface TestNode {
   node: FrxNode;
   clock: ManualClock;
@@ -140,6 +144,7 @@ export async function thaiNode(
     db,
     ...(fresh ? { store: new PgStore(fresh.url, { deferMs: config.refusalAuditFlushMs }) } : {}),
     attachments: new MemoryAttachmentStore(),
+    dataKeys: testDataKeys,
     clock,
     logger,
   });

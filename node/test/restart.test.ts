@@ -13,7 +13,14 @@ import {
 import { nodePublicKeys } from "../src/config/keys.js";
 import { openLevel } from "../src/store/db.js";
 import { MemoryAttachmentStore } from "../src/store/attachments.js";
-import { FIXTURE_TIME, fixture, thaiNode, withHelpers, type TestNode } from "./harness.js";
+import {
+  FIXTURE_TIME,
+  fixture,
+  testDataKeys,
+  thaiNode,
+  withHelpers,
+  type TestNode,
+} from "./harness.js";
 import type { LevelStore } from "../src/store/store.js";
 
 const dirs: string[] = [];
@@ -49,6 +56,7 @@ describe("a node restarted on the same disk", () => {
       keys,
       db: openLevel(join(dir, "store")),
       attachments: new MemoryAttachmentStore(),
+      dataKeys: testDataKeys,
       clock,
       logger: memoryLogger(),
     });

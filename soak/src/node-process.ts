@@ -10,6 +10,7 @@ import {
   readNodeKeys,
   registerParticipant,
   type FrxNode,
+  provideKeyFile,
 } from "@frx/node";
 import type { PublicJwk, SignedTrustList } from "@frx/spec";
 
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
   const logger = jsonLogger((line) => {
     if (!line.includes('"level":"info"')) process.stderr.write(line + "\n");
   });
+  await provideKeyFile(boot.dir, config);
   const node: FrxNode = await createNode({
     config,
     keys: await readNodeKeys(boot.dir),

@@ -164,7 +164,12 @@ export {
   validatorFor,
 } from "./validate/validator.js";
 
-export { requirements, machineDefinitions, policyRules } from "./generated/data.js";
+export {
+  requirements,
+  machineDefinitions,
+  policyRules,
+  retentionDefaults,
+} from "./generated/data.js";
 export { schemaDocuments } from "./generated/schemas.js";
 export {
   messageMeta,

@@ -56,6 +56,19 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-ADM-013": operator(
     "the metrics token is an operator setting the kit does not make; without it /metrics is open",
   ),
+  // Data protection at rest (spec/data-protection.md): the store, its keys and operator tools.
+  "FRX-DP-001": internal("encryption at rest is of the node's own store and files"),
+  "FRX-DP-002": operator("the data key file is the operator's, read at startup"),
+  "FRX-DP-003": operator("data-key rotation and re-encryption are operator tools"),
+  "FRX-DP-004": operator("retention needs time moved past years; the operator runs the job"),
+  "FRX-DP-005": operator("the periods published depend on the operator's configuration"),
+  "FRX-DP-006": operator("erasure is an operator tool over the node's store"),
+  "FRX-DP-007": operator("erasure records and holds are read with the operator's tools"),
+  "FRX-DP-008": operator("legal holds are placed by the operator"),
+  "FRX-DP-009": operator("erasure by personRef is an operator tool"),
+  "FRX-DP-010": operator("the erasure notice is produced for the operator"),
+  "FRX-DP-011": operator("erasure notices are applied by the operator"),
+  "FRX-DP-012": operator("subject-access exports are an operator tool"),
   // Audit: verification is an operator tool over the node's store.
   "FRX-AUD-001": internal("the audit hash chain lives in the node's store"),
   "FRX-AUD-002": operator("audit verification is an operator tool"),

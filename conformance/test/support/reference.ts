@@ -8,6 +8,7 @@ import {
   defaultConfig,
   generateNodeKeys,
   MemoryAttachmentStore,
+  MemoryKeySource,
   memoryLogger,
   registerParticipant,
   setParticipantStatus,
@@ -78,6 +79,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
     keys,
     db: new MemoryLevel({ valueEncoding: "json" }) as never,
     attachments: new MemoryAttachmentStore(),
+    dataKeys: new MemoryKeySource(),
     logger: memoryLogger(),
   });
   if (o.wrap) node.app.fetch = o.wrap(node.app.fetch.bind(node.app), node);

@@ -1,5 +1,5 @@
 import { memberEntry } from "@frx/node";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -10,6 +10,7 @@ import {
   type FrxNode,
   type Logger,
   type NodeKeys,
+  provideKeyFile,
 } from "@frx/node";
 import {
   createClient,
@@ -124,6 +125,8 @@ export class LocalFederation {
       directoryCooldownMs: 1000,
       genesisDigest: this.genesisDigest || null,
     };
+    await mkdir(dir, { recursive: true });
+    await provideKeyFile(dir, config);
     const node = await createNode({ config, keys, dir, logger: this.logger });
     if (!previous) {
       for (const a of CAST[cc]!.agencies) {

@@ -13,11 +13,13 @@ import type { AdminOperation } from "./operation.js";
 import { agencyOperations } from "./operations-agencies.js";
 import { federationOperations } from "./operations-federation.js";
 import { trustOperations } from "./operations-trust.js";
+import { privacyOperations } from "./operations-privacy.js";
 
 export const ADMIN_OPERATIONS: readonly AdminOperation[] = [
   ...agencyOperations,
   ...federationOperations,
   ...trustOperations,
+  ...privacyOperations,
 ];
 
 /** How long a console session lives (spec/admin.md). */

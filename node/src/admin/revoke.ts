@@ -1,6 +1,7 @@
 import { FrxError, instantMs, type PublicJwk } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import { keyEntry } from "../domain/directory.js";
+import { openEnvelope } from "../privacy/envelopes.js";
 import type { MessageRecord, ParticipantRecord } from "../store/records.js";
 import { adminChange, assertKeyFree } from "./participants.js";
 
@@ -83,7 +84,10 @@ async function suspectMessages(
   for await (const [, value] of ctx.store.iterate("messages")) {
     const m = value as MessageRecord;
     if (m.from !== from || (instantMs(m.receivedAt) ?? Infinity) < sinceMs) continue;
-    const header = JSON.parse(Buffer.from(m.jws.split(".")[0]!, "base64url").toString()) as {
+    const jws = openEnvelope(ctx.dataKeys, m.id, m.jws);
+    // An erased message keeps no signature to inspect; its receipt still names its digest.
+    if (jws === undefined) continue;
+    const header = JSON.parse(Buffer.from(jws.split(".")[0]!, "base64url").toString()) as {
       kid?: string;
     };
     if (header.kid === kid) out.push(m.id);

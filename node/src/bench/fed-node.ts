@@ -3,6 +3,7 @@
 // Usage: node fed-node.js SETUP.json. Prints {port}, then answers one JSON line per command
 // line on stdin (see FedCommand); when its stdin closes it closes the node cleanly, prints its
 // FedNodeStats and exits.
+import { provideKeyFile } from "../privacy/data-keys.js";
 import { writeFile } from "node:fs/promises";
 import { readFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
@@ -71,6 +72,7 @@ const stats: FedNodeStats = {
 };
 const config = defaultConfig(setup.country, { host: "127.0.0.1", port: setup.port, sync: true });
 config.federation.genesisDigest = setup.genesisDigest;
+await provideKeyFile(setup.dir, config);
 const node = await createNode({
   config,
   keys: setup.keys,

@@ -1,6 +1,7 @@
 // A bench child: a real national node on a file-backed, fsynced store, listening on a free
 // loopback port. Usage: node node-server.js SETUP.json. Prints {port}; when its stdin closes
 // it closes the node cleanly and prints the time it spent where, then exits.
+import { provideKeyFile } from "../privacy/data-keys.js";
 import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { registerParticipant, type ParticipantRegistration } from "../admin/participants.js";
@@ -28,6 +29,7 @@ export interface NodeServerStats extends NodeTimes {
 
 const setup = JSON.parse(await readFile(process.argv[2]!, "utf8")) as NodeServerSetup;
 const config = defaultConfig("TH", { host: "127.0.0.1", port: 0, sync: true });
+await provideKeyFile(setup.dir, config);
 const t0 = performance.now();
 const node = await createNode({ config, keys: setup.keys, dir: setup.dir });
 for (const agency of setup.agencies) await registerParticipant(node.ctx, agency);

@@ -3,9 +3,10 @@
 // in, against one node on level in the same run, each a real `frx-node start` process. Prints
 // {"bench":"replicas","replicas":2,"perSec","ratioVsLevel","lost","duplicates"} on stdout.
 // Needs a PostgreSQL server: --pg or FRX_PG_URL (it works in a schema of its own and drops it).
+import { provideKeyFile } from "../privacy/data-keys.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,6 +53,8 @@ async function prepare(dir: string, store?: string) {
     ...(store ? { store } : {}),
   });
   const keys = generateNodeKeys();
+  await mkdir(dir, { recursive: true });
+  await provideKeyFile(dir, config);
   const node = await createNode({ config, keys, dir, logger: memoryLogger() });
   for (const a of agencies) await registerParticipant(node.ctx, a.registration);
   await node.close();

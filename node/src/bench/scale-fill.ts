@@ -3,6 +3,7 @@
 // lays them out: each message with its record, one inbox item per recipient, a timeline line
 // in its case, and the case; cases of `perCase` messages. Usage: node scale-fill.js JOB.json.
 // Prints {messages, cases, fillMs, sampleCases, inboxCursor} and exits.
+import { provideKeyFile } from "../privacy/data-keys.js";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -30,6 +31,7 @@ const job = JSON.parse(await readFile(process.argv[2]!, "utf8")) as FillJob;
 const started = performance.now();
 // Register the agencies through the node, as an operator would, then close it.
 const config = defaultConfig("TH", { host: "127.0.0.1", port: 0, sync: true });
+await provideKeyFile(job.dir, config);
 const node = await createNode({ config, keys: job.keys, dir: job.dir });
 for (const agency of job.agencies) await registerParticipant(node.ctx, agency);
 await node.close();

@@ -40,7 +40,8 @@ export interface BackupHeader {
 
 export type BackupRecord =
   | { t: "kv"; sub: string; key: string; value: unknown }
-  | { t: "file"; sha256: string; size: number }
+  /** `stored`: SHA-256 of the bytes as kept on disk (sealed); `sha256` names the content. */
+  | { t: "file"; sha256: string; size: number; stored?: string }
   | { t: "chunk"; sha256: string; data: string }
   | BackupSeal;
 

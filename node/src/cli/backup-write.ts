@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, readFile, rename, rm } from "node:fs/promises";
@@ -89,7 +90,17 @@ export async function writeBackup(
         for await (const [key, value] of store.sub(sub).iterator({ snapshot }))
           await writer.write({ t: "kv", sub, key, value: value as unknown });
       for (const file of files) {
-        await writer.write({ t: "file", sha256: file.sha256, size: file.size });
+        // Sealed on disk (FRX-DP-001) and copied as they are: the backup holds ciphertext, and
+        // `stored` is the digest of those bytes, which restore checks.
+        const stored = createHash("sha256");
+        for await (const chunk of createReadStream(file.path) as AsyncIterable<Buffer>)
+          stored.update(chunk);
+        await writer.write({
+          t: "file",
+          sha256: file.sha256,
+          size: file.size,
+          stored: stored.digest("hex"),
+        });
         const stream = createReadStream(file.path, { highWaterMark: CHUNK_BYTES });
         for await (const chunk of stream as AsyncIterable<Buffer>)
           await writer.write({ t: "chunk", sha256: file.sha256, data: chunk.toString("base64") });

@@ -37,6 +37,7 @@ import {
   operatorTokenCommand,
 } from "./commands/operator.js";
 import { peersCommand } from "./commands/peers.js";
+import { PRIVACY_COMMANDS } from "./commands/privacy.js";
 
 export type { Io } from "./io.js";
 
@@ -71,6 +72,7 @@ export const COMMANDS: readonly Command[] = [
   trustDigestCommand,
   trustApplyCommand,
   trustShowCommand,
+  ...PRIVACY_COMMANDS,
 ];
 
 function table(commands: readonly Command[]): string {

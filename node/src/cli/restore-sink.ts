@@ -9,6 +9,8 @@ import { CliError } from "./io.js";
 
 interface OpenFile {
   sha256: string;
+  /** The digest the stored bytes must have (sealed files: of the ciphertext). */
+  expect: string;
   size: number;
   handle: FileHandle;
   tmp: string;
@@ -55,7 +57,15 @@ export class RestoreSink {
       const tmp = join(this.attachments, `.restore-${record.sha256}`);
       const handle = await open(tmp, "wx", 0o600);
       const hash = createHash("sha256");
-      this.file = { sha256: record.sha256, size: record.size, handle, tmp, hash, written: 0 };
+      this.file = {
+        sha256: record.sha256,
+        expect: record.stored ?? record.sha256,
+        size: record.size,
+        handle,
+        tmp,
+        hash,
+        written: 0,
+      };
     } else if (record.t === "chunk") {
       if (this.file?.sha256 !== record.sha256)
         throw new CliError(`${where}: bytes for an attachment that was not announced`);
@@ -97,7 +107,7 @@ export class RestoreSink {
     await f.handle.sync();
     await f.handle.close();
     const digest = f.hash.digest("hex");
-    if (digest !== f.sha256 || f.written !== f.size)
+    if (digest !== f.expect || f.written !== f.size)
       throw new CliError(
         `${where}: attachment ${f.sha256} came back as ${f.written} bytes hashing to ${digest}`,
       );

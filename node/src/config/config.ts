@@ -52,6 +52,15 @@ export interface NodeConfig {
   rateLimit: RateLimitConfig;
   federation: FederationConfig;
   admin: AdminConfig;
+  /**
+   * The data key file (FRX-DP-001): relative to the node's folder or absolute, mode 0600,
+   * outside the store. `frx-node init` creates it; without it the node does not start.
+   */
+  dataKeyFile?: string;
+  /** Overrides of the spec's default retention periods (FRX-DP-003), in days, by message type or tier. */
+  retention?: RetentionOverrides;
+  /** How often the retention job runs in the node, in milliseconds (0: only by command). */
+  retentionIntervalMs?: number;
   /** Serve HTTPS with this PEM certificate and key (otherwise HTTP, e.g. behind a proxy). */
   tls?: { certFile: string; keyFile: string };
   /**
@@ -59,6 +68,12 @@ export interface NodeConfig {
    * (FRX-ADM-013); the admin listener serves metrics to operators either way.
    */
   metricsToken?: string;
+}
+
+/** Per-node retention periods, in days after a case closes, by tier and by message type and tier. */
+export interface RetentionOverrides {
+  tiers?: Record<string, number>;
+  types?: Record<string, Record<string, number>>;
 }
 
 /** The admin listener (FRX-ADM-001): loopback or a unix socket, never a public address. */
@@ -282,6 +297,14 @@ export function validateConfig(c: NodeConfig): NodeConfig {
     (typeof c.tls.certFile !== "string" || typeof c.tls.keyFile !== "string")
   )
     throw new TypeError("config tls needs certFile and keyFile");
+  if (
+    c.retentionIntervalMs !== undefined &&
+    (!Number.isInteger(c.retentionIntervalMs) || c.retentionIntervalMs < 0)
+  )
+    throw new TypeError("config retentionIntervalMs must be 0 (off) or a number of milliseconds");
+  if (c.dataKeyFile !== undefined && (typeof c.dataKeyFile !== "string" || c.dataKeyFile === ""))
+    throw new TypeError("config dataKeyFile must be a file path");
+  checkRetention(c.retention);
   if (!/^[+-]\d{2}:\d{2}$/.test(c.calendar.utcOffset))
     throw new TypeError(
       `config calendar.utcOffset must look like +07:00, is ${c.calendar.utcOffset}`,
@@ -307,4 +330,24 @@ export async function writeConfig(dir: string, config: NodeConfig): Promise<void
   await writeFile(join(dir, "config.json"), JSON.stringify(config, null, 2) + "\n", {
     mode: 0o600,
   });
+}
+
+function checkRetention(r: RetentionOverrides | undefined): void {
+  if (r === undefined) return;
+  const days = (where: string, v: unknown): void => {
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 36_500)
+      throw new TypeError(
+        `config retention ${where} must be 1 to 36500 days, is ${JSON.stringify(v)}`,
+      );
+  };
+  for (const [tier, v] of Object.entries(r.tiers ?? {})) {
+    if (!/^T[0-3]$/.test(tier)) throw new TypeError(`config retention.tiers: no tier ${tier}`);
+    days(`tiers.${tier}`, v);
+  }
+  for (const [type, byTier] of Object.entries(r.types ?? {}))
+    for (const [tier, v] of Object.entries(byTier)) {
+      if (!/^T[0-3]$/.test(tier))
+        throw new TypeError(`config retention.types.${type}: no tier ${tier}`);
+      days(`types.${type}.${tier}`, v);
+    }
 }

@@ -2,6 +2,7 @@ import { messageTypeValues, thumbprint, validateDocument, type Types } from "@fr
 import { nodePublicKeys } from "../config/keys.js";
 import type { AppContext } from "../context.js";
 import type { ParticipantRecord } from "../store/records.js";
+import { retentionPeriods } from "../privacy/retention.js";
 
 export const SOFTWARE = { name: "frx-node", version: "0.1.0" };
 
@@ -92,6 +93,8 @@ export async function nodeMetadata(ctx: AppContext): Promise<Types.NodeMetadata>
     encryptionKey: member
       ? structuredClone(member.encryptionKey)
       : { ...keys.encryption, kid: thumbprint(keys.encryption), use: "enc" },
+    // The periods it erases person-level content after (FRX-DP-005).
+    retention: retentionPeriods(ctx.config.retention),
     acceptedTypes: [...messageTypeValues],
   };
   return validateDocument<Types.NodeMetadata>("documents/node-metadata.json", doc);

@@ -10,6 +10,7 @@ import type { AppContext } from "../context.js";
 import type { MessageRecord } from "../store/records.js";
 import type { Op } from "../store/store.js";
 import { inboxOps } from "../pipeline/inbox-ops.js";
+import { sealEnvelope } from "../privacy/envelopes.js";
 
 /** The participant id a node uses for the notices it sends itself: `<node>:NODE`. */
 export function nodeParticipant(node: string): string {
@@ -62,7 +63,7 @@ export function noticeOps(
   const record: MessageRecord = {
     id: message.id,
     digest,
-    jws,
+    jws: sealEnvelope(ctx.dataKeys, message.id, jws),
     receipt,
     receivedAt: at,
     from: message.from,

@@ -1,3 +1,4 @@
+import { openEnvelope } from "../privacy/envelopes.js";
 import {
   DEFAULT_MAX_ENVELOPE_BYTES,
   isFrxError,
@@ -162,7 +163,9 @@ export class PeerWorker {
         `${this.peer} is no longer an active member`,
       );
     // What no transaction may carry would fail every attempt and hold back the rest (FRX-FED-071).
-    const oversized = items.filter((i) => i.jws.length > DEFAULT_MAX_ENVELOPE_BYTES);
+    // Stored sealed (FRX-DP-001): what travels is the envelope as its sender signed it.
+    const envelopes = new Map(items.map((i) => [i, this.envelopeOf(i)]));
+    const oversized = items.filter((i) => envelopes.get(i)!.length > DEFAULT_MAX_ENVELOPE_BYTES);
     if (oversized.length > 0) return this.dropOversized(flight, items, oversized);
     // The files first, then the envelopes that name them (FRX-FED-201).
     const files = await pushFiles(ctx, this.peer, member, items);
@@ -179,7 +182,7 @@ export class PeerWorker {
         origin: ctx.config.node,
         destination: this.peer,
         sentAt: now.toISOString(),
-        envelopes: items.map((i) => i.jws),
+        envelopes: items.map((i) => envelopes.get(i)!),
       },
       ctx.signer,
       member.encryptionKey,
@@ -220,6 +223,11 @@ export class PeerWorker {
     }
     this.lastError = undefined;
     return this.settle(flight, items, res.text, trust);
+  }
+
+  /** The signed envelope of a queued item; an item whose content was erased sends nothing readable. */
+  private envelopeOf(item: OutboxItem): string {
+    return openEnvelope(this.ctx.dataKeys, item.messageId, item.jws) ?? "";
   }
 
   /** The queued items of a transaction, in its order. */
@@ -408,7 +416,7 @@ export class PeerWorker {
               "refused_by_peer",
               {
                 errorCode: "envelope.too-large",
-                detail: `${item.jws.length} bytes: a transaction carries envelopes of at most ${DEFAULT_MAX_ENVELOPE_BYTES} bytes`,
+                detail: `${this.envelopeOf(item).length} bytes: a transaction carries envelopes of at most ${DEFAULT_MAX_ENVELOPE_BYTES} bytes`,
               },
               at,
               flight,

@@ -14,6 +14,7 @@ import type { CaseRecord, MessageRecord } from "../store/records.js";
 import { consentsForPolicy } from "../domain/consents.js";
 import type { Op } from "../store/store.js";
 import { attachmentOps, custodyOps } from "./attachment-ops.js";
+import { sealEnvelope } from "../privacy/envelopes.js";
 import { verifyIncoming } from "./verify-incoming.js";
 import { stateChange } from "./effects.js";
 import { inboxOps } from "./inbox-ops.js";
@@ -227,7 +228,7 @@ export class Ingest {
       const record: MessageRecord = {
         id: message.id,
         digest: verified.digest,
-        jws: verified.jws,
+        jws: sealEnvelope(ctx.dataKeys, message.id, verified.jws),
         receipt,
         receivedAt: at,
         from: message.from,
@@ -256,7 +257,7 @@ export class Ingest {
         ...queued.flatMap((peer) =>
           enqueueOps(ctx, peer, {
             messageId: message.id,
-            jws: verified.jws,
+            jws: sealEnvelope(ctx.dataKeys, message.id, verified.jws),
             digest: verified.digest,
             from: message.from,
             ...(message.case ? { case: message.case } : {}),

@@ -20,6 +20,8 @@ export interface AttachmentStore {
   get(sha256: string): Promise<StoredBlob | undefined>;
   /** Partly received files from peers (FRX-FED-205), by a key naming origin and digest. */
   partials: PartialFiles;
+  /** Removes the bytes (erasure); true when there were any. */
+  erase(sha256: string): Promise<boolean>;
 }
 
 /** A stored file: its size, and its bytes from `start` (0 unless given), streamed. */
@@ -121,6 +123,13 @@ export class FileAttachmentStore implements AttachmentStore {
         ) as ReadableStream<Uint8Array>,
     };
   }
+
+  async erase(sha256: string): Promise<boolean> {
+    const path = join(this.dir, sha256);
+    const info = await stat(path).catch(() => undefined);
+    await rm(path, { force: true });
+    return !!info;
+  }
 }
 
 /** In memory, for tests. */
@@ -159,5 +168,9 @@ export class MemoryAttachmentStore implements AttachmentStore {
   /** Test hook: replaces stored bytes without changing their digest (a file corrupted at rest). */
   tamper(sha256: string, bytes: Uint8Array): void {
     this.blobs.set(sha256, bytes);
+  }
+
+  erase(sha256: string): Promise<boolean> {
+    return Promise.resolve(this.blobs.delete(sha256));
   }
 }

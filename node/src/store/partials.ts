@@ -15,7 +15,15 @@ function checked(key: string): string {
 export class FilePartials implements PartialFiles {
   private readonly folder: string;
 
-  constructor(private readonly dir: string) {
+  /**
+   * `place` moves a whole, checked file into the store under its digest (by default a rename;
+   * a store that seals its files at rest passes one that encrypts it on the way).
+   */
+  constructor(
+    dir: string,
+    private readonly place: (path: string, sha256: string) => Promise<void> = (path, sha256) =>
+      rename(path, join(dir, sha256)),
+  ) {
     this.folder = join(dir, ".partial");
   }
 
@@ -58,7 +66,7 @@ export class FilePartials implements PartialFiles {
       await rm(path, { force: true });
       return false;
     }
-    await rename(path, join(this.dir, sha256));
+    await this.place(path, sha256);
     return true;
   }
 

@@ -36,7 +36,12 @@ export interface KeyIndexRecord {
 export interface MessageRecord {
   id: string;
   digest: string;
+  /**
+   * The envelope as signed, sealed with the node's data key (FRX-DP-001); empty once its
+   * content is erased (FRX-DP-006), when `erased` says when and why.
+   */
   jws: string;
+  erased?: { at: string; reason: "retention" | "request" | "notice"; ref: string };
   receipt: string;
   receivedAt: string;
   from: string;

@@ -15,6 +15,7 @@ import {
   type FrxNode,
 } from "../../src/index.js";
 import type { RootDb } from "../../src/store/db.js";
+import { testDataKeys } from "../harness.js";
 
 const hasOpenssl = existsSync("/usr/bin/openssl");
 if (!hasOpenssl) process.stderr.write("notice: openssl is missing: the HTTPS test is skipped\n");
@@ -61,6 +62,7 @@ beforeAll(async () => {
     keys: generateNodeKeys(),
     db: new MemoryLevel({ valueEncoding: "json" }) as unknown as RootDb,
     attachments: new MemoryAttachmentStore(),
+    dataKeys: testDataKeys,
     logger: memoryLogger(),
   });
 });

@@ -1,4 +1,5 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
+import { FileKeySource } from "../../src/privacy/data-keys.js";
 import { join } from "node:path";
 import { generateSigningKey, publicJwkOf } from "@frx/spec";
 import { LineDigest } from "../../src/cli/backup-seal.js";
@@ -35,7 +36,19 @@ async function edited(lines: Line[]): Promise<string> {
 
 async function restoreRefused(from: string, ...extra: string[]): Promise<string> {
   const target = join(await tempDir(), "t");
-  const r = await cli("restore", "--dir", target, "--from", from, ...extra);
+  // Any well-formed data key file: the seal is checked before anything is restored.
+  const dataKeys = join(await tempDir(), "data-keys.json");
+  await FileKeySource.create(dataKeys, new Date());
+  const r = await cli(
+    "restore",
+    "--dir",
+    target,
+    "--from",
+    from,
+    "--data-keys",
+    dataKeys,
+    ...extra,
+  );
   expect(r.code, r.stdout).toBe(1);
   expect(await readdir(target).catch(() => [])).toEqual([]);
   return r.stderr;

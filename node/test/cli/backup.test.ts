@@ -5,6 +5,8 @@ import type { BackupHeader } from "../../src/cli/backup-format.js";
 import type { NodeKeys } from "../../src/config/keys.js";
 import { cli, dumpStore, initNode, removeTempDirs, tempDir } from "./helpers.js";
 import { populate } from "./populated.js";
+import { FileKeySource } from "../../src/privacy/data-keys.js";
+import { openFile } from "../../src/privacy/sealed-attachments.js";
 
 afterEach(removeTempDirs);
 
@@ -31,7 +33,15 @@ describe("frx-node backup and restore", () => {
     expect(h.counts.sublevels.messages).toBeGreaterThan(0);
 
     const target = join(await tempDir(), "restored");
-    const r = await cli("restore", "--dir", target, "--from", out);
+    const r = await cli(
+      "restore",
+      "--data-keys",
+      join(dir, "data-keys.json"),
+      "--dir",
+      target,
+      "--from",
+      out,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/node keys:\s+from the backup/);
     expect(r.stdout.trimEnd().endsWith("\nok")).toBe(true);
@@ -40,8 +50,18 @@ describe("frx-node backup and restore", () => {
     expect(before.participants).toHaveLength(6);
     expect(before.audit!.length).toBeGreaterThan(6);
     expect(await dumpStore(target)).toEqual(before);
+    // The file is restored as it was stored: sealed (FRX-DP-001), so not the uploaded bytes.
     // Buffer.equals: a deep toEqual walks 2 MB element by element.
-    expect((await readFile(join(target, "attachments", sha256))).equals(bytes)).toBe(true);
+    const restoredFile = await readFile(join(target, "attachments", sha256));
+    expect(restoredFile.equals(await readFile(join(dir, "attachments", sha256)))).toBe(true);
+    expect(restoredFile.includes(bytes.subarray(0, 64))).toBe(false);
+    expect(
+      openFile(
+        await new FileKeySource(join(target, "data-keys.json")).load(),
+        sha256,
+        restoredFile,
+      ).equals(bytes),
+    ).toBe(true);
     expect(await readdir(join(target, "attachments"))).toEqual([sha256]);
     for (const file of ["config.json", "node-keys.json"])
       expect(await readFile(join(target, file), "utf8")).toBe(
@@ -71,7 +91,15 @@ describe("frx-node backup and restore", () => {
 
     // Without the node's keys its seal cannot be checked against them (issue 18, finding 7).
     const bare = join(await tempDir(), "bare");
-    const r = await cli("restore", "--dir", bare, "--from", out);
+    const r = await cli(
+      "restore",
+      "--data-keys",
+      join(dir, "data-keys.json"),
+      "--dir",
+      bare,
+      "--from",
+      out,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("give --keys FILE");
     expect(await readdir(bare).catch(() => [])).toEqual([]);
@@ -79,6 +107,8 @@ describe("frx-node backup and restore", () => {
     const withKeys = join(await tempDir(), "with-keys");
     const k = await cli(
       "restore",
+      "--data-keys",
+      join(dir, "data-keys.json"),
       "--dir",
       withKeys,
       "--from",
@@ -98,6 +128,8 @@ describe("frx-node backup and restore", () => {
     const target = join(await tempDir(), "t");
     const r = await cli(
       "restore",
+      "--data-keys",
+      join(dir, "data-keys.json"),
       "--dir",
       target,
       "--from",
@@ -117,13 +149,35 @@ describe("frx-node backup and restore", () => {
     expect((await cli("backup", "--dir", dir, "--out", out)).code).toBe(0);
     const busy = await tempDir();
     await writeFile(join(busy, "keep.txt"), "mine");
-    const r = await cli("restore", "--dir", busy, "--from", out);
+    const r = await cli(
+      "restore",
+      "--data-keys",
+      join(dir, "data-keys.json"),
+      "--dir",
+      busy,
+      "--from",
+      out,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("is not empty");
     expect(await readdir(busy)).toEqual(["keep.txt"]);
     const empty = await tempDir();
     const keys = join(dir, "node-keys.json");
-    expect((await cli("restore", "--dir", empty, "--from", out, "--keys", keys)).code).toBe(0);
+    expect(
+      (
+        await cli(
+          "restore",
+          "--data-keys",
+          join(dir, "data-keys.json"),
+          "--dir",
+          empty,
+          "--from",
+          out,
+          "--keys",
+          keys,
+        )
+      ).code,
+    ).toBe(0);
   });
 
   it("refuses a truncated backup and removes what it had restored", async () => {
@@ -137,6 +191,8 @@ describe("frx-node backup and restore", () => {
     const target = join(await tempDir(), "t");
     const r = await cli(
       "restore",
+      "--data-keys",
+      join(dir, "data-keys.json"),
       "--dir",
       target,
       "--from",
@@ -153,7 +209,15 @@ describe("frx-node backup and restore", () => {
     const dir = await initNode();
     const junk = join(await tempDir(), "junk.json");
     await writeFile(junk, '{"hello":"world"}\n');
-    const r = await cli("restore", "--dir", join(await tempDir(), "t"), "--from", junk);
+    const r = await cli(
+      "restore",
+      "--data-keys",
+      join(dir, "data-keys.json"),
+      "--dir",
+      join(await tempDir(), "t"),
+      "--from",
+      junk,
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("is not an frx-node backup");
     const b = await cli("backup", "--dir", dir, "--out", junk);

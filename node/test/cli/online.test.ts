@@ -154,7 +154,15 @@ describe("frx-node commands on a running node, through its admin API (issue 14)"
     expect(backup.stdout).toContain("backup of node TH written to");
     await node.stop("SIGTERM");
     const target = join(dir, "..", "restored");
-    const restored = await cli("restore", "--dir", target, "--from", out);
+    const restored = await cli(
+      "restore",
+      "--data-keys",
+      join(dir, "data-keys.json"),
+      "--dir",
+      target,
+      "--from",
+      out,
+    );
     expect(restored.code, restored.stderr).toBe(0);
     expect((await cli("agency", "list", "--dir", target)).stdout).toMatch(/TH:DOE\s+active/);
   });

@@ -31,6 +31,7 @@ import {
   type Agency,
   type TestNode,
 } from "../harness.js";
+import { testDataKeys } from "../harness.js";
 import type { LevelStore } from "../../src/store/store.js";
 
 /** The agencies of each test country, with the roles and powers routing by mandate needs. */
@@ -147,6 +148,7 @@ export class Cluster {
       attachments: this.files
         ? new FileAttachmentStore(join(dir, "attachments"))
         : new MemoryAttachmentStore(),
+      dataKeys: testDataKeys,
       clock,
       logger,
     });

@@ -18,7 +18,7 @@ import {
 } from "../../src/index.js";
 import { openLevel } from "../../src/store/db.js";
 import type { CaseRecord } from "../../src/store/records.js";
-import { thaiNode, withHelpers } from "../harness.js";
+import { testDataKeys, thaiNode, withHelpers } from "../harness.js";
 import { Cluster, type Member } from "./cluster.js";
 import { notifyLa } from "./taps.js";
 import type { LevelStore } from "../../src/store/store.js";
@@ -41,6 +41,7 @@ async function offlineTh(genesisDigest: string | null): Promise<FrxNode> {
     keys: th.keys,
     db: openLevel(join(th.dir, "store")),
     attachments: new MemoryAttachmentStore(),
+    dataKeys: testDataKeys,
     clock: th.clock,
     logger: memoryLogger(),
   });

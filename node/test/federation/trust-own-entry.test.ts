@@ -4,6 +4,7 @@ import { createNode, generateNodeKeys, MemoryAttachmentStore } from "../../src/i
 import { openLevel } from "../../src/store/db.js";
 import { join } from "node:path";
 import { Cluster, type Member } from "./cluster.js";
+import { testDataKeys } from "../harness.js";
 
 let cluster: Cluster;
 let th: Member;
@@ -69,6 +70,7 @@ describe("a node's own trust-list entry", () => {
       keys: generateNodeKeys(),
       db: openLevel(join(la.dir, "store")),
       attachments: new MemoryAttachmentStore(),
+      dataKeys: testDataKeys,
       clock: la.clock,
       logger: la.logger,
     });

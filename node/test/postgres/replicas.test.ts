@@ -11,7 +11,14 @@ import {
   type FrxNode,
 } from "../../src/index.js";
 import type { AuditEntry, InboxItem } from "../../src/store/records.js";
-import { FIXTURE_TIME, fixture, thaiNode, withHelpers, type TestNode } from "../harness.js";
+import {
+  FIXTURE_TIME,
+  fixture,
+  testDataKeys,
+  thaiNode,
+  withHelpers,
+  type TestNode,
+} from "../harness.js";
 import { dropSchema, freshStoreUrl, noticeIfNoPg, PG_URL } from "./pg.js";
 
 noticeIfNoPg("replicas in one process");
@@ -40,6 +47,7 @@ async function twoReplicas(): Promise<[TestNode, TestNode]> {
     config: first.config,
     keys: first.node.ctx.keys,
     attachments: new MemoryAttachmentStore(),
+    dataKeys: testDataKeys,
     clock,
     logger,
   });
@@ -143,6 +151,7 @@ describe.skipIf(!PG_URL)("replicas of one node on one PostgreSQL database", () =
       }),
       keys: generateNodeKeys(),
       attachments: new MemoryAttachmentStore(),
+      dataKeys: testDataKeys,
       logger: memoryLogger(),
     });
     await expect(node).rejects.toThrow(/PostgreSQL store at 127\.0\.0\.1:1\/test .*cannot be used/);

@@ -4,6 +4,7 @@ import {
   generateNodeKeys,
   ManualClock,
   MemoryAttachmentStore,
+  MemoryKeySource,
   memoryLogger,
   registerParticipant,
   type FrxNode,
@@ -69,6 +70,7 @@ export async function startNode(options: { systemClock?: boolean } = {}): Promis
     keys: generateNodeKeys(),
     db: new MemoryLevel({ valueEncoding: "json" }) as never,
     attachments,
+    dataKeys: new MemoryKeySource(),
     ...(clock ? { clock } : {}),
     logger: memoryLogger(),
   });

@@ -112,5 +112,29 @@ export function readData(
     for (const r of def.recipientRoles ?? [])
       if (!roles.includes(r)) throw new Error(`policy: unknown role ${r} in view profile ${p}`);
   }
-  return { machineDefinitions: machines, policyRules: rules };
+  const retention = JSON.parse(readFileSync(join(specDir, "policy", "retention.json"), "utf8")) as {
+    tiers: Record<string, number>;
+    types: Record<string, Record<string, number>>;
+  };
+  const tiers = codes.get("Tier") ?? [];
+  const days = (where: string, v: number): void => {
+    if (!Number.isInteger(v) || v < 1)
+      throw new Error(`retention: ${where} is not a number of days`);
+  };
+  for (const [tier, v] of Object.entries(retention.tiers)) {
+    if (!tiers.includes(tier)) throw new Error(`retention: unknown tier ${tier}`);
+    days(tier, v);
+  }
+  for (const [type, byTier] of Object.entries(retention.types)) {
+    if (!messageTypes.includes(type)) throw new Error(`retention: unknown type ${type}`);
+    for (const [tier, v] of Object.entries(byTier)) {
+      if (!tiers.includes(tier)) throw new Error(`retention: unknown tier ${tier} for ${type}`);
+      days(`${type} ${tier}`, v);
+    }
+  }
+  return {
+    machineDefinitions: machines,
+    policyRules: rules,
+    retentionDefaults: { tiers: retention.tiers, types: retention.types },
+  };
 }

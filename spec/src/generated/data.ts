@@ -1159,6 +1159,42 @@ export const policyRules: Readonly<Record<string, unknown>> = {
   }
 };
 
+export const retentionDefaults: Readonly<Record<string, unknown>> = {
+  "tiers": {
+    "T1": 3653,
+    "T2": 1826,
+    "T3": 3653
+  },
+  "types": {
+    "remedy.claim": {
+      "T1": 3653,
+      "T2": 3653,
+      "T3": 3653
+    },
+    "remedy.update": {
+      "T1": 3653,
+      "T2": 3653,
+      "T3": 3653
+    },
+    "proceedings.notify": {
+      "T2": 3653,
+      "T3": 7305
+    },
+    "evidence.provide": {
+      "T2": 3653,
+      "T3": 7305
+    },
+    "consent.record": {
+      "T1": 1826,
+      "T2": 1826
+    },
+    "consent.withdraw": {
+      "T1": 1826,
+      "T2": 1826
+    }
+  }
+};
+
 /** Every numbered requirement in the prose spec (spec/*.md). */
 export const requirements: ReadonlyArray<{ id: string; level: string; text: string; file: string }> = [
   {
@@ -1442,6 +1478,78 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "level": "MUST",
     "text": "An audit verification MUST report the first entry whose hash or link to the previous entry does not hold, or whose checkpoint's signature or hash does not, with `audit.chain-broken`.",
     "file": "audit.md"
+  },
+  {
+    "id": "FRX-DP-001",
+    "level": "MUST",
+    "text": "A node MUST store the content of every envelope it keeps (its message record, outbox item or dead letter) and the bytes of every attachment encrypted with AES-256-GCM under a data key held outside its store, each ciphertext naming the id of its key and bound to the record it belongs to.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-002",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT start when its data key is missing, malformed, or kept in a key file that other accounts than the node's can read.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-003",
+    "level": "MUST",
+    "text": "A node MUST keep every data key that a stored ciphertext names until a re-encryption has sealed that content under a newer key, and MUST let its operator make a new data key current while it runs.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-004",
+    "level": "MUST",
+    "text": "A node MUST erase the content of a stored message of tier T1, T2 or T3 once the retention period for its type and tier has passed since its case closed (or, without a case, since it was stored), taking the period from its configuration or else from `policy/retention.json`.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-005",
+    "level": "MUST",
+    "text": "A node MUST publish the retention periods it applies as `retention` in its signed metadata.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-006",
+    "level": "MUST",
+    "text": "Erasing a message's content MUST keep its id, digest, type, sender, case, referral, time stored, recipients, receipt and the digests of its attachments, and remove its envelope and attachment bytes from the store, from the outbox and dead letters, and from every API response.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-007",
+    "level": "MUST",
+    "text": "A node MUST record every erasure (the messages, the reason and who asked) and every placing and release of a legal hold in its audit chain.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-008",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT erase content in a case under a legal hold, by retention, on request or on notice, and refuses an erasure request that names only such a case with `dp.legal-hold`.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-009",
+    "level": "MUST",
+    "text": "A node MUST let its operator erase, by `personRef`, the content of every stored message whose body names that `personRef`, together with the consent on record for it.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-010",
+    "level": "MUST",
+    "text": "A node that erased content on request MUST produce an erasure notice signed with its node key (`frx-erasure-notice+jws`) naming each case and its messages erased and the reason, for each other node with a party to those cases.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-011",
+    "level": "MUST",
+    "text": "A node MUST act on an erasure notice only when its signature verifies with a key the trust list in force gives its origin node, that node has an agency among the case's parties at the receiving node, and the messages are of that case, and otherwise refuses it with `dp.not-party`.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-012",
+    "level": "MUST",
+    "text": "A node MUST let its operator export, by `personRef`, every stored message whose body names it, with its sender, origin node, recipients, times, purpose and legal basis, and of its body only the entries of that person, as a JSON document signed by the node (`frx-subject-access+jws`) and as a readable HTML page.",
+    "file": "data-protection.md"
   },
   {
     "id": "FRX-ENV-001",

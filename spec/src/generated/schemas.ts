@@ -1816,6 +1816,18 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "An audit verification found that the chain ends before an anchor's entry, or holds it with another hash: its tail was cut, lost or rewritten (FRX-AUD-004). A report's code, not a refusal's."
       },
       {
+        "const": "dp.legal-hold",
+        "description": "The case is under a legal hold (an investigation or proceedings still open): its person-level content may not be erased until the hold is released (FRX-DP-008)."
+      },
+      {
+        "const": "dp.hold-unknown",
+        "description": "No legal hold with this id is in force for the case (FRX-DP-008)."
+      },
+      {
+        "const": "dp.not-party",
+        "description": "An erasure notice came from a node none of whose agencies is a party to the case it names, or names messages of another case (FRX-DP-011)."
+      },
+      {
         "const": "internal.error",
         "description": "An unexpected fault; the response leaks nothing more."
       }
@@ -2312,6 +2324,14 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "frx-checkpoint+jws",
         "description": "A node-signed audit checkpoint: the sequence number and hash of the audit chain's head."
+      },
+      {
+        "const": "frx-subject-access+jws",
+        "description": "A node's subject-access export for one personRef (FRX-DP-012)."
+      },
+      {
+        "const": "frx-erasure-notice+jws",
+        "description": "A node's notice that it erased content of a case's messages on request, for the other parties' nodes (FRX-DP-010)."
       },
       {
         "const": "frx-transaction+jws",
@@ -4199,6 +4219,26 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       "encryptionKey": {
         "$ref": "../entities/jwk.json#/$defs/x25519"
       },
+      "retention": {
+        "description": "The retention periods this node applies to person-level content (FRX-DP-005): days after a case closes, by tier and, overriding it, by message type and tier.",
+        "type": "object",
+        "required": [
+          "tiers",
+          "types"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "tiers": {
+            "$ref": "#/$defs/daysByTier"
+          },
+          "types": {
+            "type": "object",
+            "additionalProperties": {
+              "$ref": "#/$defs/daysByTier"
+            }
+          }
+        }
+      },
       "acceptedTypes": {
         "description": "Message types the node routes.",
         "type": "array",
@@ -4206,6 +4246,29 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "uniqueItems": true,
         "items": {
           "$ref": "../codes/message-type.json"
+        }
+      }
+    },
+    "$defs": {
+      "daysByTier": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "T1": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 36500
+          },
+          "T2": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 36500
+          },
+          "T3": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 36500
+          }
         }
       }
     }

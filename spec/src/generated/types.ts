@@ -430,6 +430,15 @@ export type NodeMetadata = {
 };
   signingKeys: SigningKey[];
   encryptionKey: X25519PublicJwk;
+  /** The retention periods this node applies to person-level content (FRX-DP-005): days after a case closes, by tier and, overriding it, by message type and tier. */
+  retention?: {
+  tiers: {
+  T1?: number;
+  T2?: number;
+  T3?: number;
+};
+  types: Record<string, unknown>;
+};
   /** Message types the node routes. */
   acceptedTypes: Array<C.MessageType>;
 };

@@ -10,6 +10,7 @@ import { createNode } from "../../node.js";
 import type { Command } from "../command.js";
 import { CliError, field, lines, UsageError } from "../io.js";
 import { quietLogger } from "../node-dir.js";
+import { DATA_KEY_FILE, FileKeySource } from "../../privacy/data-keys.js";
 import { parseStoreUrl } from "../../store/postgres/connect.js";
 import { PgStore } from "../../store/postgres/pg-store.js";
 
@@ -33,7 +34,7 @@ async function refuseUsedDatabase(url: string): Promise<void> {
 }
 
 /** Any of these in DIR means a node (or part of one) lives there already. */
-const NODE_FILES = ["config.json", "node-keys.json", "store", "attachments"];
+const NODE_FILES = ["config.json", "node-keys.json", "data-keys.json", "store", "attachments"];
 
 export const initCommand: Command = {
   path: ["init"],
@@ -127,6 +128,10 @@ mode 0600, registered as operator NAME). Refuses a DIR that already holds a node
     if (genesisDigest !== undefined) config.federation.genesisDigest = genesisDigest;
     const keys = generateNodeKeys();
     await writeNodeKeys(dir, keys);
+    // The data key (FRX-DP-001): beside the store, not in it, so copies of the store and its
+    // backups hold ciphertext only.
+    config.dataKeyFile = DATA_KEY_FILE;
+    await FileKeySource.create(join(dir, DATA_KEY_FILE), new Date());
     await mkdir(join(dir, "attachments"), { mode: 0o700 });
     // Opening the node creates the empty store; the first operator key goes in with it.
     const operatorName = flags.optional("operator") ?? "admin";
@@ -149,6 +154,10 @@ mode 0600, registered as operator NAME). Refuses a DIR that already holds a node
         `initialised node ${node} in ${dir}`,
         field("config", join(dir, "config.json")),
         field("node keys", `${join(dir, "node-keys.json")} (mode 0600; secret, back it up apart)`),
+        field(
+          "data key",
+          `${join(dir, DATA_KEY_FILE)} (mode 0600; without it stored person-level content cannot be read: back it up apart from the store)`,
+        ),
         field("signing key (kid)", nodePublicKeys(keys).signing.kid!),
         field("public URL", config.publicUrl),
         ...(config.store ? [field("store", config.store)] : []),

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { writeConfig } from "../../config/config.js";
@@ -12,6 +12,7 @@ import { memoryLogger } from "../../runtime/logger.js";
 import { openLevel } from "../../store/db.js";
 import { LevelStore } from "../../store/store.js";
 import { attachmentsDir } from "../attachment-files.js";
+import { DATA_KEY_FILE, FileKeySource } from "../../privacy/data-keys.js";
 import {
   countLines,
   parseHeader,
@@ -26,7 +27,7 @@ import { exists } from "../node-dir.js";
 import { RestoreSink } from "../restore-sink.js";
 import { printAuditReport } from "./audit-verify.js";
 
-const RESTORED = ["store", "attachments", "config.json", "node-keys.json"];
+const RESTORED = ["store", "attachments", "config.json", "node-keys.json", DATA_KEY_FILE];
 
 /**
  * The node keys to write and to check the seal with: from --keys, else from the backup; either
@@ -73,16 +74,19 @@ function parseRecord(line: string, where: string): BackupRecord {
 export const restoreCommand: Command = {
   path: ["restore"],
   summary: "recreate a node from a backup, into a new or empty folder",
-  usage: `Usage: frx-node restore --dir DIR --from FILE [--keys FILE]
+  usage: `Usage: frx-node restore --dir DIR --from FILE --data-keys FILE [--keys FILE]
 
 Recreates the store, the attachments and config.json from a backup into DIR, which must be
 new or empty, then verifies the audit chain (exit 1 if it is broken). The backup's seal must
 verify against the node's signing key, from --keys or (backup --include-keys) the backup: an
 edited, truncated or re-signed backup is refused and nothing is left in DIR. node-keys.json
-is restored from the same place.
+is restored from the same place. The backup holds person-level content sealed with the node's
+data key (FRX-DP-001), which no backup contains: --data-keys gives the key file, kept apart,
+and it is copied into DIR with mode 0600.
 
   --dir DIR      the new node's data folder (new or empty)
   --from FILE    the backup written by frx-node backup
+  --data-keys FILE  the node's data key file (data-keys.json), kept apart from backups
   --keys FILE    the node's node-keys.json, kept apart from a backup made without keys
                  (required for such a backup)
 `,
@@ -90,6 +94,7 @@ is restored from the same place.
     dir: { kind: "string", required: true },
     from: { kind: "string", required: true },
     keys: { kind: "string" },
+    "data-keys": { kind: "string", required: true },
   },
   async run(flags, io) {
     const dir = resolve(flags.string("dir"));
@@ -107,6 +112,9 @@ is restored from the same place.
       const first = await lineIterator.next();
       const header = parseHeader(first.done ? undefined : first.value, from);
       const keys = await chooseKeys(header, flags.optional("keys"));
+      // Checked before anything is written: a missing or open-to-all key file stops here.
+      const dataKeyFile = resolve(flags.string("data-keys"));
+      await new FileKeySource(dataKeyFile).load();
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const store = new LevelStore(openLevel(join(dir, "store")));
       try {
@@ -145,7 +153,10 @@ is restored from the same place.
           memoryLogger(),
           { node: header.node, keys: () => keys, skewSeconds: header.config.skewSeconds ?? 300 },
         ).load();
-        await writeConfig(dir, header.config);
+        const config = { ...header.config, dataKeyFile: DATA_KEY_FILE };
+        await copyFile(dataKeyFile, join(dir, DATA_KEY_FILE));
+        await chmod(join(dir, DATA_KEY_FILE), 0o600);
+        await writeConfig(dir, config);
         await writeNodeKeys(dir, keys);
         const report = await verifyAudit(store, header.publicKeys.signing);
         await store.close();
@@ -155,6 +166,7 @@ is restored from the same place.
             `restored node ${header.node} from ${from} into ${dir}`,
             ...countLines(sink.counts),
             field("node keys", `from ${keysFrom}`),
+            field("data keys", `from ${dataKeyFile}`),
             field("seal", `verified with key ${header.publicKeys.signing.kid}`),
           ),
         );

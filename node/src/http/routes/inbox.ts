@@ -4,6 +4,7 @@ import type { AppContext } from "../../context.js";
 import { agencyAuth, jsonObject, limit, type Env } from "../app.js";
 import { inboxKey } from "../../pipeline/inbox-ops.js";
 import type { InboxItem, MessageRecord } from "../../store/records.js";
+import { openEnvelope } from "../../privacy/envelopes.js";
 
 const MAX_WAIT_MS = 30_000;
 const MAX_LIMIT = 500;
@@ -38,7 +39,7 @@ export function inboxRoutes(ctx: AppContext): Hono<Env> {
         cursor: item.cursor,
         messageId: item.messageId,
         receivedAt: item.at,
-        jws: messages[i]?.jws,
+        ...inboxContent(ctx, messages[i]),
       })),
       next: items.length > 0 ? items[items.length - 1]!.cursor : after,
     });
@@ -120,4 +121,14 @@ function ackRequest(body: Record<string, unknown>): Types.InboxAckRequest {
       `send {"upTo": cursor} and/or {"cursors": [cursor, ...]}: ${isFrxError(error) ? error.message : String(error)}`,
     );
   }
+}
+
+/** The envelope as its sender signed it, or, once its content is erased, when and why (FRX-DP-006). */
+function inboxContent(
+  ctx: AppContext,
+  record: MessageRecord | undefined,
+): { jws?: string; erased?: MessageRecord["erased"] } {
+  if (!record) return {};
+  if (record.erased) return { erased: record.erased };
+  return { jws: openEnvelope(ctx.dataKeys, record.id, record.jws) };
 }
