@@ -109,7 +109,7 @@ describe("POST /v1/envelopes: signature and envelope checks", () => {
     [
       "a payload changed after signing",
       "jws.signature-invalid",
-      401,
+      400,
       (t: TestNode) => {
         const [h, , s] = t.sign(domesticOnly()).split(".");
         return `${h}.${Buffer.from(canonicalize({ ...domesticOnly(), purpose: "labour_inspection" })).toString("base64url")}.${s}`;
@@ -118,7 +118,7 @@ describe("POST /v1/envelopes: signature and envelope checks", () => {
     [
       "a key no one registered",
       "jws.kid-unknown",
-      401,
+      400,
       () => signEnvelope(domesticOnly(), createSigner(generateSigningKey().privateJwk)),
     ],
     [
@@ -173,7 +173,7 @@ describe("POST /v1/envelopes: signature and envelope checks", () => {
     [
       "a key registered for another agency than `from`",
       "envelope.signer-mismatch",
-      403,
+      400,
       (t: TestNode) => signEnvelope(domesticOnly(), t.agencies.get("TH:DSDW")!.signer),
     ],
     ["something that is not a JWS", "jws.malformed", 400, () => "this is not a jws"],
@@ -191,13 +191,13 @@ describe("POST /v1/envelopes: signature and envelope checks", () => {
     [
       "an unknown message type",
       "schema.unknown-type",
-      422,
+      400,
       (t: TestNode) => t.sign({ ...domesticOnly(), type: "immigration.report" }),
     ],
     [
       "a member no schema defines",
       "schema.invalid",
-      422,
+      400,
       (t: TestNode) => t.sign({ ...domesticOnly(), visaCheck: "requested" }),
     ],
   ])("refuses %s with %s", async (_, code, status, make) => {

@@ -159,7 +159,7 @@ describe("state refusals", () => {
   it("refuses a decision on a referral this node has never seen", async () => {
     await introduce();
     expect(await problem(await t.submit(t.sign(accept())))).toMatchObject({
-      status: 404,
+      status: 409,
       code: "state.referral-unknown",
     });
   });
@@ -168,7 +168,7 @@ describe("state refusals", () => {
     await t.submit(t.sign(referral()));
     const byReferrer = { ...accept(), from: "TH:DOE", to: [{ participant: "TH:DSDW" }] };
     expect(await problem(await t.submit(t.sign(byReferrer)))).toMatchObject({
-      status: 403,
+      status: 409,
       code: "state.actor-forbidden",
     });
     expect(

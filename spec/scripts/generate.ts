@@ -11,6 +11,7 @@ import { renderErrorsDoc, renderMessageCatalogue } from "./codegen/docs.js";
 import { loadSchemas, Resolver } from "./codegen/load.js";
 import { renderMessages } from "./codegen/messages.js";
 import { TypeRenderer } from "./codegen/types.js";
+import { buildOpenApi } from "../src/openapi/document.js";
 
 const spec = join(dirname(fileURLToPath(import.meta.url)), "..");
 const root = join(spec, "..");
@@ -55,6 +56,8 @@ const outputs: Record<string, string> = {
   "spec/src/generated/messages.ts": header + renderMessages(files, resolver, messageTypes.values),
   "docs/errors.md": renderErrorsDoc(codeLists.find((l) => l.name === "ErrorCode")!),
   "docs/message-catalogue.md": renderMessageCatalogue(files, messageTypes.values),
+  // Self-contained OpenAPI 3.1 (every $ref inside it); nodes serve the same with their own URL.
+  "spec/openapi.json": JSON.stringify(buildOpenApi(files.map((f) => f.schema)), null, 2) + "\n",
 };
 
 const check = process.argv.includes("--check");

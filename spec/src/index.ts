@@ -167,3 +167,7 @@ export {
 // Every generated schema type, as one namespace: Types.ReferralCreateBody, Types.Consent, …
 // eslint-disable-next-line no-restricted-syntax
 export type * as Types from "./generated/types.js";
+
+// The OpenAPI 3.1 document, built from the schema documents (spec/openapi.json is its generated copy).
+export { buildOpenApi } from "./openapi/document.js";
+export { bundleSchemas, componentName } from "./openapi/bundle.js";

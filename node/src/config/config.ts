@@ -1,4 +1,5 @@
 import { hasControl } from "./text.js";
+import { parseStoreUrl } from "../store/postgres/connect.js";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -30,6 +31,12 @@ export interface NodeConfig {
   schedulerIntervalMs: number;
   /** Sign an audit checkpoint after this many entries. */
   checkpointEvery: number;
+  /**
+   * Where the store lives: absent, the embedded level store in DIR/store; a
+   * `postgres://user@host:port/db?schema=NAME` URL, a PostgreSQL database that several
+   * replicas of this node may share (docs/operator-guide.md, high availability).
+   */
+  store?: string;
   /** Fsync each batch (true in production; the in-memory store ignores it). */
   sync: boolean;
   /**
@@ -222,6 +229,10 @@ export function validateConfig(c: NodeConfig): NodeConfig {
     throw new TypeError(
       `config rateLimit.sourceHeader must be a header name, is ${JSON.stringify(header)}`,
     );
+  if (c.store !== undefined) {
+    if (typeof c.store !== "string") throw new TypeError("config store must be a postgres:// URL");
+    parseStoreUrl(c.store); // throws, naming what is wrong
+  }
   if (c.tokenMaxSeconds > 300)
     throw new TypeError(
       "config tokenMaxSeconds may not exceed 300 (agency tokens live at most five minutes)",

@@ -50,14 +50,17 @@ export async function directoryDocument(ctx: AppContext): Promise<Types.Director
   ) as Types.Directory;
 }
 
+/** The minor versions of FRX v1 this node implements (FRX-API-019, FRX-EVO-005). */
+export const MINOR_VERSIONS = ["1.0"];
+
 /**
  * /.well-known/frx-node: who this node is, where, with which keys and types. A node that has
  * a trust list publishes exactly the endpoint, signing keys (retired ones included, with
  * their validity) and encryption key that the list gives it (FRX-FED-002); one without a list
- * publishes its current signing key, valid from now (this node keeps no record of when it was
- * created).
+ * publishes its current signing key, valid from the instant the node first published it,
+ * recorded in the store so that every copy of the metadata agrees (FRX-API-018).
  */
-export function nodeMetadata(ctx: AppContext): Types.NodeMetadata {
+export async function nodeMetadata(ctx: AppContext): Promise<Types.NodeMetadata> {
   const keys = nodePublicKeys(ctx.keys);
   const member = ctx.trust.member(ctx.config.node);
   const doc = {
@@ -66,6 +69,7 @@ export function nodeMetadata(ctx: AppContext): Types.NodeMetadata {
     name: ctx.config.name,
     software: SOFTWARE,
     protocolVersions: ["1"],
+    minorVersions: MINOR_VERSIONS,
     endpoints: {
       agency: `${ctx.config.publicUrl}/v1`,
       federation: member?.endpoint ?? `${ctx.config.publicUrl}/federation/v1`,
@@ -82,7 +86,7 @@ export function nodeMetadata(ctx: AppContext): Types.NodeMetadata {
               use: "sig",
             },
             status: "current",
-            notBefore: ctx.clock.now().toISOString(),
+            notBefore: await keyPublishedSince(ctx, keys.signing.kid!),
           },
         ],
     encryptionKey: member
@@ -91,4 +95,18 @@ export function nodeMetadata(ctx: AppContext): Types.NodeMetadata {
     acceptedTypes: [...messageTypeValues],
   };
   return validateDocument<Types.NodeMetadata>("documents/node-metadata.json", doc);
+}
+
+/** When this node first published its signing key `kid`: read, or recorded now, once. */
+async function keyPublishedSince(ctx: AppContext, kid: string): Promise<string> {
+  const key = `keySince!${kid}`;
+  const known = await ctx.store.get<string>("meta", key);
+  if (known) return known;
+  return ctx.serial.run(async () => {
+    const again = await ctx.store.get<string>("meta", key);
+    if (again) return again;
+    const at = ctx.clock.now().toISOString();
+    await ctx.store.commit([{ type: "put", aggregate: "meta", key, value: at }]);
+    return at;
+  });
 }

@@ -200,7 +200,7 @@ function messageIdOf(jws: string): string | undefined {
         id?: unknown;
       }
     ).id;
-    return typeof id === "string" && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(id) ? id : undefined;
+    return typeof id === "string" && /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/.test(id) ? id : undefined;
   } catch {
     return undefined;
   }

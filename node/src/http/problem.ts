@@ -8,7 +8,10 @@ import {
 import type { Context } from "hono";
 import { RateLimitedError } from "./rate-limit.js";
 
-/** HTTP status for each code; codes not listed are 400. */
+/**
+ * HTTP status for each code: the status table of spec/envelope.md (FRX-API-027, checked by
+ * test/http-status.test.ts); codes not listed are 400.
+ */
 const STATUS: Partial<Record<ErrorCode, number>> = {
   "request.not-found": 404,
   "request.method-not-allowed": 405,
@@ -26,18 +29,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "auth.participant-unknown": 403,
   "auth.participant-disabled": 403,
   "auth.forbidden": 403,
-  "jws.kid-unknown": 401,
-  "jws.signature-invalid": 401,
-  "jws.key-retired": 401,
-  "jws.key-revoked": 401,
   "admin.key-in-use": 409,
-  "envelope.signer-mismatch": 403,
   "idempotency.conflict": 409,
   "state.sequence-conflict": 409,
   "state.referral-exists": 409,
   "state.transition-forbidden": 409,
-  "state.actor-forbidden": 403,
-  "state.referral-unknown": 404,
+  "state.actor-forbidden": 409,
+  "state.referral-unknown": 409,
   "policy.firewall": 422,
   "policy.immigration-recipient": 422,
   "policy.tier-exceeded": 422,
@@ -58,8 +56,6 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "consent.not-obtainer": 422,
   "consent.unknown": 422,
   "case.not-party": 403,
-  "schema.invalid": 422,
-  "schema.unknown-type": 422,
   "routing.recipient-unknown": 422,
   "attachment.digest-mismatch": 422,
   "node.not-ready": 503,

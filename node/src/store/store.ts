@@ -1,22 +1,12 @@
 import { AGGREGATES, type Aggregate, type RootDb, type Sub } from "./db.js";
+import type { Op, RangeOptions, Store } from "./interface.js";
 
-export interface PutOp {
-  type: "put";
-  aggregate: Aggregate;
-  key: string;
-  value: unknown;
-}
-export interface DelOp {
-  type: "del";
-  aggregate: Aggregate;
-  key: string;
-}
-export type Op = PutOp | DelOp;
+export type { DelOp, Op, PutOp, RangeOptions, Store } from "./interface.js";
 
 const DELETED = Symbol("deleted");
 
 /**
- * The node's store: one root level, one sublevel per aggregate, and every cross-aggregate
+ * The node's default store: one root level, one sublevel per aggregate, and every cross-aggregate
  * change written as one atomic batch, synced to disk before `commit` resolves.
  *
  * Commits are grouped: while one batch is being written, later commits queue and go
@@ -24,7 +14,7 @@ const DELETED = Symbol("deleted");
  * values are kept in an overlay that `get` reads first, so a sequential applier sees its
  * own earlier writes. If a write fails the store fails closed: every later call throws.
  */
-export class Store {
+export class LevelStore implements Store {
   private readonly subs = new Map<Aggregate, Sub>();
   private readonly overlay = new Map<string, unknown>();
   private queue: Array<{ ops: Op[]; resolve: () => void; reject: (e: unknown) => void }> = [];
@@ -85,10 +75,7 @@ export class Store {
   }
 
   /** Values in key order within [gte, lt), committed ones only. */
-  async range<T>(
-    aggregate: Aggregate,
-    options: { gte?: string; lt?: string; lte?: string; limit?: number; reverse?: boolean } = {},
-  ): Promise<Array<[string, T]>> {
+  async range<T>(aggregate: Aggregate, options: RangeOptions = {}): Promise<Array<[string, T]>> {
     this.assertHealthy();
     const out: Array<[string, T]> = [];
     for await (const [key, value] of this.sub(aggregate).iterator({
@@ -98,6 +85,16 @@ export class Store {
       out.push([key, value as T]);
     }
     return out;
+  }
+
+  /** Streams committed values in key order. */
+  async *iterate<T>(aggregate: Aggregate, options: RangeOptions = {}): AsyncIterable<[string, T]> {
+    this.assertHealthy();
+    for await (const [key, value] of this.sub(aggregate).iterator({
+      ...options,
+      limit: options.limit ?? -1,
+    }))
+      yield [key, value as T];
   }
 
   /**

@@ -37,10 +37,10 @@ describe("FRX-ADM-007 to FRX-ADM-009: revoking a compromised agency key", () => 
     const stolen = freshReferral(t);
     stolen.sentAt = "2026-03-02T09:00:00Z";
     const refused = await t.submit(signEnvelope(stolen, old.signer));
-    expect([refused.status, await codeOf(refused)]).toEqual([401, "jws.key-revoked"]);
+    expect([refused.status, await codeOf(refused)]).toEqual([400, "jws.key-revoked"]);
     // An agency token signed with it is refused too.
     const token = await t.as("TH:DOE", "/v1/inbox");
-    expect(token.status).toBe(401);
+    expect(token.status).toBe(400);
 
     // The legitimate agency goes on with its replacement key: no legitimate envelope refused.
     t.agencies.set("TH:DOE", { id: "TH:DOE", privateJwk, signer: createSigner(privateJwk) });

@@ -115,12 +115,20 @@ export function stateVectors(fixture: Fixture): Record<string, Vector> {
     );
   }
   {
-    const env = fixture("referral.accept");
+    // The referral as the recipient's acceptance finds it; the acceptance comes from the
+    // referrer instead, addressed to the recipient, so `from` and `actor` agree.
+    const accept = fixture("referral.accept");
+    const record = referralBefore(accept, "acknowledged", true);
+    const env: Envelope = {
+      ...accept,
+      from: record.referrer,
+      to: [{ participant: record.recipient }],
+    };
     add(
       "state.actor-forbidden-fail",
-      "Only the recipient accepts a referral; here the referrer tries.",
+      "Only the recipient accepts a referral; here the referrer (TH:DOE, the envelope's `from`) tries.",
       "referral",
-      referralBefore(env, "acknowledged", true),
+      record,
       env,
       "referrer",
       {

@@ -208,11 +208,26 @@ export function trustVectors(keys: TestKeys): Record<string, Vector> {
       { valid: false, code: "trust.own-entry-mismatch" },
     );
   }
+  // Expiry is not a flaw of the list: it verifies (signatures, pin) as before, but once `now`
+  // reaches its expiresAt it is no longer in force, and the node holding it fails closed
+  // (FRX-TRUST-015): trust.list-expired on every transaction and wake.
   add(
     "expired-fail",
-    "The genesis list checked after its expiresAt.",
+    "The genesis list verifies (signatures and pinned digest are intact), but `now` is a day after its expiresAt: it is no longer in force, so a node holding it refuses every inbound transaction and wake with trust.list-expired (FRX-TRUST-015).",
     { trustList: genesis, pinnedDigest: pin, now: "2027-01-02T00:00:00Z" },
     { valid: false, code: "trust.list-expired" },
+  );
+  add(
+    "expiry-cutoff-fail",
+    "The genesis list at exactly its expiresAt: no clock skew applies to a node's own list, so it is already out of force (FRX-TRUST-015).",
+    { trustList: genesis, pinnedDigest: pin, now: "2027-01-01T00:00:00Z" },
+    { valid: false, code: "trust.list-expired" },
+  );
+  add(
+    "before-expiry-ok",
+    "The genesis list one millisecond before its expiresAt: still in force.",
+    { trustList: genesis, pinnedDigest: pin, now: "2026-12-31T23:59:59.999Z" },
+    { valid: true },
   );
   return { ...out, ...transactionVectors(keys, genesis, pin) };
 }

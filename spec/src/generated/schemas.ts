@@ -4,6 +4,874 @@
 export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
   {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/agency-token.json",
+    "title": "AgencyToken",
+    "description": "An agency API token (signing.md, FRX-API-020 to FRX-API-024): a JWS compact serialization whose protected header is `header` and whose payload is `claims`, signed with a current key of the agency `iss`.",
+    "$defs": {
+      "header": {
+        "title": "AgencyTokenHeader",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "alg",
+          "typ",
+          "kid"
+        ],
+        "properties": {
+          "alg": {
+            "const": "Ed25519"
+          },
+          "typ": {
+            "const": "frx-agency+jwt"
+          },
+          "kid": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{43}$",
+            "maxLength": 43
+          }
+        }
+      },
+      "claims": {
+        "title": "AgencyTokenClaims",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "iss",
+          "aud",
+          "iat",
+          "exp",
+          "jti"
+        ],
+        "properties": {
+          "iss": {
+            "description": "The calling agency's participant id.",
+            "$ref": "../entities/ids.json#/$defs/participantId"
+          },
+          "aud": {
+            "description": "The node's id, as a string (never an array). Any other value is refused with auth.token-audience at its own step (FRX-SIG-023), not as a malformed claim.",
+            "$ref": "../entities/ids.json#/$defs/nodeId"
+          },
+          "iat": {
+            "description": "NumericDate (RFC 7519): whole seconds since 1970-01-01T00:00:00Z when the token was minted.",
+            "type": "integer",
+            "minimum": 0
+          },
+          "exp": {
+            "description": "NumericDate: whole seconds; later than iat and at most 300 s after it.",
+            "type": "integer",
+            "minimum": 1
+          },
+          "jti": {
+            "description": "A value the agency never uses twice: 1 to 64 characters of the base64url alphabet (a random UUID qualifies).",
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{1,64}$",
+            "maxLength": 64
+          }
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/attachment-stored.json",
+    "title": "AttachmentStored",
+    "description": "The answer to PUT /v1/attachments/{sha256}: 201 when these bytes were stored by this request, 200 when the node held them already (the media type is the first upload's, FRX-ENV-033).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "sha256",
+      "size",
+      "mediaType"
+    ],
+    "properties": {
+      "sha256": {
+        "$ref": "../entities/ids.json#/$defs/sha256"
+      },
+      "size": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 52428800
+      },
+      "mediaType": {
+        "type": "string",
+        "maxLength": 255
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/case-view.json",
+    "title": "CaseView",
+    "description": "The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "case",
+      "createdAt",
+      "updatedAt",
+      "consentWithdrawn",
+      "tracks",
+      "referrals",
+      "investigations",
+      "deadlines",
+      "timeline"
+    ],
+    "properties": {
+      "case": {
+        "$ref": "../entities/ids.json#/$defs/caseId"
+      },
+      "createdAt": {
+        "$ref": "../entities/time.json#/$defs/instant"
+      },
+      "updatedAt": {
+        "$ref": "../entities/time.json#/$defs/instant"
+      },
+      "consentWithdrawn": {
+        "description": "Whether any worker of the case has withdrawn consent (who did is not shown).",
+        "type": "boolean"
+      },
+      "tracks": {
+        "type": "array",
+        "maxItems": 4,
+        "uniqueItems": true,
+        "items": {
+          "$ref": "../codes/track.json"
+        }
+      },
+      "referrals": {
+        "type": "array",
+        "maxItems": 10000,
+        "items": {
+          "$ref": "#/$defs/referral"
+        }
+      },
+      "investigations": {
+        "type": "array",
+        "maxItems": 10000,
+        "items": {
+          "$ref": "#/$defs/investigation"
+        }
+      },
+      "deadlines": {
+        "type": "array",
+        "maxItems": 100000,
+        "items": {
+          "$ref": "#/$defs/deadline"
+        }
+      },
+      "timeline": {
+        "type": "array",
+        "maxItems": 100000,
+        "items": {
+          "$ref": "#/$defs/timelineEntry"
+        }
+      }
+    },
+    "$defs": {
+      "referral": {
+        "title": "CaseViewReferral",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "referral",
+          "case",
+          "state",
+          "version",
+          "referrer",
+          "recipient",
+          "urgency",
+          "updatedAt",
+          "allowedActions"
+        ],
+        "properties": {
+          "referral": {
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "case": {
+            "$ref": "../entities/ids.json#/$defs/caseId"
+          },
+          "state": {
+            "$ref": "../codes/referral-state.json"
+          },
+          "version": {
+            "description": "The sequence of the last message applied; the next message of the thread carries version + 1.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000000
+          },
+          "referrer": {
+            "$ref": "../entities/ids.json#/$defs/participantId"
+          },
+          "recipient": {
+            "$ref": "../entities/ids.json#/$defs/participantId"
+          },
+          "urgency": {
+            "$ref": "../codes/urgency.json"
+          },
+          "track": {
+            "$ref": "../codes/track.json"
+          },
+          "updatedAt": {
+            "$ref": "../entities/time.json#/$defs/instant"
+          },
+          "allowedActions": {
+            "description": "The message types the machine lets the caller send in this thread now.",
+            "type": "array",
+            "maxItems": 40,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "../codes/message-type.json"
+            }
+          }
+        }
+      },
+      "investigation": {
+        "title": "CaseViewInvestigation",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "investigation",
+          "case",
+          "state",
+          "version",
+          "proposer",
+          "responses",
+          "updatedAt",
+          "allowedActions"
+        ],
+        "properties": {
+          "investigation": {
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "case": {
+            "$ref": "../entities/ids.json#/$defs/caseId"
+          },
+          "state": {
+            "$ref": "../codes/investigation-state.json"
+          },
+          "version": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000000
+          },
+          "proposer": {
+            "$ref": "../entities/ids.json#/$defs/participantId"
+          },
+          "responses": {
+            "description": "Each invitee's answer so far, by participant id.",
+            "type": "object",
+            "additionalProperties": {
+              "type": "string",
+              "enum": [
+                "pending",
+                "consent",
+                "decline"
+              ]
+            }
+          },
+          "host": {
+            "$ref": "../entities/ids.json#/$defs/participantId"
+          },
+          "updatedAt": {
+            "$ref": "../entities/time.json#/$defs/instant"
+          },
+          "allowedActions": {
+            "description": "The message types the machine lets the caller send in this thread now.",
+            "type": "array",
+            "maxItems": 40,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "../codes/message-type.json"
+            }
+          }
+        }
+      },
+      "deadline": {
+        "title": "CaseViewDeadline",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "machine",
+          "subject",
+          "case",
+          "kind",
+          "startedAt",
+          "dueAt",
+          "remindAt",
+          "expireAt",
+          "stage",
+          "notify"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "machine": {
+            "type": "string",
+            "enum": [
+              "referral",
+              "investigation"
+            ]
+          },
+          "subject": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "case": {
+            "$ref": "../entities/ids.json#/$defs/caseId"
+          },
+          "kind": {
+            "description": "The deadline's kind in the machine definition (acknowledge, decide, update).",
+            "type": "string",
+            "maxLength": 50
+          },
+          "startedAt": {
+            "$ref": "../entities/time.json#/$defs/instant"
+          },
+          "dueAt": {
+            "$ref": "../entities/time.json#/$defs/instant"
+          },
+          "remindAt": {
+            "$ref": "../entities/time.json#/$defs/instant"
+          },
+          "expireAt": {
+            "$ref": "../entities/time.json#/$defs/instant"
+          },
+          "stage": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "reminded",
+              "overdue",
+              "expired"
+            ]
+          },
+          "startedBy": {
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "notify": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+              "$ref": "../entities/ids.json#/$defs/participantId"
+            }
+          }
+        }
+      },
+      "timelineEntry": {
+        "title": "CaseViewTimelineEntry",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "at",
+          "messageId",
+          "type",
+          "from",
+          "to"
+        ],
+        "properties": {
+          "at": {
+            "$ref": "../entities/time.json#/$defs/instant"
+          },
+          "messageId": {
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "type": {
+            "$ref": "../codes/message-type.json"
+          },
+          "from": {
+            "$ref": "../entities/ids.json#/$defs/participantId"
+          },
+          "to": {
+            "type": "array",
+            "maxItems": 200,
+            "items": {
+              "$ref": "../entities/ids.json#/$defs/participantId"
+            }
+          },
+          "referral": {
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "state": {
+            "type": "string",
+            "maxLength": 50
+          },
+          "note": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "receipt": {
+            "description": "For a delivery to a peer node: the peer's receipt JWS, as evidence.",
+            "$ref": "common.json#/$defs/jwsCompact"
+          }
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/common.json",
+    "title": "ApiCommon",
+    "description": "Shapes shared by the agency, federation and public API documents.",
+    "$defs": {
+      "jwsCompact": {
+        "title": "JwsCompact",
+        "description": "A JWS compact serialization: three base64url parts separated by dots (signing.md).",
+        "type": "string",
+        "pattern": "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+$",
+        "maxLength": 1048576
+      },
+      "cursor": {
+        "title": "InboxCursor",
+        "description": "An inbox position: a non-negative integer, increasing in the order items entered the node's inboxes (FRX-API-010).",
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 9007199254740991
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/health.json",
+    "title": "Health",
+    "description": "The answer to GET /healthz.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "status"
+    ],
+    "properties": {
+      "status": {
+        "const": "ok"
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/inbox-ack-reply.json",
+    "title": "InboxAckReply",
+    "description": "The answer to POST /v1/inbox/ack.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "acknowledged"
+    ],
+    "properties": {
+      "acknowledged": {
+        "description": "How many pending items this request removed from the caller's inbox (items already acknowledged or unknown count 0).",
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 9007199254740991
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/inbox-ack-request.json",
+    "title": "InboxAckRequest",
+    "description": "The body of POST /v1/inbox/ack: `upTo` acknowledges every item of the caller's inbox with a cursor up to and including it, `cursors` single items; at least one of the two (FRX-API-015).",
+    "type": "object",
+    "additionalProperties": false,
+    "anyOf": [
+      {
+        "required": [
+          "upTo"
+        ]
+      },
+      {
+        "required": [
+          "cursors"
+        ]
+      }
+    ],
+    "properties": {
+      "upTo": {
+        "$ref": "common.json#/$defs/cursor"
+      },
+      "cursors": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 500,
+        "items": {
+          "$ref": "common.json#/$defs/cursor"
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/inbox-page.json",
+    "title": "InboxPage",
+    "description": "The answer to GET /v1/inbox: the caller's unacknowledged items after the cursor `after`, oldest first, at most `limit` of them (FRX-API-010 to FRX-API-013).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "items",
+      "next"
+    ],
+    "properties": {
+      "items": {
+        "type": "array",
+        "maxItems": 500,
+        "items": {
+          "$ref": "#/$defs/item"
+        }
+      },
+      "next": {
+        "description": "The cursor to send as `after` next time: the last item's cursor, or `after` itself when the page is empty.",
+        "$ref": "common.json#/$defs/cursor"
+      }
+    },
+    "$defs": {
+      "item": {
+        "title": "InboxItem",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "cursor",
+          "messageId",
+          "receivedAt",
+          "jws"
+        ],
+        "properties": {
+          "cursor": {
+            "$ref": "common.json#/$defs/cursor"
+          },
+          "messageId": {
+            "description": "The envelope's id.",
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "receivedAt": {
+            "description": "When the item entered this inbox (the node's clock).",
+            "$ref": "../entities/time.json#/$defs/instant"
+          },
+          "jws": {
+            "description": "The envelope exactly as its sender signed it (FRX-SIG-019); the recipient verifies it (FRX-API-014).",
+            "$ref": "common.json#/$defs/jwsCompact"
+          }
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/readiness.json",
+    "title": "Readiness",
+    "description": "The answer to GET /readyz: 200 when ready, 503 when not (FRX-ENV-029).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "status",
+      "checks",
+      "trustList"
+    ],
+    "properties": {
+      "status": {
+        "type": "string",
+        "enum": [
+          "ready",
+          "not-ready"
+        ]
+      },
+      "checks": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "keysLoaded",
+          "storeOpen",
+          "trustListInForce"
+        ],
+        "properties": {
+          "keysLoaded": {
+            "type": "boolean"
+          },
+          "storeOpen": {
+            "type": "boolean"
+          },
+          "trustListInForce": {
+            "type": "boolean"
+          }
+        }
+      },
+      "trustList": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "state"
+        ],
+        "properties": {
+          "state": {
+            "type": "string",
+            "enum": [
+              "absent",
+              "expired",
+              "expiring",
+              "ok"
+            ]
+          },
+          "version": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 9007199254740991
+          },
+          "expiresAt": {
+            "$ref": "../entities/time.json#/$defs/instant"
+          }
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/registry.json",
+    "title": "Registry",
+    "description": "A node's public sanctions registry: legal entities and decisions only (FRX-POL-027).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "frx",
+      "node",
+      "issuedAt",
+      "entries"
+    ],
+    "properties": {
+      "frx": {
+        "const": "1"
+      },
+      "node": {
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      },
+      "issuedAt": {
+        "$ref": "../entities/time.json#/$defs/instant"
+      },
+      "entries": {
+        "type": "array",
+        "maxItems": 100000,
+        "items": {
+          "$ref": "../messages/registry.entry.json#/$defs/body"
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/signed-directory.json",
+    "title": "SignedDirectory",
+    "description": "The answer to GET /v1/directory, GET /v1/directories/{node} and GET /federation/v1/directory: a node's directory and the node's JWS over its canonical form (typ frx-directory+jws).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "directory",
+      "jws"
+    ],
+    "properties": {
+      "directory": {
+        "$ref": "../documents/directory.json"
+      },
+      "jws": {
+        "$ref": "common.json#/$defs/jwsCompact"
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/signed-metadata.json",
+    "title": "SignedMetadata",
+    "description": "The answer to GET /.well-known/frx-node: the node's metadata and its JWS over the canonical form (typ frx-metadata+jws).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "metadata",
+      "jws"
+    ],
+    "properties": {
+      "metadata": {
+        "$ref": "../documents/node-metadata.json"
+      },
+      "jws": {
+        "$ref": "common.json#/$defs/jwsCompact"
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/signed-registry.json",
+    "title": "SignedRegistry",
+    "description": "The answer to GET /v1/registry: the registry and the node's JWS over its canonical form (typ frx-registry+jws).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "registry",
+      "jws"
+    ],
+    "properties": {
+      "registry": {
+        "$ref": "registry.json"
+      },
+      "jws": {
+        "$ref": "common.json#/$defs/jwsCompact"
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/submit-reply.json",
+    "title": "SubmitReply",
+    "description": "The answer to POST /v1/envelopes: 201 with status accepted when the envelope was stored now, 200 with status duplicate when the identical JWS was stored before (the same signed receipt again, FRX-API-003).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "status",
+      "messageId",
+      "receipt",
+      "deliveredTo",
+      "queuedFor"
+    ],
+    "properties": {
+      "status": {
+        "description": "accepted: stored by this request (HTTP 201). duplicate: the same bytes were stored before (HTTP 200).",
+        "type": "string",
+        "enum": [
+          "accepted",
+          "duplicate"
+        ]
+      },
+      "messageId": {
+        "description": "The envelope's id.",
+        "$ref": "../entities/ids.json#/$defs/ulid"
+      },
+      "receipt": {
+        "description": "The node's signed receipt (typ frx-receipt+jws; payload documents/receipt.json).",
+        "$ref": "common.json#/$defs/jwsCompact"
+      },
+      "deliveredTo": {
+        "description": "Participants of this node the envelope was delivered to.",
+        "type": "array",
+        "maxItems": 200,
+        "uniqueItems": true,
+        "items": {
+          "$ref": "../entities/ids.json#/$defs/participantId"
+        }
+      },
+      "queuedFor": {
+        "description": "Peer nodes the envelope was queued for.",
+        "type": "array",
+        "maxItems": 20,
+        "uniqueItems": true,
+        "items": {
+          "$ref": "../entities/ids.json#/$defs/nodeId"
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/transaction-answer.json",
+    "title": "TransactionAnswer",
+    "description": "The answer to PUT /federation/v1/transactions/{txnId}: the receiving node's signed reply (typ frx-transaction-reply+jws; payload documents/transaction-reply.json).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "reply"
+    ],
+    "properties": {
+      "reply": {
+        "$ref": "common.json#/$defs/jwsCompact"
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/trust-list-reply.json",
+    "title": "TrustListReply",
+    "description": "The answer to GET /v1/trust-list: the trust list in force at the node, as signed (JWS general serialization, FRX-TRUST-001), with its version and digest.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "version",
+      "digest",
+      "trustList"
+    ],
+    "properties": {
+      "version": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9007199254740991
+      },
+      "digest": {
+        "description": "The trust list version's digest (FRX-TRUST-004): the lower-case hex SHA-256 of its payload bytes, the value a genesis pin or the next version's `previousDigest` names.",
+        "$ref": "../entities/ids.json#/$defs/sha256"
+      },
+      "trustList": {
+        "$ref": "#/$defs/generalJws"
+      }
+    },
+    "$defs": {
+      "generalJws": {
+        "title": "GeneralJws",
+        "description": "A JWS in general JSON serialization: one payload (base64url of the canonical trust list, documents/trust-list.json) and the members' signatures.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "payload",
+          "signatures"
+        ],
+        "properties": {
+          "payload": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]+$",
+            "maxLength": 1048576
+          },
+          "signatures": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100,
+            "items": {
+              "title": "GeneralJwsSignature",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "protected",
+                "signature"
+              ],
+              "properties": {
+                "protected": {
+                  "type": "string",
+                  "pattern": "^[A-Za-z0-9_-]+$",
+                  "maxLength": 4096
+                },
+                "signature": {
+                  "type": "string",
+                  "pattern": "^[A-Za-z0-9_-]{86}$",
+                  "maxLength": 86
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/wake-answer.json",
+    "title": "WakeAnswer",
+    "description": "The answer to POST /federation/v1/wake: the node whose outbox toward the caller was woken.",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "woken"
+    ],
+    "properties": {
+      "woken": {
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/codes/age-band.json",
     "title": "AgeBand",
     "description": "Age in coarse bands (CTDC ageBroad), so that pseudonymous messages and statistics never carry a date of birth. The bands 15-17 and 18-20 separate minors from adults.",
@@ -2776,6 +3644,18 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
           "const": "1"
         }
       },
+      "minorVersions": {
+        "description": "The minor versions of FRX v1 the node implements (FRX-EVO-005, FRX-API-019), e.g. \"1.0\". Absent: \"1.0\" only.",
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 100,
+        "uniqueItems": true,
+        "items": {
+          "type": "string",
+          "pattern": "^1\\.(0|[1-9][0-9]{0,2})$",
+          "maxLength": 5
+        }
+      },
       "endpoints": {
         "type": "object",
         "required": [
@@ -3856,9 +4736,9 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$defs": {
       "ulid": {
         "title": "Ulid",
-        "description": "A ULID (Crockford base32, 26 characters).",
+        "description": "A ULID: 26 characters of upper-case Crockford base32, the first 0 to 7 (128 bits).",
         "type": "string",
-        "pattern": "^[0-9A-HJKMNP-TV-Z]{26}$"
+        "pattern": "^[0-7][0-9A-HJKMNP-TV-Z]{25}$"
       },
       "nodeId": {
         "title": "NodeId",
@@ -3876,7 +4756,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "title": "CaseId",
         "description": "Cross-border case id: the opening agency's participant id, a colon, and a ULID.",
         "type": "string",
-        "pattern": "^[A-Z]{2}:[A-Z0-9][A-Z0-9-]{0,31}:[0-9A-HJKMNP-TV-Z]{26}$"
+        "pattern": "^[A-Z]{2}:[A-Z0-9][A-Z0-9-]{0,31}:[0-7][0-9A-HJKMNP-TV-Z]{25}$"
       },
       "personRef": {
         "title": "PersonRef",

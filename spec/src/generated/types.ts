@@ -2,6 +2,232 @@
 
 import type * as C from "./codes.js";
 
+/** An agency API token (signing.md, FRX-API-020 to FRX-API-024): a JWS compact serialization whose protected header is `header` and whose payload is `claims`, signed with a current key of the agency `iss`. */
+export type AgencyToken = unknown;
+
+export type AgencyTokenHeader = {
+  alg: "Ed25519";
+  typ: "frx-agency+jwt";
+  kid: string;
+};
+
+export type AgencyTokenClaims = {
+  /** The calling agency's participant id. */
+  iss: ParticipantId;
+  /** The node's id, as a string (never an array). Any other value is refused with auth.token-audience at its own step (FRX-SIG-023), not as a malformed claim. */
+  aud: NodeId;
+  /** NumericDate (RFC 7519): whole seconds since 1970-01-01T00:00:00Z when the token was minted. */
+  iat: number;
+  /** NumericDate: whole seconds; later than iat and at most 300 s after it. */
+  exp: number;
+  /** A value the agency never uses twice: 1 to 64 characters of the base64url alphabet (a random UUID qualifies). */
+  jti: string;
+};
+
+/** The answer to PUT /v1/attachments/{sha256}: 201 when these bytes were stored by this request, 200 when the node held them already (the media type is the first upload's, FRX-ENV-033). */
+export type AttachmentStored = {
+  sha256: Sha256;
+  size: number;
+  mediaType: string;
+};
+
+/** The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed. */
+export type CaseView = {
+  case: CaseId;
+  createdAt: Instant;
+  updatedAt: Instant;
+  /** Whether any worker of the case has withdrawn consent (who did is not shown). */
+  consentWithdrawn: boolean;
+  tracks: Array<C.Track>;
+  referrals: CaseViewReferral[];
+  investigations: CaseViewInvestigation[];
+  deadlines: CaseViewDeadline[];
+  timeline: CaseViewTimelineEntry[];
+};
+
+export type CaseViewReferral = {
+  referral: Ulid;
+  case: CaseId;
+  state: C.ReferralState;
+  /** The sequence of the last message applied; the next message of the thread carries version + 1. */
+  version: number;
+  referrer: ParticipantId;
+  recipient: ParticipantId;
+  urgency: C.Urgency;
+  track?: C.Track;
+  updatedAt: Instant;
+  /** The message types the machine lets the caller send in this thread now. */
+  allowedActions: Array<C.MessageType>;
+};
+
+export type CaseViewInvestigation = {
+  investigation: Ulid;
+  case: CaseId;
+  state: C.InvestigationState;
+  version: number;
+  proposer: ParticipantId;
+  /** Each invitee's answer so far, by participant id. */
+  responses: Record<string, unknown>;
+  host?: ParticipantId;
+  updatedAt: Instant;
+  /** The message types the machine lets the caller send in this thread now. */
+  allowedActions: Array<C.MessageType>;
+};
+
+export type CaseViewDeadline = {
+  id: string;
+  machine: "referral" | "investigation";
+  subject: string;
+  case: CaseId;
+  /** The deadline's kind in the machine definition (acknowledge, decide, update). */
+  kind: string;
+  startedAt: Instant;
+  dueAt: Instant;
+  remindAt: Instant;
+  expireAt: Instant;
+  stage: "pending" | "reminded" | "overdue" | "expired";
+  startedBy?: Ulid;
+  notify: ParticipantId[];
+};
+
+export type CaseViewTimelineEntry = {
+  at: Instant;
+  messageId: Ulid;
+  type: C.MessageType;
+  from: ParticipantId;
+  to: ParticipantId[];
+  referral?: Ulid;
+  state?: string;
+  note?: string;
+  /** For a delivery to a peer node: the peer's receipt JWS, as evidence. */
+  receipt?: JwsCompact;
+};
+
+/** Shapes shared by the agency, federation and public API documents. */
+export type ApiCommon = unknown;
+
+/** A JWS compact serialization: three base64url parts separated by dots (signing.md). */
+export type JwsCompact = string;
+
+/** An inbox position: a non-negative integer, increasing in the order items entered the node's inboxes (FRX-API-010). */
+export type InboxCursor = number;
+
+/** The answer to GET /healthz. */
+export type Health = {
+  status: "ok";
+};
+
+/** The answer to POST /v1/inbox/ack. */
+export type InboxAckReply = {
+  /** How many pending items this request removed from the caller's inbox (items already acknowledged or unknown count 0). */
+  acknowledged: number;
+};
+
+/** The body of POST /v1/inbox/ack: `upTo` acknowledges every item of the caller's inbox with a cursor up to and including it, `cursors` single items; at least one of the two (FRX-API-015). */
+export type InboxAckRequest = {
+  upTo?: InboxCursor;
+  cursors?: InboxCursor[];
+};
+
+/** The answer to GET /v1/inbox: the caller's unacknowledged items after the cursor `after`, oldest first, at most `limit` of them (FRX-API-010 to FRX-API-013). */
+export type InboxPage = {
+  items: InboxItem[];
+  /** The cursor to send as `after` next time: the last item's cursor, or `after` itself when the page is empty. */
+  next: InboxCursor;
+};
+
+export type InboxItem = {
+  cursor: InboxCursor;
+  /** The envelope's id. */
+  messageId: Ulid;
+  /** When the item entered this inbox (the node's clock). */
+  receivedAt: Instant;
+  /** The envelope exactly as its sender signed it (FRX-SIG-019); the recipient verifies it (FRX-API-014). */
+  jws: JwsCompact;
+};
+
+/** The answer to GET /readyz: 200 when ready, 503 when not (FRX-ENV-029). */
+export type Readiness = {
+  status: "ready" | "not-ready";
+  checks: {
+  keysLoaded: boolean;
+  storeOpen: boolean;
+  trustListInForce: boolean;
+};
+  trustList: {
+  state: "absent" | "expired" | "expiring" | "ok";
+  version?: number;
+  expiresAt?: Instant;
+};
+};
+
+/** A node's public sanctions registry: legal entities and decisions only (FRX-POL-027). */
+export type Registry = {
+  frx: "1";
+  node: NodeId;
+  issuedAt: Instant;
+  entries: RegistryEntryBody[];
+};
+
+/** The answer to GET /v1/directory, GET /v1/directories/{node} and GET /federation/v1/directory: a node's directory and the node's JWS over its canonical form (typ frx-directory+jws). */
+export type SignedDirectory = {
+  directory: Directory;
+  jws: JwsCompact;
+};
+
+/** The answer to GET /.well-known/frx-node: the node's metadata and its JWS over the canonical form (typ frx-metadata+jws). */
+export type SignedMetadata = {
+  metadata: NodeMetadata;
+  jws: JwsCompact;
+};
+
+/** The answer to GET /v1/registry: the registry and the node's JWS over its canonical form (typ frx-registry+jws). */
+export type SignedRegistry = {
+  registry: Registry;
+  jws: JwsCompact;
+};
+
+/** The answer to POST /v1/envelopes: 201 with status accepted when the envelope was stored now, 200 with status duplicate when the identical JWS was stored before (the same signed receipt again, FRX-API-003). */
+export type SubmitReply = {
+  /** accepted: stored by this request (HTTP 201). duplicate: the same bytes were stored before (HTTP 200). */
+  status: "accepted" | "duplicate";
+  /** The envelope's id. */
+  messageId: Ulid;
+  /** The node's signed receipt (typ frx-receipt+jws; payload documents/receipt.json). */
+  receipt: JwsCompact;
+  /** Participants of this node the envelope was delivered to. */
+  deliveredTo: ParticipantId[];
+  /** Peer nodes the envelope was queued for. */
+  queuedFor: NodeId[];
+};
+
+/** The answer to PUT /federation/v1/transactions/{txnId}: the receiving node's signed reply (typ frx-transaction-reply+jws; payload documents/transaction-reply.json). */
+export type TransactionAnswer = {
+  reply: JwsCompact;
+};
+
+/** The answer to GET /v1/trust-list: the trust list in force at the node, as signed (JWS general serialization, FRX-TRUST-001), with its version and digest. */
+export type TrustListReply = {
+  version: number;
+  /** The trust list version's digest (FRX-TRUST-004): the lower-case hex SHA-256 of its payload bytes, the value a genesis pin or the next version's `previousDigest` names. */
+  digest: Sha256;
+  trustList: GeneralJws;
+};
+
+/** A JWS in general JSON serialization: one payload (base64url of the canonical trust list, documents/trust-list.json) and the members' signatures. */
+export type GeneralJws = {
+  payload: string;
+  signatures: Array<{
+  protected: string;
+  signature: string;
+}>;
+};
+
+/** The answer to POST /federation/v1/wake: the node whose outbox toward the caller was woken. */
+export type WakeAnswer = {
+  woken: NodeId;
+};
+
 /** An ISO 3166-1 alpha-2 country code. A pattern, not a list: membership of ASEAN and of the treaties changes, and destinations outside ASEAN (e.g. TW, KR, JP, SA, AE) must be accepted. */
 export type Country = string;
 
@@ -83,6 +309,8 @@ export type NodeMetadata = {
 };
   /** Protocol major versions supported. */
   protocolVersions: Array<"1">;
+  /** The minor versions of FRX v1 the node implements (FRX-EVO-005, FRX-API-019), e.g. "1.0". Absent: "1.0" only. */
+  minorVersions?: string[];
   endpoints: {
   /** Base URL of the agency API. */
   agency: string;
@@ -398,7 +626,7 @@ export type CustodyEvent = {
 /** Identifier formats shared by every message. */
 export type Identifiers = unknown;
 
-/** A ULID (Crockford base32, 26 characters). */
+/** A ULID: 26 characters of upper-case Crockford base32, the first 0 to 7 (128 bits). */
 export type Ulid = string;
 
 /** A national node, named by its ISO 3166-1 alpha-2 country code. */

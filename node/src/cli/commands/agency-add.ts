@@ -24,7 +24,7 @@ ${BOTH_WAYS}
   --org-type T              organisation type from the spec (e.g. LabourInspectorate)
   --key FILE                the agency's public Ed25519 JWK (frx-node agency keygen makes one)
   --powers P1,P2            legal powers from the spec (e.g. workplace_inspection)
-  --accepts T1,T2           message types it accepts (default: any its roles allow)
+  --accepts T1,T2           message types it accepts (default: none listed, which accepts every type, FRX-ENV-010)
   --coordinator             the national coordinator (default: when it has that role)
   --immigration-functions   it has immigration functions: the firewall withholds person-level
                             data (always so for org type ImmigrationService)

@@ -1,4 +1,4 @@
-import { FrxError } from "@frx/spec";
+import { FrxError, isFrxError, validateDocument, type Types } from "@frx/spec";
 import { Hono } from "hono";
 import type { AppContext } from "../../context.js";
 import { agencyAuth, jsonObject, limit, type Env } from "../app.js";
@@ -6,9 +6,10 @@ import { inboxKey } from "../../pipeline/inbox-ops.js";
 import type { InboxItem, MessageRecord } from "../../store/records.js";
 
 const MAX_WAIT_MS = 30_000;
+const MAX_LIMIT = 500;
 
 /**
- * GET /v1/inbox?after=<cursor>&limit=<n>&wait=<ms> — the caller's messages after a cursor,
+ * GET /v1/inbox?after=<cursor>&limit=<1..500>&wait=<ms, up to 30,000> — the caller's messages after a cursor,
  * oldest first; with `wait`, holds the request until something arrives (long-poll).
  * POST /v1/inbox/ack {"upTo": <cursor>} or {"cursors": [...]} — acknowledges items; they leave the inbox.
  */
@@ -19,8 +20,10 @@ export function inboxRoutes(ctx: AppContext): Hono<Env> {
 
   app.get("/v1/inbox", async (c) => {
     const participant = c.get("participant");
+    // Units and ranges of agency-api.md (FRX-API-011, FRX-API-012): wait is in milliseconds.
     const after = intParam(c.req.query("after"), 0, "after");
-    const max = Math.min(intParam(c.req.query("limit"), 100, "limit"), 500);
+    const max = Math.min(intParam(c.req.query("limit"), 100, "limit"), MAX_LIMIT);
+    if (max < 1) throw new FrxError("request.malformed", "limit must be at least 1");
     const wait = Math.min(intParam(c.req.query("wait"), 0, "wait"), MAX_WAIT_MS);
     let items = await read(ctx, participant, after, max);
     if (items.length === 0 && wait > 0) {
@@ -43,12 +46,9 @@ export function inboxRoutes(ctx: AppContext): Hono<Env> {
 
   app.post("/v1/inbox/ack", limit(ctx.config.limits.jsonBytes), async (c) => {
     const participant = c.get("participant");
-    const body = await jsonObject(c);
-    const cursors = new Set<number>();
-    if (Array.isArray(body.cursors)) for (const n of body.cursors) cursors.add(checkCursor(n));
-    const upTo = body.upTo === undefined ? undefined : checkCursor(body.upTo);
-    if (cursors.size === 0 && upTo === undefined)
-      throw new FrxError("request.malformed", 'send {"upTo": cursor} or {"cursors": [...]}');
+    const body = ackRequest(await jsonObject(c));
+    const cursors = new Set<number>(body.cursors ?? []);
+    const upTo = body.upTo;
     const acked = await ctx.serial.run(async () => {
       // upTo covers every pending item up to that cursor, however many; cursors adds single ones.
       const upToItems =
@@ -110,8 +110,14 @@ function intParam(value: string | undefined, fallback: number, name: string): nu
   return Number(value);
 }
 
-function checkCursor(value: unknown): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)
-    throw new FrxError("request.malformed", "a cursor is a non-negative integer");
-  return value;
+/** The body of an acknowledgement, as api/inbox-ack-request.json has it (FRX-API-015). */
+function ackRequest(body: Record<string, unknown>): Types.InboxAckRequest {
+  try {
+    return validateDocument<Types.InboxAckRequest>("api/inbox-ack-request.json", body);
+  } catch (error) {
+    throw new FrxError(
+      "request.malformed",
+      `send {"upTo": cursor} and/or {"cursors": [cursor, ...]}: ${isFrxError(error) ? error.message : String(error)}`,
+    );
+  }
 }

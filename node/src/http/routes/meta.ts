@@ -12,8 +12,8 @@ const encoder = new TextEncoder();
 export function metaRoutes(deps: AppDeps): Hono<Env> {
   const { ctx } = deps;
   const app = new Hono<Env>();
-  app.get("/.well-known/frx-node", (c) => {
-    const metadata = nodeMetadata(ctx);
+  app.get("/.well-known/frx-node", async (c) => {
+    const metadata = await nodeMetadata(ctx);
     return c.json({
       metadata,
       jws: signCompact(encoder.encode(canonicalize(metadata)), "frx-metadata+jws", ctx.signer),
