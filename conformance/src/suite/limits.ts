@@ -51,22 +51,6 @@ export const limitTests = [
     );
   }),
 
-  t("FRX-ENV-032", async (h) => {
-    const ack = (body: object) =>
-      h.call("POST", "/v1/inbox/ack", {
-        as: "VS",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-    // The same acknowledgement, shallow and then with a member nested 40 deep.
-    const shallow = await ack({ upTo: 0, note: nested(3) });
-    check(
-      shallow.status < 300,
-      `the shallow acknowledgement was refused: HTTP ${shallow.status} ${shallow.text.slice(0, 200)}`,
-    );
-    h.problem(await ack({ upTo: 0, note: nested(40) }), "request.malformed");
-  }),
-
   fed("FRX-FED-070", async (h) => {
     const base = h.envelope("outbound-case-notify-ok");
     const jws = envelopeOfSize(base, h.key("LI"), ENVELOPE_LIMIT + 4096);
