@@ -15,9 +15,7 @@ export class Outbox {
   /** Starts a worker for every peer that has something queued (after a restart too). */
   async start(): Promise<void> {
     this.running = true;
-    const peers = new Set<string>();
-    for (const [key] of await this.ctx.store.range("outbox")) peers.add(key.split("!")[1]!);
-    for (const peer of peers) this.worker(peer).kick();
+    for (const peer of await this.queuedPeers()) this.worker(peer).kick();
   }
 
   /**
@@ -26,6 +24,27 @@ export class Outbox {
    */
   async resume(): Promise<void> {
     if (this.running) await this.start();
+  }
+
+  /**
+   * The peers with anything queued or in flight: one read per peer, skipping over each one's
+   * keys (`q!<peer>!<seq>`, `txn!<peer>`), so that a start does not read a whole backlog.
+   */
+  private async queuedPeers(): Promise<Set<string>> {
+    const peers = new Set<string>();
+    let from = "";
+    for (;;) {
+      const [first] = await this.ctx.store.range("outbox", { gte: from, limit: 1 });
+      if (!first) return peers;
+      const [kind, peer] = first[0].split("!") as [string, string | undefined];
+      if (peer === undefined) {
+        from = `${first[0]}\u0000`;
+        continue;
+      }
+      peers.add(peer);
+      // Past every key of this kind and peer ("~" sorts after the digits and "!").
+      from = `${kind}!${peer}~`;
+    }
   }
 
   notify(peer: string): void {

@@ -59,4 +59,39 @@ describe("a received transaction, verified together and applied in order", () =>
     );
     expect(await th.node.ctx.store.range("deadLetters")).toEqual([]);
   });
+
+  it("delivers a queue of many transactions each once and in order when every other answer is cut off", async () => {
+    cluster = await Cluster.start(["TH", "LA"], (c) => {
+      c.federation.batchSize = 5;
+    });
+    const th = cluster.get("TH");
+    const la = cluster.get("LA");
+    await th.node.ctx.peers.ensure("LA");
+    // Fault: every other transaction reaches LA and is applied there, but its answer is lost.
+    const client = th.node.ctx.peerClient as unknown as {
+      call: (...a: unknown[]) => Promise<unknown>;
+    };
+    const real = client.call.bind(client);
+    let puts = 0;
+    client.call = async (...args: unknown[]) => {
+      const res = await real(...args);
+      if (args[0] === "PUT" && puts++ % 2 === 0) throw new Error("connection cut after sending");
+      return res;
+    };
+    const sent = Array.from({ length: 23 }, (_, i) => notify(100 + i));
+    for (const env of sent) expect((await th.submit(th.sign(env))).status).toBe(201);
+    await eventually(
+      async () => (await th.node.ctx.store.range("outbox")).length === 0,
+      "TH's outbox to drain through the cuts",
+    );
+    // Several transactions, each sent at least twice, and every envelope at LA once, in order.
+    expect(puts).toBeGreaterThanOrEqual(2 * Math.ceil(sent.length / 5));
+    const got = await inbox(la, "LA:MOLSW");
+    expect(got.map((i) => i.messageId)).toEqual(sent.map((e) => e.id));
+    const accepted = (await la.node.ctx.store.range<{ kind: string; messageId?: string }>("audit"))
+      .map(([, e]) => e)
+      .filter((e) => e.kind === "accepted");
+    expect(accepted.map((e) => e.messageId)).toEqual(sent.map((e) => e.id));
+    expect(await th.node.ctx.store.range("deadLetters")).toEqual([]);
+  });
 });

@@ -73,6 +73,9 @@ export class VerifyPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  /** Jobs waiting to be posted, per thread, and whether a post is scheduled. */
+  private readonly outgoing: VerifyJob[][] = [];
+  private sending = false;
 
   constructor(readonly size: number) {
     for (let i = 0; i < size; i++) this.spawn(i);
@@ -80,13 +83,15 @@ export class VerifyPool {
 
   private spawn(i: number): void {
     const worker = new Worker(new URL("./verify-worker.js", import.meta.url));
-    worker.on("message", (answer: VerifyAnswer) => {
-      const p = this.pending.get(answer.id);
-      if (!p) return;
-      this.pending.delete(answer.id);
-      this.load[i]!--;
+    worker.on("message", (answers: VerifyAnswer[]) => {
+      for (const answer of answers) {
+        const p = this.pending.get(answer.id);
+        if (!p) continue;
+        this.pending.delete(answer.id);
+        this.load[i]!--;
+        p.resolve(answer);
+      }
       if (this.pending.size === 0) for (const w of this.workers) w.unref();
-      p.resolve(answer);
     });
     worker.on("error", (error) => this.failAll(error));
     worker.on("exit", (code) => {
@@ -95,6 +100,7 @@ export class VerifyPool {
     worker.unref();
     this.workers[i] = worker;
     this.load[i] = 0;
+    this.outgoing[i] = [];
   }
 
   private failAll(error: unknown): void {
@@ -148,7 +154,22 @@ export class VerifyPool {
       this.pending.set(id, { resolve, reject });
       this.load[i]!++;
       if (this.pending.size === 1) for (const w of this.workers) w.ref();
-      this.workers[i]!.postMessage(job);
+      this.outgoing[i]!.push(job);
+      // Jobs queued in the same turn of the event loop (requests read in one poll phase, the
+      // envelopes of one transaction) go to their thread in one message.
+      if (!this.sending) {
+        this.sending = true;
+        setImmediate(() => this.send());
+      }
+    });
+  }
+
+  private send(): void {
+    this.sending = false;
+    this.outgoing.forEach((jobs, k) => {
+      if (jobs.length === 0) return;
+      this.outgoing[k] = [];
+      this.workers[k]!.postMessage(jobs);
     });
   }
 
