@@ -41,7 +41,7 @@ describe("case.transfer (issue 18, finding 10)", () => {
     },
   );
 
-  it("FRX-MSG-201: moves the case's authority to the new owner; the old owner can no longer transfer it", async () => {
+  it("FRX-MSG-013: moves the case's authority to the new owner; the old owner can no longer transfer it", async () => {
     expect((await t.submit(t.sign(transfer(3, "TH:DSDW")))).status).toBe(201);
     const caseId = fixture("case.transfer").case!;
     const view = (await (

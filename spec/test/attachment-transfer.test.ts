@@ -61,7 +61,7 @@ function sealed(offset = 0) {
   return { jws, key: key! };
 }
 
-describe("attachment transfers between nodes (FRX-FED-202 to FRX-FED-208)", () => {
+describe("attachment transfers between nodes (FRX-FED-074 to FRX-FED-080)", () => {
   it("seals a file into records only the destination opens, byte for byte", async () => {
     const { jws, key } = sealed();
     const body = await collect(sealRecords(key, chunked(file)));

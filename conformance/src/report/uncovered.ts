@@ -207,33 +207,33 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   // Issue 12: attachments across borders, outcomes as state, case authority. Node tests cover
   // them (node/test/federation/attachments.test.ts, remedies, sanction-tracks, case-transfer);
   // the suite's harness peer does not yet speak the attachment route.
-  "FRX-FED-201": pending(
+  "FRX-FED-073": pending(
     "the harness peer would have to receive an envelope with a file and watch the file arrive first",
   ),
-  "FRX-FED-202": pending("the harness peer would have to open the sealed records of a transfer"),
-  "FRX-FED-203": pending(
+  "FRX-FED-074": pending("the harness peer would have to open the sealed records of a transfer"),
+  "FRX-FED-075": pending(
     "the harness peer would have to send transfer documents with each failing check",
   ),
-  "FRX-FED-204": pending("the harness peer would have to PUT at a wrong offset"),
-  "FRX-FED-205": pending("the harness peer would have to cut a transfer and probe what is held"),
-  "FRX-FED-206": pending("the harness peer would have to send a record that does not authenticate"),
-  "FRX-FED-207": pending("the harness peer would have to offer a file over the node's limit"),
-  "FRX-FED-208": pending(
+  "FRX-FED-076": pending("the harness peer would have to PUT at a wrong offset"),
+  "FRX-FED-077": pending("the harness peer would have to cut a transfer and probe what is held"),
+  "FRX-FED-078": pending("the harness peer would have to send a record that does not authenticate"),
+  "FRX-FED-079": pending("the harness peer would have to offer a file over the node's limit"),
+  "FRX-FED-080": pending(
     "the harness peer would have to transfer bytes that hash to another digest",
   ),
-  "FRX-FED-209": pending(
+  "FRX-FED-081": pending(
     "the harness peer would have to send an envelope naming a file it never transferred",
   ),
-  "FRX-FED-210": internal(
+  "FRX-FED-082": internal(
     "the origin's own timeline while files are in transit: needs a peer that holds them back",
   ),
-  "FRX-FED-211": pending(
+  "FRX-FED-083": pending(
     "the harness peer would have to refuse a file and the suite read delivery.failed",
   ),
-  "FRX-FED-212": pending(
+  "FRX-FED-084": pending(
     "evidence from the harness peer with its file, then the case view's custody",
   ),
-  "FRX-MSG-201": pending("a case.transfer by a former owner after a transfer"),
+  "FRX-MSG-013": pending("a case.transfer by a former owner after a transfer"),
   "FRX-REM-001": pending("remedy.claim and remedy.update moves the machine does not have"),
   "FRX-REM-002": pending("a remedy.update from an agency outside the claim"),
   "FRX-REM-003": pending("a remedy.update in another currency"),

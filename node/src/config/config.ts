@@ -123,7 +123,7 @@ export interface FederationConfig {
    */
   transactionsInFlight: number;
   /**
-   * Largest file a peer may transfer here (FRX-FED-207; at least 512 MiB by default, for video
+   * Largest file a peer may transfer here (FRX-FED-079; at least 512 MiB by default, for video
    * testimony). Files stream to disk, so the limit bounds disk use, not memory.
    */
   attachmentBytes: number;

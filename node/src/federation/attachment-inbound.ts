@@ -24,7 +24,7 @@ export const peerHolder = (origin: string) => `${origin}:NODE`;
 
 const busy = new WeakMap<AppContext, Set<string>>();
 
-/** GET: what this origin has transferred of the file (FRX-FED-205), never what others did. */
+/** GET: what this origin has transferred of the file (FRX-FED-077), never what others did. */
 export async function probeTransfer(
   ctx: AppContext,
   sha256: string,
@@ -35,11 +35,11 @@ export async function probeTransfer(
 }
 
 /**
- * PUT: appends the body's sealed records, each only once it authenticates (FRX-FED-206), to
+ * PUT: appends the body's sealed records, each only once it authenticates (FRX-FED-078), to
  * the partial file this origin holds of the digest, which must hold exactly `offset` bytes
- * (FRX-FED-204); a cut keeps what was written (FRX-FED-205). Once `size` bytes are held they
- * must hash to the digest (FRX-FED-208); then the file is stored and the origin may name it
- * in envelopes (FRX-FED-209).
+ * (FRX-FED-076); a cut keeps what was written (FRX-FED-077). Once `size` bytes are held they
+ * must hash to the digest (FRX-FED-080); then the file is stored and the origin may name it
+ * in envelopes (FRX-FED-081).
  */
 export async function receiveTransfer(
   ctx: AppContext,

@@ -5,7 +5,7 @@ import type { OutboxItem } from "./outbox-store.js";
 /** One file an envelope lists (its descriptor, which the sender signed). */
 export type Descriptor = Types.Attachment;
 
-/** A file the peer refused for good (FRX-FED-211): the envelopes naming it cannot be delivered. */
+/** A file the peer refused for good (FRX-FED-083): the envelopes naming it cannot be delivered. */
 export interface RefusedFile {
   sha256: string;
   code: "attachment.digest-mismatch" | "attachment.too-large" | "attachment.not-found";
@@ -30,7 +30,7 @@ export function descriptorsOf(item: Pick<OutboxItem, "jws">): Descriptor[] {
   }
 }
 
-/** The files of `item` the peer has not reported complete, for `delivery.failed` (FRX-FED-211). */
+/** The files of `item` the peer has not reported complete, for `delivery.failed` (FRX-FED-083). */
 export async function undeliveredFiles(
   ctx: AppContext,
   peer: string,
@@ -45,8 +45,8 @@ export async function undeliveredFiles(
 
 /**
  * Moves every file the transaction's envelopes list to the peer before the transaction goes
- * (FRX-FED-201): asks what the peer holds, then sends the rest from there in sealed records
- * streamed from disk (FRX-FED-202). A network failure or an incomplete answer is a failed
+ * (FRX-FED-073): asks what the peer holds, then sends the rest from there in sealed records
+ * streamed from disk (FRX-FED-074). A network failure or an incomplete answer is a failed
  * attempt, retried under the backoff; a refusal of the bytes themselves is final.
  */
 export async function pushFiles(

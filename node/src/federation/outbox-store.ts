@@ -110,7 +110,7 @@ export function queuedTimelineOps(
       type: "delivery",
       from: ctx.config.node,
       to: [peer],
-      // Not "delivered" before the peer holds the files and the envelope (FRX-FED-210).
+      // Not "delivered" before the peer holds the files and the envelope (FRX-FED-082).
       note: withFiles ? `files in transit to ${peer}` : `queued for ${peer}`,
     };
     ops.push(appendTimeline(record, entry));
@@ -172,7 +172,7 @@ export function failureNoticeOps(
     detail?: string;
     attempts: number;
     lastAttemptAt?: string;
-    /** The files the peer had not reported complete (FRX-FED-211). */
+    /** The files the peer had not reported complete (FRX-FED-083). */
     attachments?: string[];
   },
 ): Op[] {

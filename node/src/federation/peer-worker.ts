@@ -167,7 +167,7 @@ export class PeerWorker {
     const envelopes = new Map(items.map((i) => [i, this.envelopeOf(i)]));
     const oversized = items.filter((i) => envelopes.get(i)!.length > DEFAULT_MAX_ENVELOPE_BYTES);
     if (oversized.length > 0) return this.dropOversized(flight, items, oversized);
-    // The files first, then the envelopes that name them (FRX-FED-201).
+    // The files first, then the envelopes that name them (FRX-FED-073).
     const files = await pushFiles(ctx, this.peer, member, items);
     if (files.kind === "failed") {
       this.lastError = `files not transferred: ${files.error}`;
@@ -439,7 +439,7 @@ export class PeerWorker {
   /**
    * Dead-letters the envelopes that name a file the peer refused for good (its bytes do not
    * hash to their digest, or are larger than the peer takes), as `refused_by_peer` with the
-   * peer's code (FRX-FED-211), and puts the others back in the queue.
+   * peer's code (FRX-FED-083), and puts the others back in the queue.
    */
   private async dropRefusedFiles(
     flight: InFlight,

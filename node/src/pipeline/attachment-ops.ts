@@ -16,7 +16,7 @@ export async function attachmentOps(
   at: string,
   origin: string | null = null,
 ): Promise<Op[]> {
-  // A peer's envelope names files its node transferred here whole (FRX-ENV-017, FRX-FED-209).
+  // A peer's envelope names files its node transferred here whole (FRX-ENV-017, FRX-FED-081).
   const holder = origin === null ? message.from : peerHolder(origin);
   const descriptors = message.attachments ?? [];
   const missing: Violation[] = [];
@@ -70,7 +70,7 @@ export const custodyPrefix = (caseId: string) => `custody!${caseId}!`;
 
 /**
  * For evidence a peer sent, with its files received here: each item's chain as the sender
- * signed it, then a `received` event per local recipient (FRX-FED-212).
+ * signed it, then a `received` event per local recipient (FRX-FED-084).
  */
 export function custodyOps(
   ctx: AppContext,

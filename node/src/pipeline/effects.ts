@@ -197,7 +197,7 @@ async function referralDeadlineOps(
 
 /**
  * Only the case's owner now (its opener, or the newOwner of the last accepted transfer) passes
- * it on (FRX-MSG-201): a party cannot take the case, nor can an owner that has given it away.
+ * it on (FRX-MSG-013): a party cannot take the case, nor can an owner that has given it away.
  */
 async function assertOwnerTransfers(ctx: AppContext, message: AnyMessage): Promise<void> {
   const record = message.case ? await ctx.store.get<CaseRecord>("cases", message.case) : undefined;

@@ -182,7 +182,7 @@ export class Ingest {
         local.map((p) => p.id),
       );
       // Held attachments come before policy (FRX-ENV-021): the envelope may only name files its
-      // sender can read here, or, from a peer, files that peer transferred here (FRX-FED-209).
+      // sender can read here, or, from a peer, files that peer transferred here (FRX-FED-081).
       const grants = await attachmentOps(
         ctx,
         message,

@@ -68,7 +68,7 @@ export function sealFile(ring: DataKeyring, sha256: string, plain: Buffer): Buff
  */
 export class SealedFileAttachmentStore implements AttachmentStore {
   /**
-   * Files arriving from peers (FRX-FED-205) are held in `.partial` only while in transit; once
+   * Files arriving from peers (FRX-FED-077) are held in `.partial` only while in transit; once
    * whole and checked they are sealed into the store like an upload, and the partial removed.
    */
   readonly partials: FilePartials;

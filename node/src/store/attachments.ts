@@ -18,7 +18,7 @@ export interface AttachmentStore {
     maxBytes: number,
   ): Promise<{ size: number }>;
   get(sha256: string): Promise<StoredBlob | undefined>;
-  /** Partly received files from peers (FRX-FED-205), by a key naming origin and digest. */
+  /** Partly received files from peers (FRX-FED-077), by a key naming origin and digest. */
   partials: PartialFiles;
   /** Removes the bytes (erasure); true when there were any. */
   erase(sha256: string): Promise<boolean>;

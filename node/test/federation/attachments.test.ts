@@ -57,7 +57,7 @@ const timelineOf = async (m: Member, who: string, caseId: string) =>
     }
   ).timeline;
 
-describe("attachments across borders (FRX-FED-201 to FRX-FED-212)", () => {
+describe("attachments across borders (FRX-FED-073 to FRX-FED-084)", () => {
   it("moves the file to LA before the envelope, where the recipient downloads the same bytes and sees it received", async () => {
     const th = cluster.get("TH");
     const la = cluster.get("LA");

@@ -25,7 +25,7 @@ import { signNodeDocument, verifyNodeDocument } from "./transaction.js";
  */
 export const ATTACHMENT_TRANSFER_TYP = "frx-attachment-transfer+jws";
 export const TRANSFER_HEADER = "frx-transfer";
-/** Plaintext bytes per sealed record (FRX-FED-202). */
+/** Plaintext bytes per sealed record (FRX-FED-074). */
 export const RECORD_BYTES = 1024 * 1024;
 const TAG_BYTES = 16;
 const INFO = "FRX attachment transfer v1";
@@ -84,7 +84,7 @@ export interface TransferCheck {
 }
 
 /**
- * Verifies a transfer document as a wake is verified (FRX-FED-203): JWS form, canonical
+ * Verifies a transfer document as a wake is verified (FRX-FED-075): JWS form, canonical
  * schema-valid payload, the origin's active member key valid at `sentAt`, the signature; then
  * that it is for this node and this digest and fresh within the skew.
  */

@@ -2428,73 +2428,73 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-201",
+    "id": "FRX-FED-073",
     "level": "MUST",
     "text": "An origin node MUST, before it puts into a transaction for a peer an envelope that lists attachments, transfer to that peer every listed file the peer does not report `complete`, by the attachment route, and MUST NOT put the envelope into a transaction until the peer reports every one of them complete.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-202",
+    "id": "FRX-FED-074",
     "level": "MUST",
     "text": "An origin node MUST send a file's bytes as sealed records (AES-256-GCM under a key derived by HKDF-SHA256 from X25519 between the request's ephemeral key and the destination's `encryptionKey` in its list in force, records of at most 1,048,576 bytes as described above) in the body of `PUT {endpoint}/attachments/{sha256}`, read from its disk as they are sent, never the whole file in memory.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-203",
+    "id": "FRX-FED-075",
     "level": "MUST",
     "text": "A destination node MUST verify the transfer JWS of every attachment request as it verifies a wake (its `typ` `frx-attachment-transfer+jws`, the origin an active member whose key is valid at `sentAt`, the signature, `destination` itself, `sentAt` within the skew) and refuse with the code of the first check that fails, before it reads any of the body.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-204",
+    "id": "FRX-FED-076",
     "level": "MUST",
     "text": "A destination node MUST refuse a PUT on the attachment route whose `offset` differs from the bytes of that file it holds from that origin with `attachment.offset-mismatch`.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-205",
+    "id": "FRX-FED-077",
     "level": "MUST",
     "text": "A destination node MUST keep the authenticated bytes of a transfer that was cut off, report them as `held` on the attachment route, and accept the rest from that offset.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-206",
+    "id": "FRX-FED-078",
     "level": "MUST",
     "text": "A destination node MUST refuse a record that does not authenticate with `federation.undecryptable` and MUST NOT write any byte of a record before the whole record has authenticated.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-207",
+    "id": "FRX-FED-079",
     "level": "MUST",
     "text": "A destination node MUST refuse a transfer whose `size` is larger than its configured limit for attachments from peers (at least 536,870,912 bytes unless its operator configures less) with `attachment.too-large`, and a body that carries more bytes than `size` minus `offset` with `attachment.too-large`.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-208",
+    "id": "FRX-FED-080",
     "level": "MUST",
     "text": "A destination node MUST discard, and refuse with `attachment.digest-mismatch`, a transferred file whose bytes, once all `size` of them are held, do not hash to the signed `sha256`.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-209",
+    "id": "FRX-FED-081",
     "level": "MUST",
     "text": "A destination node MUST refuse an envelope from a peer that lists an attachment the peer has not transferred to it completely, or with another size than the transfer's, with `attachment.not-found`.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-210",
+    "id": "FRX-FED-082",
     "level": "MUST",
     "text": "An origin node MUST show, on the case timeline of an envelope that lists attachments and is queued for a peer, that its files are in transit to that peer, until the peer's receipt shows it delivered.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-211",
+    "id": "FRX-FED-083",
     "level": "MUST",
     "text": "An origin node that dead-letters an envelope listing attachments MUST name in the `attachments` member of its `delivery.failed` every listed file the peer had not reported complete; a peer's refusal of a file with `attachment.digest-mismatch` or `attachment.too-large` is final and reported as `refused_by_peer` with that code.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-212",
+    "id": "FRX-FED-084",
     "level": "MUST",
     "text": "A destination node MUST record, for each evidence item of an accepted peer envelope whose file it received, a custody event with `action` `received`, each local recipient as `holder` and the time of acceptance, and show it in the case view to the envelope's sender and recipients only.",
     "file": "federation.md"
@@ -2536,7 +2536,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "messages.md"
   },
   {
-    "id": "FRX-MSG-201",
+    "id": "FRX-MSG-013",
     "level": "MUST",
     "text": "A node MUST refuse a `case.transfer` for a case it holds from any agency other than the case's owner now (the agency the case id names, or the `newOwner` of the last `case.transfer` it accepted) with `state.actor-forbidden`, and MUST show that owner in the case view.",
     "file": "messages.md"

@@ -102,7 +102,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/api/attachment-transfer-answer.json",
     "title": "AttachmentTransferAnswer",
-    "description": "The answer to GET and PUT /federation/v1/attachments/{sha256}: how many bytes of the file, from byte 0, this node holds from the calling node, and whether it holds the whole file, verified (FRX-FED-205, FRX-FED-208).",
+    "description": "The answer to GET and PUT /federation/v1/attachments/{sha256}: how many bytes of the file, from byte 0, this node holds from the calling node, and whether it holds the whole file, verified (FRX-FED-077, FRX-FED-080).",
     "type": "object",
     "additionalProperties": false,
     "required": [
@@ -134,7 +134,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/api/case-view.json",
     "title": "CaseView",
-    "description": "The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-212, FRX-MSG-201).",
+    "description": "The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-084, FRX-MSG-013).",
     "type": "object",
     "additionalProperties": false,
     "required": [
@@ -157,7 +157,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "$ref": "../entities/ids.json#/$defs/caseId"
       },
       "owner": {
-        "description": "The agency that holds the case's authority now (FRX-MSG-201).",
+        "description": "The agency that holds the case's authority now (FRX-MSG-013).",
         "$ref": "../entities/ids.json#/$defs/participantId"
       },
       "createdAt": {
@@ -759,7 +759,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       "custody": {
         "title": "CaseViewCustody",
-        "description": "Evidence received from another node, with its chain of custody ending in a received event per recipient here (FRX-FED-212).",
+        "description": "Evidence received from another node, with its chain of custody ending in a received event per recipient here (FRX-FED-084).",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -3845,7 +3845,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/documents/attachment-transfer.json",
     "title": "AttachmentTransfer",
-    "description": "A node's signed statement (JWS, typ frx-attachment-transfer+jws, in the FRX-Transfer request header) that opens one request of the attachment route: it names the file by digest and size, the byte offset the request starts at and, for a PUT, the ephemeral X25519 key the body's records are sealed with (FRX-FED-201 to FRX-FED-212).",
+    "description": "A node's signed statement (JWS, typ frx-attachment-transfer+jws, in the FRX-Transfer request header) that opens one request of the attachment route: it names the file by digest and size, the byte offset the request starts at and, for a PUT, the ephemeral X25519 key the body's records are sealed with (FRX-FED-073 to FRX-FED-084).",
     "type": "object",
     "required": [
       "frx",
@@ -4781,7 +4781,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "maxLength": 255
       },
       "size": {
-        "description": "Size in bytes; at most 4 GiB (what a node accepts is its limit: FRX-ENV-016, FRX-FED-207).",
+        "description": "Size in bytes; at most 4 GiB (what a node accepts is its limit: FRX-ENV-016, FRX-FED-079).",
         "type": "integer",
         "minimum": 1,
         "maximum": 4294967296
@@ -7068,7 +7068,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "$ref": "../entities/time.json#/$defs/instant"
           },
           "attachments": {
-            "description": "The files of the message that had not been stored at the destination when delivery failed (FRX-FED-211).",
+            "description": "The files of the message that had not been stored at the destination when delivery failed (FRX-FED-083).",
             "type": "array",
             "maxItems": 50,
             "uniqueItems": true,

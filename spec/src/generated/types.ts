@@ -31,7 +31,7 @@ export type AttachmentStored = {
   mediaType: string;
 };
 
-/** The answer to GET and PUT /federation/v1/attachments/{sha256}: how many bytes of the file, from byte 0, this node holds from the calling node, and whether it holds the whole file, verified (FRX-FED-205, FRX-FED-208). */
+/** The answer to GET and PUT /federation/v1/attachments/{sha256}: how many bytes of the file, from byte 0, this node holds from the calling node, and whether it holds the whole file, verified (FRX-FED-077, FRX-FED-080). */
 export type AttachmentTransferAnswer = {
   sha256: Sha256;
   size: number;
@@ -39,10 +39,10 @@ export type AttachmentTransferAnswer = {
   complete: boolean;
 };
 
-/** The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-212, FRX-MSG-201). */
+/** The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-084, FRX-MSG-013). */
 export type CaseView = {
   case: CaseId;
-  /** The agency that holds the case's authority now (FRX-MSG-201). */
+  /** The agency that holds the case's authority now (FRX-MSG-013). */
   owner: ParticipantId;
   createdAt: Instant;
   updatedAt: Instant;
@@ -179,7 +179,7 @@ export type CaseViewTrack = {
 }>;
 };
 
-/** Evidence received from another node, with its chain of custody ending in a received event per recipient here (FRX-FED-212). */
+/** Evidence received from another node, with its chain of custody ending in a received event per recipient here (FRX-FED-084). */
 export type CaseViewCustody = {
   sha256: Sha256;
   evidenceId: Ulid;
@@ -329,7 +329,7 @@ export type Language = string;
 /** An ISO 3166-2 code for a first-level subdivision (province, state, region), e.g. TH-74 (Samut Sakhon). Coarse location: the admin-1 level pseudonymous messages may carry. */
 export type Subdivision = string;
 
-/** A node's signed statement (JWS, typ frx-attachment-transfer+jws, in the FRX-Transfer request header) that opens one request of the attachment route: it names the file by digest and size, the byte offset the request starts at and, for a PUT, the ephemeral X25519 key the body's records are sealed with (FRX-FED-201 to FRX-FED-212). */
+/** A node's signed statement (JWS, typ frx-attachment-transfer+jws, in the FRX-Transfer request header) that opens one request of the attachment route: it names the file by digest and size, the byte offset the request starts at and, for a PUT, the ephemeral X25519 key the body's records are sealed with (FRX-FED-073 to FRX-FED-084). */
 export type AttachmentTransfer = {
   /** Protocol major version. */
   frx: "1";
@@ -588,7 +588,7 @@ export type Attachment = {
   sha256: Sha256;
   /** The IANA media type, e.g. application/pdf. */
   mediaType: string;
-  /** Size in bytes; at most 4 GiB (what a node accepts is its limit: FRX-ENV-016, FRX-FED-207). */
+  /** Size in bytes; at most 4 GiB (what a node accepts is its limit: FRX-ENV-016, FRX-FED-079). */
   size: number;
   /** A file name for display; must not carry personal data. */
   name?: string;
@@ -1252,7 +1252,7 @@ export type DeliveryFailedBody = {
   recipient?: Address;
   attempts: number;
   lastAttemptAt?: Instant;
-  /** The files of the message that had not been stored at the destination when delivery failed (FRX-FED-211). */
+  /** The files of the message that had not been stored at the destination when delivery failed (FRX-FED-083). */
   attachments?: Sha256[];
   detail?: string;
 };

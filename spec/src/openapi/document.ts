@@ -385,7 +385,7 @@ export function buildOpenApi(
         },
         put: {
           tags: ["federation"],
-          summary: "The rest of a file, from offset, as sealed records (FRX-FED-202)",
+          summary: "The rest of a file, from offset, as sealed records (FRX-FED-074)",
           security: open,
           requestBody: {
             required: true,

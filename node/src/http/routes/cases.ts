@@ -65,7 +65,7 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
         ),
       ])
     ).flatMap((rows) => rows.map(([, v]) => v));
-    // Custody of the evidence received here from other nodes, for its sender and recipients (FRX-FED-212).
+    // Custody of the evidence received here from other nodes, for its sender and recipients (FRX-FED-084).
     const custody = (
       await ctx.store.range<CustodyRecord>("attachments", {
         gte: custodyPrefix(id),
@@ -108,7 +108,7 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
       .filter((t) => t.sanctions.length + t.proceedings.length + t.reports.length > 0);
     return c.json({
       case: record.case,
-      // The agency that holds the case's authority now (FRX-MSG-003, FRX-MSG-201).
+      // The agency that holds the case's authority now (FRX-MSG-003, FRX-MSG-013).
       owner: ownerOf(record),
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,

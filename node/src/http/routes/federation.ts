@@ -65,8 +65,8 @@ export function federationRoutes(deps: AppDeps): Hono<Env> {
       release();
     }
   });
-  // Files before the envelopes that name them (FRX-FED-201 to FRX-FED-209): the signed transfer
-  // document in the header is checked before a byte of the body is read (FRX-FED-203).
+  // Files before the envelopes that name them (FRX-FED-073 to FRX-FED-081): the signed transfer
+  // document in the header is checked before a byte of the body is read (FRX-FED-075).
   app.get("/federation/v1/attachments/:sha256", async (c) =>
     c.json(
       await probeTransfer(ctx, digestParam(c.req.param("sha256")), c.req.header(TRANSFER_HEADER)),
