@@ -1,12 +1,15 @@
 // @frx/conformance: the black-box conformance suite for FRX national nodes.
 
 export { main, type Io } from "./cli/main.js";
-export { makeKit, readMemberFile, type KitOptions } from "./kit/make.js";
+export { makeKit, readMemberFile, KitExists, type KitOptions } from "./kit/make.js";
 export { loadKit, type Kit } from "./kit/load.js";
 export { AGENCIES, PEER_AGENCY, PEER_NODE, type AgencyName } from "./kit/agencies.js";
 export { KIT_FILES, type KitManifest, type Registration } from "./kit/files.js";
 export { configOverrides } from "./kit/operator.js";
-export { runSuite, type RunOptions } from "./run/run.js";
+export { runSuite, ReportExists, type RunOptions } from "./run/run.js";
+export { preflight, KitNotInstalled } from "./run/preflight.js";
+export { commandHook, type OperatorHook, type ApplyOutcome } from "./run/operator.js";
+export { verifyReportDir, type ReportVerdict } from "./report/verify-dir.js";
 export type { TestResult } from "./run/runner.js";
 export { ALL_TESTS, testsOf, type ProfileName } from "./suite/index.js";
 export type { ConformanceTest } from "./suite/define.js";

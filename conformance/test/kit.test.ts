@@ -4,13 +4,21 @@ import { join } from "node:path";
 import {
   createSigner,
   generateSigningKey,
+  publicJwkOf,
   signTrustList,
   trustListDigest,
   verifyTrustList,
   type SignedTrustList,
 } from "@frx/spec";
 import { afterEach, describe, expect, it } from "vitest";
-import { KIT_FILES, loadKit, makeKit, type Registration } from "../src/index.js";
+import {
+  KIT_FILES,
+  KitExists,
+  loadKit,
+  makeKit,
+  type KitManifest,
+  type Registration,
+} from "../src/index.js";
 import { generateNodeKeyPair, memberEntry } from "../src/kit/trust.js";
 
 let dir: string;
@@ -40,6 +48,8 @@ describe("frx-conformance kit", () => {
     expect(script).toContain("--immigration-functions");
     expect(script).toContain('agency disable --dir "$DIR" --id LA:CONF-OFF');
     expect((await stat(join(dir, KIT_FILES.secrets))).mode & 0o777).toBe(0o600);
+    const op = await readFile(join(dir, KIT_FILES.operatorScript), "utf8");
+    expect(op).toContain('apply-trust-list) exec $FRX_NODE trust apply --dir "$DIR" --in "$FILE"');
     const overrides = await read<{ slaOverrides: unknown; federation: { backoffCapMs: number } }>(
       KIT_FILES.overrides,
     );
@@ -72,6 +82,28 @@ describe("frx-conformance kit", () => {
     expect(() =>
       signTrustList(proposal, createSigner(generateSigningKey().privateJwk)),
     ).not.toThrow();
+  });
+
+  it("names the report key's public JWK in kit.json", async () => {
+    dir = await mkdtemp(join(tmpdir(), "frx-kit-"));
+    const manifest = await makeKit({ out: dir, nodeId: "LA" });
+    const kit = await loadKit(dir);
+    const written = await read<KitManifest>(KIT_FILES.manifest);
+    expect(written.reportKey).toEqual(publicJwkOf(kit.secrets.report));
+    expect(written.reportKey).not.toHaveProperty("d");
+    expect(written.reportKid).toBe(written.reportKey.kid);
+    expect(manifest.reportKey).toEqual(written.reportKey);
+  });
+
+  it("refuses to overwrite a kit already in the folder, unless forced", async () => {
+    dir = await mkdtemp(join(tmpdir(), "frx-kit-"));
+    await makeKit({ out: dir, nodeId: "LA" });
+    const before = await readFile(join(dir, KIT_FILES.secrets), "utf8");
+    await expect(makeKit({ out: dir, nodeId: "LA" })).rejects.toThrow(KitExists);
+    await expect(makeKit({ out: dir, nodeId: "KH" })).rejects.toThrow(/harness-keys.json.*--force/);
+    expect(await readFile(join(dir, KIT_FILES.secrets), "utf8")).toBe(before);
+    await makeKit({ out: dir, nodeId: "LA", force: true });
+    expect(await readFile(join(dir, KIT_FILES.secrets), "utf8")).not.toBe(before);
   });
 
   it("refuses a member entry of another node", async () => {

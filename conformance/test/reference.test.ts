@@ -16,6 +16,7 @@ beforeAll(async () => {
     kitDir: ref.kitDir,
     profile: "full",
     reportDir: ref.reportDir,
+    operator: ref.operator,
   });
 }, 180_000);
 afterAll(async () => ref?.close());

@@ -20,6 +20,7 @@ const results: TestResult[] = [
     covers: ["FRX-SIG-008"],
     status: "passed",
     durationMs: 3,
+    notes: ["answered 400 where envelope.md recommends 422"],
   },
   {
     id: "FRX-ENV-028",
@@ -42,8 +43,10 @@ const results: TestResult[] = [
     message: "optional",
   },
 ];
+const reportKey = generateSigningKey().publicJwk;
 const report = buildReport({
   profile: "core",
+  reportKey,
   node: { url: "http://127.0.0.1:1", id: "TH", software: { name: "x", version: "1" } },
   startedAt: new Date("2026-01-01T00:00:00Z"),
   finishedAt: new Date("2026-01-01T00:00:02Z"),
@@ -63,6 +66,13 @@ describe("reports", () => {
         node: report.node,
       }).outcome,
     ).toBe("pass");
+  });
+
+  it("name the key that signs them, and carry each test's notes under the name the guide uses", () => {
+    expect(report.reportKey).toEqual(reportKey);
+    expect(report.tests[0]!.notes).toEqual(["answered 400 where envelope.md recommends 422"]);
+    expect(junitXml(report)).toContain("answered 400 where envelope.md recommends 422");
+    expect(reportHtml(report)).toContain("note: answered 400");
   });
 
   it("list every MUST requirement, with the tests that cover it", () => {

@@ -1,4 +1,4 @@
-import type { Signer } from "@frx/spec";
+import type { Signer, VerifyPool } from "@frx/spec";
 import type { NodeConfig } from "./config/config.js";
 import type { NodeKeys } from "./config/keys.js";
 import type { AuditLog } from "./domain/audit.js";
@@ -33,6 +33,8 @@ export interface AppContext {
   ids: IdGenerator;
   logger: Logger;
   metrics: Metrics;
+  /** Verifies envelopes on worker threads, off the serial path. */
+  verifier: VerifyPool;
   /** The one queue through which every state change runs, in order. */
   serial: Mutex;
   /** The node-wide inbox cursor. */

@@ -34,4 +34,4 @@ export { OPERATOR_TOKEN_TYP, signOperatorToken } from "./http/auth/operator-toke
 export { ManualClock, systemClock, type Clock } from "./runtime/clock.js";
 export { jsonLogger, memoryLogger, type Logger } from "./runtime/logger.js";
 export { MemoryAttachmentStore } from "./store/attachments.js";
-export { Store } from "./store/store.js";
+export { LevelStore, type Store } from "./store/store.js";

@@ -23,7 +23,9 @@ import { jsonLogger, type Logger } from "./runtime/logger.js";
 import { Metrics } from "./runtime/metrics.js";
 import { FileAttachmentStore, type AttachmentStore } from "./store/attachments.js";
 import { openLevel, type RootDb } from "./store/db.js";
-import { Store } from "./store/store.js";
+import { LevelStore, type Store } from "./store/store.js";
+import { PgStore } from "./store/postgres/pg-store.js";
+import { joinCluster, startReplica, type Replica } from "./cluster/replicas.js";
 import {
   createSigner,
   publicJwkOf,
@@ -37,6 +39,7 @@ import { PeerClient } from "./federation/peer-client.js";
 import { Outbox } from "./federation/outbox.js";
 import { wakePeers } from "./federation/inbound.js";
 import type { Dispatcher } from "undici";
+import { acquireVerifier, defaultVerifyThreads } from "./pipeline/verifier.js";
 
 /** How long close() lets in-flight requests finish before it cuts their connections. */
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -48,6 +51,8 @@ export interface NodeOptions {
   dir?: string;
   /** A root database, e.g. memory-level in tests. */
   db?: RootDb;
+  /** A store (not yet open), instead of the one `config.store` or `db` names. */
+  store?: Store;
   attachments?: AttachmentStore;
   clock?: Clock;
   logger?: Logger;
@@ -78,6 +83,8 @@ export interface FrxNode {
   rotateSigningKey(privateJwk: PrivateJwk): void;
   /** The admin listener's URL (or socket path) once started; null when it is off. */
   adminUrl: string | null;
+  /** On PostgreSQL: the leases (outbox, deadline-scheduler) this replica holds now. */
+  replicaLeases(): string[];
 }
 
 /**
@@ -88,13 +95,10 @@ export interface FrxNode {
  */
 export async function createNode(options: NodeOptions): Promise<FrxNode> {
   const { config } = options;
-  if (!options.db && !options.dir) throw new TypeError("createNode needs a dir or a db");
+  if (!options.db && !options.dir && !options.store && !config.store)
+    throw new TypeError("createNode needs a dir, a db or a store");
   if (options.dir) await mkdir(options.dir, { recursive: true });
-  const store = new Store(
-    options.db ?? openLevel(join(options.dir!, "store")),
-    config.sync,
-    config.refusalAuditFlushMs,
-  );
+  const store = chooseStore(options);
   await store.open();
   try {
     return await assemble(options, store);
@@ -102,6 +106,19 @@ export async function createNode(options: NodeOptions): Promise<FrxNode> {
     await store.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** The store the options name: given, on PostgreSQL (config.store), or level (the default). */
+function chooseStore(options: NodeOptions): Store {
+  const { config } = options;
+  if (options.store) return options.store;
+  if (config.store) return new PgStore(config.store, { deferMs: config.refusalAuditFlushMs });
+  if (!options.db && !options.dir) throw new TypeError("createNode needs a dir or a db");
+  return new LevelStore(
+    options.db ?? openLevel(join(options.dir!, "store")),
+    config.sync,
+    config.refusalAuditFlushMs,
+  );
 }
 
 async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
@@ -115,6 +132,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     skewSeconds: config.skewSeconds,
   });
   const peerClient = new PeerClient(options.peerDispatcher, config.federation.requestTimeoutMs);
+  const verifier = acquireVerifier(config.verifyThreads ?? defaultVerifyThreads());
   const ctx = {
     config,
     keys,
@@ -127,6 +145,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     ids: ulidGenerator(clock),
     logger,
     metrics: new Metrics(),
+    verifier: verifier.pool,
     serial: new Mutex(),
     cursor: new Cursor((await store.get<number>("meta", "inboxCursor")) ?? 0),
     outboxSeq: new Cursor((await store.get<number>("meta", "outboxSeq")) ?? 0),
@@ -144,6 +163,8 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     peerClient,
   } as Omit<AppContext, "audit" | "outbox"> as AppContext;
   ctx.audit = new AuditLog(store, () => ctx.signer, config.checkpointEvery);
+  // Replicas sharing a PostgreSQL store take turns under its write lock.
+  if (store instanceof PgStore) joinCluster(ctx, store);
   const anchorFile = options.dir ? join(options.dir, ANCHOR_FILE) : null;
   store.hooks(
     (ops) => ctx.audit.seal(ops, clock.now().toISOString()),
@@ -185,6 +206,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     : null;
   let server: Server | null = null;
   let admin: AdminListener | null = null;
+  let replica: Replica | null = null;
 
   const node: FrxNode = {
     ctx,
@@ -211,9 +233,13 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
         server = null;
         throw error;
       });
-      scheduler.start();
       trustWatch.start();
-      await ctx.outbox.start();
+      // On PostgreSQL the outbox and the scheduler run on one replica at a time, under leases.
+      if (store instanceof PgStore) replica = await startReplica(ctx, store, scheduler);
+      else {
+        scheduler.start();
+        await ctx.outbox.start();
+      }
       void wakePeers(ctx);
       const url = `${tls ? "https" : "http"}://${config.host}:${info.port}`;
       if (config.admin.enabled) {
@@ -229,6 +255,8 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       await admin?.close();
       admin = null;
       node.adminUrl = null;
+      await replica?.stop();
+      replica = null;
       await scheduler.stop();
       trustWatch.stop();
       await ctx.outbox.stop();
@@ -248,6 +276,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       await ctx.serial.run(() => undefined);
       await peerClient.close();
       await store.close();
+      await verifier.release();
       ctx.logger.info("node.closed");
     },
     async applyTrustList(signed, actor = "operator") {
@@ -270,6 +299,9 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       // A node that has not been started (a CLI applying a list) must not start delivering.
       await ctx.outbox.resume();
       return applied;
+    },
+    replicaLeases() {
+      return replica?.leases.filter((l) => l.held).map((l) => l.name) ?? [];
     },
     prepareSigningKey(privateJwk) {
       ctx.keys = { ...ctx.keys, next: privateJwk };

@@ -3,6 +3,7 @@ import { nodePublicKeys } from "../src/config/keys.js";
 import { entryHash, verifyAudit, type Anchor } from "../src/domain/audit.js";
 import { pad } from "../src/store/db.js";
 import type { AuditEntry, CaseRecord, MessageRecord } from "../src/store/records.js";
+import type { LevelStore } from "../src/store/store.js";
 import { fixture, thaiNode, type TestNode } from "./harness.js";
 
 let t: TestNode;
@@ -14,7 +15,8 @@ beforeEach(async () => {
 afterEach(async () => t.node.close());
 
 const verify = () => verifyAudit(t.node.ctx.store, nodePublicKeys(t.node.ctx.keys).signing);
-const store = () => t.node.ctx.store;
+// These tests tamper with level directly, under the store (the harness runs on memory-level).
+const store = () => t.node.ctx.store as LevelStore;
 
 describe("audit verify checks the stored records against the chain (FRX-AUD-001, FRX-AUD-002)", () => {
   it("verifies an untouched store, and reports every entry since the last checkpoint as unanchored", async () => {

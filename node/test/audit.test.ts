@@ -18,11 +18,15 @@ afterEach(async () => t.node.close());
 const key = () => nodePublicKeys(t.node.ctx.keys).signing;
 
 describe("audit log", () => {
-  it("records admin actions, acceptances, deliveries and refusals in one verified chain with signed checkpoints", async () => {
+  it("records admin actions, acceptances with their deliveries and refusals in one verified chain with signed checkpoints", async () => {
     const entries = (await t.node.ctx.store.range<AuditEntry>("audit")).map(([, e]) => e);
     expect(entries.map((e) => e.kind)).toEqual(
-      expect.arrayContaining(["admin", "accepted", "delivered", "refused"]),
+      expect.arrayContaining(["admin", "accepted", "refused"]),
     );
+    // One entry per accepted message, naming whom it was delivered to here.
+    const accepted = entries.filter((e) => e.kind === "accepted");
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]!.deliveredTo).toEqual([fixture("referral.create").to[0]!.participant]);
     expect(await verifyAudit(t.node.ctx.store, key())).toMatchObject({
       ok: true,
       entries: entries.length,

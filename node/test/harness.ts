@@ -22,6 +22,8 @@ import {
   type NodeConfig,
 } from "../src/index.js";
 import type { RootDb } from "../src/store/db.js";
+import { PgStore } from "../src/store/postgres/pg-store.js";
+import { dropSchema, freshStoreUrl, PG_URL } from "./postgres/pg.js";
 
 const specDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "spec");
 
@@ -115,23 +117,39 @@ export interface TestNode {
   as(participant: string, path: string, init?: RequestInit): Promise<Response>;
 }
 
-/** A TH node on memory-level with the Thai agencies registered and the clock at the fixtures' time. */
+/**
+ * A TH node on memory-level with the Thai agencies registered and the clock at the fixtures'
+ * time. With FRX_NODE_STORE=postgres (and FRX_PG_URL), a node given no `db` runs on
+ * PostgreSQL instead, in a schema of its own dropped when it closes: any node test file can
+ * be run against the PostgreSQL store that way.
+ */
 export async function thaiNode(
   overrides: Partial<NodeConfig> = {},
-  db: RootDb = new MemoryLevel({ valueEncoding: "json" }) as unknown as RootDb,
+  given?: RootDb,
   keys = generateNodeKeys(),
 ): Promise<TestNode> {
   const clock = new ManualClock(FIXTURE_TIME);
   const logger = memoryLogger();
   const config = defaultConfig("TH", { port: 0, sync: false, ...overrides });
+  const onPg = !given && process.env.FRX_NODE_STORE === "postgres" && !!PG_URL;
+  const fresh = onPg ? freshStoreUrl() : null;
+  const db = given ?? (new MemoryLevel({ valueEncoding: "json" }) as unknown as RootDb);
   const node = await createNode({
     config,
     keys,
     db,
+    ...(fresh ? { store: new PgStore(fresh.url, { deferMs: config.refusalAuditFlushMs }) } : {}),
     attachments: new MemoryAttachmentStore(),
     clock,
     logger,
   });
+  if (fresh) {
+    const close = node.close.bind(node);
+    node.close = async () => {
+      await close();
+      await dropSchema(fresh.schema);
+    };
+  }
   const agencies = new Map<string, Agency>();
   for (const a of THAI_AGENCIES) {
     const { privateJwk, publicJwk } = generateSigningKey();

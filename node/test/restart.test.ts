@@ -14,6 +14,7 @@ import { nodePublicKeys } from "../src/config/keys.js";
 import { openLevel } from "../src/store/db.js";
 import { MemoryAttachmentStore } from "../src/store/attachments.js";
 import { FIXTURE_TIME, fixture, thaiNode, withHelpers, type TestNode } from "./harness.js";
+import type { LevelStore } from "../src/store/store.js";
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -56,7 +57,7 @@ describe("a node restarted on the same disk", () => {
       clock,
       agencies: first.agencies,
       logger: memoryLogger(),
-      db: node.ctx.store.db,
+      db: (node.ctx.store as LevelStore).db,
       config,
     });
     try {

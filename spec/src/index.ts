@@ -37,6 +37,7 @@ export {
   type Signer,
 } from "./jws/keys.js";
 export { RECEIPT_TYP, signReceipt, verifyReceipt, type ReceiptExpectation } from "./jws/receipt.js";
+export { VerifyPool, type PooledVerifyOptions } from "./jws/verify-pool.js";
 
 export {
   allowedIn,

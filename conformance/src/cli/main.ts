@@ -3,53 +3,17 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { makeKit, readMemberFile } from "../kit/make.js";
+import { verifyReportDir } from "../report/verify-dir.js";
+import { commandHook } from "../run/operator.js";
+import { KitNotInstalled } from "../run/preflight.js";
 import { runSuite } from "../run/run.js";
+import { COMMAND_USAGE, USAGE } from "./usage.js";
 import type { ProfileName } from "../suite/index.js";
 
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
 }
-
-const KIT_USAGE = `Usage: frx-conformance kit --out DIR --node-id CC [--node-member FILE] [--peer-url URL]
-
-Writes a certification kit: harness agency keys and their registration file (agencies.json,
-register-reference-node.sh), the harness peer node's keys and trust-list entries, a genesis
-trust list signed by the harness (with the node under test when --node-member gives its entry
-from frx-node trust member), and config-overrides.json.
-
-  --out DIR            the folder to write the kit to
-  --node-id CC         the country code of the node under test, e.g. TH
-  --node-member FILE   the node's trust-list entry (frx-node trust member --dir … > FILE)
-  --peer-url URL       where the harness peer listens during runs
-                       (default http://127.0.0.1:7499; loopback)
-`;
-
-const RUN_USAGE = `Usage: frx-conformance run --node URL --kit DIR --report DIR
-                           [--profile core|federation|full] [--only ID,…]
-
-Runs the suite against the node at URL and writes report.json, report.json.jws, junit.xml and
-report.html to DIR. Exit 0 only when every mandatory test passed.
-
-  --node URL       the node under test's base URL
-  --kit DIR        a kit written by frx-conformance kit and installed at the node
-  --report DIR     the folder to write the reports to
-  --profile P      core (agency API only), federation, or full (default)
-  --only ID,…      run only these tests (by test id)
-`;
-
-const USAGE = `Usage: frx-conformance COMMAND [flags]
-
-Runs the FRX conformance suite against a national node. Commands:
-
-  kit   write a certification kit (keys, trust list, registration file) for a node
-  run   run the suite against a node and write signed reports
-
-Run frx-conformance COMMAND --help for a command's flags.
-Exit codes: 0 pass, 1 a mandatory test failed (or the run could not start), 2 bad usage.
-`;
-
-const COMMAND_USAGE: Record<string, string> = { kit: KIT_USAGE, run: RUN_USAGE };
 
 function wantsHelp(args: readonly string[]): boolean {
   return args.some((a) => a === "--help" || a === "-h");
@@ -80,6 +44,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           "node-id": { type: "string" },
           "node-member": { type: "string" },
           "peer-url": { type: "string" },
+          force: { type: "boolean" },
         },
       });
       const member = values["node-member"];
@@ -88,6 +53,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         nodeId: need(values, "node-id"),
         ...(member ? { nodeMember: await readMemberFile(member) } : {}),
         ...(values["peer-url"] ? { peerUrl: values["peer-url"] } : {}),
+        force: values.force === true,
       });
       io.stdout(
         `wrote a kit for node ${manifest.nodeId} to ${values.out}; harness peer ${manifest.peer.node} at ${manifest.peer.url}\n`,
@@ -107,6 +73,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           report: { type: "string" },
           profile: { type: "string" },
           only: { type: "string" },
+          force: { type: "boolean" },
+          operator: { type: "string" },
         },
       });
       const profile = (values.profile ?? "full") as ProfileName;
@@ -117,6 +85,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         kitDir: need(values, "kit"),
         reportDir: need(values, "report"),
         profile,
+        force: values.force === true,
+        ...(values.operator ? { operator: commandHook(values.operator) } : {}),
+        onNote: (note) => io.stdout(`note: ${note}\n`),
         ...(values.only ? { only: values.only.split(",") } : {}),
         onStop: (reason) =>
           io.stderr(`frx-conformance run: ${reason}; a failing report was written\n`),
@@ -130,6 +101,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         `${report.outcome.toUpperCase()}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped; MUSTs covered ${report.coverage.covered}/${report.coverage.requirements}; reports in ${values.report}\n`,
       );
       return report.outcome === "pass" ? 0 : 1;
+    }
+    if (command === "verify-report") {
+      const { values, positionals } = parseArgs({
+        args: [...rest],
+        allowPositionals: true,
+        options: { kit: { type: "string" } },
+      });
+      if (positionals.length !== 1) throw new UsageError("give exactly one report folder");
+      const v = await verifyReportDir(positionals[0]!, values.kit ? { kit: values.kit } : {});
+      if (!v.valid) {
+        io.stderr(`frx-conformance verify-report: INVALID\n  - ${v.reasons.join("\n  - ")}\n`);
+        return 1;
+      }
+      io.stdout(
+        `report.json verifies: signed by report key ${v.kid}${v.keyFromKit ? ", the kit's" : "; pass --kit to check it is the kit's"}\n`,
+      );
+      return 0;
     }
     if (command === "--help" || command === "-h" || command === "help") {
       io.stdout(USAGE);
@@ -145,9 +133,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stderr(`frx-conformance ${command}: ${(error as Error).message}\n\n${usage}`);
       return 2;
     }
-    io.stderr(
-      `frx-conformance ${command}: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    if (error instanceof KitNotInstalled)
+      io.stderr(
+        `frx-conformance run: ${error.message}\nNo report was written; install the kit as docs/certification.md says, then run again.\n`,
+      );
+    else
+      io.stderr(
+        `frx-conformance ${command}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
     return 1;
   }
 }

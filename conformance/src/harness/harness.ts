@@ -12,6 +12,7 @@ import {
 import { AGENCY_NAMES, PEER_AGENCY, type AgencyName } from "../kit/agencies.js";
 import type { Kit } from "../kit/load.js";
 import type { PeerNode } from "../peer/peer.js";
+import type { OperatorHook } from "../run/operator.js";
 import { check, holds } from "./check.js";
 import type { NodeInfo } from "./discover.js";
 import { build, type Envelope } from "./fixtures.js";
@@ -38,6 +39,8 @@ export class Harness {
   private readonly scenarios = new Map<string, Promise<unknown>>();
   /** Notes for the test now running (status codes other than recommended, and the like). */
   warnings: string[] = [];
+  /** The operator steps the run may ask for (--operator); none when the certifier gave none. */
+  operator?: OperatorHook;
 
   constructor(
     readonly http: Http,

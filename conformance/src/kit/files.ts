@@ -9,6 +9,7 @@ export const KIT_FILES = {
   registration: "agencies.json",
   publicKeys: "agency-keys",
   script: "register-reference-node.sh",
+  operatorScript: "operator-reference-node.sh",
   genesis: "trust-genesis.json",
   peerMembers: "peer-members.json",
   nodeMember: "node-member.json",
@@ -28,6 +29,8 @@ export interface KitManifest {
   nodeInTrustList: boolean;
   /** kid of the key that signs reports. */
   reportKid: string;
+  /** The public key that signs reports: report.json.jws verifies with it (verify-report --kit). */
+  reportKey: PublicJwk;
 }
 
 /** harness-keys.json: every private key the harness plays with. Mode 0600. */

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   createSigner,
@@ -11,7 +11,7 @@ import {
 import { SUITE } from "../version.js";
 import { AGENCIES, AGENCY_NAMES, PEER_AGENCY, PEER_NODE, SUSPENDED_NODE } from "./agencies.js";
 import { KIT_FILES, type KitManifest, type KitSecrets, type Registration } from "./files.js";
-import { configOverrides, registerScript } from "./operator.js";
+import { configOverrides, operatorScript, registerScript } from "./operator.js";
 import { generateNodeKeyPair, genesisProposal, memberEntry } from "./trust.js";
 
 export interface KitOptions {
@@ -23,6 +23,34 @@ export interface KitOptions {
   /** Where the harness peer node will listen during `run` (loopback). */
   peerUrl?: string;
   now?: Date;
+  /** Overwrite a kit already in `out` (refused otherwise: its keys may be installed at a node). */
+  force?: boolean;
+}
+
+/** A kit is already in the folder; overwriting it would orphan the keys installed at a node. */
+export class KitExists extends Error {
+  override readonly name = "KitExists";
+  constructor(
+    readonly dir: string,
+    readonly files: string[],
+  ) {
+    super(
+      `${dir} already holds a kit (${files.join(", ")}): choose another --out folder, or pass --force to overwrite it`,
+    );
+  }
+}
+
+async function existingKitFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of Object.values(KIT_FILES))
+    if (
+      await access(join(dir, name)).then(
+        () => true,
+        () => false,
+      )
+    )
+      found.push(name);
+  return found;
 }
 
 /**
@@ -41,6 +69,10 @@ export async function makeKit(options: KitOptions): Promise<KitManifest> {
     validateDocument("documents/trust-list.json#/$defs/member", options.nodeMember);
     if (options.nodeMember.node !== nodeId)
       throw new TypeError(`the member entry is for ${options.nodeMember.node}, not ${nodeId}`);
+  }
+  if (!options.force) {
+    const found = await existingKitFiles(options.out);
+    if (found.length > 0) throw new KitExists(options.out, found);
   }
   const now = options.now ?? new Date();
   const peerUrl = (options.peerUrl ?? "http://127.0.0.1:7499").replace(/\/$/, "");
@@ -89,6 +121,7 @@ export async function makeKit(options: KitOptions): Promise<KitManifest> {
     peer: { node: PEER_NODE, agency: PEER_AGENCY, url: peerUrl, suspended: SUSPENDED_NODE },
     nodeInTrustList: options.nodeMember !== undefined,
     reportKid: publicJwkOf(secrets.report).kid!,
+    reportKey: publicJwkOf(secrets.report),
   };
 
   const dir = options.out;
@@ -104,6 +137,7 @@ export async function makeKit(options: KitOptions): Promise<KitManifest> {
       json(r.publicJwk),
     );
   await writeFile(join(dir, KIT_FILES.script), registerScript(registration), { mode: 0o755 });
+  await writeFile(join(dir, KIT_FILES.operatorScript), operatorScript(), { mode: 0o755 });
   await writeFile(join(dir, KIT_FILES.genesis), json(genesis));
   await writeFile(join(dir, KIT_FILES.peerMembers), json(peers));
   if (options.nodeMember)

@@ -19,6 +19,7 @@ export interface PeerAppDeps {
   script: Script;
   arrivals: Arrival[];
   wakes: string[];
+  decoys: string[];
   /** The suspended harness member, whose key signs receipts from "another node". */
   suspended: string;
   /** Resolves hanging requests when the peer stops. */
@@ -51,6 +52,11 @@ export function peerApp(d: PeerAppDeps): Hono {
       },
     );
   app.get("/.well-known/frx-node", (c) => c.json(d.docs.metadata()));
+  // The metadata advertises this endpoint; a node takes the peer's from the trust list only.
+  app.all("/decoy/*", (c) => {
+    d.decoys.push(`${c.req.method} ${c.req.path}`);
+    return problem("request.not-found", 404, "the decoy endpoint of the peer's metadata");
+  });
   app.get("/federation/v1/directory", (c) => c.json(d.docs.directory()));
   app.post("/federation/v1/wake", async (c) => {
     d.wakes.push(await c.req.text());

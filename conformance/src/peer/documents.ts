@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import {
   canonicalize,
   createSigner,
@@ -21,6 +22,11 @@ import type { KitSecrets } from "../kit/files.js";
 const encoder = new TextEncoder();
 
 /** The harness peer's signed documents: directory, metadata, receipts and replies. */
+
+/** An X25519 public key whose private half nobody kept: what a node seals to it is lost. */
+const DECOY_X = (generateKeyPairSync("x25519").publicKey.export({ format: "jwk" }) as { x: string })
+  .x;
+
 export class PeerDocuments {
   readonly signer: Signer;
   /** Keys and participants a test adds at run time (a rotated agency key, a new agency). */
@@ -67,6 +73,7 @@ export class PeerDocuments {
     return { directory, jws: this.sign(directory, "frx-directory+jws") };
   }
 
+  /** Signed metadata whose endpoint and encryption key are decoys, unlike the trust list's. */
   metadata(): { metadata: Types.NodeMetadata; jws: string } {
     const sig = publicJwkOf(this.secrets.nodes[this.node]!.signing);
     const enc = this.secrets.nodes[this.node]!.encryption;
@@ -76,7 +83,8 @@ export class PeerDocuments {
       name: "FRX conformance harness peer",
       software: { name: SUITE.name, version: SUITE.version },
       protocolVersions: ["1"],
-      endpoints: { agency: `${this.url}/v1`, federation: `${this.url}/federation/v1` },
+      // Decoys: the trust list gives another endpoint and encryption key (FRX-FED-003).
+      endpoints: { agency: `${this.url}/v1`, federation: `${this.url}/decoy/federation/v1` },
       signingKeys: [
         {
           jwk: { kty: "OKP", crv: "Ed25519", x: sig.x, kid: sig.kid!, use: "sig" },
@@ -84,7 +92,13 @@ export class PeerDocuments {
           notBefore: "2020-01-01T00:00:00Z",
         },
       ],
-      encryptionKey: { kty: "OKP", crv: "X25519", x: enc.x, kid: thumbprint(enc), use: "enc" },
+      encryptionKey: {
+        kty: "OKP",
+        crv: "X25519",
+        x: DECOY_X,
+        kid: thumbprint({ ...enc, x: DECOY_X }),
+        use: "enc",
+      },
       acceptedTypes: [...messageTypeValues],
     });
     return { metadata, jws: this.sign(metadata, "frx-metadata+jws") };

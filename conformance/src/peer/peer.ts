@@ -16,6 +16,8 @@ export class PeerNode {
   readonly script = new Script();
   readonly arrivals: Arrival[] = [];
   readonly wakes: string[] = [];
+  /** Requests to the decoy endpoint the peer's metadata advertises (FRX-FED-003: none). */
+  readonly decoys: string[] = [];
   readonly docs: PeerDocuments;
   private server: Server | null = null;
   private release!: () => void;
@@ -49,6 +51,7 @@ export class PeerNode {
       script: this.script,
       arrivals: this.arrivals,
       wakes: this.wakes,
+      decoys: this.decoys,
       suspended: this.kit.manifest.peer.suspended,
       stopping,
     });

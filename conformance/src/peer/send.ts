@@ -33,6 +33,8 @@ export interface TransactionOptions {
   tamper?: boolean;
   /** Rewrites the signed JWS before it is encrypted (to break one of its checks). */
   rewrite?: (jws: string) => string;
+  /** The JWE protected header's iss (null: none); default the origin. */
+  jweIss?: string | null;
 }
 
 export interface Sent {
@@ -56,11 +58,12 @@ export async function sendTransaction(
     envelopes: o.envelopes,
   };
   const signer = createSigner(o.signer ?? defaults.signer);
-  let jwe = o.rewrite
+  const rewrite = o.rewrite ?? (o.jweIss !== undefined ? (jws: string) => jws : undefined);
+  let jwe = rewrite
     ? await encryptTo(
-        o.rewrite(signCompact(encoder.encode(canonicalize(txn)), TRANSACTION_TYP, signer)),
+        rewrite(signCompact(encoder.encode(canonicalize(txn)), TRANSACTION_TYP, signer)),
         defaults.encryptTo,
-        txn.origin,
+        o.jweIss === undefined ? txn.origin : o.jweIss,
       )
     : await sealTransaction(txn, signer, defaults.encryptTo);
   if (o.tamper) {
@@ -97,8 +100,12 @@ export async function verifiedReply(
   });
 }
 
-/** Encrypts any text as a transaction JWE (ECDH-ES, A256GCM) from `iss` to a node's X25519 key. */
-export async function encryptTo(plaintext: string, key: X25519Jwk, iss: string): Promise<string> {
+/** Encrypts any text as a transaction JWE (ECDH-ES, A256GCM) from `iss` (null: none) to a node's X25519 key. */
+export async function encryptTo(
+  plaintext: string,
+  key: X25519Jwk,
+  iss: string | null,
+): Promise<string> {
   const publicKey = createPublicKey({
     key: { kty: "OKP", crv: "X25519", x: key.x },
     format: "jwk",
@@ -109,7 +116,7 @@ export async function encryptTo(plaintext: string, key: X25519Jwk, iss: string):
       enc: "A256GCM",
       typ: TRANSACTION_JWE_TYP,
       cty: "JWT",
-      iss,
+      ...(iss === null ? {} : { iss }),
     })
     .encrypt(publicKey);
 }

@@ -19,7 +19,7 @@ function row(t: Report["tests"][number]): string {
   const cls = t.status === "passed" ? "pass" : t.status === "failed" ? "fail" : "skip";
   const notes = [
     t.message ? `<div class="msg">${esc(t.message)}</div>` : "",
-    ...(t.warnings ?? []).map((w) => `<div class="warn">note: ${esc(w)}</div>`),
+    ...(t.notes ?? []).map((w) => `<div class="warn">note: ${esc(w)}</div>`),
   ].join("");
   return `<tr><td class="id">${esc(t.id)}</td><td class="${cls}">${t.status}${t.mandatory ? "" : " (optional)"}</td><td>${esc(t.title)}${notes}</td><td>${t.durationMs} ms</td></tr>`;
 }

@@ -37,8 +37,8 @@ export function junitXml(report: Report): string {
         );
       if (t.status === "skipped")
         inner.push(`      <skipped message="${xmlEscape(t.message ?? "")}"/>`);
-      if (t.warnings?.length)
-        inner.push(`      <system-out>${xmlEscape(t.warnings.join("\n"))}</system-out>`);
+      if (t.notes?.length)
+        inner.push(`      <system-out>${xmlEscape(t.notes.join("\n"))}</system-out>`);
       out.push(inner.length === 0 ? `${open}/>` : `${open}>\n${inner.join("\n")}\n    </testcase>`);
     }
     out.push("  </testsuite>");

@@ -1,4 +1,9 @@
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import { publicJwkOf } from "@frx/spec";
 import { loadKit } from "../kit/load.js";
+import type { OperatorHook } from "./operator.js";
+import { preflight } from "./preflight.js";
 import { openSession } from "./session.js";
 import { runTests, type TestResult } from "./runner.js";
 import { buildReport, type Report } from "../report/model.js";
@@ -11,6 +16,12 @@ export interface RunOptions {
   profile?: ProfileName;
   /** Where to write the reports; none are written without it. */
   reportDir?: string;
+  /** The operator steps some tests need (applying trust-list versions); they skip without it. */
+  operator?: OperatorHook;
+  /** Overwrite an existing report in reportDir (refused otherwise). */
+  force?: boolean;
+  /** Told what the check of the kit's installation could not see. */
+  onNote?: (note: string) => void;
   /** Only tests whose id starts with one of these. */
   only?: string[];
   onResult?: (r: TestResult) => void;
@@ -32,7 +43,9 @@ export interface RunOptions {
 export async function runSuite(o: RunOptions): Promise<Report> {
   const profile = o.profile ?? "full";
   const startedAt = new Date();
+  if (o.reportDir && !o.force) await refuseExisting(join(o.reportDir, "report.json"));
   const kit = await loadKit(o.kitDir);
+  const reportKey = publicJwkOf(kit.secrets.report);
   let session: Awaited<ReturnType<typeof openSession>>;
   try {
     session = await openSession({
@@ -54,6 +67,7 @@ export async function runSuite(o: RunOptions): Promise<Report> {
       },
       startedAt,
       finishedAt: new Date(),
+      reportKey,
       results: [discoveryFailure(error, Date.now() - startedAt.getTime())],
     });
     o.onStop?.(error instanceof Error ? error.message : String(error));
@@ -62,6 +76,9 @@ export async function runSuite(o: RunOptions): Promise<Report> {
   }
   try {
     const h = session.harness;
+    if (o.operator) h.operator = o.operator;
+    // A kit not installed at the node is the operator's mistake, not the node's failure.
+    for (const note of await preflight(h)) o.onNote?.(note);
     const tests = testsOf(profile).filter((t) => !o.only || o.only.some((p) => t.id.startsWith(p)));
     const results = await runTests(h, tests, o.onResult);
     const report = buildReport({
@@ -69,12 +86,29 @@ export async function runSuite(o: RunOptions): Promise<Report> {
       node: { url: h.node.url, id: h.node.id, software: h.node.software },
       startedAt,
       finishedAt: new Date(),
+      reportKey,
       results,
     });
     if (o.reportDir) await writeReports(o.reportDir, report, h.kit.secrets.report);
     return report;
   } finally {
     await session.close();
+  }
+}
+
+/** Refuses to overwrite an earlier run's report: a certifier's evidence is never lost silently. */
+async function refuseExisting(file: string): Promise<void> {
+  const exists = await access(file).then(
+    () => true,
+    () => false,
+  );
+  if (exists) throw new ReportExists(file);
+}
+
+export class ReportExists extends Error {
+  override readonly name = "ReportExists";
+  constructor(readonly file: string) {
+    super(`${file} exists: choose another --report folder, or pass --force to overwrite it`);
   }
 }
 

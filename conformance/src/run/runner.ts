@@ -13,7 +13,8 @@ export interface TestResult {
   status: Status;
   durationMs: number;
   message?: string;
-  warnings?: string[];
+  /** What is allowed but worth knowing (the harness's warnings for this test). */
+  notes?: string[];
 }
 
 /** Longest any one test may take before it is failed (tests bound their own waits well below). */
@@ -62,7 +63,7 @@ export async function runTests(
       status,
       durationMs: Math.round(performance.now() - started),
       ...(message !== undefined ? { message } : {}),
-      ...(h.warnings.length > 0 ? { warnings: [...h.warnings] } : {}),
+      ...(h.warnings.length > 0 ? { notes: [...h.warnings] } : {}),
     };
     results.push(result);
     onResult(result);

@@ -68,6 +68,15 @@ export const authTests = [
     );
   }),
 
+  t("FRX-SIG-028", async (h) => {
+    // Ten minutes ahead: beyond the 300 s skew, with a lifetime of one minute.
+    const ahead = now() + 600;
+    h.problem(
+      await inboxWith(h, `Bearer ${await h.token("LI", { iat: ahead, exp: ahead + 60 })}`),
+      "auth.token-invalid",
+    );
+  }),
+
   t("FRX-SIG-024", async (h) => {
     const token = await h.token("LI");
     const first = await inboxWith(h, `Bearer ${token}`);

@@ -7,10 +7,16 @@ const t = section("agency-api/attachments", "core");
 const LIMIT = 52_428_800;
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-async function put(h: Harness, digest: string, bytes: Buffer, as: "LI" | "VS" = "LI") {
+async function put(
+  h: Harness,
+  digest: string,
+  bytes: Buffer,
+  as: "LI" | "VS" = "LI",
+  mediaType = "application/pdf",
+) {
   return h.call("PUT", `/v1/attachments/${digest}`, {
     as,
-    headers: { "content-type": "application/pdf" },
+    headers: { "content-type": mediaType },
     body: bytes,
     isolate: bytes.length > 1_000_000,
   });
@@ -65,4 +71,34 @@ export const attachmentTests = [
     same(sha(got.bytes), digest, "the bytes a recipient gets back hash to the digest");
     h.problem(await get(h, digest, "POL"), "attachment.not-found");
   }),
+
+  t(
+    "FRX-ENV-033",
+    async (h) => {
+      const bytes = randomBytes(512);
+      const digest = sha(bytes);
+      for (const type of ["application/pdf", "text/html"]) {
+        const up = await put(h, digest, bytes, "LI", type);
+        check(
+          up.status < 300,
+          `upload as ${type} refused: HTTP ${up.status} ${up.text.slice(0, 200)}`,
+        );
+      }
+      const attachments = [{ sha256: digest, mediaType: "application/pdf", size: bytes.length }];
+      await h.accepted(h.sign(h.envelope("case-notify-ok", { attachments })));
+      const got = await get(h, digest, "VS");
+      same(got.status, 200, "GET by a recipient of an envelope listing the attachment");
+      same(
+        got.headers["content-type"]?.split(";")[0]?.trim(),
+        "application/pdf",
+        "the media type served after a second upload of the same bytes as text/html",
+      );
+      check(
+        /^attachment\b/i.test(got.headers["content-disposition"] ?? ""),
+        `Content-Disposition is ${JSON.stringify(got.headers["content-disposition"])}, not attachment`,
+      );
+      same(got.headers["x-content-type-options"], "nosniff", "X-Content-Type-Options");
+    },
+    { covers: ["FRX-ENV-034"] },
+  ),
 ];

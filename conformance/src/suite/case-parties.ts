@@ -56,4 +56,15 @@ export const casePartiesTests = [
       `VS sees a message addressed to POL only: ${JSON.stringify(ids)}`,
     );
   }),
+
+  t("FRX-MSG-009", async (h) => {
+    const transfer = (newOwner: string) => {
+      const base = h.envelope("case-transfer-ok");
+      return h.sign({ ...base, body: { ...base.body, newOwner } });
+    };
+    // Not addressed, and not a participant at all: both refused; the addressed one is taken.
+    await h.refused(transfer(h.id("POL")), "routing.recipient-unknown");
+    await h.refused(transfer(`${h.node.id}:CONF-NOBODY`), "routing.recipient-unknown");
+    await h.accepted(transfer(h.id("VS")));
+  }),
 ];

@@ -88,7 +88,7 @@ export const deadlineTests = [
         `dueAt is ${due} ms after the referral was stored; the kit's SLA is ${ACK_MS} ms`,
       );
     },
-    { prepare, covers: ["FRX-DL-001"] },
+    { prepare },
   ),
 
   t(

@@ -42,6 +42,15 @@ export const transactionCheckTests = [
     h.problem((await sendAsPeer(h, o)).http, "trust.member-suspended");
   }),
 
+  t("FRX-FED-065", async (h) => {
+    // The transaction is the peer's and verifies; only the JWE header's iss is wrong.
+    for (const jweIss of ["XZ", h.node.id, null])
+      h.problem(
+        (await sendAsPeer(h, { envelopes: [peerEnvelope(h)], jweIss })).http,
+        "trust.member-unknown",
+      );
+  }),
+
   t("FRX-FED-024", async (h) => {
     const other = h.node.id === "XC" ? "XD" : "XC";
     h.problem(

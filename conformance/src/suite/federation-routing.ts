@@ -1,16 +1,22 @@
+import { same } from "../harness/check.js";
 import { section } from "./define.js";
 import { deliveredToPeer, sendToPeer } from "./federation-support.js";
 
 const t = section("federation/routing", "federation");
 
 export const routingTests = [
-  t("FRX-FED-057", async (h) => {
-    const to = (participant: string) =>
-      h.sign(h.envelope("outbound-case-notify-ok", { to: [{ participant }] }));
-    await h.refused(to(`${h.peer.node}:NOBODY`), "routing.recipient-unknown");
-    await h.refused(to(`${h.kit.manifest.peer.suspended}:PEER`), "routing.recipient-unknown");
-    await h.refused(to("XZ:PEER"), "routing.recipient-unknown");
-  }),
+  t(
+    "FRX-FED-057",
+    async (h) => {
+      const to = (participant: string) =>
+        h.sign(h.envelope("outbound-case-notify-ok", { to: [{ participant }] }));
+      await h.refused(to(`${h.peer.node}:NOBODY`), "routing.recipient-unknown");
+      await h.refused(to(`${h.kit.manifest.peer.suspended}:PEER`), "routing.recipient-unknown");
+      await h.refused(to("XZ:PEER"), "routing.recipient-unknown");
+      // Refused at submission, nothing is queued for XB (suspended) or XZ (not listed).
+    },
+    { covers: ["FRX-TRUST-026"] },
+  ),
 
   t("FRX-FED-010", async (h) => {
     // The peer registers an agency after the node cached its directory.
@@ -43,5 +49,11 @@ export const routingTests = [
       h.sign(h.envelope("outbound-case-notify-ok", { to: [{ node: h.peer.node, role: "court" }] })),
       "routing.recipient-unknown",
     );
+  }),
+  t("FRX-FED-003", async (h) => {
+    // The peer's signed metadata advertises a decoy endpoint and encryption key.
+    const { id } = await sendToPeer(h);
+    await deliveredToPeer(h, id);
+    same(h.peer.decoys, [], "requests to the endpoint only the peer's metadata gives");
   }),
 ];

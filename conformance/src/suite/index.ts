@@ -9,6 +9,10 @@ import { inboundTests } from "./federation-inbound.js";
 import { outboundTests } from "./federation-outbound.js";
 import { routingTests } from "./federation-routing.js";
 import { inboxTests } from "./inbox.js";
+import { limitTests } from "./limits.js";
+import { listenerTests } from "./listener.js";
+import { trustTests } from "./trust.js";
+import { trustVersionTests } from "./trust-versions.js";
 import { investigationTests } from "./investigations.js";
 import { consentTests } from "./consent.js";
 import { overrideTests } from "./override.js";
@@ -29,7 +33,9 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...discoveryTests,
   ...envelopeTests,
   ...signingTests,
+  ...limitTests,
   ...authTests,
+  ...listenerTests,
   ...receiptTests,
   ...policyTests,
   ...consentTests,
@@ -42,6 +48,8 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...inboxTests,
   ...attachmentTests,
   ...registryTests,
+  ...trustTests,
+  ...trustVersionTests,
   ...transactionCheckTests,
   ...inboundTests,
   ...routingTests,

@@ -6,7 +6,12 @@ import { startReference, type ReferenceOptions } from "./reference.js";
 export async function runAgainstFaulty(options: ReferenceOptions = {}): Promise<Report> {
   const ref = await startReference(options);
   try {
-    return await runSuite({ nodeUrl: ref.url, kitDir: ref.kitDir, profile: "full" });
+    return await runSuite({
+      nodeUrl: ref.url,
+      kitDir: ref.kitDir,
+      profile: "full",
+      operator: ref.operator,
+    });
   } finally {
     await ref.close();
   }

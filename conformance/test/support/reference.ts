@@ -16,13 +16,22 @@ import {
 } from "@frx/node";
 import { createSigner, signTrustList, trustListDigest, type SignedTrustList } from "@frx/spec";
 import { MemoryLevel } from "memory-level";
-import { configOverrides, KIT_FILES, makeKit, type Registration } from "../../src/index.js";
+import {
+  configOverrides,
+  KIT_FILES,
+  makeKit,
+  type OperatorHook,
+  type Registration,
+} from "../../src/index.js";
+import { isFrxError } from "@frx/spec";
 
 export interface Reference {
   node: FrxNode;
   url: string;
   kitDir: string;
   reportDir: string;
+  /** The operator's steps at this node, as a certifier's --operator command would do them. */
+  operator: OperatorHook;
   close(): Promise<void>;
 }
 
@@ -31,6 +40,8 @@ export interface ReferenceOptions {
   configure?(config: NodeConfig): void;
   /** Wraps the node's HTTP handler (e.g. a proxy that rewrites responses). */
   wrap?(fetch: FrxNode["app"]["fetch"], node: FrxNode): FrxNode["app"]["fetch"];
+  /** Which steps of the kit's installation the operator skipped (for the pre-flight tests). */
+  skip?: { agencies?: boolean; trustList?: boolean; overrides?: boolean };
 }
 
 /** A free loopback port for the harness peer node. */
@@ -57,7 +68,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
   const config = defaultConfig("TH", {
     port: 0,
     sync: false,
-    ...overrides,
+    ...(o.skip?.overrides ? {} : overrides),
     federation: overrides.federation,
   } as never);
   o.configure?.(config);
@@ -86,7 +97,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
   const registration = JSON.parse(
     await readFile(join(kitDir, KIT_FILES.registration), "utf8"),
   ) as Registration[];
-  for (const r of registration) {
+  for (const r of o.skip?.agencies ? [] : registration) {
     const { status, ...reg } = r;
     await registerParticipant(node.ctx, reg);
     if (status === "disabled") await setParticipantStatus(node.ctx, r.id, "disabled");
@@ -96,12 +107,23 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
   ) as SignedTrustList;
   const signed = signTrustList(proposal, createSigner(keys.signing));
   config.federation.genesisDigest = trustListDigest(signed);
-  await node.applyTrustList(signed);
+  if (!o.skip?.trustList) await node.applyTrustList(signed);
   return {
     node,
     url,
     kitDir,
     reportDir,
+    operator: {
+      async applyTrustList(list) {
+        try {
+          await node.applyTrustList(list);
+          return { applied: true };
+        } catch (error) {
+          if (!isFrxError(error)) throw error;
+          return { applied: false, code: error.code, message: error.message };
+        }
+      },
+    },
     async close() {
       await node.close();
       await rm(kitDir, { recursive: true, force: true });

@@ -54,13 +54,15 @@ export function createAdminApp(node: FrxNode, https = false): Hono<AdminEnv> {
   app.route("/", consoleRoutes());
 
   const audit = async (actor: string, detail: string, code?: ErrorCode) => {
-    await ctx.store.commit(
-      ctx.audit.append(ctx.clock.now().toISOString(), {
-        kind: "admin",
-        actor,
-        detail,
-        ...(code ? { code } : {}),
-      }),
+    await ctx.serial.run(() =>
+      ctx.store.commit(
+        ctx.audit.append(ctx.clock.now().toISOString(), {
+          kind: "admin",
+          actor,
+          detail,
+          ...(code ? { code } : {}),
+        }),
+      ),
     );
   };
 

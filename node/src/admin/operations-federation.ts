@@ -78,12 +78,14 @@ export const federationOperations: AdminOperation[] = [
       if (!node.dir)
         throw new FrxError("request.malformed", "this node has no data folder to back up");
       const counts = await writeBackup(node, node.dir, out, input.includeKeys === true);
-      await node.ctx.store.commit(
-        node.ctx.audit.append(node.ctx.clock.now().toISOString(), {
-          kind: "admin",
-          actor,
-          detail: `backup written to ${out}${input.includeKeys === true ? " (node keys included)" : ""}`,
-        }),
+      await node.ctx.serial.run(() =>
+        node.ctx.store.commit(
+          node.ctx.audit.append(node.ctx.clock.now().toISOString(), {
+            kind: "admin",
+            actor,
+            detail: `backup written to ${out}${input.includeKeys === true ? " (node keys included)" : ""}`,
+          }),
+        ),
       );
       return { node: node.ctx.config.node, counts };
     },
@@ -202,12 +204,14 @@ export const federationOperations: AdminOperation[] = [
       const { privateJwk } = generateSigningKey();
       node.prepareSigningKey(privateJwk);
       await saveNodeKeys(node, node.ctx.keys);
-      await node.ctx.store.commit(
-        node.ctx.audit.append(node.ctx.clock.now().toISOString(), {
-          kind: "admin",
-          actor,
-          detail: `next node signing key ${privateJwk.kid} prepared`,
-        }),
+      await node.ctx.serial.run(() =>
+        node.ctx.store.commit(
+          node.ctx.audit.append(node.ctx.clock.now().toISOString(), {
+            kind: "admin",
+            actor,
+            detail: `next node signing key ${privateJwk.kid} prepared`,
+          }),
+        ),
       );
       return { next: publicJwkOf(privateJwk) };
     },
@@ -233,12 +237,14 @@ export const federationOperations: AdminOperation[] = [
       const old = node.ctx.signer.kid;
       node.rotateSigningKey(next);
       await saveNodeKeys(node, node.ctx.keys);
-      await node.ctx.store.commit(
-        node.ctx.audit.append(node.ctx.clock.now().toISOString(), {
-          kind: "admin",
-          actor,
-          detail: `node signing key rotated to ${next.kid}; ${old} retired`,
-        }),
+      await node.ctx.serial.run(() =>
+        node.ctx.store.commit(
+          node.ctx.audit.append(node.ctx.clock.now().toISOString(), {
+            kind: "admin",
+            actor,
+            detail: `node signing key rotated to ${next.kid}; ${old} retired`,
+          }),
+        ),
       );
       return { signingKey: next.kid, retired: (node.ctx.keys.retired ?? []).map((k) => k.kid) };
     },

@@ -119,12 +119,14 @@ export const trustOperations: AdminOperation[] = [
         if (!isFrxError(error, "trust.quorum-not-met")) throw error;
         quorum = `not yet met: ${error.message}`;
       }
-      await ctx.store.commit(
-        ctx.audit.append(ctx.clock.now().toISOString(), {
-          kind: "admin",
-          actor,
-          detail: `trust list version ${list.version} signed (digest ${trustListDigest(out)})`,
-        }),
+      await ctx.serial.run(() =>
+        ctx.store.commit(
+          ctx.audit.append(ctx.clock.now().toISOString(), {
+            kind: "admin",
+            actor,
+            detail: `trust list version ${list.version} signed (digest ${trustListDigest(out)})`,
+          }),
+        ),
       );
       return {
         signed: out,

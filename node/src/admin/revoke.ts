@@ -80,7 +80,7 @@ async function suspectMessages(
 ): Promise<string[]> {
   const out: string[] = [];
   // Streamed: a node's messages need not fit in memory at once.
-  for await (const [, value] of ctx.store.sub("messages").iterator()) {
+  for await (const [, value] of ctx.store.iterate("messages")) {
     const m = value as MessageRecord;
     if (m.from !== from || (instantMs(m.receivedAt) ?? Infinity) < sinceMs) continue;
     const header = JSON.parse(Buffer.from(m.jws.split(".")[0]!, "base64url").toString()) as {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { openLevel } from "../store/db.js";
 import type { MessageRecord } from "../store/records.js";
-import { Store } from "../store/store.js";
+import { LevelStore } from "../store/store.js";
 import type { SignedEnvelope } from "./envelopes.js";
 
 export interface DurabilityReport {
@@ -24,7 +24,7 @@ export async function checkDurability(
   envelopes: SignedEnvelope[],
   created: number[],
 ): Promise<DurabilityReport> {
-  const store = new Store(openLevel(join(dir, "store")));
+  const store = new LevelStore(openLevel(join(dir, "store")));
   await store.open();
   try {
     let stored = 0;

@@ -53,7 +53,7 @@ export interface FedNodeStats extends NodeTimes {
   closed?: true;
   /** CPU time the process used since listening. */
   cpuMs: number;
-  /** Envelopes from peers (ingest.receive), by outcome, and the time spent in them. */
+  /** Envelopes from peers (ingest.receiveAll), by outcome, and the time from a transaction's start to its envelopes on disk, summed. */
   received: { accepted: number; duplicate: number; rejected: number; ms: number };
   /** HTTP calls to peers (transactions, directory, wakes): answered 200, answered otherwise, no answer. */
   peerCalls: { ok: number; refused: number; unreachable: number; ms: number; maxMs: number };
@@ -144,22 +144,23 @@ function snapshot(): FedNodeStats {
   return structuredClone({ ...stats, cpuMs: cpuMs(cpuAtListen) });
 }
 
-/** Counts ingest.receive outcomes and peer calls. */
+/** Counts the outcomes of received envelopes (ingest.receiveAll) and peer calls. */
 function instrumentFederation(): void {
   const { ingest, ctx } = node;
-  const receive = ingest.receive.bind(ingest);
-  ingest.receive = async (jws, origin) => {
+  const receiveAll = ingest.receiveAll.bind(ingest);
+  ingest.receiveAll = async (jwss, origin) => {
     const t0 = performance.now();
-    try {
-      const result = await receive(jws, origin);
-      stats.received[result.status]++;
-      return result;
-    } catch (error) {
-      stats.received.rejected++;
-      throw error;
-    } finally {
-      stats.received.ms += performance.now() - t0;
-    }
+    const { outcomes, written } = await receiveAll(jwss, origin);
+    return {
+      outcomes,
+      written: written.finally(() => {
+        for (const r of outcomes) {
+          if (r instanceof Error) stats.received.rejected++;
+          else stats.received[r.status]++;
+        }
+        stats.received.ms += performance.now() - t0;
+      }),
+    };
   };
   const client = ctx.peerClient;
   const call = client.call.bind(client);

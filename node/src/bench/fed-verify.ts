@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { OutboxItem } from "../federation/outbox-store.js";
 import { openLevel } from "../store/db.js";
 import type { AuditEntry, InboxItem } from "../store/records.js";
-import { Store } from "../store/store.js";
+import { LevelStore } from "../store/store.js";
 
 /** What the destination's store holds of the envelopes the origin accepted, read after it closed. */
 export interface DestinationCheck {
@@ -36,7 +36,7 @@ export async function checkDestination(
   expected: string[],
   queuedAtOrigin: ReadonlySet<string>,
 ): Promise<DestinationCheck> {
-  const store = new Store(openLevel(join(dir, "store")));
+  const store = new LevelStore(openLevel(join(dir, "store")));
   await store.open();
   try {
     const wanted = new Set(expected);
@@ -104,7 +104,7 @@ export async function checkOrigin(
   dir: string,
   peer: string,
 ): Promise<{ check: OriginCheck; queuedIds: Set<string> }> {
-  const store = new Store(openLevel(join(dir, "store")));
+  const store = new LevelStore(openLevel(join(dir, "store")));
   await store.open();
   try {
     const count = async (aggregate: "deadLetters" | "deliveries", gte: string) => {

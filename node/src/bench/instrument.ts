@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { FrxNode } from "../node.js";
+import { LevelStore } from "../store/store.js";
 
 /** Where a bench node spent its time, from timing wrappers around three calls. */
 export interface NodeTimes {
@@ -60,8 +61,11 @@ export function instrumentNode(node: FrxNode, stats: NodeTimes): void {
         stats.serialMs += performance.now() - t0;
       }
     });
-  const db = ctx.store.db;
-  const messages = ctx.store.sub("messages");
+  const store = ctx.store;
+  if (!(store instanceof LevelStore))
+    throw new TypeError("instrumentNode times the level store's batches");
+  const db = store.db;
+  const messages = store.sub("messages");
   const batch = db.batch.bind(db) as (ops: unknown[], options: object) => Promise<void>;
   (db as unknown as { batch: typeof batch }).batch = async (ops, options) => {
     const t0 = performance.now();

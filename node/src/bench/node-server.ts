@@ -2,6 +2,7 @@
 // loopback port. Usage: node node-server.js SETUP.json. Prints {port}; when its stdin closes
 // it closes the node cleanly and prints the time it spent where, then exits.
 import { readFile } from "node:fs/promises";
+import { performance } from "node:perf_hooks";
 import { registerParticipant, type ParticipantRegistration } from "../admin/participants.js";
 import { defaultConfig } from "../config/config.js";
 import type { NodeKeys } from "../config/keys.js";
@@ -20,21 +21,27 @@ export interface NodeServerSetup {
 export interface NodeServerStats extends NodeTimes {
   closed: true;
   cpuMs: number;
+  /** From createNode to listening, and the process's peak resident memory, in MB. */
+  startMs: number;
+  maxRssMB: number;
 }
 
 const setup = JSON.parse(await readFile(process.argv[2]!, "utf8")) as NodeServerSetup;
 const config = defaultConfig("TH", { host: "127.0.0.1", port: 0, sync: true });
+const t0 = performance.now();
 const node = await createNode({ config, keys: setup.keys, dir: setup.dir });
 for (const agency of setup.agencies) await registerParticipant(node.ctx, agency);
 
-const stats: NodeServerStats = { closed: true, cpuMs: 0, ...emptyTimes() };
+const stats: NodeServerStats = { closed: true, cpuMs: 0, startMs: 0, maxRssMB: 0, ...emptyTimes() };
 instrumentNode(node, stats);
 
 const { port } = await node.start();
-answer({ port, pid: process.pid });
+stats.startMs = Math.round(performance.now() - t0);
+answer({ port, pid: process.pid, startMs: stats.startMs });
 const cpuAtListen = process.cpuUsage();
 
 onParentGone(async () => {
   await node.close();
-  answer({ ...stats, cpuMs: cpuMs(cpuAtListen) });
+  const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  answer({ ...stats, cpuMs: cpuMs(cpuAtListen), maxRssMB });
 });

@@ -6,7 +6,8 @@
 // (default all); ingest: --count N --warmup N --concurrency N --time-limit SECONDS (per
 // measured phase) --jws-bytes N; federation: --rate N --steady N --bursts N --burst-size N
 // --backlog N --backlog-concurrency N --queue-limit SECONDS --drain-limit SECONDS --budget
-// SECONDS (the federation suite's bound, 355 s); --profile (CPU-profiles the nodes: the
+// SECONDS (the federation suite's bound, 355 s); store-scale (not in all: it writes a year of
+// traffic first): --messages N (default 1,000,000) --scale-count N --reads N; --profile (CPU-profiles the nodes: the
 // ingest node throughout, federation node A while it queues, A and B during the drain).
 import { rmSync } from "node:fs";
 import { copyFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
@@ -24,6 +25,7 @@ import type { NodeServerSetup, NodeServerStats } from "./node-server.js";
 import { here, runLoad, START_MS, stopServer } from "./parent.js";
 import { summarizeProfile } from "./profile.js";
 import { reportLines, reportText, type BenchReport } from "./report.js";
+import { storeScaleSuite, type ScaleOptions } from "./store-scale.js";
 
 /** Upper bounds of each suite as a whole; the watchdog allows the sum of those selected. The
  * federation suite plans for its --budget and gets some slack on top. */
@@ -48,11 +50,16 @@ const { values: opts } = parseArgs({
     "drain-limit": { type: "string", default: "300" },
     budget: { type: "string", default: "355" },
     profile: { type: "boolean", default: false },
+    messages: { type: "string", default: "1000000" },
+    "scale-count": { type: "string", default: "2000" },
+    reads: { type: "string", default: "300" },
   },
 });
 const suite = opts.suite;
-if (!["ingest", "federation", "all"].includes(suite)) {
-  process.stderr.write(`bench: --suite must be ingest, federation or all, not ${suite}\n`);
+if (!["ingest", "federation", "store-scale", "all"].includes(suite)) {
+  process.stderr.write(
+    `bench: --suite must be ingest, federation, store-scale or all, not ${suite}\n`,
+  );
   process.exit(2);
 }
 const count = Number(opts.count);
@@ -75,8 +82,17 @@ const federation: FederationOptions = {
   budgetMs: Number(opts.budget) * 1000,
   profile: opts.profile,
 };
-const runIngest = suite !== "federation";
-const runFederation = suite !== "ingest";
+const runIngest = suite === "ingest" || suite === "all";
+const runFederation = suite === "federation" || suite === "all";
+const runScale = suite === "store-scale";
+const scale: ScaleOptions = {
+  messages: Number(opts.messages),
+  apiCount: Number(opts["scale-count"]),
+  concurrency,
+  jwsBytes,
+  reads: Number(opts.reads),
+  timeLimitMs,
+};
 
 const tmp = await mkdtemp(join(tmpdir(), "frx-bench-"));
 const abandon = (why: string, code: number) => {
@@ -86,7 +102,10 @@ const abandon = (why: string, code: number) => {
   process.exit(code);
 };
 const wholeMs =
-  (runIngest ? INGEST_MS : 0) + (runFederation ? federation.budgetMs + FEDERATION_SLACK_MS : 0);
+  (runIngest ? INGEST_MS : 0) +
+  (runFederation ? federation.budgetMs + FEDERATION_SLACK_MS : 0) +
+  // Filling allows 1 ms per message on top of two ingest phases and the reads.
+  (runScale ? INGEST_MS + scale.messages : 0);
 const watchdog = setTimeout(
   () => abandon(`still running after ${wholeMs / 1000} s; stopped`, 1),
   wholeMs,
@@ -104,6 +123,10 @@ try {
     const report = await federationSuite(federation, tmp);
     for (const line of federationLines(report)) process.stdout.write(JSON.stringify(line) + "\n");
     process.stderr.write(federationText(report));
+  }
+  if (runScale) {
+    const line = await storeScaleSuite(scale, tmp);
+    process.stdout.write(JSON.stringify(line) + "\n");
   }
 } catch (error) {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -7,7 +7,7 @@ import { nodePublicKeys, nodeSigner, type NodeKeys } from "../config/keys.js";
 import type { NodeConfig } from "../config/config.js";
 import type { FrxNode } from "../node.js";
 import { AGGREGATES } from "../store/db.js";
-import type { Store } from "../store/store.js";
+import { LevelStore } from "../store/store.js";
 import { listAttachments } from "./attachment-files.js";
 import {
   BACKUP_FORMAT,
@@ -26,7 +26,7 @@ async function count(iterable: AsyncIterable<unknown>): Promise<number> {
 
 /** Counts every sublevel, and refuses a store holding keys outside them (they would be lost). */
 async function countStore(
-  store: Store,
+  store: LevelStore,
   snapshot: AbstractSnapshot,
 ): Promise<Record<string, number>> {
   const sublevels: Record<string, number> = {};
@@ -53,6 +53,10 @@ export async function writeBackup(
   includeKeys: boolean,
 ): Promise<BackupCounts> {
   const store = n.ctx.store;
+  if (!(store instanceof LevelStore))
+    throw new CliError(
+      "frx-node backup reads the embedded level store; a node on PostgreSQL is backed up with pg_dump or pg_basebackup (docs/operator-guide.md, high availability)",
+    );
   const snapshot = await n.ctx.serial.run(async () => {
     await store.commit([]);
     return store.db.snapshot();

@@ -2,7 +2,7 @@ import { createHash, type Hash } from "node:crypto";
 import { mkdir, open, rename, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { AGGREGATES, type Aggregate } from "../store/db.js";
-import type { Store } from "../store/store.js";
+import type { LevelStore } from "../store/store.js";
 import { isSha256 } from "./attachment-files.js";
 import type { BackupCounts, BackupRecord } from "./backup-format.js";
 import { CliError } from "./io.js";
@@ -27,14 +27,14 @@ export class RestoreSink {
   readonly counts: BackupCounts = { sublevels: {}, attachments: 0, attachmentBytes: 0 };
   private ops: Array<{
     type: "put";
-    sublevel: ReturnType<Store["sub"]>;
+    sublevel: ReturnType<LevelStore["sub"]>;
     key: string;
     value: unknown;
   }> = [];
   private file: OpenFile | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: LevelStore,
     private readonly attachments: string,
   ) {
     for (const name of AGGREGATES) this.counts.sublevels[name] = 0;

@@ -1,4 +1,5 @@
 import { hasControl } from "./text.js";
+import { parseStoreUrl } from "../store/postgres/connect.js";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -30,8 +31,19 @@ export interface NodeConfig {
   schedulerIntervalMs: number;
   /** Sign an audit checkpoint after this many entries. */
   checkpointEvery: number;
+  /**
+   * Where the store lives: absent, the embedded level store in DIR/store; a
+   * `postgres://user@host:port/db?schema=NAME` URL, a PostgreSQL database that several
+   * replicas of this node may share (docs/operator-guide.md, high availability).
+   */
+  store?: string;
   /** Fsync each batch (true in production; the in-memory store ignores it). */
   sync: boolean;
+  /**
+   * Threads that verify envelopes (signature, canonical form, schema) off the thread that
+   * applies them in order; absent, one per core; 0 verifies on that thread.
+   */
+  verifyThreads?: number;
   /**
    * Audit entries of refusals wait at most this long for the next write to ride on, instead of
    * costing a synced write each: nothing acknowledged depends on them.
@@ -204,12 +216,23 @@ export function validateConfig(c: NodeConfig): NodeConfig {
   for (const [k, v] of Object.entries(c.rateLimit))
     if (k !== "sourceHeader" && (typeof v !== "number" || !Number.isFinite(v) || v < 0))
       throw new TypeError(`config rateLimit.${k} must be 0 or more, is ${JSON.stringify(v)}`);
+  if (
+    c.verifyThreads !== undefined &&
+    (!Number.isInteger(c.verifyThreads) || c.verifyThreads < 0 || c.verifyThreads > 64)
+  )
+    throw new TypeError(
+      `config verifyThreads must be an integer from 0 to 64, is ${JSON.stringify(c.verifyThreads)}`,
+    );
   if (c.rateLimit.burst < 1) throw new TypeError("config rateLimit.burst must be at least 1");
   const header = c.rateLimit.sourceHeader;
   if (header !== undefined && (typeof header !== "string" || !/^[a-z0-9-]+$/i.test(header)))
     throw new TypeError(
       `config rateLimit.sourceHeader must be a header name, is ${JSON.stringify(header)}`,
     );
+  if (c.store !== undefined) {
+    if (typeof c.store !== "string") throw new TypeError("config store must be a postgres:// URL");
+    parseStoreUrl(c.store); // throws, naming what is wrong
+  }
   if (c.tokenMaxSeconds > 300)
     throw new TypeError(
       "config tokenMaxSeconds may not exceed 300 (agency tokens live at most five minutes)",

@@ -78,7 +78,7 @@ export async function verifyAudit(
     code,
     firstBroken,
   });
-  for await (const [, value] of store.sub("audit").iterator()) {
+  for await (const [, value] of store.iterate("audit")) {
     const entry = value as AuditEntry;
     const expected = last + 1;
     const { hash, ...rest } = entry;
@@ -109,7 +109,7 @@ export async function verifyAudit(
       importPublicKey(k),
     ]),
   );
-  for await (const [, value] of store.sub("checkpoints").iterator()) {
+  for await (const [, value] of store.iterate("checkpoints")) {
     const cp = value as Anchor;
     checkpoints++;
     const checked = checkSigned(cp.jws, keys);
@@ -141,7 +141,7 @@ export async function verifyAudit(
   }
   const seen = new Set<string>();
   for (const aggregate of RECORDED) {
-    for await (const [key, value] of store.sub(aggregate).iterator()) {
+    for await (const [key, value] of store.iterate(aggregate)) {
       const name = recordName(aggregate, key as string);
       seen.add(name);
       const recorded = written.get(name);

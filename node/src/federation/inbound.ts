@@ -80,43 +80,37 @@ export async function receiveTransaction(
       ctx.metrics.inc("frx_federation_transactions_replayed_total", { peer: txn.origin });
       return replyNow(ctx, stored.reply);
     }
-    const results: Types.TransactionResult[] = [];
-    for (const [i, jws] of txn.envelopes.entries()) {
-      try {
-        const r = await ingest.receive(jws, txn.origin);
-        results.push({
-          messageId: r.messageId,
-          digest: digests[i]!,
-          status: r.status,
-          receipt: r.receipt,
-        });
-      } catch (error) {
-        if (!isFrxError(error)) throw error;
-        results.push({
-          digest: digests[i]!,
-          status: "rejected",
-          code: error.code,
-          detail: error.message.slice(0, 1000),
-          ...(error.violations.length > 0
-            ? {
-                violations: error.violations.slice(0, 200).map((v) => ({
-                  pointer: v.pointer.slice(0, 1000),
-                  code: v.code,
-                  message: v.message.slice(0, 1000),
-                })),
-              }
-            : {}),
-          ...(messageIdOf(jws) ? { messageId: messageIdOf(jws)! } : {}),
-        });
-      }
-    }
+    // Verified together, applied in order, and written with the reply in one synced batch.
+    const { outcomes, written } = await ingest.receiveAll(txn.envelopes, txn.origin);
+    const results: Types.TransactionResult[] = outcomes.map((r, i) =>
+      isFrxError(r)
+        ? {
+            digest: digests[i]!,
+            status: "rejected",
+            code: r.code,
+            detail: r.message.slice(0, 1000),
+            ...(r.violations.length > 0
+              ? {
+                  violations: r.violations.slice(0, 200).map((v) => ({
+                    pointer: v.pointer.slice(0, 1000),
+                    code: v.code,
+                    message: v.message.slice(0, 1000),
+                  })),
+                }
+              : {}),
+            ...(messageIdOf(txn.envelopes[i]!)
+              ? { messageId: messageIdOf(txn.envelopes[i]!)! }
+              : {}),
+          }
+        : { messageId: r.messageId, digest: digests[i]!, status: r.status, receipt: r.receipt },
+    );
     const reply = signNodeDocument(
       { frx: "1", txnId, node: ctx.config.node, results },
       REPLY_TYP,
       "documents/transaction-reply.json",
       ctx.signer,
     );
-    await ctx.store.commit([
+    const replyStored = ctx.store.commit([
       {
         type: "put",
         aggregate: "inboundTxns",
@@ -124,6 +118,9 @@ export async function receiveTransaction(
         value: { digests, reply } satisfies StoredReply,
       },
     ]);
+    // Nothing is answered before every effect and the reply are on disk (FRX-FED-040).
+    await written;
+    await replyStored;
     ctx.metrics.inc("frx_federation_transactions_received_total", { peer: txn.origin });
     return reply;
   });

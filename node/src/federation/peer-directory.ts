@@ -42,6 +42,7 @@ export type PeerKey = ResolvedKey & { status: Types.Directory["participants"][nu
 export class PeerDirectories {
   private readonly memo = new Map<string, CachedDirectory>();
   private readonly lastFetch = new Map<string, number>();
+  private readonly fetching = new Map<string, Promise<Types.Directory | undefined>>();
   private readonly keyCache = new Map<string, KeyObject>();
   /** Compare-and-replace of the cached directory, one at a time. */
   private readonly writes = new Mutex();
@@ -80,9 +81,18 @@ export class PeerDirectories {
   /**
    * Fetches a peer's directory now and stores it if it is valid and not older than the cached
    * one; returns the directory in use afterwards, or undefined when the peer is unreachable
-   * (or its answer invalid) and nothing is cached.
+   * (or its answer invalid) and nothing is cached. Callers that ask while a fetch is under way
+   * share it.
    */
-  async refresh(node: string): Promise<Types.Directory | undefined> {
+  refresh(node: string): Promise<Types.Directory | undefined> {
+    const running = this.fetching.get(node);
+    if (running) return running;
+    const fetch = this.fetchDirectory(node).finally(() => this.fetching.delete(node));
+    this.fetching.set(node, fetch);
+    return fetch;
+  }
+
+  private async fetchDirectory(node: string): Promise<Types.Directory | undefined> {
     this.lastFetch.set(node, this.clock.now().getTime());
     const member = this.trust.member(node);
     if (!member) throw new FrxError("trust.member-unknown", `${node} is not in the trust list`);
@@ -160,6 +170,10 @@ export class PeerDirectories {
    * FRX-FED-010); returns the directory fetched, or undefined when the cooldown forbade it.
    */
   async refreshIfDue(node: string): Promise<Types.Directory | undefined> {
+    // Envelopes of one transaction are verified together: those that find the kid unknown
+    // while a fetch is under way wait for it rather than being refused at once.
+    const running = this.fetching.get(node);
+    if (running) return running.catch(() => undefined);
     const last = this.lastFetch.get(node);
     if (last !== undefined && this.clock.now().getTime() - last < this.cooldownMs) return undefined;
     return this.refresh(node);
@@ -179,6 +193,11 @@ export class PeerDirectories {
       const fresh = await this.refreshIfDue(node);
       return fresh ? this.lookup(fresh, kid) : undefined;
     };
+  }
+
+  /** The keys the cached directory and the list in force give `node`, without fetching anything. */
+  peekResolverFor(node: string): (kid: string) => Promise<PeerKey | undefined> {
+    return async (kid) => this.lookup(await this.get(node), kid) ?? this.nodeKey(node, kid);
   }
 
   /**

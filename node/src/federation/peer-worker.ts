@@ -1,5 +1,4 @@
 import {
-  instantMs,
   DEFAULT_MAX_ENVELOPE_BYTES,
   isFrxError,
   sealTransaction,
@@ -11,19 +10,16 @@ import type { Op } from "../store/store.js";
 import {
   DeliveryTimeline,
   inFlightKey,
-  queueKey,
   replyKey,
   type InFlight,
   type OutboxItem,
   type ReplyEvidence,
 } from "./outbox-store.js";
+import { expired, nextFlightOps } from "./next-flight.js";
 import { deadLetterOps, requeueOp, settlementOps } from "./settlement.js";
 import { judgeResults, readReply } from "./reply-reader.js";
 
 type Outcome = "idle" | "sent" | "failed";
-
-/** The protocol's largest transaction (FRX-FED-013). */
-const MAX_BATCH = 50;
 
 /**
  * Delivers one peer's queue: builds a transaction of up to `batchSize` envelopes (after
@@ -181,7 +177,10 @@ export class PeerWorker {
       member.encryptionKey,
     );
     flight = { ...flight, attempts: flight.attempts + 1, lastAttemptAt: now.toISOString() };
-    await ctx.store.commit([
+    // The count of sends is for operators and notices; the txnId and envelopes were made durable
+    // when the transaction was built (FRX-FED-047). So it rides on the next write (the
+    // settlement, on success) instead of costing a synced write before every send.
+    ctx.store.defer([
       { type: "put", aggregate: "outbox", key: inFlightKey(this.peer), value: flight },
     ]);
     let res: { status: number; text: string; retryAfterMs?: number };
@@ -222,12 +221,6 @@ export class PeerWorker {
     ).filter((i): i is OutboxItem => !!i);
   }
 
-  private expired(item: OutboxItem, now: Date): boolean {
-    // By this node's own clock, without the skew (FRX-FED-051, FRX-FED-060).
-    // A time that is not an instant (FRX-ENV-031) counts as passed: the item is dead-lettered.
-    return (instantMs(item.expiresAt) ?? -Infinity) <= now.getTime();
-  }
-
   /**
    * The transaction in flight, or a new one from the head of the queue. Queued envelopes
    * already past their expiresAt are dead-lettered on the way and never put into a new
@@ -237,50 +230,11 @@ export class PeerWorker {
     const ctx = this.ctx;
     const existing = await ctx.store.get<InFlight>("outbox", inFlightKey(this.peer));
     if (existing) return existing;
-    const batchSize = Math.max(1, Math.min(MAX_BATCH, ctx.config.federation.batchSize));
     const { commit, flight } = await ctx.serial.run(async () => {
       const now = ctx.clock.now();
-      const at = now.toISOString();
       const timeline = new DeliveryTimeline(ctx);
-      const ops: Op[] = [];
-      const live: OutboxItem[] = [];
-      let from = `q!${this.peer}!`;
-      for (;;) {
-        const page = await ctx.store.range<OutboxItem>("outbox", {
-          gte: from,
-          lt: `q!${this.peer}!~`,
-          limit: batchSize,
-        });
-        for (const [, item] of page) {
-          if (this.expired(item, now))
-            ops.push(
-              ...(await deadLetterOps(
-                ctx,
-                this.peer,
-                timeline,
-                item,
-                "expired",
-                { errorCode: "delivery.expired", detail: "not delivered before its expiresAt" },
-                at,
-              )),
-            );
-          else if (live.length < batchSize) live.push(item);
-        }
-        if (live.length >= batchSize || page.length < batchSize) break;
-        from = `${page[page.length - 1]![0]}\u0000`;
-      }
+      const { ops, flight } = await nextFlightOps(ctx, this.peer, now, timeline, new Set());
       ops.push(...timeline.ops());
-      const flight: InFlight | null =
-        live.length === 0
-          ? null
-          : {
-              txnId: ctx.ids(),
-              keys: live.map((q) => queueKey(this.peer, q.seq)),
-              createdAt: at,
-              attempts: 0,
-            };
-      if (flight)
-        ops.push({ type: "put", aggregate: "outbox", key: inFlightKey(this.peer), value: flight });
       return { commit: ops.length > 0 ? ctx.store.commit(ops) : Promise.resolve(), flight };
     });
     await commit;
@@ -300,13 +254,13 @@ export class PeerWorker {
         if (!flight) return { commit: Promise.resolve(), abandoned: null };
         const now = ctx.clock.now();
         const items = await this.itemsOf(flight);
-        if (!items.some((i) => this.expired(i, now)))
+        if (!items.some((i) => expired(i, now)))
           return { commit: Promise.resolve(), abandoned: null };
         const at = now.toISOString();
         const timeline = new DeliveryTimeline(ctx);
         const ops: Op[] = [];
         for (const item of items) {
-          if (this.expired(item, now))
+          if (expired(item, now))
             ops.push(
               ...(await deadLetterOps(
                 ctx,
@@ -392,8 +346,20 @@ export class PeerWorker {
         },
       ];
       ops.push(...(await settlementOps(ctx, this.peer, flight, items, verdicts, timeline, at)));
-      ops.push(...timeline.ops());
       ops.push({ type: "del", aggregate: "outbox", key: inFlightKey(this.peer) });
+      // The next transaction is built in the same write, so a drain costs one synced write per
+      // transaction; not when an envelope is kept for a later one (the worker backs off first).
+      if (!verdicts.some((v) => v.kind === "kept")) {
+        const next = await nextFlightOps(
+          ctx,
+          this.peer,
+          ctx.clock.now(),
+          timeline,
+          new Set(flight.keys),
+        );
+        ops.push(...next.ops);
+      }
+      ops.push(...timeline.ops());
       return { commit: ctx.store.commit(ops) };
     });
     await commit;

@@ -4,7 +4,6 @@ import {
   idempotencyVerdict,
   isFrxError,
   signReceipt,
-  verifyEnvelope,
   type AnyMessage,
   type VerifiedEnvelope,
 } from "@frx/spec";
@@ -15,6 +14,7 @@ import type { CaseRecord, MessageRecord } from "../store/records.js";
 import { consentsForPolicy } from "../domain/consents.js";
 import type { Op } from "../store/store.js";
 import { attachmentOps } from "./attachment-ops.js";
+import { verifyIncoming } from "./verify-incoming.js";
 import { stateChange } from "./effects.js";
 import { inboxOps } from "./inbox-ops.js";
 import { assertOverrideApproval } from "./override-approval.js";
@@ -45,7 +45,7 @@ export interface IngestResult {
  * → routing → policy → state machines → one batch with message, state, inbox items,
  * outbox items, deadlines and audit entries, synced to disk → signed receipt.
  *
- * Signature and schema checks run concurrently; everything that reads and changes state runs
+ * Signature and schema checks run on worker threads (ctx.verifier); everything that reads and changes state runs
  * through one queue so each message takes effect once, in order. The queue does not wait for
  * the disk: commits are grouped, and each caller waits for its own batch.
  */
@@ -73,78 +73,68 @@ export class Ingest {
     return this.applyAndWait(verified, origin);
   }
 
-  private async verify(jws: string, origin: string | null): Promise<VerifiedEnvelope> {
-    const ctx = this.ctx;
-    const options = {
-      now: ctx.clock.now(),
-      skewSeconds: ctx.config.skewSeconds,
-      maxBytes: ctx.config.limits.envelopeBytes,
-    };
-    try {
-      if (origin === null) {
-        const verified = await verifyEnvelope(jws, {
-          ...options,
-          resolveKey: (kid) => ctx.directory.resolveKey(kid),
-        });
-        const sender = await ctx.directory.get(verified.message.from);
-        if (!sender)
-          throw new FrxError(
-            "auth.participant-unknown",
-            `${verified.message.from} is not registered at node ${ctx.config.node}`,
-          );
-        if (sender.status !== "active")
-          throw new FrxError(
-            "auth.participant-disabled",
-            `${verified.message.from} is disabled at node ${ctx.config.node}`,
-          );
-        return verified;
-      }
-      const resolveKey = ctx.peers.resolverFor(origin);
-      let verified: VerifiedEnvelope;
-      try {
-        verified = await verifyEnvelope(jws, { ...options, resolveKey });
-      } catch (error) {
-        // A known key that fails may have been rotated at the peer: refresh once and retry.
-        if (!isFrxError(error, "jws.signature-invalid") && !isFrxError(error, "jws.key-retired"))
+  private verify(jws: string, origin: string | null): Promise<VerifiedEnvelope> {
+    return verifyIncoming(this.ctx, jws, origin);
+  }
+
+  /**
+   * The envelopes of one peer transaction (FRX-FED-031): verified together on the pool, then
+   * applied one after another in their order, each queued for the store without waiting for
+   * the disk, so that the whole transaction (and what the caller commits right after, such as
+   * its reply) goes to disk in one synced batch. Returns each envelope's result or refusal,
+   * known once it is applied, and `written`, which resolves once every effect is on disk;
+   * nothing may be acknowledged before it does (FRX-FED-040).
+   */
+  async receiveAll(
+    jwss: readonly string[],
+    origin: string,
+  ): Promise<{ outcomes: Array<IngestResult | FrxError>; written: Promise<void> }> {
+    const checked = await Promise.all(
+      jwss.map((jws) =>
+        this.verify(jws, origin).catch((error: unknown) => {
+          if (isFrxError(error)) return error;
           throw error;
-        await ctx.peers.refresh(origin);
-        verified = await verifyEnvelope(jws, { ...options, resolveKey });
+        }),
+      ),
+    );
+    const outcomes: Array<IngestResult | FrxError> = [];
+    const commits: Array<Promise<void>> = [];
+    const accepted: Array<[VerifiedEnvelope, IngestResult]> = [];
+    for (const check of checked) {
+      if (isFrxError(check)) {
+        outcomes.push(check);
+        continue;
       }
-      if (!verified.message.from.startsWith(`${origin}:`))
-        throw new FrxError(
-          "envelope.signer-mismatch",
-          `${verified.message.from} is not an agency of ${origin}`,
-        );
-      if ((await ctx.peers.participantStatus(origin, verified.message.from)) === "disabled") {
-        throw new FrxError(
-          "auth.participant-disabled",
-          `${verified.message.from} is disabled in ${origin}'s directory`,
-        );
+      const applied = await this.ctx.serial.run(() => this.apply(check, origin));
+      commits.push(applied.commit);
+      if ("refusal" in applied) outcomes.push(applied.refusal);
+      else {
+        outcomes.push(applied.result);
+        accepted.push([check, applied.result]);
       }
-      return verified;
-    } catch (error) {
-      if (isFrxError(error)) {
-        ctx.metrics.inc("frx_envelopes_refused_total", { code: error.code });
-        const at = ctx.clock.now().toISOString();
-        // Recorded, but not synced on its own: nothing acknowledged depends on a refusal, and
-        // an unauthenticated sender must not be able to make the node fsync per request.
-        await ctx.serial.run(() =>
-          ctx.store.defer(
-            ctx.audit.append(at, { kind: "refused", actor: origin ?? "unknown", code: error.code }),
-          ),
-        );
-      }
-      throw error;
     }
+    const written = Promise.all(commits).then(() => {
+      for (const [verified, result] of accepted) this.announce(verified, result);
+    });
+    // The caller awaits it; this only keeps a failed write from surfacing as unhandled first.
+    written.catch(() => undefined);
+    return { outcomes, written };
   }
 
   private async applyAndWait(
     verified: VerifiedEnvelope,
     origin: string | null,
   ): Promise<IngestResult> {
+    const applied = await this.ctx.serial.run(() => this.apply(verified, origin));
+    await applied.commit;
+    if ("refusal" in applied) throw applied.refusal;
+    this.announce(verified, applied.result);
+    return applied.result;
+  }
+
+  /** Once a result is on disk: count it, wake the recipients' long-polls and the peers' outboxes. */
+  private announce(verified: VerifiedEnvelope, result: IngestResult): void {
     const ctx = this.ctx;
-    const { commit, result } = await ctx.serial.run(() => this.apply(verified, origin));
-    await commit;
     if (result.status === "accepted") {
       ctx.metrics.inc("frx_envelopes_accepted_total", { type: verified.message.type });
       for (const p of result.deliveredTo) ctx.inboxSignal.notify(p);
@@ -152,14 +142,10 @@ export class Ingest {
     } else {
       ctx.metrics.inc("frx_envelopes_duplicate_total");
     }
-    return result;
   }
 
   /** Runs inside the queue: decides, builds one batch, and queues it; returns the pending write. */
-  private async apply(
-    verified: VerifiedEnvelope,
-    origin: string | null,
-  ): Promise<{ commit: Promise<void>; result: IngestResult }> {
+  private async apply(verified: VerifiedEnvelope, origin: string | null): Promise<Applied> {
     const ctx = this.ctx;
     const message = verified.message;
     const at = ctx.clock.now().toISOString();
@@ -271,21 +257,15 @@ export class Ingest {
             enqueuedAt: at,
           }),
         ),
+        // One entry per accepted message, naming the participants it was delivered to here.
         ...ctx.audit.append(at, {
           kind: "accepted",
           actor: message.from,
           messageId: message.id,
           digest: verified.digest,
+          ...(recipients.length > 0 ? { deliveredTo: recipients } : {}),
           ...(origin ? { detail: `from node ${origin}` } : {}),
         }),
-        ...recipients.flatMap((p) =>
-          ctx.audit.append(at, {
-            kind: "delivered",
-            actor: p,
-            messageId: message.id,
-            digest: verified.digest,
-          }),
-        ),
       ];
       return {
         commit: ctx.store.commit(ops),
@@ -308,13 +288,14 @@ export class Ingest {
         digest: verified.digest,
         code: error.code,
       });
-      return {
-        commit: ctx.store.commit(ops).then(() => Promise.reject(error)),
-        result: undefined as never,
-      };
+      return { commit: ctx.store.commit(ops), refusal: error };
     }
   }
 }
+
+/** An envelope applied in the queue: its result or its refusal, and the write that records it. */
+type Applied =
+  { commit: Promise<void>; result: IngestResult } | { commit: Promise<void>; refusal: FrxError };
 
 /** What the policy needs: the sender, every resolved recipient (here and at peers), and each person's consent on record. */
 async function policyContext(

@@ -120,6 +120,8 @@ export interface AuditEntry {
   writes?: Record<string, string | null>;
   messageId?: string;
   digest?: string;
+  /** For `accepted` entries: the participants of this node the message was delivered to. */
+  deliveredTo?: string[];
   code?: string;
   detail?: string;
   prev: string;

@@ -1,22 +1,12 @@
 import { AGGREGATES, type Aggregate, type RootDb, type Sub } from "./db.js";
+import type { Op, RangeOptions, Store } from "./interface.js";
 
-export interface PutOp {
-  type: "put";
-  aggregate: Aggregate;
-  key: string;
-  value: unknown;
-}
-export interface DelOp {
-  type: "del";
-  aggregate: Aggregate;
-  key: string;
-}
-export type Op = PutOp | DelOp;
+export type { DelOp, Op, PutOp, RangeOptions, Store } from "./interface.js";
 
 const DELETED = Symbol("deleted");
 
 /**
- * The node's store: one root level, one sublevel per aggregate, and every cross-aggregate
+ * The node's default store: one root level, one sublevel per aggregate, and every cross-aggregate
  * change written as one atomic batch, synced to disk before `commit` resolves.
  *
  * Commits are grouped: while one batch is being written, later commits queue and go
@@ -24,7 +14,7 @@ const DELETED = Symbol("deleted");
  * values are kept in an overlay that `get` reads first, so a sequential applier sees its
  * own earlier writes. If a write fails the store fails closed: every later call throws.
  */
-export class Store {
+export class LevelStore implements Store {
   private readonly subs = new Map<Aggregate, Sub>();
   private readonly overlay = new Map<string, unknown>();
   private queue: Array<{ ops: Op[]; resolve: () => void; reject: (e: unknown) => void }> = [];
@@ -85,10 +75,7 @@ export class Store {
   }
 
   /** Values in key order within [gte, lt), committed ones only. */
-  async range<T>(
-    aggregate: Aggregate,
-    options: { gte?: string; lt?: string; lte?: string; limit?: number; reverse?: boolean } = {},
-  ): Promise<Array<[string, T]>> {
+  async range<T>(aggregate: Aggregate, options: RangeOptions = {}): Promise<Array<[string, T]>> {
     this.assertHealthy();
     const out: Array<[string, T]> = [];
     for await (const [key, value] of this.sub(aggregate).iterator({
@@ -100,17 +87,26 @@ export class Store {
     return out;
   }
 
-  /** Queues the ops for the next grouped batch; resolves once they are on disk. */
+  /** Streams committed values in key order. */
+  async *iterate<T>(aggregate: Aggregate, options: RangeOptions = {}): AsyncIterable<[string, T]> {
+    this.assertHealthy();
+    for await (const [key, value] of this.sub(aggregate).iterator({
+      ...options,
+      limit: options.limit ?? -1,
+    }))
+      yield [key, value as T];
+  }
+
+  /**
+   * Queues the ops for the next grouped batch; resolves once they are on disk. The batch is
+   * sealed as a whole when it is written: one audit state entry names every record of every
+   * commit in it (FRX-AUD-001 holds per batch, and a batch is atomic).
+   */
   commit(ops: Op[]): Promise<void> {
     this.assertHealthy();
     this.remember(ops);
-    // Deferred ops go first, so that on disk nothing committed later exists without them.
-    const unsealed = this.deferred.length > 0 ? [...this.takeDeferred(), ...ops] : ops;
-    const seal = this.sealer?.(unsealed) ?? [];
-    this.remember(seal);
-    const all = seal.length > 0 ? [...unsealed, ...seal] : unsealed;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ ops: all, resolve, reject });
+      this.queue.push({ ops, resolve, reject });
       if (!this.writing) this.writing = this.drain();
     });
   }
@@ -156,8 +152,12 @@ export class Store {
     while (this.queue.length > 0) {
       const group = this.queue;
       this.queue = [];
-      const ops = group.flatMap((g) => g.ops);
       try {
+        // Deferred ops go first, so that on disk nothing committed later exists without them.
+        const unsealed = [...this.takeDeferred(), ...group.flatMap((g) => g.ops)];
+        const seal = this.sealer?.(unsealed) ?? [];
+        this.remember(seal);
+        const ops = lastWrites(seal.length > 0 ? [...unsealed, ...seal] : unsealed);
         await this.db.batch(
           ops.map((op) =>
             op.type === "put"
@@ -202,4 +202,16 @@ export class Store {
         cause: this.failure,
       });
   }
+}
+
+/**
+ * The ops of a batch with only the last write of each record kept (level applies a batch in
+ * order, so the result on disk is the same, with less to encode and write): several
+ * envelopes in one batch each write the inbox cursor, and their case.
+ */
+function lastWrites(ops: Op[]): Op[] {
+  const last = new Map<string, number>();
+  ops.forEach((op, i) => last.set(`${op.aggregate}\u0000${op.key}`, i));
+  if (last.size === ops.length) return ops;
+  return ops.filter((op, i) => last.get(`${op.aggregate}\u0000${op.key}`) === i);
 }

@@ -7,6 +7,7 @@ import { registerParticipant } from "../../src/admin/participants.js";
 import { ManualClock } from "../../src/runtime/clock.js";
 import { memoryLogger } from "../../src/runtime/logger.js";
 import { fixture, FIXTURE_TIME, THAI_AGENCIES, withHelpers, type Agency } from "../harness.js";
+import type { LevelStore } from "../../src/store/store.js";
 
 /**
  * Fills the node at `dir` the way real traffic would: the Thai agencies, a referral through
@@ -25,7 +26,14 @@ export async function populate(dir: string): Promise<{ sha256: string; bytes: Bu
       await registerParticipant(node.ctx, { ...a, publicJwk });
       agencies.set(a.id, { id: a.id, privateJwk, signer: createSigner(privateJwk) });
     }
-    const t = withHelpers({ node, clock, agencies, logger, db: node.ctx.store.db, config });
+    const t = withHelpers({
+      node,
+      clock,
+      agencies,
+      logger,
+      db: (node.ctx.store as LevelStore).db,
+      config,
+    });
     const sent = await t.submit(t.sign(fixture("referral.create")));
     if (sent.status !== 201) throw new Error(`referral refused: ${await sent.text()}`);
     const bytes = randomBytes(2 * 1024 * 1024 + 123);

@@ -30,6 +30,7 @@ import {
   type Agency,
   type TestNode,
 } from "../harness.js";
+import type { LevelStore } from "../../src/store/store.js";
 
 /** The agencies of each test country, with the roles and powers routing by mandate needs. */
 export const AGENCIES: Record<
@@ -153,7 +154,14 @@ export class Cluster {
     const { url, port } = await node.start();
     config.publicUrl = url;
     const member: Member = {
-      ...withHelpers({ node, clock, agencies, logger, db: node.ctx.store.db, config }),
+      ...withHelpers({
+        node,
+        clock,
+        agencies,
+        logger,
+        db: (node.ctx.store as LevelStore).db,
+        config,
+      }),
       country: cc,
       keys,
       dir,

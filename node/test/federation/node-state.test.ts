@@ -21,6 +21,7 @@ import type { CaseRecord } from "../../src/store/records.js";
 import { thaiNode, withHelpers } from "../harness.js";
 import { Cluster, type Member } from "./cluster.js";
 import { notifyLa } from "./taps.js";
+import type { LevelStore } from "../../src/store/store.js";
 
 let cluster: Cluster;
 let th: Member;
@@ -87,7 +88,7 @@ describe("trust list state of a node that is not running", () => {
         clock: th.clock,
         agencies: th.agencies,
         logger: memoryLogger(),
-        db: offline.ctx.store.db,
+        db: (offline.ctx.store as LevelStore).db,
         config: offline.ctx.config,
       });
       expect((await node.submit(node.sign(notifyLa(1)))).status).toBe(201);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fixture } from "../harness.js";
 import { Cluster, eventually, type Member } from "./cluster.js";
+import type { LevelStore } from "../../src/store/store.js";
 
 let cluster: Cluster;
 beforeEach(async () => {
@@ -71,7 +72,7 @@ describe("outages", () => {
       "LA to have it and TH to have crashed",
     );
     await cluster.stop("TH");
-    expect(th.node.ctx.store.db.status).toBe("closed");
+    expect((th.node.ctx.store as LevelStore).db.status).toBe("closed");
 
     const restarted = await cluster.boot("TH", th);
     await eventually(

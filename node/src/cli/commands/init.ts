@@ -10,6 +10,27 @@ import { createNode } from "../../node.js";
 import type { Command } from "../command.js";
 import { CliError, field, lines, UsageError } from "../io.js";
 import { quietLogger } from "../node-dir.js";
+import { parseStoreUrl } from "../../store/postgres/connect.js";
+import { PgStore } from "../../store/postgres/pg-store.js";
+
+/** A PostgreSQL schema that already holds records holds a node: init does not share it. */
+async function refuseUsedDatabase(url: string): Promise<void> {
+  const store = new PgStore(url);
+  try {
+    await store.open();
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  try {
+    const used = (await store.range("audit", { limit: 1 })).length > 0;
+    if (used)
+      throw new CliError(
+        `${store.target.label} schema ${store.target.schema} already holds a node; refusing to share it (a replica needs no init: copy the node's folder)`,
+      );
+  } finally {
+    await store.close();
+  }
+}
 
 /** Any of these in DIR means a node (or part of one) lives there already. */
 const NODE_FILES = ["config.json", "node-keys.json", "store", "attachments"];
@@ -18,7 +39,7 @@ export const initCommand: Command = {
   path: ["init"],
   summary: "create a node: config, node keys and an empty store",
   usage: `Usage: frx-node init --dir DIR --node CC [--name NAME] [--host HOST] [--port N] [--public-url URL]
-                     [--genesis-digest HEX]
+                     [--genesis-digest HEX] [--store postgres://USER@HOST:PORT/DB?schema=NAME]
 
 Creates DIR with config.json, node-keys.json (mode 0600), an empty store, an empty
 attachments/ folder, and a first operator key for the admin API (operator.private.json,
@@ -34,6 +55,10 @@ mode 0600, registered as operator NAME). Refuses a DIR that already holds a node
                      pin the federation's genesis trust list by its SHA-256 (hex), as agreed
                      with the other members; or pin it later with frx-node trust apply --pin
   --operator NAME    the first operator's name (default "admin")
+  --store URL        keep the store in PostgreSQL instead of DIR/store (a postgres:// URL;
+                     ?schema=NAME picks the schema, default frx). Replicas of the node
+                     share it: copy DIR (without the operator key) to each replica's host.
+                     Give the password with PGPASSWORD or ~/.pgpass, not in the URL.
 `,
   flags: {
     dir: { kind: "string", required: true },
@@ -44,6 +69,7 @@ mode 0600, registered as operator NAME). Refuses a DIR that already holds a node
     "public-url": { kind: "string" },
     "genesis-digest": { kind: "string" },
     operator: { kind: "string" },
+    store: { kind: "string" },
   },
   async run(flags, io) {
     const dir = resolve(flags.string("dir"));
@@ -69,6 +95,15 @@ mode 0600, registered as operator NAME). Refuses a DIR that already holds a node
         throw new UsageError(`--public-url must be an http(s) URL, not ${publicUrl}`);
       overrides.publicUrl = publicUrl;
     }
+    const storeUrl = flags.optional("store");
+    if (storeUrl !== undefined) {
+      try {
+        parseStoreUrl(storeUrl);
+      } catch (error) {
+        throw new UsageError(`--store: ${(error as Error).message}`);
+      }
+      overrides.store = storeUrl;
+    }
     const givenDigest = flags.optional("genesis-digest");
     const genesisDigest = givenDigest?.toLowerCase();
     if (genesisDigest !== undefined && !/^[0-9a-f]{64}$/.test(genesisDigest))
@@ -86,6 +121,7 @@ mode 0600, registered as operator NAME). Refuses a DIR that already holds a node
         `${dir} already holds a node (${found.join(", ")}); refusing to overwrite it`,
       );
 
+    if (storeUrl !== undefined) await refuseUsedDatabase(storeUrl);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const config = defaultConfig(node, overrides);
     if (genesisDigest !== undefined) config.federation.genesisDigest = genesisDigest;
@@ -115,6 +151,7 @@ mode 0600, registered as operator NAME). Refuses a DIR that already holds a node
         field("node keys", `${join(dir, "node-keys.json")} (mode 0600; secret, back it up apart)`),
         field("signing key (kid)", nodePublicKeys(keys).signing.kid!),
         field("public URL", config.publicUrl),
+        ...(config.store ? [field("store", config.store)] : []),
         ...(genesisDigest !== undefined ? [field("genesis digest", genesisDigest)] : []),
         field("operator key", `${join(dir, OPERATOR_FILE)} (operator ${operatorName}; mode 0600)`),
         `next: frx-node start --dir ${dir}`,

@@ -10,7 +10,7 @@ import { TrustState } from "../../federation/trust-state.js";
 import { systemClock } from "../../runtime/clock.js";
 import { memoryLogger } from "../../runtime/logger.js";
 import { openLevel } from "../../store/db.js";
-import { Store } from "../../store/store.js";
+import { LevelStore } from "../../store/store.js";
 import { attachmentsDir } from "../attachment-files.js";
 import {
   countLines,
@@ -108,7 +108,7 @@ is restored from the same place.
       const header = parseHeader(first.done ? undefined : first.value, from);
       const keys = await chooseKeys(header, flags.optional("keys"));
       await mkdir(dir, { recursive: true, mode: 0o700 });
-      const store = new Store(openLevel(join(dir, "store")));
+      const store = new LevelStore(openLevel(join(dir, "store")));
       try {
         await store.open();
         const sink = new RestoreSink(store, attachmentsDir(dir));

@@ -1,0 +1,72 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SignedTrustList } from "@frx/spec";
+
+/** What the node's operator did with a trust-list version the suite handed over. */
+export type ApplyOutcome = { applied: true } | { applied: false; code: string; message: string };
+
+/**
+ * The operator steps some requirements need during a run (today: applying a trust-list
+ * version, FRX-TRUST-005..013). A certifier passes a command (`--operator CMD`); the self-tests
+ * pass a function.
+ */
+export interface OperatorHook {
+  applyTrustList(signed: SignedTrustList): Promise<ApplyOutcome>;
+}
+
+const CODE = /\b((?:trust|jws|request|node)\.[a-z-]+)\b/g;
+
+/**
+ * The hook as a command: `CMD apply-trust-list FILE` (run by /bin/sh, CMD may hold arguments).
+ * Exit 0: applied. Any other exit: refused, and the last FRX error code the command printed
+ * (stdout or stderr; `frx-node` prints it in parentheses) is the refusal's code.
+ *
+ * @example commandHook("sh kit/operator-reference-node.sh node-th")
+ */
+export function commandHook(command: string, timeoutMs = 30_000): OperatorHook {
+  return {
+    async applyTrustList(signed) {
+      const dir = await mkdtemp(join(tmpdir(), "frx-conf-op-"));
+      try {
+        const file = join(dir, "trust-list.json");
+        await writeFile(file, JSON.stringify(signed, null, 2) + "\n");
+        const { code, output } = await runShell(`${command} apply-trust-list '${file}'`, timeoutMs);
+        if (code === 0) return { applied: true };
+        const codes = [...output.matchAll(CODE)].map((m) => m[1]!);
+        return {
+          applied: false,
+          code: codes.at(-1) ?? "(none printed)",
+          message: output.trim().slice(-500),
+        };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+function runShell(line: string, timeoutMs: number): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("/bin/sh", ["-c", line], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const add = (b: Buffer) => {
+      if (output.length < 65_536) output += b.toString("utf8");
+    };
+    child.stdout.on("data", add);
+    child.stderr.on("data", add);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the operator command did not finish within ${timeoutMs} ms: ${line}`));
+    }, timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output });
+    });
+  });
+}

@@ -1,0 +1,75 @@
+import { canonicalize } from "@frx/spec";
+import { check } from "../harness/check.js";
+import { envelopeHeader, rawJws } from "../harness/raw.js";
+import { ENVELOPE_LIMIT, envelopeOfSize } from "./big-envelope.js";
+import { section } from "./define.js";
+
+const t = section("envelope/limits", "core");
+const fed = section("envelope/limits", "federation");
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** Arrays nested `depth` deep: [[[…]]]. */
+const nested = (depth: number): unknown => (depth <= 1 ? [] : [nested(depth - 1)]);
+
+/** The last character of a 64-byte signature with its four unused low bits set to 0001. */
+function dirtyLastChar(signature: string): string {
+  const i = ALPHABET.indexOf(signature.at(-1)!);
+  return signature.slice(0, -1) + ALPHABET[(i & 0x30) | 0x01]!;
+}
+
+export const limitTests = [
+  t("FRX-SIG-027", async (h) => {
+    const good = h.sign(h.envelope("case-notify-ok"));
+    const [hd, p, s] = good.split(".") as [string, string, string];
+    check(s.length === 86, `an Ed25519 signature is 86 base64url characters, not ${s.length}`);
+    for (const bad of [
+      `${hd}.${p}.${dirtyLastChar(s)}`,
+      `${hd}.${p.slice(0, 10)}+${p.slice(11)}.${s}`,
+      `${hd}${"A".repeat((((1 - hd.length) % 4) + 4) % 4)}.${p}.${s}`,
+      `${hd}.${p}.${s}==`,
+    ])
+      await h.refused(bad, "jws.malformed");
+  }),
+
+  t("FRX-ENV-031", async (h) => {
+    const now = new Date().toISOString(); // 2026-12-07T13:30:00.000Z
+    for (const sentAt of [
+      `${now.slice(0, 17)}60Z`,
+      `${now.slice(0, 19)}.1234Z`,
+      now.replace("T", "t"),
+      now.replace("Z", "z"),
+    ])
+      await h.refused(h.sign(h.envelope("case-notify-ok", { sentAt })), "schema.invalid");
+  }),
+
+  t("FRX-JCS-005", async (h) => {
+    const base = h.envelope("case-notify-ok");
+    const deep = { ...base, body: { ...base.body, extension: nested(40) } };
+    await h.refused(
+      rawJws(envelopeHeader(h.key("LI")), canonicalize(deep), h.key("LI")),
+      "envelope.too-deep",
+    );
+  }),
+
+  t("FRX-ENV-032", async (h) => {
+    const ack = (body: object) =>
+      h.call("POST", "/v1/inbox/ack", {
+        as: "VS",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    // The same acknowledgement, shallow and then with a member nested 40 deep.
+    const shallow = await ack({ upTo: 0, note: nested(3) });
+    check(
+      shallow.status < 300,
+      `the shallow acknowledgement was refused: HTTP ${shallow.status} ${shallow.text.slice(0, 200)}`,
+    );
+    h.problem(await ack({ upTo: 0, note: nested(40) }), "request.malformed");
+  }),
+
+  fed("FRX-FED-070", async (h) => {
+    const base = h.envelope("outbound-case-notify-ok");
+    const jws = envelopeOfSize(base, h.key("LI"), ENVELOPE_LIMIT + 4096);
+    h.problem(await h.submit(jws, { isolate: true }), "envelope.too-large");
+  }),
+];

@@ -1,0 +1,189 @@
+// The store-scale suite: a node holding a year of traffic. Fills a store with `messages`
+// records directly (scale-fill.js), starts a node on it, and measures its start, its peak
+// memory, inbox and case-view reads, and ingest through the API against an empty node in the
+// same run (same envelopes, same load).
+import { randomUUID } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { createSigner, type Signer } from "@frx/spec";
+import { SignJWT } from "jose";
+import { generateNodeKeys } from "../config/keys.js";
+import { AGENCY_TOKEN_TYP } from "../http/auth/agency-token.js";
+import { Child } from "./children.js";
+import { benchAgencies, signEnvelopes, type BenchAgency } from "./envelopes.js";
+import type { NodeServerSetup, NodeServerStats } from "./node-server.js";
+import { here, runLoad, START_MS, stopServer } from "./parent.js";
+import type { FillJob } from "./scale-fill.js";
+import { summarize } from "./stats.js";
+
+export interface ScaleOptions {
+  messages: number;
+  /** Envelopes posted through the API to each node (after a tenth as warm-up). */
+  apiCount: number;
+  concurrency: number;
+  jwsBytes: number;
+  reads: number;
+  timeLimitMs: number;
+}
+
+export interface ScaleLine {
+  bench: "store-scale";
+  messages: number;
+  rssMB: number;
+  startMs: number;
+  inboxP99ms: number;
+  caseViewP99ms: number;
+  inboxP50ms: number;
+  caseViewP50ms: number;
+  ingestPerSec: number;
+  emptyIngestPerSec: number;
+  ingestRatio: number;
+  fillSeconds: number;
+  apiEnvelopes: number;
+}
+
+interface FillResult {
+  fillMs: number;
+  sampleCases: Array<{ case: string; party: string }>;
+  inboxCursor: number;
+}
+
+export async function storeScaleSuite(o: ScaleOptions, tmp: string): Promise<ScaleLine> {
+  const agencies = benchAgencies();
+  const warmup = Math.max(1, Math.round(o.apiCount / 10));
+  const envelopes = signEnvelopes(agencies, 2 * (warmup + o.apiCount), o.jwsBytes);
+  const emptyFile = join(tmp, "scale-empty.json");
+  const fullFile = join(tmp, "scale-full.json");
+  const half = warmup + o.apiCount;
+  await writeFile(emptyFile, JSON.stringify(envelopes.slice(0, half).map((e) => e.jws)));
+  await writeFile(fullFile, JSON.stringify(envelopes.slice(half).map((e) => e.jws)));
+  const job = { warmup, count: o.apiCount, concurrency: o.concurrency, timeLimitMs: o.timeLimitMs };
+
+  process.stderr.write("store-scale: ingest on an empty store…\n");
+  const empty = await ingestInto(tmp, "empty", agencies, emptyFile, job, true);
+
+  process.stderr.write(`store-scale: writing ${o.messages} messages into a store…\n`);
+  const dir = join(tmp, "scale-node");
+  const keys = generateNodeKeys();
+  const fillFile = join(tmp, "scale-fill.json");
+  await writeFile(
+    fillFile,
+    JSON.stringify({
+      dir,
+      keys,
+      agencies: agencies.map((a) => a.registration),
+      jwsPool: envelopes.slice(0, 1000).map((e) => e.jws),
+      messages: o.messages,
+      perCase: 20,
+    } satisfies FillJob),
+    { mode: 0o600 },
+  );
+  const filler = new Child("scale-fill", here("scale-fill.js"), [fillFile]);
+  const fill = await filler.next<FillResult>(3_600_000);
+  await filler.stop(15_000);
+
+  process.stderr.write("store-scale: starting a node on it, reading, ingesting…\n");
+  const setupFile = join(tmp, "scale-setup.json");
+  await writeFile(
+    setupFile,
+    JSON.stringify({ dir, keys, agencies: [] } satisfies NodeServerSetup),
+    {
+      mode: 0o600,
+    },
+  );
+  const server = new Child("scale-node", here("node-server.js"), [setupFile]);
+  const { port, startMs } = await server.next<{ port: number; startMs: number }>(START_MS * 4);
+  const origin = `http://127.0.0.1:${port}`;
+  const signers = new Map(agencies.map((a) => [a.registration.id, createSigner(a.privateJwk)]));
+  const inboxMs: number[] = [];
+  const caseMs: number[] = [];
+  for (let i = 0; i < o.reads; i++) {
+    const sample = fill.sampleCases[(i * 7919) % fill.sampleCases.length]!;
+    const participant = agencies[i % agencies.length]!.registration.id;
+    const after = Math.floor((((i * 104_729) % 1000) / 1000) * fill.inboxCursor);
+    inboxMs.push(
+      await timedGet(origin, `/v1/inbox?after=${after}&limit=100`, participant, signers),
+    );
+    caseMs.push(
+      await timedGet(origin, `/v1/cases/${encodeURIComponent(sample.case)}`, sample.party, signers),
+    );
+  }
+  const load = await runLoad(tmp, "scale-full", {
+    ...job,
+    origin,
+    path: "/v1/envelopes",
+    contentType: "application/jose",
+    bodiesFile: fullFile,
+  });
+  const stats = await stopServer<NodeServerStats>(server);
+  const ingestPerSec = load.measured.perSec;
+  return {
+    bench: "store-scale",
+    messages: o.messages,
+    rssMB: stats.maxRssMB,
+    startMs,
+    inboxP99ms: summarize(Float64Array.from(inboxMs)).p99Ms,
+    caseViewP99ms: summarize(Float64Array.from(caseMs)).p99Ms,
+    inboxP50ms: summarize(Float64Array.from(inboxMs)).p50Ms,
+    caseViewP50ms: summarize(Float64Array.from(caseMs)).p50Ms,
+    ingestPerSec,
+    emptyIngestPerSec: empty,
+    ingestRatio: Math.round((ingestPerSec / Math.max(1e-9, empty)) * 1000) / 1000,
+    fillSeconds: Math.round(fill.fillMs / 100) / 10,
+    apiEnvelopes: load.created.length,
+  };
+}
+
+async function ingestInto(
+  tmp: string,
+  name: string,
+  agencies: BenchAgency[],
+  bodiesFile: string,
+  job: { warmup: number; count: number; concurrency: number; timeLimitMs: number },
+  register: boolean,
+): Promise<number> {
+  const setupFile = join(tmp, `scale-${name}-setup.json`);
+  const setup: NodeServerSetup = {
+    dir: join(tmp, `scale-${name}`),
+    keys: generateNodeKeys(),
+    agencies: register ? agencies.map((a) => a.registration) : [],
+  };
+  await writeFile(setupFile, JSON.stringify(setup), { mode: 0o600 });
+  const server = new Child(`scale-${name}`, here("node-server.js"), [setupFile]);
+  const { port } = await server.next<{ port: number }>(START_MS);
+  const load = await runLoad(tmp, `scale-${name}`, {
+    ...job,
+    origin: `http://127.0.0.1:${port}`,
+    path: "/v1/envelopes",
+    contentType: "application/jose",
+    bodiesFile,
+  });
+  await stopServer<NodeServerStats>(server);
+  return load.measured.perSec;
+}
+
+/** One authenticated GET; its latency in ms (the token is made before the clock starts). */
+async function timedGet(
+  origin: string,
+  path: string,
+  participant: string,
+  signers: Map<string, Signer>,
+): Promise<number> {
+  const signer = signers.get(participant)!;
+  const iat = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: "Ed25519", typ: AGENCY_TOKEN_TYP, kid: signer.kid })
+    .setIssuer(participant)
+    .setAudience("TH")
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 60)
+    .setJti(randomUUID())
+    .sign(signer.privateKey);
+  const t0 = performance.now();
+  const res = await fetch(`${origin}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  await res.text();
+  const ms = performance.now() - t0;
+  if (res.status !== 200) throw new Error(`GET ${path} as ${participant}: ${res.status}`);
+  return ms;
+}

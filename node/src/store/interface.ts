@@ -1,0 +1,60 @@
+import type { Aggregate } from "./db.js";
+
+export interface PutOp {
+  type: "put";
+  aggregate: Aggregate;
+  key: string;
+  value: unknown;
+}
+export interface DelOp {
+  type: "del";
+  aggregate: Aggregate;
+  key: string;
+}
+export type Op = PutOp | DelOp;
+
+/** Bounds of a key-ordered read: keys compare as UTF-8 bytes, as level's do. */
+export interface RangeOptions {
+  gte?: string;
+  gt?: string;
+  lt?: string;
+  lte?: string;
+  limit?: number;
+  reverse?: boolean;
+}
+
+/**
+ * What the node needs of its store, whichever database holds it: one keyspace per aggregate;
+ * every cross-aggregate change committed atomically and durably before `commit` resolves;
+ * committed-but-unwritten values visible to `get` at once (the overlay), so a sequential
+ * applier sees its own earlier writes; ops nothing acknowledged depends on deferred to ride on
+ * the next commit; and after a failed write, every later call throws (fail closed).
+ *
+ * Implementations: `LevelStore` (store.ts, the default, embedded) and `PgStore`
+ * (postgres/pg-store.ts, for replicas sharing one PostgreSQL database).
+ */
+export interface Store {
+  /** Open, and no write has failed. */
+  readonly isOpen: boolean;
+  /** Batches written so far (a metric). */
+  readonly batches: number;
+  open(): Promise<void>;
+  /** Writes deferred ops, waits for queued writes, then closes. */
+  close(): Promise<void>;
+  /**
+   * `seal` adds to every commit the ops that record it (the audit log's state entry), in the
+   * same batch; `written` hears of each batch once it is durable.
+   */
+  hooks(seal: (ops: readonly Op[]) => Op[], written?: (ops: readonly Op[]) => void): void;
+  get<T>(aggregate: Aggregate, key: string): Promise<T | undefined>;
+  /** Values in key order within the bounds, committed ones only. */
+  range<T>(aggregate: Aggregate, options?: RangeOptions): Promise<Array<[string, T]>>;
+  /** Like range, but streamed in pages: for reads that need not fit in memory at once. */
+  iterate<T>(aggregate: Aggregate, options?: RangeOptions): AsyncIterable<[string, T]>;
+  /** Queues the ops for the next grouped batch; resolves once they are durable. */
+  commit(ops: Op[]): Promise<void>;
+  /** Ops visible at once, written with the next commit or alone after a while. */
+  defer(ops: Op[]): void;
+  /** Writes the deferred ops now; resolves once they are durable. */
+  flush(): Promise<void>;
+}
