@@ -35,7 +35,7 @@ async function codeOf(jwt: string, path = "/v1/inbox"): Promise<string | number>
   return ((await res.json()) as { code: string }).code;
 }
 
-describe("agency tokens (FRX-API-005, FRX-API-006)", () => {
+describe("agency tokens (FRX-API-006, FRX-API-007)", () => {
   it("accepts a token of exactly the claims of api/agency-token.json", async () => {
     expect(await codeOf(await token(valid()))).toBe(200);
   });
@@ -82,7 +82,7 @@ describe("agency tokens (FRX-API-005, FRX-API-006)", () => {
   });
 });
 
-describe("inbox parameters (FRX-API-012, FRX-API-015)", () => {
+describe("inbox parameters (FRX-API-013, FRX-API-016)", () => {
   it.each(["limit=0", "limit=-1", "limit=ten", "wait=1.5", "after=1e3"])(
     "refuses %s with request.malformed",
     async (query) => {

@@ -200,4 +200,34 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-DL-004": pending(
     "no interface for the calendar is specified yet; the reference node deviates (it does not publish one)",
   ),
+  // The agency API (spec/agency-api.md, issue 13): client obligations, and node rules the
+  // reference node's own tests assert (node/test/api-*.test.ts, http-status.test.ts) that the
+  // black-box suite does not test yet.
+  "FRX-API-001": pending("every route's response against spec/schemas/api"),
+  "FRX-API-002": pending("201 accepted, 200 duplicate on envelope submission"),
+  "FRX-API-003": pending("a duplicate's receipt byte for byte"),
+  "FRX-API-004": agency("reading a refusal's code, not its status"),
+  "FRX-API-005": pending(
+    "the status of every refusal against envelope.md's table (today a warning)",
+  ),
+  "FRX-API-006": pending("the order of the token checks"),
+  "FRX-API-007": pending("token claims against api/agency-token.json"),
+  "FRX-API-008": agency("a fresh token per call"),
+  "FRX-API-009": agency("verifying the receipt of a submission"),
+  "FRX-API-010": agency("retrying with the identical JWS"),
+  "FRX-API-011": pending("inbox order, after, limit and next"),
+  "FRX-API-012": pending("wait in milliseconds, capped at 30,000"),
+  "FRX-API-013": pending("inbox parameters out of range"),
+  "FRX-API-014": pending("an item stays until acknowledged"),
+  "FRX-API-015": agency("verifying inbox items at their receivedAt"),
+  "FRX-API-016": pending("acknowledgement bodies against api/inbox-ack-request.json"),
+  "FRX-API-017": pending("an acknowledgement touching another agency's inbox"),
+  "FRX-API-018": pending("a case of which the caller is no party"),
+  "FRX-API-019": pending("a stable notBefore without a trust list"),
+  "FRX-API-020": pending("minorVersions in metadata"),
+  "FRX-API-021": pending("a byte-order mark before the payload (vector envelope/bom-fail)"),
+  "FRX-API-022": pending("a duplicated member (vector envelope/duplicate-member-fail)"),
+  "FRX-API-023": pending("format as an assertion"),
+  "FRX-API-024": pending("consent expiry judged at sentAt"),
+  "FRX-API-025": agency("not relying on the order of equally grave violations"),
 };

@@ -160,13 +160,13 @@ export function verificationVectors(keys: TestKeys, base: Envelope): Record<stri
     fail("schema.unknown-type", "A message type FRX does not define.", {
       jws: signEnvelope({ ...base, type: "immigration.report" }, signer),
     }),
-    // Which of two codes a BOM and a duplicated member get (FRX-API-020, FRX-API-021).
+    // Which of two codes a BOM and a duplicated member get (FRX-API-021, FRX-API-022).
     [
       "envelope/bom-fail.json",
       {
         id: "envelope/bom-fail",
         description:
-          "The canonical payload preceded by a UTF-8 byte-order mark: JSON text begins with `{`, so the payload is not JSON (envelope.payload-not-json, FRX-API-020), not merely non-canonical.",
+          "The canonical payload preceded by a UTF-8 byte-order mark: JSON text begins with `{`, so the payload is not JSON (envelope.payload-not-json, FRX-API-021), not merely non-canonical.",
         jwks,
         now,
         jws: rawSign(envelopeHeader(signer), `\uFEFF${canonicalPayload(base)}`, signer),
@@ -178,7 +178,7 @@ export function verificationVectors(keys: TestKeys, base: Envelope): Record<stri
       {
         id: "envelope/duplicate-member-fail",
         description:
-          "The canonical payload with its first member written twice, same name and value: it parses, but its bytes are not the canonical form of what it parses to (envelope.non-canonical, FRX-API-021).",
+          "The canonical payload with its first member written twice, same name and value: it parses, but its bytes are not the canonical form of what it parses to (envelope.non-canonical, FRX-API-022).",
         jwks,
         now,
         jws: rawSign(envelopeHeader(signer), duplicateFirstMember(base), signer),
