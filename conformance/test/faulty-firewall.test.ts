@@ -28,6 +28,7 @@ it("fails the node on exactly the firewall tests", () => {
     "FRX-POL-008",
     "FRX-POL-010",
     "FRX-POL-016",
+    "FRX-POL-037",
     "FRX-POL-038",
   ]);
 });

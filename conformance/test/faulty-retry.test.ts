@@ -26,6 +26,7 @@ it("fails the node on exactly the tests that need a retry", () => {
     "FRX-FED-051",
     // Later deliveries to the same peer wait out the backoff too, until the peer is heard from.
     "FRX-FED-055",
+    "FRX-FED-068",
     "FRX-RCPT-008",
     "FRX-RCPT-009",
   ]);

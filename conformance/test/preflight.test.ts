@@ -51,13 +51,17 @@ describe("the check that the kit is installed, before any test", () => {
 
   it("lets a run start at a node where the kit is installed", async () => {
     ref = await startReference();
+    const notes: string[] = [];
     const report = await runSuite({
       nodeUrl: ref.url,
       kitDir: ref.kitDir,
       reportDir: ref.reportDir,
       profile: "core",
       only: ["FRX-SIG-008"],
+      onNote: (n) => notes.push(n),
     });
     expect(report.outcome).toBe("pass");
+    // The deadline was seen and the check's referral withdrawn: nothing left unchecked.
+    expect(notes).toEqual([]);
   }, 60_000);
 });

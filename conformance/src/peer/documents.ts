@@ -2,6 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import {
   canonicalize,
   createSigner,
+  generateSigningKey,
   digestOf,
   messageTypeValues,
   publicJwkOf,
@@ -32,6 +33,8 @@ export class PeerDocuments {
   /** Keys and participants a test adds at run time (a rotated agency key, a new agency). */
   readonly extraKeys: PublicJwk[] = [];
   readonly extraParticipants: Types.DirectoryParticipant[] = [];
+  /** A fault of the served directory's signature (FRX-FED-005): a stranger's key, or another typ. */
+  directoryFault: "stranger" | "typ" | null = null;
 
   constructor(
     readonly node: string,
@@ -70,7 +73,14 @@ export class PeerDocuments {
         ...this.extraParticipants,
       ],
     });
-    return { directory, jws: this.sign(directory, "frx-directory+jws") };
+    const bytes = encoder.encode(canonicalize(directory));
+    const jws =
+      this.directoryFault === "stranger"
+        ? signCompact(bytes, "frx-directory+jws", createSigner(generateSigningKey().privateJwk))
+        : this.directoryFault === "typ"
+          ? signCompact(bytes, "frx-metadata+jws", this.signer)
+          : this.sign(directory, "frx-directory+jws");
+    return { directory, jws };
   }
 
   /** Signed metadata whose endpoint and encryption key are decoys, unlike the trust list's. */

@@ -27,7 +27,7 @@ export async function preflight(h: Harness): Promise<string[]> {
   const problems = [...(await agencyProblems(h)), ...(await trustProblems(h))];
   if (problems.length > 0) throw new KitNotInstalled(problems);
   const notes: string[] = [];
-  const overrides = await overrideProblem(h);
+  const overrides = await overrideProblem(h, notes);
   if (overrides === null)
     notes.push(
       "the node's case view shows no deadlines, so config-overrides.json could not be checked before the run",
@@ -105,7 +105,7 @@ async function trustProblems(h: Harness): Promise<string[]> {
  * problem when it is far later than the kit's, null when the view shows no deadlines.
  * The referral is withdrawn again.
  */
-async function overrideProblem(h: Harness): Promise<string | null | undefined> {
+async function overrideProblem(h: Harness, notes: string[]): Promise<string | null | undefined> {
   const base = h.envelope("referral-create-ok");
   const create = { ...base, body: { ...base.body, urgency: "risk_to_life" } };
   const sent = await h.submit(h.sign(create));
@@ -121,7 +121,11 @@ async function overrideProblem(h: Harness): Promise<string | null | undefined> {
     createJws: "",
     receivedAt: "",
   };
-  await h.submit(h.sign(moveOf(h, r, "referral-withdraw-ok", 2)));
+  const withdrawn = await h.submit(h.sign(moveOf(h, r, "referral-withdraw-ok", 2)));
+  if (withdrawn.status !== 201)
+    notes.push(
+      `the check's referral ${create.referral} could not be withdrawn (HTTP ${withdrawn.status}); its deadline notices may reach ${h.id("LI")} and ${h.id("VS")}`,
+    );
   if (!Array.isArray(deadlines)) return null;
   const ack = (deadlines as Array<{ dueAt?: unknown; startedAt?: unknown }>).find(
     (d) => typeof d.dueAt === "string",

@@ -51,6 +51,19 @@ export const transactionCheckTests = [
       );
   }),
 
+  t("FRX-FED-066", async (h) => {
+    // Signed by XB as origin, sealed with iss XA: step 8 refuses it before step 9 would see
+    // that XB is suspended, so a node that skips the comparison answers member-suspended.
+    const xb = h.kit.manifest.peer.suspended;
+    const o = {
+      envelopes: [peerEnvelope(h)],
+      signer: h.kit.secrets.nodes[xb]!.signing,
+      origin: xb,
+      jweIss: h.peer.node,
+    };
+    h.problem((await sendAsPeer(h, o)).http, "trust.member-unknown");
+  }),
+
   t("FRX-FED-024", async (h) => {
     const other = h.node.id === "XC" ? "XD" : "XC";
     h.problem(
@@ -76,6 +89,16 @@ export const transactionCheckTests = [
         "federation.transaction-replayed",
       );
     }
+  }),
+
+  t("FRX-FED-060", async (h) => {
+    // Four minutes ahead is within the 300 s skew; six minutes ahead is not.
+    const ahead = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+    await reply(h, await sendAsPeer(h, { envelopes: [peerEnvelope(h)], sentAt: ahead(240) }));
+    h.problem(
+      (await sendAsPeer(h, { envelopes: [peerEnvelope(h)], sentAt: ahead(360) })).http,
+      "federation.transaction-replayed",
+    );
   }),
 
   t("FRX-FED-027", async (h) => {
@@ -133,7 +156,7 @@ export const transactionCheckTests = [
         "jws.key-retired",
       );
     },
-    { covers: ["FRX-FED-017"] },
+    { covers: ["FRX-FED-017", "FRX-TRUST-022"] },
   ),
 
   t("FRX-FED-023", async (h) => {

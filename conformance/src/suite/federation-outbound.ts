@@ -101,6 +101,17 @@ export const outboundTests = [
     { covers: ["FRX-RCPT-011", "FRX-FED-042"] },
   ),
 
+  t("FRX-FED-068", async (h) => {
+    // The peer never answers the first attempt: the node's deadline (3 s in the kit's
+    // overrides) must end it and a retry deliver the envelope.
+    await scripted(h, [{ kind: "hang" }], { kind: "accept" }, async () => {
+      const { id } = await sendToPeer(h);
+      await deliveredToPeer(h, id, 15_000);
+      const answers = attemptsOf(h, id).map((a) => a.answer);
+      same(answers[0], "hang", "the peer's answer to the first attempt");
+    });
+  }),
+
   t("FRX-FED-041", async (h) => {
     await scripted(h, [{ kind: "bad-reply" }], { kind: "accept" }, async () => {
       const { id } = await sendToPeer(h);

@@ -1,4 +1,5 @@
-import { same } from "../harness/check.js";
+import type { Types } from "@frx/spec";
+import { check, same } from "../harness/check.js";
 import { section } from "./define.js";
 import { deliveredToPeer, sendToPeer } from "./federation-support.js";
 
@@ -55,5 +56,74 @@ export const routingTests = [
     const { id } = await sendToPeer(h);
     await deliveredToPeer(h, id);
     same(h.peer.decoys, [], "requests to the endpoint only the peer's metadata gives");
+  }),
+
+  t("FRX-FED-069", async (h) => {
+    // The peer's next directory adds an agency of its own and one that claims node XZ.
+    const stamp = Date.now().toString(36).toUpperCase();
+    const fresh = `${h.peer.node}:NEW-${stamp}`;
+    const foreign = `XZ:EVIL-${stamp}`;
+    const template = h.peer.docs.directory().directory.participants[0]!;
+    const added = [fresh, foreign].map((id) => ({ ...template, id, name: `Conformance ${id}` }));
+    h.peer.docs.extraParticipants.push(...added);
+    try {
+      // Addressing the new agency makes the node fetch that directory, which it must not take.
+      await h.refused(
+        h.sign(h.envelope("outbound-case-notify-ok", { to: [{ participant: fresh }] })),
+        "routing.recipient-unknown",
+      );
+      const held = await h.http.call("GET", `/v1/directories/${h.peer.node}`);
+      check(held.status === 200, `GET /v1/directories/${h.peer.node} answered ${held.status}`);
+      const ids = held
+        .json<{ directory: Types.Directory }>()
+        .directory.participants.map((p) => p.id);
+      same(
+        ids.filter((id) => id === fresh || id === foreign),
+        [],
+        "participants of the refused directory that the node serves to its agencies",
+      );
+    } finally {
+      for (const a of added)
+        h.peer.docs.extraParticipants.splice(h.peer.docs.extraParticipants.indexOf(a), 1);
+    }
+  }),
+
+  t("FRX-POL-037", async (h) => {
+    // The peer's agency holds labour_inspectorate and victim_services: addressed by its id,
+    // it is not addressed in its victim_services capacity.
+    const base = h.envelope("immigration-to-victim-services-ok");
+    const consent = (base.body as { consent: Record<string, unknown> }).consent;
+    const body = {
+      ...base.body,
+      consent: { ...consent, audiences: ["foreign_authorities", "service_providers"] },
+    };
+    const toPeer = (to: object) => h.sign({ ...base, to: [to], body });
+    const p = await h.refused(toPeer({ participant: h.peer.docs.agency }), "policy.firewall");
+    check(
+      (p.violations ?? []).some(
+        (v) => v.code === "policy.firewall" && v.pointer.startsWith("/body/persons/0/immigration"),
+      ),
+      `no policy.firewall at the immigration field: ${JSON.stringify(p.violations)}`,
+    );
+  }),
+
+  t("FRX-FED-005", async (h) => {
+    for (const fault of ["stranger", "typ"] as const) {
+      const fresh = `${h.peer.node}:NEW-${fault.toUpperCase()}-${Date.now().toString(36).toUpperCase()}`;
+      const template = h.peer.docs.directory().directory.participants[0]!;
+      const added = { ...template, id: fresh, name: `Conformance ${fresh}` };
+      h.peer.docs.extraParticipants.push(added);
+      h.peer.docs.directoryFault = fault;
+      try {
+        // The node fetches the directory that lists `fresh`, signed wrongly: it keeps its own.
+        await h.refused(
+          h.sign(h.envelope("outbound-case-notify-ok", { to: [{ participant: fresh }] })),
+          "routing.recipient-unknown",
+        );
+      } finally {
+        h.peer.docs.directoryFault = null;
+        h.peer.docs.extraParticipants.splice(h.peer.docs.extraParticipants.indexOf(added), 1);
+      }
+    }
   }),
 ];

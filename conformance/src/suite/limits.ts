@@ -51,25 +51,6 @@ export const limitTests = [
     );
   }),
 
-  t("FRX-ENV-032", async (h) => {
-    const ack = (body: object) =>
-      h.call("POST", "/v1/inbox/ack", {
-        as: "VS",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-    // An acknowledgement, then one with a member nested 40 deep. Since FRX-API-016 closes the
-    // acknowledgement body (api/inbox-ack-request.json), the extra member alone is refused with
-    // the same code, so this shows that a deep body is refused as request.malformed (never a
-    // 5xx), not which check refused it: no JSON body of the agency API may nest deeper.
-    const shallow = await ack({ upTo: 0 });
-    check(
-      shallow.status < 300,
-      `the shallow acknowledgement was refused: HTTP ${shallow.status} ${shallow.text.slice(0, 200)}`,
-    );
-    h.problem(await ack({ upTo: 0, note: nested(40) }), "request.malformed");
-  }),
-
   fed("FRX-FED-070", async (h) => {
     const base = h.envelope("outbound-case-notify-ok");
     const jws = envelopeOfSize(base, h.key("LI"), ENVELOPE_LIMIT + 4096);

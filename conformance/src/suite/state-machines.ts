@@ -1,5 +1,5 @@
 import { same } from "../harness/check.js";
-import { referralView } from "../harness/inbox.js";
+import { inboxItems, referralView } from "../harness/inbox.js";
 import { ulid } from "../harness/ulid.js";
 import { section } from "./define.js";
 import { makeParty } from "./parties.js";
@@ -152,5 +152,20 @@ export const stateTests = [
       ["accepted", 2],
       "referral state and version after a case-level decision",
     );
+  }),
+
+  t("FRX-MSG-002", async (h) => {
+    const r = await openReferral(h);
+    await step(h, r, "referral-acknowledge-ok", 2, "acknowledged");
+    const redirect = moveOf(h, r, "referral-redirect-ok", 3);
+    const to = { node: h.node.id, role: "anti_trafficking_police" };
+    await h.accepted(h.sign({ ...redirect, body: { ...redirect.body, to } }));
+    // The address named (POL and IMM hold that role) gets nothing of the case.
+    for (const as of ["POL", "IMM"] as const)
+      same(
+        (await inboxItems(h, as, (i) => i.envelope.case === r.caseId)).map((i) => i.envelope.type),
+        [],
+        `what ${h.id(as)}, named by the redirect, received of the case`,
+      );
   }),
 ];
