@@ -54,7 +54,11 @@ export interface AppContext {
 export class InboxSignal {
   private readonly waiters = new Map<string, Set<() => void>>();
 
+  /** Set by wakeAll on shutdown: a poll that starts waiting after it is answered at once. */
+  private closing = false;
+
   wait(participant: string, ms: number, signal?: AbortSignal): Promise<void> {
+    if (this.closing) return Promise.resolve();
     return new Promise((resolve) => {
       const set = this.waiters.get(participant) ?? new Set();
       this.waiters.set(participant, set);
@@ -72,6 +76,12 @@ export class InboxSignal {
 
   /** Answers every waiting long-poll now (on shutdown). */
   wakeAll(): void {
+    this.closing = true;
+    this.notifyAll();
+  }
+
+  /** Wakes every waiting long-poll to read again (another replica's write touched many). */
+  notifyAll(): void {
     for (const set of this.waiters.values()) for (const wake of [...set]) wake();
   }
 

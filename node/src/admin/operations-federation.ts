@@ -21,6 +21,7 @@ import {
   settleDeadLetter,
 } from "./outbox-status.js";
 import { pinTrustAnchor } from "./trust-pin.js";
+import { LevelStore } from "../store/store.js";
 
 const text = (v: unknown, name: string): string => {
   if (typeof v !== "string" || v.length === 0)
@@ -77,6 +78,11 @@ export const federationOperations: AdminOperation[] = [
         );
       if (!node.dir)
         throw new FrxError("request.malformed", "this node has no data folder to back up");
+      if (!(node.ctx.store instanceof LevelStore))
+        throw new FrxError(
+          "request.malformed",
+          "this node's store is in PostgreSQL: back it up with pg_dump or pg_basebackup",
+        );
       const counts = await writeBackup(node, node.dir, out, input.includeKeys === true);
       await node.ctx.serial.run(() =>
         node.ctx.store.commit(

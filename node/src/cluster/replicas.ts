@@ -108,7 +108,7 @@ class Listener {
       this.start()
         .then(() => {
           // Notices sent while deaf are lost: wake every long-poll and rescan the outboxes.
-          this.ctx.inboxSignal.wakeAll();
+          this.ctx.inboxSignal.notifyAll();
           return this.ctx.outbox.resume();
         })
         .catch(() => this.reconnect());
@@ -118,7 +118,7 @@ class Listener {
 
   private heard(notice: ChangeNotice): void {
     if (notice.replica === this.store.replica) return;
-    if (notice.all) this.ctx.inboxSignal.wakeAll();
+    if (notice.all) this.ctx.inboxSignal.notifyAll();
     else for (const p of notice.inbox) this.ctx.inboxSignal.notify(p);
     for (const peer of notice.outbox) this.ctx.outbox.notify(peer);
     const reload = (what: string, task: Promise<void>) =>

@@ -127,6 +127,15 @@ describe.skipIf(!PG_URL)("replicas of one node on one PostgreSQL database", () =
       .toEqual(["deadline-scheduler", "outbox"]);
   });
 
+  it("refuses an agency token at one replica that was used at the other", async () => {
+    const [a, b] = await twoReplicas();
+    const headers = { authorization: `Bearer ${await a.token("TH:DSDW")}` };
+    expect((await a.node.app.request("/v1/inbox", { headers })).status).toBe(200);
+    const replayed = await b.node.app.request("/v1/inbox", { headers });
+    expect(replayed.status).toBe(401);
+    expect(await replayed.text()).toContain("auth.token-replayed");
+  });
+
   it("refuses to start on an unreachable database, naming it", async () => {
     const node = createNode({
       config: defaultConfig("TH", {

@@ -1,5 +1,6 @@
 import { FrxError } from "@frx/spec";
 import type { Clock } from "../../runtime/clock.js";
+import { PgStore } from "../../store/postgres/pg-store.js";
 import type { Store } from "../../store/store.js";
 
 /**
@@ -30,7 +31,16 @@ export class ReplayGuard {
       throw new FrxError("auth.token-replayed", "this token's jti has been used before");
     }
     this.seen.set(key, expMs);
-    await this.store.commit([{ type: "put", aggregate: "jti", key, value: expMs }]);
+    const op = { type: "put" as const, aggregate: "jti" as const, key, value: expMs };
+    const store = this.store;
+    if (store instanceof PgStore)
+      // Replicas share the database, not `seen`: check and record it under the write lock.
+      await store.locked(async () => {
+        if ((await store.get<number>("jti", key)) !== undefined)
+          throw new FrxError("auth.token-replayed", "this token's jti has been used before");
+        await store.commit([op]);
+      });
+    else await store.commit([op]);
     this.prune();
   }
 

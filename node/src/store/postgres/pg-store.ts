@@ -37,6 +37,7 @@ export class PgStore implements Store {
   private writing: Promise<void> | null = null;
   private failure: unknown = null;
   private opened = false;
+  private readonly active = new Set<Promise<void>>();
   private deferred: Op[] = [];
   private deferTimer: ReturnType<typeof setTimeout> | undefined;
   private sealer: ((ops: readonly Op[]) => Op[]) | null = null;
@@ -97,14 +98,24 @@ export class PgStore implements Store {
   }
 
   /** Runs `task` holding the cluster write lock (the node's serial queue does). */
-  async locked<T>(task: () => Promise<T> | T): Promise<T> {
+  locked<T>(task: () => Promise<T> | T): Promise<T> {
     this.assertHealthy();
-    await this.lock!.enter();
-    try {
-      return await task();
-    } finally {
-      this.lock!.leave();
-    }
+    const run = (async () => {
+      await this.lock!.enter();
+      try {
+        return await task();
+      } finally {
+        this.lock!.leave();
+      }
+    })();
+    // close() lets these finish before it ends the writer's session.
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.active.add(settled);
+    void settled.then(() => this.active.delete(settled));
+    return run;
   }
 
   async get<T>(aggregate: Aggregate, key: string): Promise<T | undefined> {
@@ -158,7 +169,10 @@ export class PgStore implements Store {
     }
   }
 
-  /** Queues the ops for the next grouped transaction; resolves once it is committed. */
+  /**
+   * Queues the ops for the next grouped transaction (sealed as a whole when it is written);
+   * resolves once it is committed.
+   */
   commit(ops: Op[]): Promise<void> {
     this.assertHealthy();
     this.remember(ops);
@@ -184,12 +198,8 @@ export class PgStore implements Store {
   }
 
   private enqueue(ops: Op[]): Promise<void> {
-    const unsealed = this.deferred.length > 0 ? [...this.takeDeferred(), ...ops] : ops;
-    const seal = this.sealer?.(unsealed) ?? [];
-    this.remember(seal);
-    const all = seal.length > 0 ? [...unsealed, ...seal] : unsealed;
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ ops: all, resolve, reject });
+      this.queue.push({ ops, resolve, reject });
       if (!this.writing) this.writing = this.drain();
     });
   }
@@ -212,8 +222,14 @@ export class PgStore implements Store {
     while (this.queue.length > 0 && this.failure === null) {
       const group = this.queue;
       this.queue = [];
-      const ops = group.flatMap((g) => g.ops);
       try {
+        // Sealed as a whole, as LevelStore seals a batch: one audit state entry per
+        // transaction, appended with the write lock held, so it chains on the shared head.
+        // Deferred ops go first, so that nothing committed later exists without them.
+        const unsealed = [...this.takeDeferred(), ...group.flatMap((g) => g.ops)];
+        const seal = this.sealer?.(unsealed) ?? [];
+        this.remember(seal);
+        const ops = seal.length > 0 ? [...unsealed, ...seal] : unsealed;
         await this.transaction(ops);
         this.batches++;
         this.written?.(ops);
@@ -317,6 +333,7 @@ export class PgStore implements Store {
 
   async close(): Promise<void> {
     if (!this.opened) return;
+    await Promise.all([...this.active]);
     if (this.failure === null) await this.flush().catch(() => undefined);
     if (this.writing) await this.writing.catch(() => undefined);
     this.opened = false;
