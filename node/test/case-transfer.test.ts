@@ -40,4 +40,19 @@ describe("case.transfer (issue 18, finding 10)", () => {
       expect(problem.violations.map((v) => v.pointer)).toEqual(["/body/newOwner"]);
     },
   );
+
+  it("FRX-MSG-201: moves the case's authority to the new owner; the old owner can no longer transfer it", async () => {
+    expect((await t.submit(t.sign(transfer(3, "TH:DSDW")))).status).toBe(201);
+    const caseId = fixture("case.transfer").case!;
+    const view = (await (
+      await t.as("TH:DSDW", `/v1/cases/${encodeURIComponent(caseId)}`)
+    ).json()) as {
+      owner: string;
+    };
+    expect(view.owner).toBe("TH:DSDW");
+    // TH:DOE gave the case away: it cannot take it back.
+    const back = await t.submit(t.sign(transfer(4, "TH:DSDW")));
+    expect(back.status).toBe(409);
+    expect(((await back.json()) as { code: string }).code).toBe("state.actor-forbidden");
+  });
 });

@@ -66,6 +66,24 @@ export {
 } from "./machines/investigation.js";
 
 export {
+  addProceedings,
+  addReport,
+  applySanction,
+  trackOfProceedings,
+  trackOfSanction,
+  type SanctionEntry,
+  type TrackItem,
+  type TrackRecord,
+} from "./machines/sanction.js";
+export {
+  applyRemedy,
+  movesRemedy,
+  remedyActor,
+  type RemedyPayment,
+  type RemedyRecord,
+} from "./machines/remedy.js";
+
+export {
   assertInForce,
   draftTrustList,
   findKey,
@@ -97,6 +115,20 @@ export {
   readTransactionHeader,
   type TransactionHeader,
 } from "./federation/transaction-header.js";
+
+export {
+  ATTACHMENT_TRANSFER_TYP,
+  openRecords,
+  openTransferKey,
+  RECORD_BYTES,
+  sealRecord,
+  sealRecords,
+  signTransfer,
+  TRANSFER_HEADER,
+  verifyTransfer,
+  type TransferCheck,
+  type TransferKey,
+} from "./federation/attachment-transfer.js";
 
 export { instantMs, isInstant, parseInstant } from "./time/instant.js";
 

@@ -83,6 +83,7 @@ describe("spec/openapi.json", () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         "/.well-known/frx-node",
+        "/federation/v1/attachments/{sha256}",
         "/federation/v1/directory",
         "/federation/v1/transactions/{txnId}",
         "/federation/v1/wake",

@@ -6,6 +6,7 @@ import { verifyReceipt, type ReceiptExpectation } from "../src/jws/receipt.js";
 import { applyInvestigation, type InvestigationRecord } from "../src/machines/investigation.js";
 import type { Actor } from "../src/machines/machine.js";
 import { applyReferral, type ReferralRecord } from "../src/machines/referral.js";
+import { applyRemedy, type RemedyRecord } from "../src/machines/remedy.js";
 import { checkPolicy } from "../src/policy/check.js";
 import { checkRegistry, type RegistryContext } from "../src/policy/registry.js";
 import { checkOverrideApproval, type OverrideApprover } from "../src/policy/override-approval.js";
@@ -108,17 +109,25 @@ describe("state vectors (spec/vectors/state)", () => {
     let next: { state: string } | undefined;
     const got = await verdict(() => {
       next =
-        v.machine === "investigation"
-          ? applyInvestigation(
-              v.record as InvestigationRecord | undefined,
+        v.machine === "remedy"
+          ? applyRemedy(
+              v.record as RemedyRecord | undefined,
               v.envelope as AnyMessage,
               v.actor as Actor,
+              [],
+              "2026-03-02T09:45:00Z",
             )
-          : applyReferral(
-              v.record as ReferralRecord | undefined,
-              v.envelope as AnyMessage,
-              v.actor as Actor,
-            );
+          : v.machine === "investigation"
+            ? applyInvestigation(
+                v.record as InvestigationRecord | undefined,
+                v.envelope as AnyMessage,
+                v.actor as Actor,
+              )
+            : applyReferral(
+                v.record as ReferralRecord | undefined,
+                v.envelope as AnyMessage,
+                v.actor as Actor,
+              );
     });
     expect(got).toBe(expected(v));
     if (v.expect.state) expect(next?.state).toBe(v.expect.state);

@@ -191,6 +191,49 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-DL-004": pending(
     "no interface for the calendar is specified yet; the reference node deviates (it does not publish one)",
   ),
+  // Issue 12: attachments across borders, outcomes as state, case authority. Node tests cover
+  // them (node/test/federation/attachments.test.ts, remedies, sanction-tracks, case-transfer);
+  // the suite's harness peer does not yet speak the attachment route.
+  "FRX-FED-201": pending(
+    "the harness peer would have to receive an envelope with a file and watch the file arrive first",
+  ),
+  "FRX-FED-202": pending("the harness peer would have to open the sealed records of a transfer"),
+  "FRX-FED-203": pending(
+    "the harness peer would have to send transfer documents with each failing check",
+  ),
+  "FRX-FED-204": pending("the harness peer would have to PUT at a wrong offset"),
+  "FRX-FED-205": pending("the harness peer would have to cut a transfer and probe what is held"),
+  "FRX-FED-206": pending("the harness peer would have to send a record that does not authenticate"),
+  "FRX-FED-207": pending("the harness peer would have to offer a file over the node's limit"),
+  "FRX-FED-208": pending(
+    "the harness peer would have to transfer bytes that hash to another digest",
+  ),
+  "FRX-FED-209": pending(
+    "the harness peer would have to send an envelope naming a file it never transferred",
+  ),
+  "FRX-FED-210": internal(
+    "the origin's own timeline while files are in transit: needs a peer that holds them back",
+  ),
+  "FRX-FED-211": pending(
+    "the harness peer would have to refuse a file and the suite read delivery.failed",
+  ),
+  "FRX-FED-212": pending(
+    "evidence from the harness peer with its file, then the case view's custody",
+  ),
+  "FRX-MSG-201": pending("a case.transfer by a former owner after a transfer"),
+  "FRX-REM-001": pending("remedy.claim and remedy.update moves the machine does not have"),
+  "FRX-REM-002": pending("a remedy.update from an agency outside the claim"),
+  "FRX-REM-003": pending("a remedy.update in another currency"),
+  "FRX-REM-004": pending("a total paid above the award or below the last"),
+  "FRX-REM-005": pending("paid, partially_paid and awarded with amounts that do not fit"),
+  "FRX-REM-006": pending("an award changed once given"),
+  "FRX-REM-007": pending("the case view's claims, for a party outside the claim"),
+  "FRX-REM-008": pending("the case view's instalments after two payments"),
+  "FRX-REM-009": pending("sanction.notify moves the sanction machine does not have"),
+  "FRX-REM-010": pending("a sanction moved on by another agency than its imposer"),
+  "FRX-REM-011": pending("the case view's tracks after a sanction, proceedings and a report"),
+  "FRX-REM-012": pending("the case view's track lead and status"),
+  "FRX-REM-013": pending("the case view's tracks for a party told of one entry only"),
   // The agency API (spec/agency-api.md), specified after this table was first written.
   "FRX-API-001": pending("call each route and validate the answer against spec/schemas/api"),
   "FRX-API-002": pending("submit twice: 201 accepted, then 200 duplicate"),

@@ -9,8 +9,10 @@
 // SECONDS (the federation suite's bound, 355 s); store-scale (not in all: it writes a year of
 // traffic first): --messages N (default 1,000,000) --scale-count N --reads N; --profile (CPU-profiles the nodes: the
 // ingest node throughout, federation node A while it queues, A and B during the drain).
+// `attachment`: one file TH → LA across the federation against a plain HTTP copy of the same
+// bytes on loopback, in one child process (--attachment-bytes N, default 100,000,000).
 import { rmSync } from "node:fs";
-import { copyFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -22,7 +24,8 @@ import { federationLines, federationText } from "./fed-report.js";
 import { federationSuite, type FederationOptions } from "./federation.js";
 import { cpuSnapshot, machineShare, type MachineShare } from "./machine.js";
 import type { NodeServerSetup, NodeServerStats } from "./node-server.js";
-import { here, runLoad, START_MS, stopServer } from "./parent.js";
+import { here, runLoad, START_MS, STOP_MS, stopServer } from "./parent.js";
+import type { AttachmentFigures } from "./attachment.js";
 import { summarizeProfile } from "./profile.js";
 import { reportLines, reportText, type BenchReport } from "./report.js";
 import { storeScaleSuite, type ScaleOptions } from "./store-scale.js";
@@ -31,6 +34,7 @@ import { storeScaleSuite, type ScaleOptions } from "./store-scale.js";
  * federation suite plans for its --budget and gets some slack on top. */
 const INGEST_MS = 170_000;
 const FEDERATION_SLACK_MS = 45_000;
+const ATTACHMENT_MS = 120_000;
 
 const { values: opts } = parseArgs({
   options: {
@@ -50,15 +54,16 @@ const { values: opts } = parseArgs({
     "drain-limit": { type: "string", default: "300" },
     budget: { type: "string", default: "355" },
     profile: { type: "boolean", default: false },
+    "attachment-bytes": { type: "string", default: "100000000" },
     messages: { type: "string", default: "1000000" },
     "scale-count": { type: "string", default: "2000" },
     reads: { type: "string", default: "300" },
   },
 });
 const suite = opts.suite;
-if (!["ingest", "federation", "store-scale", "all"].includes(suite)) {
+if (!["ingest", "federation", "attachment", "store-scale", "all"].includes(suite)) {
   process.stderr.write(
-    `bench: --suite must be ingest, federation, store-scale or all, not ${suite}\n`,
+    `bench: --suite must be ingest, federation, attachment, store-scale or all, not ${suite}\n`,
   );
   process.exit(2);
 }
@@ -84,6 +89,8 @@ const federation: FederationOptions = {
 };
 const runIngest = suite === "ingest" || suite === "all";
 const runFederation = suite === "federation" || suite === "all";
+const runAttachment = suite === "attachment" || suite === "all";
+const attachmentBytes = Number(opts["attachment-bytes"]);
 const runScale = suite === "store-scale";
 const scale: ScaleOptions = {
   messages: Number(opts.messages),
@@ -104,6 +111,7 @@ const abandon = (why: string, code: number) => {
 const wholeMs =
   (runIngest ? INGEST_MS : 0) +
   (runFederation ? federation.budgetMs + FEDERATION_SLACK_MS : 0) +
+  (runAttachment ? ATTACHMENT_MS : 0) +
   // Filling allows 1 ms per message on top of two ingest phases and the reads.
   (runScale ? INGEST_MS + scale.messages : 0);
 const watchdog = setTimeout(
@@ -123,6 +131,21 @@ try {
     const report = await federationSuite(federation, tmp);
     for (const line of federationLines(report)) process.stdout.write(JSON.stringify(line) + "\n");
     process.stderr.write(federationText(report));
+  }
+  if (runAttachment) {
+    process.stderr.write(`attachment: ${attachmentBytes} bytes TH → LA vs a plain HTTP copy…\n`);
+    const dir = join(tmp, "attachment");
+    await mkdir(dir);
+    const child = new Child(
+      "attachment",
+      here("attachment.js"),
+      [dir, String(attachmentBytes)],
+      ["--expose-gc"],
+    );
+    const line = await child.next<AttachmentFigures>(ATTACHMENT_MS - 10_000);
+    const code = await child.stop(STOP_MS);
+    if (code !== 0) throw child.failure(`exited with code ${code}`);
+    process.stdout.write(JSON.stringify(line) + "\n");
   }
   if (runScale) {
     const line = await storeScaleSuite(scale, tmp);

@@ -107,6 +107,16 @@ export interface FederationConfig {
    * peer has at most two of them. Each body may be 23 MB and costs a few times that to open.
    */
   transactionsInFlight: number;
+  /**
+   * Largest file a peer may transfer here (FRX-FED-207; at least 512 MiB by default, for video
+   * testimony). Files stream to disk, so the limit bounds disk use, not memory.
+   */
+  attachmentBytes: number;
+  /**
+   * Slowest pace a file transfer to a peer is allowed, in bytes per second: a transfer's
+   * deadline is requestTimeoutMs plus its bytes at this pace (FRX-FED-068).
+   */
+  transferMinBytesPerSecond: number;
 }
 
 export interface CalendarConfig {
@@ -158,6 +168,8 @@ export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> =
       directoryCooldownMs: 30_000,
       warnBeforeExpiryMs: 14 * 86_400_000,
       transactionsInFlight: 8,
+      attachmentBytes: 512 * 1024 * 1024,
+      transferMinBytesPerSecond: 256 * 1024,
     },
     admin: { enabled: true, host: "127.0.0.1", port: 0 },
   };
@@ -244,6 +256,8 @@ export function validateConfig(c: NodeConfig): NodeConfig {
     "requestTimeoutMs",
     "warnBeforeExpiryMs",
     "transactionsInFlight",
+    "attachmentBytes",
+    "transferMinBytesPerSecond",
   ] as const)
     positive(`federation.${k}`, c.federation[k]);
   if (c.federation.batchSize > 50)

@@ -24,7 +24,7 @@ export function slaFor(
 /** A new deadline record, with its reminder at the rule's fraction and its expiry at twice the span. */
 export function planDeadline(
   config: NodeConfig,
-  machineName: MachineName,
+  machineName: Exclude<MachineName, "remedy" | "sanction">,
   rule: DeadlineRule,
   subject: string,
   caseId: string,

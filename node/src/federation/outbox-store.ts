@@ -98,6 +98,7 @@ export function queuedTimelineOps(
   peers: string[],
   messageId: string,
   at: string,
+  withFiles = false,
 ): Op[] {
   if (!caseRecord || peers.length === 0) return [];
   const record = structuredClone(caseRecord);
@@ -109,7 +110,8 @@ export function queuedTimelineOps(
       type: "delivery",
       from: ctx.config.node,
       to: [peer],
-      note: `queued for ${peer}`,
+      // Not "delivered" before the peer holds the files and the envelope (FRX-FED-210).
+      note: withFiles ? `files in transit to ${peer}` : `queued for ${peer}`,
     };
     ops.push(appendTimeline(record, entry));
   }
@@ -165,7 +167,14 @@ export function failureNoticeOps(
   ctx: AppContext,
   item: OutboxItem,
   reason: FailureReason,
-  detail: { errorCode?: string; detail?: string; attempts: number; lastAttemptAt?: string },
+  detail: {
+    errorCode?: string;
+    detail?: string;
+    attempts: number;
+    lastAttemptAt?: string;
+    /** The files the peer had not reported complete (FRX-FED-211). */
+    attachments?: string[];
+  },
 ): Op[] {
   if (!item.from.startsWith(`${ctx.config.node}:`)) return [];
   return noticeOps(ctx, MessageType.DeliveryFailed, {
@@ -176,6 +185,7 @@ export function failureNoticeOps(
       attempts: detail.attempts,
       ...(detail.errorCode ? { errorCode: detail.errorCode } : {}),
       ...(detail.lastAttemptAt ? { lastAttemptAt: detail.lastAttemptAt } : {}),
+      ...(detail.attachments ? { attachments: detail.attachments.slice(0, 50) } : {}),
       ...(detail.detail ? { detail: detail.detail.slice(0, 1000) } : {}),
     },
   }).ops;

@@ -1,4 +1,5 @@
 import { FrxError } from "@frx/spec";
+import { Readable } from "node:stream";
 import { Agent, request, type Dispatcher } from "undici";
 
 /** The largest answer read from a peer unless a call says otherwise (a transaction reply is far smaller). */
@@ -71,6 +72,55 @@ export class PeerClient {
           ? { retryAfterMs: retryAfter * 1000 }
           : {}),
       };
+    } catch (error) {
+      const reason = deadline.signal.aborted
+        ? (deadline.signal.reason as Error).message
+        : (error as Error).message;
+      throw new FrxError("federation.peer-unreachable", `${method} ${url}: ${reason}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A request whose body streams from `body` (a file's sealed records), with `headers`, under
+   * one deadline of `timeoutMs` for the whole exchange; the answer is read as `call` reads it.
+   * A body that fails (its source breaks) aborts the request: the peer sees a cut.
+   */
+  async send(
+    method: "GET" | "PUT",
+    url: string,
+    headers: Record<string, string>,
+    body: AsyncIterable<Uint8Array> | undefined,
+    timeoutMs: number,
+    maxBytes = DEFAULT_PEER_ANSWER_BYTES,
+  ): Promise<{ status: number; text: string }> {
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new Error(`no complete answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    try {
+      const res = await request(url, {
+        method,
+        dispatcher: this.dispatcher,
+        signal: deadline.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        headers,
+        ...(body ? { body: Readable.from(body, { objectMode: false }) } : {}),
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          res.body.destroy();
+          throw new Error(`the answer is larger than the ${maxBytes} bytes allowed`);
+        }
+        chunks.push(chunk);
+      }
+      return { status: res.statusCode, text: Buffer.concat(chunks).toString("utf8") };
     } catch (error) {
       const reason = deadline.signal.aborted
         ? (deadline.signal.reason as Error).message

@@ -18,6 +18,7 @@ import {
 import { expired, nextFlightOps } from "./next-flight.js";
 import { deadLetterOps, requeueOp, settlementOps } from "./settlement.js";
 import { judgeResults, readReply } from "./reply-reader.js";
+import { descriptorsOf, pushFiles, type RefusedFile } from "./attachment-push.js";
 
 type Outcome = "idle" | "sent" | "failed";
 
@@ -163,6 +164,13 @@ export class PeerWorker {
     // What no transaction may carry would fail every attempt and hold back the rest (FRX-FED-071).
     const oversized = items.filter((i) => i.jws.length > DEFAULT_MAX_ENVELOPE_BYTES);
     if (oversized.length > 0) return this.dropOversized(flight, items, oversized);
+    // The files first, then the envelopes that name them (FRX-FED-201).
+    const files = await pushFiles(ctx, this.peer, member, items);
+    if (files.kind === "failed") {
+      this.lastError = `files not transferred: ${files.error}`;
+      return "failed";
+    }
+    if (files.kind === "refused") return this.dropRefusedFiles(flight, items, files.files);
     const now = ctx.clock.now();
     const jwe = await sealTransaction(
       {
@@ -417,6 +425,48 @@ export class PeerWorker {
       txnId: flight.txnId,
       messageIds: oversized.map((i) => i.messageId),
     });
+    return "sent";
+  }
+
+  /**
+   * Dead-letters the envelopes that name a file the peer refused for good (its bytes do not
+   * hash to their digest, or are larger than the peer takes), as `refused_by_peer` with the
+   * peer's code (FRX-FED-211), and puts the others back in the queue.
+   */
+  private async dropRefusedFiles(
+    flight: InFlight,
+    items: OutboxItem[],
+    refused: RefusedFile[],
+  ): Promise<Outcome> {
+    const ctx = this.ctx;
+    const { commit } = await ctx.serial.run(async () => {
+      const at = ctx.clock.now().toISOString();
+      const timeline = new DeliveryTimeline(ctx);
+      const ops: Op[] = [];
+      for (const item of items) {
+        const names = new Set(descriptorsOf(item).map((d) => d.sha256));
+        const file = refused.find((r) => names.has(r.sha256));
+        if (file)
+          ops.push(
+            ...(await deadLetterOps(
+              ctx,
+              this.peer,
+              timeline,
+              item,
+              "refused_by_peer",
+              { errorCode: file.code, detail: `file ${file.sha256}: ${file.detail}` },
+              at,
+              flight,
+            )),
+          );
+        else ops.push(requeueOp(this.peer, item, flight));
+      }
+      ops.push(...timeline.ops());
+      ops.push({ type: "del", aggregate: "outbox", key: inFlightKey(this.peer) });
+      return { commit: ctx.store.commit(ops) };
+    });
+    await commit;
+    ctx.logger.warn("outbox.files-refused", { peer: this.peer, files: refused });
     return "sent";
   }
 

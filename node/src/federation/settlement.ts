@@ -13,6 +13,7 @@ import {
   type OutboxItem,
 } from "./outbox-store.js";
 import type { judgeResults } from "./reply-reader.js";
+import { undeliveredFiles } from "./attachment-push.js";
 
 type Verdict = Awaited<ReturnType<typeof judgeResults>>[number];
 
@@ -126,9 +127,11 @@ export async function deadLetterOps(
     ...(d.errorCode ? { errorCode: d.errorCode } : {}),
     ...(d.detail ? { detail: d.detail.slice(0, 1000) } : {}),
   };
+  const files = await undeliveredFiles(ctx, peer, item);
   return [
     ...failureNoticeOps(ctx, item, reason, {
       ...d,
+      ...(files.length > 0 ? { attachments: files } : {}),
       attempts,
       ...(lastAttemptAt ? { lastAttemptAt } : {}),
     }),

@@ -2,6 +2,7 @@ import { FrxError, type AnyMessage, type Violation } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import { attachmentAclKey } from "../http/routes/attachments.js";
 import type { Op } from "../store/store.js";
+import { peerHolder } from "../federation/attachment-inbound.js";
 
 /**
  * An envelope may only reference attachments its sender can read here (uploaded or
@@ -13,20 +14,23 @@ export async function attachmentOps(
   message: AnyMessage,
   recipients: string[],
   at: string,
+  origin: string | null = null,
 ): Promise<Op[]> {
+  // A peer's envelope names files its node transferred here whole (FRX-ENV-017, FRX-FED-209).
+  const holder = origin === null ? message.from : peerHolder(origin);
   const descriptors = message.attachments ?? [];
   const missing: Violation[] = [];
   for (const [i, d] of descriptors.entries()) {
     const meta = await ctx.store.get<{ size: number }>("attachments", `meta!${d.sha256}`);
-    const readable = await ctx.store.get<string>(
-      "attachments",
-      attachmentAclKey(d.sha256, message.from),
-    );
+    const readable = await ctx.store.get<string>("attachments", attachmentAclKey(d.sha256, holder));
     if (!meta || !readable)
       missing.push({
         pointer: `/attachments/${i}`,
         code: "attachment.not-found",
-        message: "upload the attachment before sending the envelope that references it",
+        message:
+          origin === null
+            ? "upload the attachment before sending the envelope that references it"
+            : `node ${origin} has not transferred this file here`,
       });
     else if (meta.size !== d.size)
       missing.push({
@@ -49,4 +53,62 @@ export async function attachmentOps(
       value: at,
     })),
   );
+}
+
+/** A custody chain as a destination node keeps it (`attachments`, `custody!<case>!<sha256>!<messageId>`). */
+export interface CustodyRecord {
+  case: string;
+  sha256: string;
+  evidenceId: string;
+  messageId: string;
+  from: string;
+  to: string[];
+  custody: Array<{ holder: string; action: string; at: string; node?: string }>;
+}
+
+export const custodyPrefix = (caseId: string) => `custody!${caseId}!`;
+
+/**
+ * For evidence a peer sent, with its files received here: each item's chain as the sender
+ * signed it, then a `received` event per local recipient (FRX-FED-212).
+ */
+export function custodyOps(
+  ctx: AppContext,
+  message: AnyMessage,
+  origin: string | null,
+  recipients: string[],
+  at: string,
+): Op[] {
+  if (origin === null || !message.case || message.type !== "evidence.provide") return [];
+  const files = new Set((message.attachments ?? []).map((d) => d.sha256));
+  const body = message.body as {
+    items: Array<{ evidenceId: string; sha256?: string; custody: CustodyRecord["custody"] }>;
+  };
+  return body.items
+    .filter((item) => item.sha256 !== undefined && files.has(item.sha256))
+    .map((item): Op => {
+      const value: CustodyRecord = {
+        case: message.case!,
+        sha256: item.sha256!,
+        evidenceId: item.evidenceId,
+        messageId: message.id,
+        from: message.from,
+        to: recipients,
+        custody: [
+          ...item.custody,
+          ...recipients.map((holder) => ({
+            holder,
+            action: "received",
+            at,
+            node: ctx.config.node,
+          })),
+        ],
+      };
+      return {
+        type: "put",
+        aggregate: "attachments",
+        key: `${custodyPrefix(message.case!)}${item.sha256}!${message.id}`,
+        value,
+      };
+    });
 }

@@ -8,7 +8,11 @@ import {
   MessageType,
   movesInvestigation,
   movesReferral,
+  movesRemedy,
   referralActor,
+  remedyActor,
+  applyRemedy,
+  type RemedyRecord,
   type AnyMessage,
   type InvestigationRecord,
   type ReferralRecord,
@@ -20,6 +24,10 @@ import { deadlineEffects, planDeadline } from "../domain/deadlines.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
 import { deadlineOps, removeDeadlineOps } from "./deadline-ops.js";
+import { trackOps } from "./track-ops.js";
+
+/** Where a claim is kept (`remedies`): by case, so a case view reads its claims in one range. */
+export const remedyKey = (caseId: string, claimRef: string) => `${caseId}!${claimRef}`;
 
 export interface StateChange {
   ops: Op[];
@@ -44,7 +52,10 @@ export async function stateChange(
   const ops: Op[] = [];
   const out: StateChange = { ops };
   let stateNote: string | undefined;
-  if (message.type === MessageType.CaseTransfer) assertNewOwnerAddressed(ctx, message, recipients);
+  if (message.type === MessageType.CaseTransfer) {
+    assertNewOwnerAddressed(ctx, message, recipients);
+    await assertOwnerTransfers(ctx, message);
+  }
 
   if (message.referral && movesReferral(message.type)) {
     const current = await ctx.store.get<ReferralRecord>("referrals", message.referral);
@@ -85,6 +96,22 @@ export async function stateChange(
     out.investigation = next;
     stateNote = `investigation ${next.investigation}: ${current?.state ?? "new"} → ${next.state}`;
   }
+
+  // A worker's claim, followed to payment wherever the worker is (machines/remedy.json, FRX-REM-*).
+  if (message.case && movesRemedy(message.type)) {
+    const claimRef = (message.body as { claimRef: string }).claimRef;
+    const key = remedyKey(message.case, claimRef);
+    const current = await ctx.store.get<RemedyRecord>("remedies", key);
+    const actor = remedyActor(current, message.from) ?? "outsider";
+    const next = applyRemedy(current, message, actor, recipients, at);
+    ops.push({ type: "put", aggregate: "remedies", key, value: next });
+    stateNote = `remedy ${claimRef}: ${current?.state ?? "new"} → ${next.state}`;
+  }
+
+  // The case's tracks: sanctions, proceedings and reports (machines/sanction.json).
+  const tracks = await trackOps(ctx, message, recipients, at);
+  ops.push(...tracks.ops);
+  stateNote ??= tracks.note;
 
   if (message.case) {
     const existing = await ctx.store.get<CaseRecord>("cases", message.case);
@@ -166,6 +193,19 @@ async function referralDeadlineOps(
     ops.push(...deadlineOps({ ...record, startedBy: message.id }));
   }
   return ops;
+}
+
+/**
+ * Only the case's owner now (its opener, or the newOwner of the last accepted transfer) passes
+ * it on (FRX-MSG-201): a party cannot take the case, nor can an owner that has given it away.
+ */
+async function assertOwnerTransfers(ctx: AppContext, message: AnyMessage): Promise<void> {
+  const record = message.case ? await ctx.store.get<CaseRecord>("cases", message.case) : undefined;
+  if (!record || ownerOf(record) === message.from) return;
+  const detail = `case ${record.case} is ${ownerOf(record)}'s; only its owner transfers it`;
+  throw new FrxError("state.actor-forbidden", detail, [
+    { pointer: "/from", code: "state.actor-forbidden", message: detail },
+  ]);
 }
 
 /**

@@ -13,7 +13,7 @@ import { enqueueOps, queuedTimelineOps } from "../federation/outbox-store.js";
 import type { CaseRecord, MessageRecord } from "../store/records.js";
 import { consentsForPolicy } from "../domain/consents.js";
 import type { Op } from "../store/store.js";
-import { attachmentOps } from "./attachment-ops.js";
+import { attachmentOps, custodyOps } from "./attachment-ops.js";
 import { verifyIncoming } from "./verify-incoming.js";
 import { stateChange } from "./effects.js";
 import { inboxOps } from "./inbox-ops.js";
@@ -180,16 +180,15 @@ export class Ingest {
         caseRecord,
         local.map((p) => p.id),
       );
-      // Held attachments come before policy (FRX-ENV-021): the envelope may only name files its sender can read here.
-      const grants =
-        origin === null
-          ? await attachmentOps(
-              ctx,
-              message,
-              local.map((p) => p.id),
-              at,
-            )
-          : [];
+      // Held attachments come before policy (FRX-ENV-021): the envelope may only name files its
+      // sender can read here, or, from a peer, files that peer transferred here (FRX-FED-209).
+      const grants = await attachmentOps(
+        ctx,
+        message,
+        local.map((p) => p.id),
+        at,
+        origin,
+      );
       const violations = checkPolicy(
         message,
         await policyContext(ctx, message, origin, local, [...remote.values()].flat()),
@@ -242,10 +241,18 @@ export class Ingest {
         { type: "put", aggregate: "messages", key: message.id, value: record },
         ...change.ops,
         // After change.ops: it writes the case record again, with the "queued for" timeline lines.
-        ...queuedTimelineOps(ctx, change.caseRecord, queued, message.id, at),
+        ...queuedTimelineOps(
+          ctx,
+          change.caseRecord,
+          queued,
+          message.id,
+          at,
+          (message.attachments ?? []).length > 0,
+        ),
         ...inboxOps(ctx, recipients, message.id, at),
         ...(origin === null ? registryOps(message, at) : []),
         ...grants,
+        ...custodyOps(ctx, message, origin, recipients, at),
         ...queued.flatMap((peer) =>
           enqueueOps(ctx, peer, {
             messageId: message.id,

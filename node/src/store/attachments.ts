@@ -4,6 +4,7 @@ import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { FrxError } from "@frx/spec";
+import { FilePartials, MemoryPartials } from "./partials.js";
 
 /** Content-addressed attachment bytes. Metadata and access lists live in the level store. */
 export interface AttachmentStore {
@@ -16,9 +17,38 @@ export interface AttachmentStore {
     body: ReadableStream<Uint8Array>,
     maxBytes: number,
   ): Promise<{ size: number }>;
-  get(
-    sha256: string,
-  ): Promise<{ size: number; stream: () => ReadableStream<Uint8Array> } | undefined>;
+  get(sha256: string): Promise<StoredBlob | undefined>;
+  /** Partly received files from peers (FRX-FED-205), by a key naming origin and digest. */
+  partials: PartialFiles;
+}
+
+/** A stored file: its size, and its bytes from `start` (0 unless given), streamed. */
+export interface StoredBlob {
+  size: number;
+  stream: (start?: number) => ReadableStream<Uint8Array>;
+}
+
+/**
+ * Files received from a peer a record at a time: appended to, kept across a cut, and moved
+ * into the content-addressed store only when whole and hashing to their digest.
+ */
+export interface PartialFiles {
+  /** Bytes held of `key` (0 when none). */
+  held(key: string): Promise<number>;
+  /** Appends to `key`, which must hold exactly `offset` bytes; `close` syncs what was written. */
+  open(key: string, offset: number): Promise<PartialWriter>;
+  /**
+   * Hashes what `key` holds (or takes `digest`, when the caller hashed the bytes as it wrote
+   * them) and, when it is `sha256`, moves it into the store under that digest and returns
+   * true; otherwise discards it and returns false.
+   */
+  promote(key: string, sha256: string, digest?: string): Promise<boolean>;
+  discard(key: string): Promise<void>;
+}
+
+export interface PartialWriter {
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<void>;
 }
 
 async function consume(
@@ -45,7 +75,11 @@ async function consume(
 
 /** Files under a directory, written to a temporary name, fsynced, then renamed into place. */
 export class FileAttachmentStore implements AttachmentStore {
-  constructor(private readonly dir: string) {}
+  readonly partials: PartialFiles;
+
+  constructor(private readonly dir: string) {
+    this.partials = new FilePartials(dir);
+  }
 
   async put(
     sha256: string,
@@ -75,15 +109,16 @@ export class FileAttachmentStore implements AttachmentStore {
     }
   }
 
-  async get(
-    sha256: string,
-  ): Promise<{ size: number; stream: () => ReadableStream<Uint8Array> } | undefined> {
+  async get(sha256: string): Promise<StoredBlob | undefined> {
     const path = join(this.dir, sha256);
     const info = await stat(path).catch(() => undefined);
     if (!info) return undefined;
     return {
       size: info.size,
-      stream: () => Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+      stream: (start = 0) =>
+        Readable.toWeb(
+          createReadStream(path, { start, highWaterMark: 256 * 1024 }),
+        ) as ReadableStream<Uint8Array>,
     };
   }
 }
@@ -91,6 +126,7 @@ export class FileAttachmentStore implements AttachmentStore {
 /** In memory, for tests. */
 export class MemoryAttachmentStore implements AttachmentStore {
   private readonly blobs = new Map<string, Uint8Array>();
+  readonly partials: PartialFiles = new MemoryPartials(this.blobs);
 
   async put(
     sha256: string,
@@ -111,11 +147,17 @@ export class MemoryAttachmentStore implements AttachmentStore {
     return { size };
   }
 
-  get(
-    sha256: string,
-  ): Promise<{ size: number; stream: () => ReadableStream<Uint8Array> } | undefined> {
+  get(sha256: string): Promise<StoredBlob | undefined> {
     const blob = this.blobs.get(sha256);
     if (!blob) return Promise.resolve(undefined);
-    return Promise.resolve({ size: blob.byteLength, stream: () => new Blob([blob]).stream() });
+    return Promise.resolve({
+      size: blob.byteLength,
+      stream: (start = 0) => new Blob([blob.subarray(start)]).stream(),
+    });
+  }
+
+  /** Test hook: replaces stored bytes without changing their digest (a file corrupted at rest). */
+  tamper(sha256: string, bytes: Uint8Array): void {
+    this.blobs.set(sha256, bytes);
   }
 }

@@ -31,6 +31,8 @@ export const AGGREGATES = [
   "inboundTxns",
   "deadLetters",
   "operators",
+  "remedies",
+  "tracks",
 ] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 

@@ -23,6 +23,7 @@ import {
   type NodeKeys,
 } from "../../src/index.js";
 import { openLevel } from "../../src/store/db.js";
+import { FileAttachmentStore } from "../../src/store/attachments.js";
 import {
   FIXTURE_TIME,
   THAI_AGENCIES,
@@ -103,13 +104,17 @@ export class Cluster {
   trustList!: Types.TrustList;
   /** Changes each node's configuration before it is created. */
   private configure: ((config: NodeConfig) => void) | undefined;
+  /** Attachments on each node's disk (under its folder) instead of in memory. */
+  private files = false;
 
   static async start(
     countries = ["TH", "LA", "KH"],
     configure?: (config: NodeConfig) => void,
+    options: { files?: boolean } = {},
   ): Promise<Cluster> {
     const cluster = new Cluster();
     cluster.configure = configure;
+    cluster.files = options.files ?? false;
     for (const cc of countries) await cluster.boot(cc);
     await cluster.applyGenesis();
     return cluster;
@@ -139,7 +144,9 @@ export class Cluster {
       config,
       keys,
       db: openLevel(join(dir, "store")),
-      attachments: new MemoryAttachmentStore(),
+      attachments: this.files
+        ? new FileAttachmentStore(join(dir, "attachments"))
+        : new MemoryAttachmentStore(),
       clock,
       logger,
     });

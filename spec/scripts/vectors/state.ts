@@ -232,5 +232,67 @@ export function stateVectors(fixture: Fixture): Record<string, Vector> {
       },
     );
   }
+  {
+    // Remedy claims (machines/remedy.json): the record as a node keeps it, then an update.
+    const update = fixture("remedy.update");
+    const claimRecord = (state: string, paid: string) => ({
+      claimRef: update.body.claimRef,
+      case: update.case,
+      personRef: "pp_mQ96itn6eBQBe2Xxox6OZwby",
+      kind: "UNPAID_WAGES",
+      forum: "administrative",
+      claimant: update.from,
+      recipients: update.to.map((a) => a.participant!),
+      state,
+      currency: "THB",
+      awarded: { amount: "54000.00", currency: "THB" },
+      paid,
+      payments: [],
+      history: [],
+      updatedAt: "2026-03-02T09:00:00Z",
+    });
+    add(
+      "remedy-instalment-ok",
+      "An instalment on an award: the total paid rises, below the award.",
+      "remedy",
+      claimRecord("awarded", "0"),
+      update,
+      "claimant",
+      { valid: true, state: "partially_paid" },
+    );
+    add(
+      "remedy-currency-fail",
+      "A payment in another currency than the claim's.",
+      "remedy",
+      claimRecord("awarded", "0"),
+      {
+        ...update,
+        body: { ...update.body, amountPaid: { amount: "30000.00", currency: "LAK" } },
+      },
+      "claimant",
+      { valid: false, code: "state.remedy-currency-mismatch" },
+    );
+    add(
+      "remedy-overpaid-fail",
+      "More paid than awarded.",
+      "remedy",
+      claimRecord("awarded", "0"),
+      {
+        ...update,
+        body: { ...update.body, amountPaid: { amount: "60000.00", currency: "THB" } },
+      },
+      "claimant",
+      { valid: false, code: "state.remedy-amount-invalid" },
+    );
+    add(
+      "remedy-paid-from-filed-fail",
+      "A claim not yet awarded cannot be paid.",
+      "remedy",
+      { ...claimRecord("filed", "0"), awarded: undefined },
+      update,
+      "claimant",
+      { valid: false, code: "state.transition-forbidden" },
+    );
+  }
   return out;
 }

@@ -94,7 +94,7 @@ export const declineReasonDescriptions: Readonly<Record<DeclineReason, string>> 
 };
 
 /** ErrorCode code list (schemas/codes). */
-export const errorCodeValues = ["jws.malformed","jws.header-invalid","jws.alg-unsupported","jws.typ-invalid","jws.kid-unknown","jws.signature-invalid","jws.key-retired","jws.key-revoked","envelope.payload-not-json","envelope.non-canonical","envelope.expired","envelope.not-yet-valid","envelope.signer-mismatch","envelope.too-large","envelope.too-deep","schema.unknown-type","schema.invalid","policy.firewall","policy.immigration-recipient","policy.tier-exceeded","policy.purpose-mismatch","policy.consent-missing","policy.consent-scope","policy.consent-withheld","policy.consent-withdrawn","policy.override-invalid","policy.view-profile","policy.complainant-confidential","policy.suspect-channel","policy.evidence-channel","registry.issuer-mismatch","registry.power-missing","registry.not-issuer","policy.consent-person-missing","consent.not-obtainer","consent.unknown","state.referral-unknown","state.referral-exists","state.transition-forbidden","state.actor-forbidden","state.sequence-conflict","case.not-party","receipt.digest-mismatch","receipt.message-mismatch","request.malformed","request.media-type","request.too-large","request.rate-limited","request.not-found","request.method-not-allowed","auth.token-missing","auth.token-invalid","auth.token-expired","auth.token-replayed","auth.token-audience","auth.participant-unknown","auth.participant-disabled","auth.forbidden","admin.key-in-use","idempotency.conflict","routing.recipient-unknown","attachment.digest-mismatch","attachment.too-large","attachment.not-found","trust.list-invalid","trust.quorum-not-met","trust.list-expired","trust.member-unknown","trust.member-suspended","trust.own-entry-mismatch","federation.not-destination","federation.undecryptable","federation.transaction-replayed","federation.transaction-conflict","federation.peer-unreachable","delivery.expired","node.not-ready","audit.chain-broken","audit.record-mismatch","audit.anchor-mismatch","internal.error"] as const;
+export const errorCodeValues = ["jws.malformed","jws.header-invalid","jws.alg-unsupported","jws.typ-invalid","jws.kid-unknown","jws.signature-invalid","jws.key-retired","jws.key-revoked","envelope.payload-not-json","envelope.non-canonical","envelope.expired","envelope.not-yet-valid","envelope.signer-mismatch","envelope.too-large","envelope.too-deep","schema.unknown-type","schema.invalid","policy.firewall","policy.immigration-recipient","policy.tier-exceeded","policy.purpose-mismatch","policy.consent-missing","policy.consent-scope","policy.consent-withheld","policy.consent-withdrawn","policy.override-invalid","policy.view-profile","policy.complainant-confidential","policy.suspect-channel","policy.evidence-channel","registry.issuer-mismatch","registry.power-missing","registry.not-issuer","policy.consent-person-missing","consent.not-obtainer","consent.unknown","state.referral-unknown","state.referral-exists","state.transition-forbidden","state.actor-forbidden","state.sequence-conflict","case.not-party","receipt.digest-mismatch","receipt.message-mismatch","request.malformed","request.media-type","request.too-large","request.rate-limited","request.not-found","request.method-not-allowed","auth.token-missing","auth.token-invalid","auth.token-expired","auth.token-replayed","auth.token-audience","auth.participant-unknown","auth.participant-disabled","auth.forbidden","admin.key-in-use","idempotency.conflict","routing.recipient-unknown","attachment.digest-mismatch","attachment.too-large","attachment.not-found","state.remedy-currency-mismatch","state.remedy-amount-invalid","attachment.offset-mismatch","trust.list-invalid","trust.quorum-not-met","trust.list-expired","trust.member-unknown","trust.member-suspended","trust.own-entry-mismatch","federation.not-destination","federation.undecryptable","federation.transaction-replayed","federation.transaction-conflict","federation.peer-unreachable","delivery.expired","node.not-ready","audit.chain-broken","audit.record-mismatch","audit.anchor-mismatch","internal.error"] as const;
 export type ErrorCode = (typeof errorCodeValues)[number];
 export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "jws.malformed": "Not a JWS compact serialization of three canonical base64url parts (no padding, unused bits zero), or a part does not decode.",
@@ -161,6 +161,9 @@ export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "attachment.digest-mismatch": "The uploaded bytes do not hash to the digest in the path.",
   "attachment.too-large": "The attachment exceeds the size limit.",
   "attachment.not-found": "No attachment with this digest is stored here.",
+  "state.remedy-currency-mismatch": "A remedy.update names an amount in another currency than the claim's.",
+  "state.remedy-amount-invalid": "A remedy.update's amounts break the claim's accounts: more paid than awarded, less paid than before, or `paid` while the total paid differs from the award.",
+  "attachment.offset-mismatch": "A federation file transfer starts at another byte than the destination holds of that file from that origin; probe again and resume from what it holds.",
   "trust.list-invalid": "A trust list does not match its schema, skips a version, or names the wrong previous digest.",
   "trust.quorum-not-met": "A trust list is not signed by enough distinct active members of the previous version (all members, for the genesis list), or its genesis digest is not the one pinned in the node's configuration.",
   "trust.list-expired": "The trust list in force has expired; the node fails closed for federation until a new version is applied.",
@@ -344,7 +347,7 @@ export const isicSchemeDescriptions: Readonly<Record<IsicScheme, string>> = {
 };
 
 /** JwsType code list (schemas/codes). */
-export const jwsTypeValues = ["frx-envelope+jws","frx-receipt+jws","frx-directory+jws","frx-metadata+jws","frx-registry+jws","frx-override+jws","frx-checkpoint+jws","frx-transaction+jws","frx-transaction-reply+jws","frx-transaction+jwe","frx-wake+jws","frx-trust-list+jws","frx-agency+jwt","frx-report+jws"] as const;
+export const jwsTypeValues = ["frx-envelope+jws","frx-receipt+jws","frx-directory+jws","frx-metadata+jws","frx-registry+jws","frx-override+jws","frx-checkpoint+jws","frx-transaction+jws","frx-transaction-reply+jws","frx-transaction+jwe","frx-wake+jws","frx-attachment-transfer+jws","frx-trust-list+jws","frx-agency+jwt","frx-report+jws"] as const;
 export type JwsType = (typeof jwsTypeValues)[number];
 export const jwsTypeDescriptions: Readonly<Record<JwsType, string>> = {
   "frx-envelope+jws": "An agency-signed envelope (compact JWS over its canonical JSON).",
@@ -358,6 +361,7 @@ export const jwsTypeDescriptions: Readonly<Record<JwsType, string>> = {
   "frx-transaction-reply+jws": "A receiving node's signed reply to a federation transaction: one result per envelope.",
   "frx-transaction+jwe": "A node-signed transaction encrypted to the receiving node (JWE compact, ECDH-ES with X25519, A256GCM).",
   "frx-wake+jws": "A node's signed request that a peer flush its outbox to it now.",
+  "frx-attachment-transfer+jws": "A node's signed statement opening one request of the federation attachment route: the file, the offset and the ephemeral key its records are sealed with.",
   "frx-trust-list+jws": "A trust list version, signed by a quorum of members (general JSON serialization).",
   "frx-agency+jwt": "A short-lived JWT an agency signs to call its node's API.",
   "frx-report+jws": "A conformance report, signed by the harness (detached payload)."
@@ -590,15 +594,18 @@ export const remedyKindDescriptions: Readonly<Record<RemedyKind, string>> = {
 };
 
 /** RemedyStatus code list (schemas/codes). */
-export const remedyStatusValues = ["draft","filed","hearing","awarded","partially_paid","paid","dismissed","abandoned"] as const;
+export const remedyStatusValues = ["draft","filed","assessed","hearing","awarded","partially_paid","paid","defaulted","enforcement","dismissed","abandoned"] as const;
 export type RemedyStatus = (typeof remedyStatusValues)[number];
 export const remedyStatusDescriptions: Readonly<Record<RemedyStatus, string>> = {
   "draft": "Being prepared; not yet filed.",
   "filed": "Filed with the forum.",
+  "assessed": "Assessed: the amount owed is established; no decision yet.",
   "hearing": "Being heard.",
   "awarded": "Awarded, not yet paid.",
   "partially_paid": "Part of the award paid.",
   "paid": "Paid in full.",
+  "defaulted": "A payment was not made when due; the award stands.",
+  "enforcement": "Enforcement of the award is under way.",
   "dismissed": "Dismissed by the forum.",
   "abandoned": "Abandoned by the claimant."
 };

@@ -399,6 +399,347 @@ export const machineDefinitions: Readonly<Record<string, unknown>> = {
         ]
       }
     ]
+  },
+  "remedy": {
+    "machine": "remedy",
+    "description": "One worker's claim (claimRef), as every node that holds the case tracks it: claimed, assessed, awarded or rejected, paid in instalments, paid in full or defaulted and enforced. remedy.claim opens it with its status; each remedy.update names the status it moves to (`when`). Actors: `claimant` (the agency that sent remedy.claim), `recipient` (an agency it was addressed to). Amounts: one currency per claim, the total paid never falls and never exceeds the award, `paid` only when it equals the award (FRX-REM-001 to FRX-REM-008).",
+    "counter": "none",
+    "create": "remedy.claim",
+    "states": {
+      "draft": {
+        "terminal": false,
+        "description": "Being prepared by the claimant's agency; not yet filed."
+      },
+      "filed": {
+        "terminal": false,
+        "description": "Claimed: filed with the forum."
+      },
+      "assessed": {
+        "terminal": false,
+        "description": "The forum or the labour inspectorate has assessed the claim (the amount owed is established); no decision yet."
+      },
+      "hearing": {
+        "terminal": false,
+        "description": "Being heard."
+      },
+      "awarded": {
+        "terminal": false,
+        "description": "Awarded; nothing paid yet."
+      },
+      "partially_paid": {
+        "terminal": false,
+        "description": "Instalments paid, less than the award."
+      },
+      "defaulted": {
+        "terminal": false,
+        "description": "A payment was not made when due; the award stands."
+      },
+      "enforcement": {
+        "terminal": false,
+        "description": "Enforcement of the award is under way (seizure, guarantee fund, court order)."
+      },
+      "paid": {
+        "terminal": true,
+        "description": "Paid in full: the total paid equals the award."
+      },
+      "dismissed": {
+        "terminal": true,
+        "description": "Rejected by the forum."
+      },
+      "abandoned": {
+        "terminal": true,
+        "description": "Abandoned by the claimant."
+      }
+    },
+    "transitions": [
+      {
+        "type": "remedy.claim",
+        "from": [],
+        "to": "draft",
+        "actors": [
+          "claimant"
+        ],
+        "when": "status=draft"
+      },
+      {
+        "type": "remedy.claim",
+        "from": [],
+        "to": "filed",
+        "actors": [
+          "claimant"
+        ],
+        "when": "status=filed"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "draft"
+        ],
+        "to": "filed",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=filed"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "draft",
+          "filed",
+          "assessed",
+          "hearing"
+        ],
+        "to": "abandoned",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=abandoned"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "filed",
+          "hearing"
+        ],
+        "to": "assessed",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=assessed"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "filed",
+          "assessed"
+        ],
+        "to": "hearing",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=hearing"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "filed",
+          "assessed",
+          "hearing"
+        ],
+        "to": "awarded",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=awarded"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "filed",
+          "assessed",
+          "hearing"
+        ],
+        "to": "dismissed",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=dismissed"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "awarded",
+          "partially_paid",
+          "defaulted",
+          "enforcement"
+        ],
+        "to": "partially_paid",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=partially_paid"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "awarded",
+          "partially_paid",
+          "defaulted",
+          "enforcement"
+        ],
+        "to": "paid",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=paid"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "awarded",
+          "partially_paid"
+        ],
+        "to": "defaulted",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=defaulted"
+      },
+      {
+        "type": "remedy.update",
+        "from": [
+          "awarded",
+          "partially_paid",
+          "defaulted",
+          "enforcement"
+        ],
+        "to": "enforcement",
+        "actors": [
+          "claimant",
+          "recipient"
+        ],
+        "when": "status=enforcement"
+      }
+    ],
+    "deadlines": []
+  },
+  "sanction": {
+    "machine": "sanction",
+    "description": "Concurrent sanctions (action 2): each sanction (sanctionId) moves proposed → imposed → appealed → final (upheld) | withdrawn (lifted), told by the sender of its first sanction.notify (`imposer`) in further sanction.notify messages naming the status (`when`). Each sanction belongs to one of the case's tracks by its kind (`tracks`); proceedings.notify adds proceedings to a track by their kind (`proceedingsTracks`), and investigation.report adds a report to every track its investigation's proposal scoped (FRX-REM-009 to FRX-REM-013).",
+    "counter": "none",
+    "create": "sanction.notify",
+    "states": {
+      "proposed": {
+        "terminal": false,
+        "description": "Proposed, not yet decided."
+      },
+      "imposed": {
+        "terminal": false,
+        "description": "Decided and in force; may still be appealed."
+      },
+      "appealed": {
+        "terminal": false,
+        "description": "Under appeal."
+      },
+      "final": {
+        "terminal": true,
+        "description": "Upheld: no appeal remains."
+      },
+      "withdrawn": {
+        "terminal": true,
+        "description": "Lifted: withdrawn or annulled."
+      }
+    },
+    "transitions": [
+      {
+        "type": "sanction.notify",
+        "from": [],
+        "to": "proposed",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=proposed"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [],
+        "to": "imposed",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=imposed"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [
+          "proposed"
+        ],
+        "to": "imposed",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=imposed"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [
+          "imposed"
+        ],
+        "to": "appealed",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=appealed"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [],
+        "to": "final",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=final"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [
+          "imposed",
+          "appealed"
+        ],
+        "to": "final",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=final"
+      },
+      {
+        "type": "sanction.notify",
+        "from": [
+          "proposed",
+          "imposed",
+          "appealed"
+        ],
+        "to": "withdrawn",
+        "actors": [
+          "imposer"
+        ],
+        "when": "status=withdrawn"
+      }
+    ],
+    "deadlines": [],
+    "tracks": {
+      "ADMIN_FINE": "labour",
+      "IMPROVEMENT_NOTICE": "labour",
+      "STOP_WORK_ORDER": "labour",
+      "WORKPLACE_CLOSURE": "labour",
+      "EMPLOYER_MIGRANT_HIRING_BAN": "labour",
+      "EMPLOYER_PUBLIC_LISTING": "labour",
+      "LICENCE_SUSPENSION": "licensing",
+      "LICENCE_REVOCATION": "licensing",
+      "AGENCY_BLACKLIST_PUBLIC": "licensing",
+      "BOND_FORFEITURE": "licensing",
+      "CRIMINAL_CHARGE": "criminal",
+      "CONVICTION": "criminal",
+      "ASSET_FREEZE_CONFISCATION": "criminal",
+      "COMPENSATION_ORDER": "remedy"
+    },
+    "proceedingsTracks": {
+      "pre_trial": "criminal",
+      "criminal_trial": "criminal",
+      "criminal_appeal": "criminal",
+      "labour_court": "labour",
+      "civil": "remedy",
+      "administrative_review": "licensing"
+    }
   }
 };
 
@@ -1979,6 +2320,78 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-FED-201",
+    "level": "MUST",
+    "text": "An origin node MUST, before it puts into a transaction for a peer an envelope that lists attachments, transfer to that peer every listed file the peer does not report `complete`, by the attachment route, and MUST NOT put the envelope into a transaction until the peer reports every one of them complete.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-202",
+    "level": "MUST",
+    "text": "An origin node MUST send a file's bytes as sealed records (AES-256-GCM under a key derived by HKDF-SHA256 from X25519 between the request's ephemeral key and the destination's `encryptionKey` in its list in force, records of at most 1,048,576 bytes as described above) in the body of `PUT {endpoint}/attachments/{sha256}`, read from its disk as they are sent, never the whole file in memory.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-203",
+    "level": "MUST",
+    "text": "A destination node MUST verify the transfer JWS of every attachment request as it verifies a wake (its `typ` `frx-attachment-transfer+jws`, the origin an active member whose key is valid at `sentAt`, the signature, `destination` itself, `sentAt` within the skew) and refuse with the code of the first check that fails, before it reads any of the body.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-204",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a PUT on the attachment route whose `offset` differs from the bytes of that file it holds from that origin with `attachment.offset-mismatch`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-205",
+    "level": "MUST",
+    "text": "A destination node MUST keep the authenticated bytes of a transfer that was cut off, report them as `held` on the attachment route, and accept the rest from that offset.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-206",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a record that does not authenticate with `federation.undecryptable` and MUST NOT write any byte of a record before the whole record has authenticated.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-207",
+    "level": "MUST",
+    "text": "A destination node MUST refuse a transfer whose `size` is larger than its configured limit for attachments from peers (at least 536,870,912 bytes unless its operator configures less) with `attachment.too-large`, and a body that carries more bytes than `size` minus `offset` with `attachment.too-large`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-208",
+    "level": "MUST",
+    "text": "A destination node MUST discard, and refuse with `attachment.digest-mismatch`, a transferred file whose bytes, once all `size` of them are held, do not hash to the signed `sha256`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-209",
+    "level": "MUST",
+    "text": "A destination node MUST refuse an envelope from a peer that lists an attachment the peer has not transferred to it completely, or with another size than the transfer's, with `attachment.not-found`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-210",
+    "level": "MUST",
+    "text": "An origin node MUST show, on the case timeline of an envelope that lists attachments and is queued for a peer, that its files are in transit to that peer, until the peer's receipt shows it delivered.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-211",
+    "level": "MUST",
+    "text": "An origin node that dead-letters an envelope listing attachments MUST name in the `attachments` member of its `delivery.failed` every listed file the peer had not reported complete; a peer's refusal of a file with `attachment.digest-mismatch` or `attachment.too-large` is final and reported as `refused_by_peer` with that code.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-212",
+    "level": "MUST",
+    "text": "A destination node MUST record, for each evidence item of an accepted peer envelope whose file it received, a custody event with `action` `received`, each local recipient as `holder` and the time of acceptance, and show it in the case view to the envelope's sender and recipients only.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-MSG-010",
     "level": "MUST",
     "text": "A node MUST refuse an envelope naming a case the node holds whose sender is not one of that case's parties at the node, or, from a node participant, one addressing an agency that is not, with `case.not-party` at `/case`.",
@@ -2012,6 +2425,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-MSG-003",
     "level": "MUST",
     "text": "A node MUST record the `newOwner` of a stored `case.transfer` as the case's owner from `effectiveOn` (from storage when absent), keeping the case id and its links to other nodes' case records.",
+    "file": "messages.md"
+  },
+  {
+    "id": "FRX-MSG-201",
+    "level": "MUST",
+    "text": "A node MUST refuse a `case.transfer` for a case it holds from any agency other than the case's owner now (the agency the case id names, or the `newOwner` of the last `case.transfer` it accepted) with `state.actor-forbidden`, and MUST show that owner in the case view.",
     "file": "messages.md"
   },
   {
@@ -2702,6 +3121,84 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-INV-008",
     "level": "MUST",
     "text": "A proposer MUST name `hostCountry` in an `investigation.propose` whose `mode` is `joint`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-001",
+    "level": "MUST",
+    "text": "A node MUST refuse a `remedy.claim` whose `status` is not `draft` or `filed`, or whose `claimRef` names a claim it holds, and a `remedy.update` whose `claimRef` names no claim of the envelope's case or whose `status` has no transition from the claim's state in `machines/remedy.json`, with `state.transition-forbidden`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-002",
+    "level": "MUST",
+    "text": "A node MUST refuse a `remedy.update` from an agency that is neither the claim's claimant (the sender of its `remedy.claim`) nor one of that claim's recipients with `state.actor-forbidden`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-003",
+    "level": "MUST",
+    "text": "A node MUST refuse a remedy message carrying an amount whose currency differs from the claim's (the currency of the first amount the claim carried) with `state.remedy-currency-mismatch`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-004",
+    "level": "MUST",
+    "text": "A node MUST refuse a `remedy.update` whose `amountPaid` exceeds the claim's award, is less than the total paid before, or is negative with `state.remedy-amount-invalid`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-005",
+    "level": "MUST",
+    "text": "A node MUST refuse a `remedy.update` to `paid` unless the total paid then equals the award, to `partially_paid` unless it names a total paid above what was paid before and below the award, and to `awarded` without an `amountAwarded`, with `state.remedy-amount-invalid`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-006",
+    "level": "MUST",
+    "text": "A node MUST refuse a `remedy.update` that changes an award once given, or names a payment while the claim is in a state before `awarded`, with `state.remedy-amount-invalid`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-007",
+    "level": "MUST",
+    "text": "A node MUST show a claim in the case view (state, currency, award, total paid and each instalment with its amount and `paidAt`) to the claim's claimant and recipients only.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-008",
+    "level": "MUST",
+    "text": "A node MUST record each rise of the total paid as one instalment, with the difference as its amount and the update's `paidAt` (or, without one, the time it stored the update) as its time.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-009",
+    "level": "MUST",
+    "text": "A node MUST refuse a `sanction.notify` for a sanction it does not hold whose `status` is not `proposed`, `imposed` or `final`, and one for a sanction it holds whose `status` has no transition from that sanction's status in `machines/sanction.json` or whose `kind` differs from the sanction's, with `state.transition-forbidden`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-010",
+    "level": "MUST",
+    "text": "A node MUST refuse a `sanction.notify` for a sanction it holds from any agency other than the sender of that sanction's first notice with `state.actor-forbidden`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-011",
+    "level": "MUST",
+    "text": "A node MUST place each sanction on the track its `kind` maps to in `machines/sanction.json`, each `proceedings.notify` on the track its `kind` maps to, and each `investigation.report` on every track that its investigation's `investigation.propose` named in `scope.tracks`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-012",
+    "level": "MUST",
+    "text": "A node MUST give each track, as its lead, the imposing authority of its first sanction (or, without one, the sender of its first entry) and, as its status, the status of its most recently moved sanction.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-013",
+    "level": "MUST",
+    "text": "A node MUST show each sanction, proceeding and report on a track in the case view only to the sender and the recipients of the message that told it, and a track only to a party that sees at least one of them.",
     "file": "state-machines.md"
   },
   {

@@ -100,9 +100,41 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
   },
   {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/attachment-transfer-answer.json",
+    "title": "AttachmentTransferAnswer",
+    "description": "The answer to GET and PUT /federation/v1/attachments/{sha256}: how many bytes of the file, from byte 0, this node holds from the calling node, and whether it holds the whole file, verified (FRX-FED-205, FRX-FED-208).",
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+      "sha256",
+      "size",
+      "held",
+      "complete"
+    ],
+    "properties": {
+      "sha256": {
+        "$ref": "../entities/ids.json#/$defs/sha256"
+      },
+      "size": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 4294967296
+      },
+      "held": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 4294967296
+      },
+      "complete": {
+        "type": "boolean"
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/api/case-view.json",
     "title": "CaseView",
-    "description": "The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed.",
+    "description": "The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-212, FRX-MSG-201).",
     "type": "object",
     "additionalProperties": false,
     "required": [
@@ -114,11 +146,19 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       "referrals",
       "investigations",
       "deadlines",
-      "timeline"
+      "timeline",
+      "owner",
+      "claims",
+      "outcomeTracks",
+      "custody"
     ],
     "properties": {
       "case": {
         "$ref": "../entities/ids.json#/$defs/caseId"
+      },
+      "owner": {
+        "description": "The agency that holds the case's authority now (FRX-MSG-201).",
+        "$ref": "../entities/ids.json#/$defs/participantId"
       },
       "createdAt": {
         "$ref": "../entities/time.json#/$defs/instant"
@@ -157,6 +197,27 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "maxItems": 100000,
         "items": {
           "$ref": "#/$defs/deadline"
+        }
+      },
+      "claims": {
+        "type": "array",
+        "maxItems": 10000,
+        "items": {
+          "$ref": "#/$defs/claim"
+        }
+      },
+      "outcomeTracks": {
+        "type": "array",
+        "maxItems": 4,
+        "items": {
+          "$ref": "#/$defs/outcomeTrack"
+        }
+      },
+      "custody": {
+        "type": "array",
+        "maxItems": 100000,
+        "items": {
+          "$ref": "#/$defs/custody"
         }
       },
       "timeline": {
@@ -405,6 +466,351 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
           "receipt": {
             "description": "For a delivery to a peer node: the peer's receipt JWS, as evidence.",
             "$ref": "common.json#/$defs/jwsCompact"
+          }
+        }
+      },
+      "claim": {
+        "title": "CaseViewClaim",
+        "description": "A remedy claim (machines/remedy.json).",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "claimRef",
+          "case",
+          "personRef",
+          "kind",
+          "forum",
+          "claimant",
+          "recipients",
+          "state",
+          "paid",
+          "payments",
+          "history",
+          "updatedAt"
+        ],
+        "properties": {
+          "claimRef": {
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "case": {
+            "$ref": "../entities/ids.json#/$defs/caseId"
+          },
+          "personRef": {
+            "$ref": "../entities/ids.json#/$defs/personRef"
+          },
+          "kind": {
+            "$ref": "../codes/remedy-kind.json"
+          },
+          "forum": {
+            "$ref": "../codes/remedy-forum.json"
+          },
+          "claimant": {
+            "$ref": "../entities/ids.json#/$defs/participantId"
+          },
+          "recipients": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "../entities/ids.json#/$defs/participantId"
+            }
+          },
+          "state": {
+            "$ref": "../codes/remedy-status.json"
+          },
+          "currency": {
+            "$ref": "../codes/currency.json"
+          },
+          "claimed": {
+            "$ref": "../entities/money.json"
+          },
+          "awarded": {
+            "$ref": "../entities/money.json"
+          },
+          "paid": {
+            "type": "string",
+            "pattern": "^[0-9]{1,15}(\\.[0-9]{1,4})?$"
+          },
+          "payments": {
+            "type": "array",
+            "maxItems": 10000,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "amount",
+                "total",
+                "at",
+                "messageId"
+              ],
+              "properties": {
+                "amount": {
+                  "type": "string",
+                  "maxLength": 21
+                },
+                "total": {
+                  "type": "string",
+                  "maxLength": 21
+                },
+                "at": {
+                  "$ref": "../entities/time.json#/$defs/instant"
+                },
+                "messageId": {
+                  "$ref": "../entities/ids.json#/$defs/ulid"
+                }
+              }
+            }
+          },
+          "history": {
+            "type": "array",
+            "maxItems": 10000,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "state",
+                "at",
+                "messageId"
+              ],
+              "properties": {
+                "state": {
+                  "type": "string",
+                  "maxLength": 50
+                },
+                "at": {
+                  "$ref": "../entities/time.json#/$defs/instant"
+                },
+                "messageId": {
+                  "$ref": "../entities/ids.json#/$defs/ulid"
+                }
+              }
+            }
+          },
+          "updatedAt": {
+            "$ref": "../entities/time.json#/$defs/instant"
+          }
+        }
+      },
+      "outcomeTrack": {
+        "title": "CaseViewTrack",
+        "description": "One track of the case as the caller was told of it (machines/sanction.json).",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "track",
+          "lead",
+          "sanctions",
+          "proceedings",
+          "reports"
+        ],
+        "properties": {
+          "track": {
+            "$ref": "../codes/track.json"
+          },
+          "lead": {
+            "$ref": "../entities/ids.json#/$defs/participantId"
+          },
+          "status": {
+            "$ref": "../codes/sanction-status.json"
+          },
+          "sanctions": {
+            "type": "array",
+            "maxItems": 10000,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "sanctionId",
+                "kind",
+                "imposer",
+                "imposingAuthorityType",
+                "status",
+                "history",
+                "parties"
+              ],
+              "properties": {
+                "sanctionId": {
+                  "$ref": "../entities/ids.json#/$defs/ulid"
+                },
+                "kind": {
+                  "$ref": "../codes/sanction-kind.json"
+                },
+                "imposer": {
+                  "$ref": "../entities/ids.json#/$defs/participantId"
+                },
+                "imposingAuthority": {
+                  "$ref": "../entities/ids.json#/$defs/participantId"
+                },
+                "imposingAuthorityType": {
+                  "$ref": "../codes/imposing-authority-type.json"
+                },
+                "status": {
+                  "$ref": "../codes/sanction-status.json"
+                },
+                "history": {
+                  "type": "array",
+                  "maxItems": 10000,
+                  "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": [
+                      "status",
+                      "at",
+                      "messageId"
+                    ],
+                    "properties": {
+                      "status": {
+                        "type": "string",
+                        "maxLength": 50
+                      },
+                      "at": {
+                        "$ref": "../entities/time.json#/$defs/instant"
+                      },
+                      "messageId": {
+                        "$ref": "../entities/ids.json#/$defs/ulid"
+                      }
+                    }
+                  }
+                },
+                "parties": {
+                  "type": "array",
+                  "maxItems": 1000,
+                  "items": {
+                    "$ref": "../entities/ids.json#/$defs/participantId"
+                  }
+                }
+              }
+            }
+          },
+          "proceedings": {
+            "type": "array",
+            "maxItems": 10000,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "kind",
+                "hearings",
+                "messageId",
+                "at",
+                "parties"
+              ],
+              "properties": {
+                "kind": {
+                  "$ref": "../codes/proceedings-kind.json"
+                },
+                "courtCaseNumber": {
+                  "type": "string",
+                  "maxLength": 100
+                },
+                "hearings": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 50
+                },
+                "messageId": {
+                  "$ref": "../entities/ids.json#/$defs/ulid"
+                },
+                "at": {
+                  "$ref": "../entities/time.json#/$defs/instant"
+                },
+                "parties": {
+                  "type": "array",
+                  "maxItems": 1000,
+                  "items": {
+                    "$ref": "../entities/ids.json#/$defs/participantId"
+                  }
+                }
+              }
+            }
+          },
+          "reports": {
+            "type": "array",
+            "maxItems": 10000,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "investigationId",
+                "messageId",
+                "at",
+                "parties"
+              ],
+              "properties": {
+                "investigationId": {
+                  "$ref": "../entities/ids.json#/$defs/ulid"
+                },
+                "messageId": {
+                  "$ref": "../entities/ids.json#/$defs/ulid"
+                },
+                "at": {
+                  "$ref": "../entities/time.json#/$defs/instant"
+                },
+                "parties": {
+                  "type": "array",
+                  "maxItems": 1000,
+                  "items": {
+                    "$ref": "../entities/ids.json#/$defs/participantId"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "custody": {
+        "title": "CaseViewCustody",
+        "description": "Evidence received from another node, with its chain of custody ending in a received event per recipient here (FRX-FED-212).",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "sha256",
+          "evidenceId",
+          "messageId",
+          "custody"
+        ],
+        "properties": {
+          "sha256": {
+            "$ref": "../entities/ids.json#/$defs/sha256"
+          },
+          "evidenceId": {
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "messageId": {
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "custody": {
+            "type": "array",
+            "maxItems": 1100,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "holder",
+                "action",
+                "at"
+              ],
+              "properties": {
+                "holder": {
+                  "$ref": "../entities/ids.json#/$defs/participantId"
+                },
+                "action": {
+                  "type": "string",
+                  "enum": [
+                    "collected",
+                    "transferred",
+                    "received",
+                    "copied",
+                    "sealed"
+                  ]
+                },
+                "at": {
+                  "$ref": "../entities/time.json#/$defs/instant"
+                },
+                "node": {
+                  "$ref": "../entities/ids.json#/$defs/nodeId"
+                }
+              }
+            }
           }
         }
       }
@@ -1334,6 +1740,18 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "No attachment with this digest is stored here."
       },
       {
+        "const": "state.remedy-currency-mismatch",
+        "description": "A remedy.update names an amount in another currency than the claim's."
+      },
+      {
+        "const": "state.remedy-amount-invalid",
+        "description": "A remedy.update's amounts break the claim's accounts: more paid than awarded, less paid than before, or `paid` while the total paid differs from the award."
+      },
+      {
+        "const": "attachment.offset-mismatch",
+        "description": "A federation file transfer starts at another byte than the destination holds of that file from that origin; probe again and resume from what it holds."
+      },
+      {
         "const": "trust.list-invalid",
         "description": "A trust list does not match its schema, skips a version, or names the wrong previous digest."
       },
@@ -1910,6 +2328,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "frx-wake+jws",
         "description": "A node's signed request that a peer flush its outbox to it now."
+      },
+      {
+        "const": "frx-attachment-transfer+jws",
+        "description": "A node's signed statement opening one request of the federation attachment route: the file, the offset and the ephemeral key its records are sealed with."
       },
       {
         "const": "frx-trust-list+jws",
@@ -2664,6 +3086,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "Filed with the forum."
       },
       {
+        "const": "assessed",
+        "description": "Assessed: the amount owed is established; no decision yet."
+      },
+      {
         "const": "hearing",
         "description": "Being heard."
       },
@@ -2678,6 +3104,14 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "paid",
         "description": "Paid in full."
+      },
+      {
+        "const": "defaulted",
+        "description": "A payment was not made when due; the award stands."
+      },
+      {
+        "const": "enforcement",
+        "description": "Enforcement of the award is under way."
       },
       {
         "const": "dismissed",
@@ -3386,6 +3820,82 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "Another kind of workplace."
       }
     ]
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/documents/attachment-transfer.json",
+    "title": "AttachmentTransfer",
+    "description": "A node's signed statement (JWS, typ frx-attachment-transfer+jws, in the FRX-Transfer request header) that opens one request of the attachment route: it names the file by digest and size, the byte offset the request starts at and, for a PUT, the ephemeral X25519 key the body's records are sealed with (FRX-FED-201 to FRX-FED-212).",
+    "type": "object",
+    "required": [
+      "frx",
+      "origin",
+      "destination",
+      "sha256",
+      "size",
+      "mediaType",
+      "offset",
+      "sentAt"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "frx": {
+        "description": "Protocol major version.",
+        "const": "1"
+      },
+      "origin": {
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      },
+      "destination": {
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      },
+      "sha256": {
+        "$ref": "../entities/ids.json#/$defs/sha256"
+      },
+      "size": {
+        "description": "The whole file's size in bytes, as the envelope's descriptor gives it.",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 4294967296
+      },
+      "mediaType": {
+        "description": "The media type the envelope's descriptor gives the file.",
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$",
+        "maxLength": 255
+      },
+      "offset": {
+        "description": "The first byte of the file the body carries (0 for a probe).",
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 4294967296
+      },
+      "epk": {
+        "description": "The origin's ephemeral X25519 public key for this request's records (required on PUT).",
+        "type": "object",
+        "required": [
+          "kty",
+          "crv",
+          "x"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "kty": {
+            "const": "OKP"
+          },
+          "crv": {
+            "const": "X25519"
+          },
+          "x": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{43}$"
+          }
+        }
+      },
+      "sentAt": {
+        "$ref": "../entities/time.json#/$defs/instant"
+      }
+    }
   },
   {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -4208,10 +4718,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "maxLength": 255
       },
       "size": {
-        "description": "Size in bytes; at most 50 MiB.",
+        "description": "Size in bytes; at most 4 GiB (what a node accepts is its limit: FRX-ENV-016, FRX-FED-207).",
         "type": "integer",
         "minimum": 1,
-        "maximum": 52428800
+        "maximum": 4294967296
       },
       "name": {
         "description": "A file name for display; must not carry personal data.",
@@ -4664,7 +5174,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "Size of the file in bytes.",
         "type": "integer",
         "minimum": 1,
-        "maximum": 52428800
+        "maximum": 4294967296
       },
       "collectedBy": {
         "description": "The agency that collected it.",
@@ -6493,6 +7003,15 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
           },
           "lastAttemptAt": {
             "$ref": "../entities/time.json#/$defs/instant"
+          },
+          "attachments": {
+            "description": "The files of the message that had not been stored at the destination when delivery failed (FRX-FED-211).",
+            "type": "array",
+            "maxItems": 50,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "../entities/ids.json#/$defs/sha256"
+            }
           },
           "detail": {
             "type": "string",

@@ -31,9 +31,19 @@ export type AttachmentStored = {
   mediaType: string;
 };
 
-/** The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed. */
+/** The answer to GET and PUT /federation/v1/attachments/{sha256}: how many bytes of the file, from byte 0, this node holds from the calling node, and whether it holds the whole file, verified (FRX-FED-205, FRX-FED-208). */
+export type AttachmentTransferAnswer = {
+  sha256: Sha256;
+  size: number;
+  held: number;
+  complete: boolean;
+};
+
+/** The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-212, FRX-MSG-201). */
 export type CaseView = {
   case: CaseId;
+  /** The agency that holds the case's authority now (FRX-MSG-201). */
+  owner: ParticipantId;
   createdAt: Instant;
   updatedAt: Instant;
   /** Whether any worker of the case has withdrawn consent (who did is not shown). */
@@ -42,6 +52,9 @@ export type CaseView = {
   referrals: CaseViewReferral[];
   investigations: CaseViewInvestigation[];
   deadlines: CaseViewDeadline[];
+  claims: CaseViewClaim[];
+  outcomeTracks: CaseViewTrack[];
+  custody: CaseViewCustody[];
   timeline: CaseViewTimelineEntry[];
 };
 
@@ -101,6 +114,82 @@ export type CaseViewTimelineEntry = {
   note?: string;
   /** For a delivery to a peer node: the peer's receipt JWS, as evidence. */
   receipt?: JwsCompact;
+};
+
+/** A remedy claim (machines/remedy.json). */
+export type CaseViewClaim = {
+  claimRef: Ulid;
+  case: CaseId;
+  personRef: PersonRef;
+  kind: C.RemedyKind;
+  forum: C.RemedyForum;
+  claimant: ParticipantId;
+  recipients: ParticipantId[];
+  state: C.RemedyStatus;
+  currency?: Currency;
+  claimed?: Money;
+  awarded?: Money;
+  paid: string;
+  payments: Array<{
+  amount: string;
+  total: string;
+  at: Instant;
+  messageId: Ulid;
+}>;
+  history: Array<{
+  state: string;
+  at: Instant;
+  messageId: Ulid;
+}>;
+  updatedAt: Instant;
+};
+
+/** One track of the case as the caller was told of it (machines/sanction.json). */
+export type CaseViewTrack = {
+  track: C.Track;
+  lead: ParticipantId;
+  status?: C.SanctionStatus;
+  sanctions: Array<{
+  sanctionId: Ulid;
+  kind: C.SanctionKind;
+  imposer: ParticipantId;
+  imposingAuthority?: ParticipantId;
+  imposingAuthorityType: C.ImposingAuthorityType;
+  status: C.SanctionStatus;
+  history: Array<{
+  status: string;
+  at: Instant;
+  messageId: Ulid;
+}>;
+  parties: ParticipantId[];
+}>;
+  proceedings: Array<{
+  kind: C.ProceedingsKind;
+  courtCaseNumber?: string;
+  hearings: number;
+  messageId: Ulid;
+  at: Instant;
+  parties: ParticipantId[];
+}>;
+  reports: Array<{
+  investigationId: Ulid;
+  messageId: Ulid;
+  at: Instant;
+  parties: ParticipantId[];
+}>;
+};
+
+/** Evidence received from another node, with its chain of custody ending in a received event per recipient here (FRX-FED-212). */
+export type CaseViewCustody = {
+  sha256: Sha256;
+  evidenceId: Ulid;
+  messageId: Ulid;
+  custody: Array<{
+  holder: ParticipantId;
+  action: "collected" | "transferred" | "received" | "copied" | "sealed";
+  at: Instant;
+  node?: NodeId;
+}>;
 };
 
 /** Shapes shared by the agency, federation and public API documents. */
@@ -239,6 +328,28 @@ export type Language = string;
 
 /** An ISO 3166-2 code for a first-level subdivision (province, state, region), e.g. TH-74 (Samut Sakhon). Coarse location: the admin-1 level pseudonymous messages may carry. */
 export type Subdivision = string;
+
+/** A node's signed statement (JWS, typ frx-attachment-transfer+jws, in the FRX-Transfer request header) that opens one request of the attachment route: it names the file by digest and size, the byte offset the request starts at and, for a PUT, the ephemeral X25519 key the body's records are sealed with (FRX-FED-201 to FRX-FED-212). */
+export type AttachmentTransfer = {
+  /** Protocol major version. */
+  frx: "1";
+  origin: NodeId;
+  destination: NodeId;
+  sha256: Sha256;
+  /** The whole file's size in bytes, as the envelope's descriptor gives it. */
+  size: number;
+  /** The media type the envelope's descriptor gives the file. */
+  mediaType: string;
+  /** The first byte of the file the body carries (0 for a probe). */
+  offset: number;
+  /** The origin's ephemeral X25519 public key for this request's records (required on PUT). */
+  epk?: {
+  kty: "OKP";
+  crv: "X25519";
+  x: string;
+};
+  sentAt: Instant;
+};
 
 /** A node's signed directory of its agencies: roles, org type, immigration functions (for the firewall), mandate powers, accepted message types, sanction regimes and keys. Routing to node + role/power resolves against it (action 9). */
 export type Directory = {
@@ -468,7 +579,7 @@ export type Attachment = {
   sha256: Sha256;
   /** The IANA media type, e.g. application/pdf. */
   mediaType: string;
-  /** Size in bytes; at most 50 MiB. */
+  /** Size in bytes; at most 4 GiB (what a node accepts is its limit: FRX-ENV-016, FRX-FED-207). */
   size: number;
   /** A file name for display; must not carry personal data. */
   name?: string;
@@ -1132,6 +1243,8 @@ export type DeliveryFailedBody = {
   recipient?: Address;
   attempts: number;
   lastAttemptAt?: Instant;
+  /** The files of the message that had not been stored at the destination when delivery failed (FRX-FED-211). */
+  attachments?: Sha256[];
   detail?: string;
 };
 

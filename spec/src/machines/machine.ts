@@ -3,7 +3,15 @@ import type { MessageType } from "../generated/codes.js";
 import { machineDefinitions } from "../generated/data.js";
 
 /** Who moves a machine: relative to the referral or investigation, not a global role. */
-export type Actor = "referrer" | "recipient" | "proposer" | "participant" | "node" | "outsider";
+export type Actor =
+  | "referrer"
+  | "recipient"
+  | "proposer"
+  | "participant"
+  | "claimant"
+  | "imposer"
+  | "node"
+  | "outsider";
 
 export interface Duration {
   workingDays?: number;
@@ -35,7 +43,7 @@ export interface MachineDefinition {
   deadlines: DeadlineRule[];
 }
 
-export type MachineName = "referral" | "investigation";
+export type MachineName = "referral" | "investigation" | "remedy" | "sanction";
 
 /** @example machine("referral").states.received.terminal === false */
 export function machine(name: MachineName): MachineDefinition {

@@ -357,6 +357,60 @@ export function buildOpenApi(
           },
         },
       },
+      "/federation/v1/attachments/{sha256}": {
+        parameters: [
+          pathParam("sha256", ref("entities/ids.json", "/$defs/sha256"), "The file's SHA-256."),
+          {
+            name: "FRX-Transfer",
+            in: "header",
+            required: true,
+            description:
+              "The origin node's signed transfer document (compact JWS, typ frx-attachment-transfer+jws; documents/attachment-transfer.json), with epk on a PUT.",
+            schema: { type: "string" },
+          },
+        ],
+        get: {
+          tags: ["federation"],
+          summary: "How much of a file the calling node has transferred here",
+          security: open,
+          responses: {
+            "200": json("api/attachment-transfer-answer.json", "Bytes held from the caller."),
+            "400": problem("jws.*, federation.transaction-replayed, request.malformed"),
+            "401": problem("trust.member-unknown"),
+            "413": problem("attachment.too-large"),
+            "421": problem("federation.not-destination"),
+            ...refusals({}),
+            "503": problem("node.not-ready, trust.list-expired"),
+          },
+        },
+        put: {
+          tags: ["federation"],
+          summary: "The rest of a file, from offset, as sealed records (FRX-FED-202)",
+          security: open,
+          requestBody: {
+            required: true,
+            content: {
+              "application/octet-stream": {
+                schema: { type: "string", format: "binary" },
+              },
+            },
+          },
+          responses: {
+            "200": json("api/attachment-transfer-answer.json", "Bytes held after the body."),
+            "400": problem(
+              "jws.*, federation.undecryptable, federation.transaction-replayed, request.malformed",
+            ),
+            "401": problem("trust.member-unknown"),
+            "409": problem("attachment.offset-mismatch"),
+            "413": problem("attachment.too-large"),
+            "415": problem("request.media-type"),
+            "421": problem("federation.not-destination"),
+            "422": problem("attachment.digest-mismatch"),
+            ...refusals({}),
+            "503": problem("node.not-ready, trust.list-expired"),
+          },
+        },
+      },
       "/federation/v1/wake": {
         post: {
           tags: ["federation"],

@@ -4,13 +4,18 @@ import {
   FrxError,
   investigationActor,
   referralActor,
+  remedyActor,
   type InvestigationRecord,
+  type RemedyRecord,
+  type TrackRecord,
   type ReferralRecord,
 } from "@frx/spec";
 import { Hono } from "hono";
 import type { AppContext } from "../../context.js";
 import { agencyAuth, type Env } from "../app.js";
+import { ownerOf } from "../../pipeline/case-parties.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../../store/records.js";
+import { custodyPrefix, type CustodyRecord } from "../../pipeline/attachment-ops.js";
 
 /**
  * GET /v1/cases/:case — the case as the caller may see it: each referral and investigation
@@ -60,8 +65,51 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
         ),
       ])
     ).flatMap((rows) => rows.map(([, v]) => v));
+    // Custody of the evidence received here from other nodes, for its sender and recipients (FRX-FED-212).
+    const custody = (
+      await ctx.store.range<CustodyRecord>("attachments", {
+        gte: custodyPrefix(id),
+        lt: `${custodyPrefix(id)}~`,
+      })
+    )
+      .map(([, v]) => v)
+      .filter((v) => v.from === participant || v.to.includes(participant))
+      .map(({ sha256, evidenceId, messageId, custody }) => ({
+        sha256,
+        evidenceId,
+        messageId,
+        custody,
+      }));
+    // Claims the caller made or was addressed (FRX-REM-007): their state, award and payments.
+    const claims = (
+      await ctx.store.range<RemedyRecord>("remedies", { gte: `${id}!`, lt: `${id}!~` })
+    )
+      .map(([, v]) => v)
+      .filter((r) => remedyActor(r, participant) !== null);
+    // The case's tracks as the caller may see them: each sanction, proceeding and report it
+    // sent or was told of (FRX-REM-013); a track with none of them is not shown.
+    const outcomeTracks = (
+      await ctx.store.range<TrackRecord>("tracks", {
+        gte: `${id}!t!`,
+        lt: `${id}!t!~`,
+      })
+    )
+      .map(([, t]) => {
+        const sees = (x: { parties: string[] }) => x.parties.includes(participant);
+        return {
+          track: t.track,
+          lead: t.lead,
+          ...(t.status ? { status: t.status } : {}),
+          sanctions: t.sanctions.filter(sees),
+          proceedings: t.proceedings.filter(sees),
+          reports: t.reports.filter(sees),
+        };
+      })
+      .filter((t) => t.sanctions.length + t.proceedings.length + t.reports.length > 0);
     return c.json({
       case: record.case,
+      // The agency that holds the case's authority now (FRX-MSG-003, FRX-MSG-201).
+      owner: ownerOf(record),
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
       // Whether any worker of the case withdrew; who did is not the caller's to see.
@@ -76,6 +124,9 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
         return { ...i, allowedActions: actor ? allowedInvestigationActions(i, actor) : [] };
       }),
       deadlines,
+      claims,
+      outcomeTracks,
+      custody,
       timeline,
     });
   });

@@ -1,10 +1,19 @@
-import { canonicalize, FrxError, signCompact } from "@frx/spec";
+import { canonicalize, FrxError, signCompact, TRANSFER_HEADER } from "@frx/spec";
 import { Hono } from "hono";
 import type { AppDeps, Env } from "../app.js";
 import { limit, requireMediaType } from "../app.js";
 import { directoryDocument } from "../../domain/documents.js";
 import { receiveTransaction, receiveWake } from "../../federation/inbound.js";
 import { readTransaction, TransactionIntake } from "../../federation/intake.js";
+import { probeTransfer, receiveTransfer } from "../../federation/attachment-inbound.js";
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function digestParam(value: string): string {
+  if (!SHA256.test(value))
+    throw new FrxError("request.malformed", "an attachment is named by its lower-case hex SHA-256");
+  return value;
+}
 
 const encoder = new TextEncoder();
 
@@ -26,6 +35,7 @@ export const MAX_TRANSACTION_BODY_BYTES =
 /**
  * The federation API, for peer nodes:
  * PUT /federation/v1/transactions/:txnId — an encrypted, node-signed batch of envelopes;
+ * GET, PUT /federation/v1/attachments/:sha256 — a peer's file, in sealed records, resumable;
  * POST /federation/v1/wake — a peer asks us to flush our outbox to it;
  * GET /federation/v1/directory — our signed directory, for peers to verify our agencies.
  */
@@ -54,6 +64,20 @@ export function federationRoutes(deps: AppDeps): Hono<Env> {
     } finally {
       release();
     }
+  });
+  // Files before the envelopes that name them (FRX-FED-201 to FRX-FED-209): the signed transfer
+  // document in the header is checked before a byte of the body is read (FRX-FED-203).
+  app.get("/federation/v1/attachments/:sha256", async (c) =>
+    c.json(
+      await probeTransfer(ctx, digestParam(c.req.param("sha256")), c.req.header(TRANSFER_HEADER)),
+    ),
+  );
+  app.put("/federation/v1/attachments/:sha256", async (c) => {
+    requireMediaType(c, "application/octet-stream");
+    const sha256 = digestParam(c.req.param("sha256"));
+    return c.json(
+      await receiveTransfer(ctx, sha256, c.req.header(TRANSFER_HEADER), c.req.raw.body),
+    );
   });
   app.post("/federation/v1/wake", limit(8192), async (c) => {
     requireMediaType(c, "application/jose");
