@@ -141,7 +141,7 @@ describe("agency API responses match spec/schemas/api", () => {
     expectSigned(body.jws, "frx-registry+jws", body.registry);
   });
 
-  it("GET /.well-known/frx-node: minor versions, and a notBefore that does not move without a trust list (FRX-API-018, FRX-API-019)", async () => {
+  it("GET /.well-known/frx-node: minor versions, and a notBefore that does not move without a trust list (FRX-API-019, FRX-API-020)", async () => {
     const fetchMetadata = async () =>
       expectDocument(
         await t.node.app.request("/.well-known/frx-node"),

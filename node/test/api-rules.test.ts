@@ -1,6 +1,6 @@
 import { SignJWT } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { thaiNode, type TestNode } from "./harness.js";
+import { fixture, thaiNode, type TestNode } from "./harness.js";
 
 /** The token checks and inbox parameters of spec/agency-api.md, each at its boundary. */
 let t: TestNode;
@@ -35,7 +35,7 @@ async function codeOf(jwt: string, path = "/v1/inbox"): Promise<string | number>
   return ((await res.json()) as { code: string }).code;
 }
 
-describe("agency tokens (FRX-API-005, FRX-API-006)", () => {
+describe("agency tokens (FRX-API-006, FRX-API-007)", () => {
   it("accepts a token of exactly the claims of api/agency-token.json", async () => {
     expect(await codeOf(await token(valid()))).toBe(200);
   });
@@ -82,7 +82,7 @@ describe("agency tokens (FRX-API-005, FRX-API-006)", () => {
   });
 });
 
-describe("inbox parameters (FRX-API-012, FRX-API-015)", () => {
+describe("inbox parameters (FRX-API-013, FRX-API-016)", () => {
   it.each(["limit=0", "limit=-1", "limit=ten", "wait=1.5", "after=1e3"])(
     "refuses %s with request.malformed",
     async (query) => {
@@ -109,5 +109,23 @@ describe("inbox parameters (FRX-API-012, FRX-API-015)", () => {
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { code: string }).code).toBe("request.malformed");
+  });
+});
+
+describe("acknowledgements touch only the caller's inbox (FRX-API-017)", () => {
+  it("an agency that names another agency's cursors removes nothing of that inbox", async () => {
+    await t.submit(t.sign(fixture("referral.create")));
+    const read = async (who: string) =>
+      ((await (await t.as(who, "/v1/inbox")).json()) as { items: Array<{ cursor: number }> }).items;
+    const theirs = await read("TH:DSDW");
+    expect(theirs).toHaveLength(1);
+    const cursor = theirs[0]!.cursor;
+    const res = await t.as("TH:NCC", "/v1/inbox/ack", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ upTo: cursor, cursors: [cursor] }),
+    });
+    expect(await res.json()).toEqual({ acknowledged: 0 });
+    expect((await read("TH:DSDW")).map((i) => i.cursor)).toEqual([cursor]);
   });
 });

@@ -7,7 +7,7 @@ import { statusOf } from "../src/http/problem.js";
 import { fixture, thaiNode, type TestNode } from "./harness.js";
 
 /**
- * FRX-API-027: one truth for HTTP statuses. The status table of spec/envelope.md is read here
+ * FRX-API-005: one truth for HTTP statuses. The status table of spec/envelope.md is read here
  * as a certifier would read it, and every error code the node can return is held against it.
  */
 const envelopeMd = readFileSync(
@@ -31,7 +31,7 @@ function statusTable(): Array<{ status: string; patterns: string[] }> {
 const matches = (pattern: string, code: string) =>
   pattern.endsWith(".*") ? code.startsWith(pattern.slice(0, -1)) : pattern === code;
 
-describe("HTTP statuses follow envelope.md's table (FRX-API-027)", () => {
+describe("HTTP statuses follow envelope.md's table (FRX-API-005)", () => {
   const rows = statusTable();
 
   it("the table lists every pattern once and names only real codes", () => {

@@ -98,7 +98,7 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   ),
   "FRX-ENV-030": internal("an unexpected fault cannot be provoked from outside on purpose"),
   "FRX-ENV-032": internal(
-    "the agency API's one JSON request body (the inbox acknowledgement) has a strict schema (FRX-API-015) that refuses any deeply nested body with the same code, request.malformed, so a depth check made before parsing cannot be told apart from outside",
+    "the agency API's one JSON request body (the inbox acknowledgement) has a strict schema (FRX-API-016) that refuses any deeply nested body with the same code, request.malformed, so a depth check made before parsing cannot be told apart from outside",
   ),
   "FRX-ENV-036": internal(
     "the kit turns the node's rate limits off (the suite breaks rules hundreds of times from one address)",
@@ -113,7 +113,7 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-SIG-006": operator("a key is declared compromised by an admin call"),
   "FRX-SIG-015": operator("a harness agency key is retired by an admin call (key rotation)"),
   "FRX-SIG-025": pending(
-    "FRX-API-005 now fixes the order of token checks; no test follows it yet (an unknown iss also has no key, FRX-SIG-021; the reference node answers auth.token-invalid)",
+    "FRX-API-006 now fixes the order of token checks; no test follows it yet (an unknown iss also has no key, FRX-SIG-021; the reference node answers auth.token-invalid)",
   ),
   // Trust list.
   "FRX-TRUST-006": internal(
@@ -252,29 +252,29 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-API-002": pending("submit twice: 201 accepted, then 200 duplicate"),
   "FRX-API-003": pending("compare a duplicate's receipt with the first, byte for byte"),
   "FRX-API-004": agency("treating the code, not the status, as the outcome"),
-  "FRX-API-027": pending(
+  "FRX-API-005": pending(
     "compare every refusal's status with envelope.md's table (today the suite notes a differing status; it does not fail it)",
   ),
-  "FRX-API-005": pending("tokens that break two checks, refused with the earlier one's code"),
-  "FRX-API-006": pending("tokens with a claim missing or added, a fractional iat, a bad jti"),
-  "FRX-API-007": agency("a fresh token and jti per call"),
-  "FRX-API-008": agency("verifying the receipt before treating the envelope as stored"),
-  "FRX-API-009": agency("retrying with the identical JWS"),
-  "FRX-API-010": pending("page the inbox with after and limit"),
-  "FRX-API-011": pending("a long-poll with wait in milliseconds, answered when an item arrives"),
-  "FRX-API-012": pending("after, limit and wait out of range or not decimal"),
-  "FRX-API-013": pending("read an item twice before acknowledging it"),
-  "FRX-API-014": agency("verifying inbox items at their receivedAt"),
-  "FRX-API-015": pending("acknowledgement bodies that do not match the schema"),
-  "FRX-API-016": pending("acknowledge another agency's cursor; its item stays"),
-  "FRX-API-017": pending("a non-party asks for a case: the same answer as for no case"),
-  "FRX-API-018": internal(
+  "FRX-API-006": pending("tokens that break two checks, refused with the earlier one's code"),
+  "FRX-API-007": pending("tokens with a claim missing or added, a fractional iat, a bad jti"),
+  "FRX-API-008": agency("a fresh token and jti per call"),
+  "FRX-API-009": agency("verifying the receipt before treating the envelope as stored"),
+  "FRX-API-010": agency("retrying with the identical JWS"),
+  "FRX-API-011": pending("page the inbox with after and limit"),
+  "FRX-API-012": pending("a long-poll with wait in milliseconds, answered when an item arrives"),
+  "FRX-API-013": pending("after, limit and wait out of range or not decimal"),
+  "FRX-API-014": pending("read an item twice before acknowledging it"),
+  "FRX-API-015": agency("verifying inbox items at their receivedAt"),
+  "FRX-API-016": pending("acknowledgement bodies that do not match the schema"),
+  "FRX-API-017": pending("acknowledge another agency's cursor; its item stays"),
+  "FRX-API-018": pending("a non-party asks for a case: the same answer as for no case"),
+  "FRX-API-019": internal(
     "a node with no trust list in force, which a certified set-up never is (the pre-flight check requires one)",
   ),
-  "FRX-API-019": pending("the metadata lists the minor versions the node implements"),
-  "FRX-API-020": pending("a payload that begins with a byte-order mark"),
-  "FRX-API-021": pending("a payload with a duplicated member name"),
-  "FRX-API-022": pending("values that fail date-time, date and uri formats"),
-  "FRX-API-023": pending("a consent expiring between the envelope's sentAt and its arrival"),
-  "FRX-API-024": agency("not relying on the order of violations"),
+  "FRX-API-020": pending("the metadata lists the minor versions the node implements"),
+  "FRX-API-021": pending("a payload that begins with a byte-order mark"),
+  "FRX-API-022": pending("a payload with a duplicated member name"),
+  "FRX-API-023": pending("values that fail date-time, date and uri formats"),
+  "FRX-API-024": pending("a consent expiring between the envelope's sentAt and its arrival"),
+  "FRX-API-025": agency("not relying on the order of violations"),
 };

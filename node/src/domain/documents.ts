@@ -51,7 +51,7 @@ export async function directoryDocument(ctx: AppContext): Promise<Types.Director
   ) as Types.Directory;
 }
 
-/** The minor versions of FRX v1 this node implements (FRX-API-019, FRX-EVO-005). */
+/** The minor versions of FRX v1 this node implements (FRX-API-020, FRX-EVO-005). */
 export const MINOR_VERSIONS = ["1.0"];
 
 /**
@@ -59,7 +59,7 @@ export const MINOR_VERSIONS = ["1.0"];
  * a trust list publishes exactly the endpoint, signing keys (retired ones included, with
  * their validity) and encryption key that the list gives it (FRX-FED-002); one without a list
  * publishes its current signing key, valid from the instant the node first published it,
- * recorded in the store so that every copy of the metadata agrees (FRX-API-018).
+ * recorded in the store so that every copy of the metadata agrees (FRX-API-019).
  */
 export async function nodeMetadata(ctx: AppContext): Promise<Types.NodeMetadata> {
   const keys = nodePublicKeys(ctx.keys);

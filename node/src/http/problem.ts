@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { RateLimitedError } from "./rate-limit.js";
 
 /**
- * HTTP status for each code: the status table of spec/envelope.md (FRX-API-027, checked by
+ * HTTP status for each code: the status table of spec/envelope.md (FRX-API-005, checked by
  * test/http-status.test.ts); codes not listed are 400.
  */
 const STATUS: Partial<Record<ErrorCode, number>> = {

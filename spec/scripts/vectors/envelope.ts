@@ -160,6 +160,31 @@ export function verificationVectors(keys: TestKeys, base: Envelope): Record<stri
     fail("schema.unknown-type", "A message type FRX does not define.", {
       jws: signEnvelope({ ...base, type: "immigration.report" }, signer),
     }),
+    // Which of two codes a BOM and a duplicated member get (FRX-API-021, FRX-API-022).
+    [
+      "envelope/bom-fail.json",
+      {
+        id: "envelope/bom-fail",
+        description:
+          "The canonical payload preceded by a UTF-8 byte-order mark: JSON text begins with `{`, so the payload is not JSON (envelope.payload-not-json, FRX-API-021), not merely non-canonical.",
+        jwks,
+        now,
+        jws: rawSign(envelopeHeader(signer), `\uFEFF${canonicalPayload(base)}`, signer),
+        expect: { valid: false, code: "envelope.payload-not-json" },
+      },
+    ],
+    [
+      "envelope/duplicate-member-fail.json",
+      {
+        id: "envelope/duplicate-member-fail",
+        description:
+          "The canonical payload with its first member written twice, same name and value: it parses, but its bytes are not the canonical form of what it parses to (envelope.non-canonical, FRX-API-022).",
+        jwks,
+        now,
+        jws: rawSign(envelopeHeader(signer), duplicateFirstMember(base), signer),
+        expect: { valid: false, code: "envelope.non-canonical" },
+      },
+    ],
     [
       "envelope/signature-respelled-fail.json",
       {
@@ -219,4 +244,14 @@ const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_
 /** The same bytes spelled with a spare low bit of the last character set. */
 function respell(part: string): string {
   return part.slice(0, -1) + B64URL[B64URL.indexOf(part.at(-1)!) | 1]!;
+}
+
+/** The canonical form of `value` with its first member repeated: `{"a":1,"a":1,...}`. */
+function duplicateFirstMember(value: Record<string, unknown>): string {
+  const canonical = canonicalPayload(value);
+  const first = Object.keys(value).sort()[0]!;
+  const member = `${JSON.stringify(first)}:${canonicalPayload(value[first])},`;
+  if (!canonical.startsWith(`{${member}`))
+    throw new Error("the first member is not where JCS puts it");
+  return `{${member}${canonical.slice(1)}`;
 }

@@ -1306,139 +1306,139 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-027",
+    "id": "FRX-API-005",
     "level": "MUST",
     "text": "A node MUST answer every refusal with the HTTP status that the status table of [envelope.md](envelope.md#refusals) gives its code.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-005",
+    "id": "FRX-API-006",
     "level": "MUST",
     "text": "A node MUST run the token checks of the table above in its order and refuse with the code of the first that fails.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-006",
+    "id": "FRX-API-007",
     "level": "MUST",
     "text": "A node MUST refuse a token whose payload, `aud` aside, does not match `api/agency-token.json#/$defs/claims` (a claim missing or added, an `iat` or `exp` that is not a whole number of seconds, a `jti` outside its format) with `auth.token-invalid`.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-007",
+    "id": "FRX-API-008",
     "level": "MUST",
     "text": "A client MUST send a fresh token, with a `jti` it has not used before, on every call that needs one.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-008",
+    "id": "FRX-API-009",
     "level": "MUST",
     "text": "A client MUST verify the receipt in a submit reply (typ, node signing key, `messageId` and `digest` of what it sent, [receipts.md](receipts.md)) before it treats the envelope as stored.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-009",
+    "id": "FRX-API-010",
     "level": "MUST",
     "text": "A client that does not know whether a submission was stored MUST retry with the identical JWS, never with a re-signed copy.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-010",
+    "id": "FRX-API-011",
     "level": "MUST",
     "text": "A node MUST return inbox items in increasing cursor order, only items with a cursor greater than `after`, at most `limit` of them, and as `next` the last item's cursor or, when there is none, `after`.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-011",
+    "id": "FRX-API-012",
     "level": "MUST",
     "text": "A node MUST read `wait` as milliseconds and, when no item is pending, hold the request until an item arrives or the wait (capped at 30,000 ms) ends.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-012",
+    "id": "FRX-API-013",
     "level": "MUST",
     "text": "A node MUST refuse an `after`, `limit` or `wait` that is not a decimal integer in its range (`limit` 0 included) with `request.malformed`.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-013",
+    "id": "FRX-API-014",
     "level": "MUST",
     "text": "A node MUST keep an inbox item, and return it to every read after a lower cursor, until its recipient acknowledges it.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-014",
+    "id": "FRX-API-015",
     "level": "MUST",
     "text": "A recipient MUST verify each inbox item's `jws` by the verification order of [signing.md](signing.md) with the item's `receivedAt` as the current time and the sender's keys from the directory its node serves for the sender's node, and treat an item that fails as not received.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-015",
+    "id": "FRX-API-016",
     "level": "MUST",
     "text": "A node MUST refuse an acknowledgement body that does not match `api/inbox-ack-request.json` with `request.malformed`.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-016",
+    "id": "FRX-API-017",
     "level": "MUST NOT",
     "text": "A node MUST NOT remove, on an acknowledgement, an item of any inbox but the caller's.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-017",
+    "id": "FRX-API-018",
     "level": "MUST",
     "text": "A node MUST answer a request for a case by an agency that is not one of its parties with `request.not-found`, exactly as for a case that does not exist.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-018",
+    "id": "FRX-API-019",
     "level": "MUST",
     "text": "A node with no trust list in force MUST publish its current signing key in its metadata with a `notBefore` that is the same in every copy of its metadata for as long as that key is current.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-019",
+    "id": "FRX-API-020",
     "level": "MUST",
     "text": "A node MUST list in its metadata's `minorVersions` every minor version of FRX v1 it implements.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-020",
+    "id": "FRX-API-021",
     "level": "MUST",
     "text": "A node MUST refuse a signed payload that begins with a byte-order mark with `envelope.payload-not-json`.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-021",
+    "id": "FRX-API-022",
     "level": "MUST",
     "text": "A node MUST refuse a signed payload with a duplicated member name with `envelope.non-canonical`.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-022",
+    "id": "FRX-API-023",
     "level": "MUST",
     "text": "A node MUST refuse a value that fails a schema's `format` (`date-time`, `date`, `uri`) with `schema.invalid`.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-023",
+    "id": "FRX-API-024",
     "level": "MUST",
     "text": "A node MUST judge whether a consent has expired at the `sentAt` of the envelope being judged.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-024",
+    "id": "FRX-API-025",
     "level": "MUST NOT",
     "text": "A client MUST NOT rely on the order of policy violations of equal gravity in a refusal.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-025",
+    "id": "FRX-API-026",
     "level": "SHOULD",
     "text": "A reply that carries content other than a referral state change SHOULD declare the purpose of the message it answers.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-026",
+    "id": "FRX-API-027",
     "level": "MAY",
     "text": "A message that only moves a referral's state MAY declare the purpose `case_coordination`.",
     "file": "agency-api.md"

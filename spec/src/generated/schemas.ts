@@ -6,7 +6,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/api/agency-token.json",
     "title": "AgencyToken",
-    "description": "An agency API token (signing.md, FRX-API-020 to FRX-API-024): a JWS compact serialization whose protected header is `header` and whose payload is `claims`, signed with a current key of the agency `iss`.",
+    "description": "An agency API token (signing.md, FRX-API-021 to FRX-API-025): a JWS compact serialization whose protected header is `header` and whose payload is `claims`, signed with a current key of the agency `iss`.",
     "$defs": {
       "header": {
         "title": "AgencyTokenHeader",
@@ -831,7 +831,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       "cursor": {
         "title": "InboxCursor",
-        "description": "An inbox position: a non-negative integer, increasing in the order items entered the node's inboxes (FRX-API-010).",
+        "description": "An inbox position: a non-negative integer, increasing in the order items entered the node's inboxes (FRX-API-011).",
         "type": "integer",
         "minimum": 0,
         "maximum": 9007199254740991
@@ -877,7 +877,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/api/inbox-ack-request.json",
     "title": "InboxAckRequest",
-    "description": "The body of POST /v1/inbox/ack: `upTo` acknowledges every item of the caller's inbox with a cursor up to and including it, `cursors` single items; at least one of the two (FRX-API-015).",
+    "description": "The body of POST /v1/inbox/ack: `upTo` acknowledges every item of the caller's inbox with a cursor up to and including it, `cursors` single items; at least one of the two (FRX-API-016).",
     "type": "object",
     "additionalProperties": false,
     "anyOf": [
@@ -910,7 +910,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/api/inbox-page.json",
     "title": "InboxPage",
-    "description": "The answer to GET /v1/inbox: the caller's unacknowledged items after the cursor `after`, oldest first, at most `limit` of them (FRX-API-010 to FRX-API-013).",
+    "description": "The answer to GET /v1/inbox: the caller's unacknowledged items after the cursor `after`, oldest first, at most `limit` of them (FRX-API-011 to FRX-API-014).",
     "type": "object",
     "additionalProperties": false,
     "required": [
@@ -954,7 +954,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "$ref": "../entities/time.json#/$defs/instant"
           },
           "jws": {
-            "description": "The envelope exactly as its sender signed it (FRX-SIG-019); the recipient verifies it (FRX-API-014).",
+            "description": "The envelope exactly as its sender signed it (FRX-SIG-019); the recipient verifies it (FRX-API-015).",
             "$ref": "common.json#/$defs/jwsCompact"
           }
         }
@@ -4175,7 +4175,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         }
       },
       "minorVersions": {
-        "description": "The minor versions of FRX v1 the node implements (FRX-EVO-005, FRX-API-019), e.g. \"1.0\". Absent: \"1.0\" only.",
+        "description": "The minor versions of FRX v1 the node implements (FRX-EVO-005, FRX-API-020), e.g. \"1.0\". Absent: \"1.0\" only.",
         "type": "array",
         "minItems": 1,
         "maxItems": 100,

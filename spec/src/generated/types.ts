@@ -2,7 +2,7 @@
 
 import type * as C from "./codes.js";
 
-/** An agency API token (signing.md, FRX-API-020 to FRX-API-024): a JWS compact serialization whose protected header is `header` and whose payload is `claims`, signed with a current key of the agency `iss`. */
+/** An agency API token (signing.md, FRX-API-021 to FRX-API-025): a JWS compact serialization whose protected header is `header` and whose payload is `claims`, signed with a current key of the agency `iss`. */
 export type AgencyToken = unknown;
 
 export type AgencyTokenHeader = {
@@ -198,7 +198,7 @@ export type ApiCommon = unknown;
 /** A JWS compact serialization: three base64url parts separated by dots (signing.md). */
 export type JwsCompact = string;
 
-/** An inbox position: a non-negative integer, increasing in the order items entered the node's inboxes (FRX-API-010). */
+/** An inbox position: a non-negative integer, increasing in the order items entered the node's inboxes (FRX-API-011). */
 export type InboxCursor = number;
 
 /** The answer to GET /healthz. */
@@ -212,13 +212,13 @@ export type InboxAckReply = {
   acknowledged: number;
 };
 
-/** The body of POST /v1/inbox/ack: `upTo` acknowledges every item of the caller's inbox with a cursor up to and including it, `cursors` single items; at least one of the two (FRX-API-015). */
+/** The body of POST /v1/inbox/ack: `upTo` acknowledges every item of the caller's inbox with a cursor up to and including it, `cursors` single items; at least one of the two (FRX-API-016). */
 export type InboxAckRequest = {
   upTo?: InboxCursor;
   cursors?: InboxCursor[];
 };
 
-/** The answer to GET /v1/inbox: the caller's unacknowledged items after the cursor `after`, oldest first, at most `limit` of them (FRX-API-010 to FRX-API-013). */
+/** The answer to GET /v1/inbox: the caller's unacknowledged items after the cursor `after`, oldest first, at most `limit` of them (FRX-API-011 to FRX-API-014). */
 export type InboxPage = {
   items: InboxItem[];
   /** The cursor to send as `after` next time: the last item's cursor, or `after` itself when the page is empty. */
@@ -231,7 +231,7 @@ export type InboxItem = {
   messageId: Ulid;
   /** When the item entered this inbox (the node's clock). */
   receivedAt: Instant;
-  /** The envelope exactly as its sender signed it (FRX-SIG-019); the recipient verifies it (FRX-API-014). */
+  /** The envelope exactly as its sender signed it (FRX-SIG-019); the recipient verifies it (FRX-API-015). */
   jws: JwsCompact;
 };
 
@@ -420,7 +420,7 @@ export type NodeMetadata = {
 };
   /** Protocol major versions supported. */
   protocolVersions: Array<"1">;
-  /** The minor versions of FRX v1 the node implements (FRX-EVO-005, FRX-API-019), e.g. "1.0". Absent: "1.0" only. */
+  /** The minor versions of FRX v1 the node implements (FRX-EVO-005, FRX-API-020), e.g. "1.0". Absent: "1.0" only. */
   minorVersions?: string[];
   endpoints: {
   /** Base URL of the agency API. */

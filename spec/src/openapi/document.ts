@@ -121,7 +121,7 @@ export function buildOpenApi(
       "/v1/inbox": {
         get: {
           tags: ["agency"],
-          summary: "Read the caller's unacknowledged inbox items after a cursor (FRX-API-010)",
+          summary: "Read the caller's unacknowledged inbox items after a cursor (FRX-API-011)",
           parameters: [
             query(
               "after",
@@ -150,7 +150,7 @@ export function buildOpenApi(
       "/v1/inbox/ack": {
         post: {
           tags: ["agency"],
-          summary: "Acknowledge inbox items (FRX-API-015)",
+          summary: "Acknowledge inbox items (FRX-API-016)",
           requestBody: {
             required: true,
             content: { "application/json": { schema: ref("api/inbox-ack-request.json") } },
@@ -179,7 +179,7 @@ export function buildOpenApi(
             ),
             ...auth,
             "404": problem(
-              "request.not-found: no such case, or the caller is no party (FRX-API-017)",
+              "request.not-found: no such case, or the caller is no party (FRX-API-018)",
             ),
             ...refusals({}),
           },

@@ -16,7 +16,7 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Authenticates an agency API call, running the token checks of spec/agency-api.md in their
- * order (FRX-API-005): a JWT with typ frx-agency+jwt, alg Ed25519, signed by a key registered
+ * order (FRX-API-006): a JWT with typ frx-agency+jwt, alg Ed25519, signed by a key registered
  * for its `iss` participant, claims of api/agency-token.json, `aud` exactly this node's id (a
  * string, not an array), `iat` not beyond the skew ahead of now, a lifetime `exp - iat` above
  * zero and at most the node's limit (5 min), not expired, and a `jti` never seen before.
@@ -66,7 +66,7 @@ export async function authenticateAgency(
     throw new FrxError("auth.participant-disabled", `${participant.id} is disabled`);
 
   // Step 7: the signature, and nothing else yet; the claims are judged below, in the order of
-  // agency-api.md (FRX-API-005), not in the order a JWT library happens to check them.
+  // agency-api.md (FRX-API-006), not in the order a JWT library happens to check them.
   let bytes: Uint8Array;
   try {
     ({ payload: bytes } = await compactVerify(token, resolved.key, { algorithms: ["Ed25519"] }));

@@ -21,7 +21,7 @@ export function inboxRoutes(ctx: AppContext): Hono<Env> {
 
   app.get("/v1/inbox", async (c) => {
     const participant = c.get("participant");
-    // Units and ranges of agency-api.md (FRX-API-011, FRX-API-012): wait is in milliseconds.
+    // Units and ranges of agency-api.md (FRX-API-012, FRX-API-013): wait is in milliseconds.
     const after = intParam(c.req.query("after"), 0, "after");
     const max = Math.min(intParam(c.req.query("limit"), 100, "limit"), MAX_LIMIT);
     if (max < 1) throw new FrxError("request.malformed", "limit must be at least 1");
@@ -111,7 +111,7 @@ function intParam(value: string | undefined, fallback: number, name: string): nu
   return Number(value);
 }
 
-/** The body of an acknowledgement, as api/inbox-ack-request.json has it (FRX-API-015). */
+/** The body of an acknowledgement, as api/inbox-ack-request.json has it (FRX-API-016). */
 function ackRequest(body: Record<string, unknown>): Types.InboxAckRequest {
   try {
     return validateDocument<Types.InboxAckRequest>("api/inbox-ack-request.json", body);
