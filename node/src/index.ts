@@ -44,3 +44,4 @@ export {
   type DataKeySource,
 } from "./privacy/data-keys.js";
 export { LevelStore, type Store } from "./store/store.js";
+export { openEnvelope } from "./privacy/envelopes.js";

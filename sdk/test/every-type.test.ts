@@ -176,6 +176,17 @@ describe("every agency message type through a real node", () => {
     track(
       await doe.send(MessageType.RemedyClaim, from(MessageType.RemedyClaim, { to: to("TH:DSDW") })),
     );
+    // The claim is awarded before the fixture's instalment (FRX-REM-005, FRX-REM-006).
+    const update = bodyOf(MessageType.RemedyUpdate);
+    const awarded = {
+      claimRef: update.claimRef,
+      status: "awarded",
+      amountAwarded: update.amountAwarded,
+    } as typeof update;
+    await doe.send(
+      MessageType.RemedyUpdate,
+      from(MessageType.RemedyUpdate, { to: to("TH:DSDW"), body: awarded }),
+    );
     track(
       await doe.send(
         MessageType.RemedyUpdate,

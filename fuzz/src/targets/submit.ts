@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as fc from "fast-check";
 import { importPublicKey, publicJwkOf, signEnvelope, verifyReceipt } from "@frx/spec";
+import { openEnvelope } from "@frx/node";
 import { fuzzNode } from "../node-harness.js";
 import { mutateJson } from "../mutate.js";
 import { messageSeeds, signerOf, testKeys, type Json } from "../seeds.js";
@@ -65,7 +66,9 @@ export async function submitTarget(): Promise<FuzzTarget<Input>> {
           { messageId: result.messageId, digest, node: "TH" },
           () => nodeKey,
         ).catch((e: unknown) => fail(`the receipt does not verify: ${String(e)}`));
-        if (stored?.jws !== jws) fail("the stored envelope is not the one signed");
+        // Stored sealed at rest (FRX-DP-001): what the node's key opens must be the signed bytes.
+        const opened = openEnvelope(n.node.ctx.dataKeys, result.messageId, stored?.jws);
+        if (opened !== jws) fail("the stored envelope is not the one signed");
       } else if (stored?.digest !== digest) {
         fail("a duplicate answer for bytes that were never stored");
       }

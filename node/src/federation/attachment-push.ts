@@ -1,5 +1,6 @@
 import { isFrxError, sealRecords, signTransfer, TRANSFER_HEADER, type Types } from "@frx/spec";
 import type { AppContext } from "../context.js";
+import { openEnvelope } from "../privacy/envelopes.js";
 import type { OutboxItem } from "./outbox-store.js";
 
 /** One file an envelope lists (its descriptor, which the sender signed). */
@@ -18,11 +19,18 @@ export type PushOutcome =
 /** Marks that a peer reported a file complete (`deliveries`, `file!<peer>!<sha256>`). */
 export const fileKey = (peer: string, sha256: string) => `file!${peer}!${sha256}`;
 
-/** The attachment descriptors a queued envelope lists, read from the JWS it stored. */
-export function descriptorsOf(item: Pick<OutboxItem, "jws">): Descriptor[] {
+/**
+ * The attachment descriptors a queued envelope lists, read from the JWS it stored (sealed at
+ * rest, FRX-DP-001, so opened with the node's data key first).
+ */
+export function descriptorsOf(
+  ctx: Pick<AppContext, "dataKeys">,
+  item: Pick<OutboxItem, "jws" | "messageId">,
+): Descriptor[] {
   try {
+    const jws = openEnvelope(ctx.dataKeys, item.messageId, item.jws) ?? "";
     const payload = JSON.parse(
-      Buffer.from(item.jws.split(".")[1] ?? "", "base64url").toString("utf8"),
+      Buffer.from(jws.split(".")[1] ?? "", "base64url").toString("utf8"),
     ) as { attachments?: Descriptor[] };
     return Array.isArray(payload.attachments) ? payload.attachments : [];
   } catch {
@@ -37,7 +45,7 @@ export async function undeliveredFiles(
   item: OutboxItem,
 ): Promise<string[]> {
   const out: string[] = [];
-  for (const d of descriptorsOf(item))
+  for (const d of descriptorsOf(ctx, item))
     if (!out.includes(d.sha256) && !(await ctx.store.get("deliveries", fileKey(peer, d.sha256))))
       out.push(d.sha256);
   return out;
@@ -58,7 +66,7 @@ export async function pushFiles(
   const seen = new Set<string>();
   const refused: RefusedFile[] = [];
   for (const item of items)
-    for (const d of descriptorsOf(item)) {
+    for (const d of descriptorsOf(ctx, item)) {
       if (seen.has(d.sha256)) continue;
       seen.add(d.sha256);
       if (await ctx.store.get("deliveries", fileKey(peer, d.sha256))) continue;

@@ -452,7 +452,7 @@ export class PeerWorker {
       const timeline = new DeliveryTimeline(ctx);
       const ops: Op[] = [];
       for (const item of items) {
-        const names = new Set(descriptorsOf(item).map((d) => d.sha256));
+        const names = new Set(descriptorsOf(this.ctx, item).map((d) => d.sha256));
         const file = refused.find((r) => names.has(r.sha256));
         if (file)
           ops.push(
