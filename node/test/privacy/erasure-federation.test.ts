@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalize, signCompact } from "@frx/spec";
 import { erasureNotice } from "../../src/privacy/notice.js";
-import type { PendingNotice } from "../../src/privacy/notice-delivery.js";
+import { deadNotices, type PendingNotice } from "../../src/privacy/notice-delivery.js";
 import { eraseByPerson } from "../../src/privacy/request.js";
 import type { MessageRecord } from "../../src/store/records.js";
 import { fixture } from "../harness.js";
@@ -69,6 +69,21 @@ describe("erasure notices over the federation API (FRX-DP-013 to FRX-DP-016)", (
     const altered = await postNotice(cluster.get("LA"), `${h}.${p}.${s!.slice(0, -4)}AAAA`);
     expect(altered.status).toBe(400);
     expect(String(altered.body.code)).toMatch(/^jws\./);
+    const badIds = signCompact(
+      new TextEncoder().encode(
+        canonicalize({
+          ...JSON.parse(Buffer.from(p!, "base64url").toString()),
+          cases: [{ case: create.case, messages: [7] }],
+        }),
+      ),
+      "frx-erasure-notice+jws",
+      kh.node.ctx.signer,
+    );
+    for (const body of ["", "not a jws", badIds])
+      expect(await postNotice(cluster.get("LA"), body)).toMatchObject({
+        status: 400,
+        body: { code: expect.stringMatching(/^(jws\.|request\.malformed)/) },
+      });
     expect((await atLa())!.jws).not.toBe("");
 
     // LA is down when TH erases: the notice waits in TH's store, and survives TH's restart.
@@ -103,5 +118,65 @@ describe("erasure notices over the federation API (FRX-DP-013 to FRX-DP-016)", (
     const repeated = await postNotice(la, again!.notice);
     expect(repeated).toMatchObject({ status: 200, body: { reason: "notice", messages: [] } });
     expect(await atLa()).toMatchObject({ jws: "", erased: { ref: erased.erased!.ref } });
+  });
+
+  it("makes a dead letter of a notice refused, or not accepted within 7 days (FRX-DP-014)", async () => {
+    const th = cluster.get("TH");
+    const signed = (cases: unknown) =>
+      signCompact(
+        new TextEncoder().encode(
+          canonicalize({
+            frx: "1",
+            kind: "erasure-notice",
+            erasure: "01KJQ0000000000000000000BB",
+            origin: "TH",
+            at: th.clock.now().toISOString(),
+            reason: "test",
+            cases,
+          }),
+        ),
+        "frx-erasure-notice+jws",
+        th.node.ctx.signer,
+      );
+    const old = new Date(th.clock.now().getTime() - 8 * 86_400_000).toISOString();
+    const queued = (node: string, notice: string, queuedAt: string): PendingNotice => ({
+      erasure: "01KJQ0000000000000000000BB",
+      node,
+      notice,
+      queuedAt,
+      attempts: 0,
+    });
+    await th.node.ctx.store.commit([
+      {
+        type: "put",
+        aggregate: "erasureNotices",
+        key: "q!01KJQ0000000000000000000BB!LA",
+        // LA has no such case: it refuses with dp.not-party, and a retry would not change that.
+        value: queued(
+          "LA",
+          signed([{ case: "no-such-case", messages: [] }]),
+          th.clock.now().toISOString(),
+        ),
+      },
+      {
+        type: "put",
+        aggregate: "erasureNotices",
+        key: "q!01KJQ0000000000000000000BB!ZZ",
+        // No such member, queued 8 days ago: past the retry window.
+        value: queued("ZZ", signed([]), old),
+      },
+    ]);
+    th.node.ctx.outbox.notices.kick();
+    const dead = await eventually(
+      async () =>
+        (await deadNotices(th.node.ctx)).length === 2 ? deadNotices(th.node.ctx) : undefined,
+      "both notices to become dead letters",
+    );
+    expect(dead.map((d) => [d.node, d.attempts])).toEqual([
+      ["LA", 1],
+      ["ZZ", 1],
+    ]);
+    expect(dead[0]!.lastError).toMatch(/403.*dp\.not-party/);
+    expect(await pending(th)).toEqual([]);
   });
 });

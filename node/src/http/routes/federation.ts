@@ -90,6 +90,8 @@ export function federationRoutes(deps: AppDeps): Hono<Env> {
   // `erasure-notice apply`, so a repeated notice erases nothing more (FRX-DP-016).
   app.post("/federation/v1/erasure-notices", limit(256 * 1024), async (c) => {
     requireMediaType(c, "application/jose");
+    // As for a transaction or wake: no list, an expired one, or one suspending us (FRX-TRUST-015, -018, -028).
+    ctx.trust.inForceFor(ctx.config.node);
     return c.json(await applyErasureNotice(ctx, (await c.req.text()).trim()));
   });
   app.get("/federation/v1/directory", async (c) => {
