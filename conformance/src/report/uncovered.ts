@@ -67,8 +67,12 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-DP-008": operator("legal holds are placed by the operator"),
   "FRX-DP-009": operator("erasure by personRef is an operator tool"),
   "FRX-DP-010": operator("the erasure notice is produced for the operator"),
-  "FRX-DP-011": operator("erasure notices are applied by the operator"),
+  "FRX-DP-011": pending("a peer node's erasure notice at POST {endpoint}/erasure-notices"),
   "FRX-DP-012": operator("subject-access exports are an operator tool"),
+  "FRX-DP-013": operator("notices follow an erasure the operator makes; durability is internal"),
+  "FRX-DP-014": internal("a 7-day retry window and the dead letters the operator reads"),
+  "FRX-DP-015": pending("the suite would need a case with a party of its own peer node"),
+  "FRX-DP-016": pending("a repeated notice from the suite's peer node"),
   // Audit: verification is an operator tool over the node's store.
   "FRX-AUD-001": internal("the audit hash chain lives in the node's store"),
   "FRX-AUD-002": operator("audit verification is an operator tool"),

@@ -90,7 +90,7 @@ export const privacyOperations: AdminOperation[] = [
     changes: true,
     run: async (n, input, actor) => {
       const record = await eraseByPerson(n.ctx, personRef(input), text(input, "reason"), actor);
-      // For the other parties' nodes (FRX-DP-010): the operator sends it to each node listed.
+      // For the other parties' nodes (FRX-DP-010): queued and sent by the node (FRX-DP-013), shown for carrying by hand.
       return { ...record, notice: await erasureNotice(n.ctx, record) };
     },
   },

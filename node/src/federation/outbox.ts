@@ -1,4 +1,5 @@
 import type { AppContext } from "../context.js";
+import { NoticeSender } from "../privacy/notice-delivery.js";
 import { PeerWorker } from "./peer-worker.js";
 
 /**
@@ -9,12 +10,17 @@ import { PeerWorker } from "./peer-worker.js";
 export class Outbox {
   private readonly workers = new Map<string, PeerWorker>();
   private running = false;
+  /** Erasure notices to the parties' nodes (FRX-DP-013), sent alongside the envelopes. */
+  readonly notices: NoticeSender;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: AppContext) {
+    this.notices = new NoticeSender(ctx);
+  }
 
   /** Starts a worker for every peer that has something queued (after a restart too). */
   async start(): Promise<void> {
     this.running = true;
+    this.notices.start();
     for (const peer of await this.queuedPeers()) this.worker(peer).kick();
   }
 
@@ -52,11 +58,14 @@ export class Outbox {
   }
 
   heardFrom(peer: string): void {
-    if (this.running) this.worker(peer).resetBackoff();
+    if (!this.running) return;
+    this.worker(peer).resetBackoff();
+    this.notices.kick();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    await this.notices.stop();
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
     this.workers.clear();
   }

@@ -63,7 +63,7 @@ export async function erase(
     personRef?: string;
     heldCases?: string[];
     choose: (m: OpenedMessage) => boolean;
-    extra?: (cases: string[]) => Promise<Op[]>;
+    extra?: (cases: string[], record: ErasureRecord) => Promise<Op[]>;
   },
 ): Promise<ErasureRecord> {
   const { commit, record, files } = await ctx.serial.run(async () => {
@@ -94,7 +94,7 @@ export async function erase(
       return { commit: Promise.resolve(), record, files: [] };
     const ops: Op[] = [
       ...(await erasureOps(ctx, targets, { at, reason: options.reason, ref: id })),
-      ...((await options.extra?.(cases)) ?? []),
+      ...((await options.extra?.(cases, record)) ?? []),
       { type: "put", aggregate: "meta", key: `erasure!${id}`, value: record },
       ...ctx.audit.append(at, {
         kind: "admin",

@@ -81,7 +81,12 @@ function verifyNotice(ctx: AppContext, jws: string): ErasureNotice {
     notice?.kind !== "erasure-notice" ||
     typeof notice.origin !== "string" ||
     !Array.isArray(notice.cases) ||
-    notice.cases.some((c) => typeof c?.case !== "string" || !Array.isArray(c.messages))
+    notice.cases.some(
+      (c) =>
+        typeof c?.case !== "string" ||
+        !Array.isArray(c.messages) ||
+        c.messages.some((m) => typeof m !== "string"),
+    )
   )
     throw new FrxError("request.malformed", "not an erasure notice");
   const member = ctx.trust.member(notice.origin);

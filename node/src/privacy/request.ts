@@ -2,6 +2,7 @@ import { FrxError } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import { consentRemovalOps, erase, type ErasureRecord } from "./erase.js";
 import { listHolds } from "./holds.js";
+import { noticeQueueOps } from "./notice-delivery.js";
 import { namesPerson } from "./person.js";
 import { openedMessages } from "./scan.js";
 
@@ -32,7 +33,7 @@ export async function eraseByPerson(
       "dp.legal-hold",
       `every message naming ${personRef} is in a case under a legal hold: ${[...blocked].join(", ")}`,
     );
-  return erase(ctx, {
+  const record = await erase(ctx, {
     reason: "request",
     by: actor,
     note,
@@ -40,6 +41,12 @@ export async function eraseByPerson(
     heldCases: [...blocked],
     choose: (m) =>
       named.has(m.record.id) && !(m.record.case !== undefined && heldCases.has(m.record.case)),
-    extra: (cases) => consentRemovalOps(ctx, cases, personRef),
+    // The notices to the other parties' nodes, queued in the same batch (FRX-DP-013).
+    extra: async (cases, record) => [
+      ...(await consentRemovalOps(ctx, cases, personRef)),
+      ...(await noticeQueueOps(ctx, record)),
+    ],
   });
+  ctx.outbox?.notices.kick();
+  return record;
 }

@@ -33,6 +33,7 @@ export const AGGREGATES = [
   "operators",
   "remedies",
   "tracks",
+  "erasureNotices",
 ] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 

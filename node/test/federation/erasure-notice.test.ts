@@ -56,6 +56,8 @@ describe("erasure by person across two nodes (FRX-DP-009 to FRX-DP-011)", () => 
     });
     expect((await atLa())!.jws).not.toBe("");
 
+    // The notice carried by hand (`erasure-notice apply --file`): TH's own delivery is held back.
+    await th.node.ctx.outbox.notices.stop();
     const record = await eraseByPerson(th.node.ctx, PERSON, "the worker asked", "dpo");
     expect(record.messages).toEqual([create.id]);
     const notice = await erasureNotice(th.node.ctx, record);

@@ -1552,6 +1552,30 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "data-protection.md"
   },
   {
+    "id": "FRX-DP-013",
+    "level": "MUST",
+    "text": "A node that produced an erasure notice MUST record it for each node it names in the same write as the erasure record, and MUST send it to each of them with `POST {endpoint}/erasure-notices` until that node answers 200, retrying with backoff after a failure and after a restart.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-014",
+    "level": "MUST",
+    "text": "A node MUST stop retrying an erasure notice that its receiver refused with a 4xx status other than 429, or that was not accepted within 7 days of the erasure, and MUST then keep it as a dead letter reported to its operator.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-015",
+    "level": "MUST",
+    "text": "A node MUST act on an erasure notice received at `POST {endpoint}/erasure-notices` as FRX-DP-011 requires, answering 200 with the erasure it made, and refuse one that fails those checks with `dp.not-party` (403) or the `jws.*` code of the failed check (400).",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-016",
+    "level": "MUST",
+    "text": "A node MUST answer a repeated erasure notice with 200 and erase nothing more.",
+    "file": "data-protection.md"
+  },
+  {
     "id": "FRX-ENV-001",
     "level": "MUST",
     "text": "A node MUST refuse an envelope that does not match `schemas/envelope.json` and the message file for its `type` with `schema.invalid`.",

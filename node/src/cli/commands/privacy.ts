@@ -180,7 +180,7 @@ ${BOTH_WAYS}
           ...(record.notice
             ? [
                 field("erasure notice for", record.notice.nodes.join(", ") || "no other node"),
-                "send each of them this notice (frx-node erasure-notice apply there):",
+                "the node sends them this notice itself (FRX-DP-013); to carry it by hand (frx-node erasure-notice apply there):",
                 record.notice.notice,
               ]
             : []),

@@ -6,6 +6,7 @@ import { directoryDocument } from "../../domain/documents.js";
 import { receiveTransaction, receiveWake } from "../../federation/inbound.js";
 import { readTransaction, TransactionIntake } from "../../federation/intake.js";
 import { probeTransfer, receiveTransfer } from "../../federation/attachment-inbound.js";
+import { applyErasureNotice } from "../../privacy/notice.js";
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -37,6 +38,7 @@ export const MAX_TRANSACTION_BODY_BYTES =
  * PUT /federation/v1/transactions/:txnId — an encrypted, node-signed batch of envelopes;
  * GET, PUT /federation/v1/attachments/:sha256 — a peer's file, in sealed records, resumable;
  * POST /federation/v1/wake — a peer asks us to flush our outbox to it;
+ * POST /federation/v1/erasure-notices — a party's node erased content on request (FRX-DP-015);
  * GET /federation/v1/directory — our signed directory, for peers to verify our agencies.
  */
 export function federationRoutes(deps: AppDeps): Hono<Env> {
@@ -82,6 +84,15 @@ export function federationRoutes(deps: AppDeps): Hono<Env> {
   app.post("/federation/v1/wake", limit(8192), async (c) => {
     requireMediaType(c, "application/jose");
     return c.json({ woken: receiveWake(ctx, (await c.req.text()).trim()) });
+  });
+  // The notice authenticates itself: signed by its origin's key in the trust list in force, and
+  // acted on only for cases where that node has a party here (FRX-DP-011); the same code as
+  // `erasure-notice apply`, so a repeated notice erases nothing more (FRX-DP-016).
+  app.post("/federation/v1/erasure-notices", limit(256 * 1024), async (c) => {
+    requireMediaType(c, "application/jose");
+    // As for a transaction or wake: no list, an expired one, or one suspending us (FRX-TRUST-015, -018, -028).
+    ctx.trust.inForceFor(ctx.config.node);
+    return c.json(await applyErasureNotice(ctx, (await c.req.text()).trim()));
   });
   app.get("/federation/v1/directory", async (c) => {
     const doc = await directoryDocument(ctx);
