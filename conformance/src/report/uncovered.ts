@@ -73,6 +73,9 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-DP-014": internal("a 7-day retry window and the dead letters the operator reads"),
   "FRX-DP-015": pending("the suite would need a case with a party of its own peer node"),
   "FRX-DP-016": pending("a repeated notice from the suite's peer node"),
+  "FRX-DP-017": pending(
+    "the suite would need its peer node suspended by a trust list the node applies",
+  ),
   // Audit: verification is an operator tool over the node's store.
   "FRX-AUD-001": internal("the audit hash chain lives in the node's store"),
   "FRX-AUD-002": operator("audit verification is an operator tool"),

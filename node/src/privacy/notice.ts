@@ -97,6 +97,11 @@ function verifyNotice(ctx: AppContext, jws: string): ErasureNotice {
       `no key ${parsed.header.kid} of node ${notice.origin} in the trust list in force`,
     );
   assertSignature(parsed, importPublicKey(key.jwk));
+  if (member.status !== "active")
+    throw new FrxError(
+      "trust.member-suspended",
+      `node ${notice.origin} is ${member.status} in the trust list in force: its erasure notices are refused (FRX-DP-017)`,
+    );
   return notice;
 }
 

@@ -179,4 +179,36 @@ describe("erasure notices over the federation API (FRX-DP-013 to FRX-DP-016)", (
     expect(dead[0]!.lastError).toMatch(/403.*dp\.not-party/);
     expect(await pending(th)).toEqual([]);
   });
+
+  it("refuses a notice from a node the trust list suspends (FRX-DP-017)", async () => {
+    const kh = cluster.get("KH");
+    await cluster.nextTrustList(
+      (list) => ({
+        ...list,
+        issuedAt: cluster.get("LA").clock.now().toISOString(),
+        members: list.members.map((m) => (m.node === "KH" ? { ...m, status: "suspended" } : m)),
+      }),
+      ["TH", "LA"],
+    );
+    const notice = signCompact(
+      new TextEncoder().encode(
+        canonicalize({
+          frx: "1",
+          kind: "erasure-notice",
+          erasure: "01KJQ0000000000000000000CC",
+          origin: "KH",
+          at: kh.clock.now().toISOString(),
+          reason: "suspended",
+          cases: [],
+        }),
+      ),
+      "frx-erasure-notice+jws",
+      kh.node.ctx.signer,
+    );
+    // Before the suspension KH's notice would reach the party check (dp.not-party).
+    expect(await postNotice(cluster.get("LA"), notice)).toMatchObject({
+      status: 403,
+      body: { code: "trust.member-suspended" },
+    });
+  });
 });

@@ -1576,6 +1576,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "data-protection.md"
   },
   {
+    "id": "FRX-DP-017",
+    "level": "MUST",
+    "text": "A node MUST refuse an erasure notice, by the route or carried by hand, whose origin the trust list in force does not list as `active` with `trust.member-suspended`, so that a suspended node cannot erase what other nodes hold.",
+    "file": "data-protection.md"
+  },
+  {
     "id": "FRX-ENV-001",
     "level": "MUST",
     "text": "A node MUST refuse an envelope that does not match `schemas/envelope.json` and the message file for its `type` with `schema.invalid`.",
