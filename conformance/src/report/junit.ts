@@ -1,3 +1,4 @@
+import { parseInstant } from "@frx/spec";
 import type { Report } from "./model.js";
 
 /** Escapes text for XML content and attributes, dropping characters XML 1.0 forbids. */
@@ -15,7 +16,7 @@ export function xmlEscape(text: string): string {
 export function junitXml(report: Report): string {
   const areas = [...new Set(report.tests.map((t) => t.area))];
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
-  const total = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
+  const total = parseInstant(report.finishedAt) - parseInstant(report.startedAt);
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${xmlEscape(`${report.suite.name} ${report.suite.version} (${report.profile}) against ${report.node.id}`)}" tests="${report.tests.length}" failures="${report.summary.failed}" skipped="${report.summary.skipped}" time="${seconds(total)}">`,

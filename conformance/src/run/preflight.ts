@@ -1,4 +1,4 @@
-import { publicJwkOf, type Types } from "@frx/spec";
+import { publicJwkOf, type Types, instantMs } from "@frx/spec";
 import type { Harness } from "../harness/harness.js";
 import { payloadOf } from "../harness/jws-text.js";
 import { AGENCIES, AGENCY_NAMES } from "../kit/agencies.js";
@@ -132,7 +132,9 @@ async function overrideProblem(h: Harness, notes: string[]): Promise<string | nu
   );
   if (!ack) return null;
   const start = typeof ack.startedAt === "string" ? ack.startedAt : String(receipt.receivedAt);
-  const span = Date.parse(String(ack.dueAt)) - Date.parse(start);
+  const span = (instantMs(ack.dueAt) ?? Number.NaN) - (instantMs(start) ?? Number.NaN);
+  if (!Number.isFinite(span))
+    return `the deadline ${JSON.stringify(ack.dueAt)} or its start ${JSON.stringify(start)} is not an FRX instant`;
   return span > OVERRIDE_LIMIT_MS
     ? `a risk_to_life referral's deadline falls ${Math.round(span / 1000)} s after it was stored; with config-overrides.json applied it falls within 4 s`
     : undefined;

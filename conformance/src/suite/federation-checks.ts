@@ -1,4 +1,4 @@
-import { canonicalize, createSigner, signCompact } from "@frx/spec";
+import { canonicalize, createSigner, signCompact, parseInstant } from "@frx/spec";
 import { check } from "../harness/check.js";
 import { ulid } from "../harness/ulid.js";
 import { generateNodeKeyPair } from "../kit/trust.js";
@@ -147,7 +147,7 @@ export const transactionCheckTests = [
     async (h) => {
       // Signed before the peer's key was valid: the key check (step 10) comes before the
       // freshness check (step 14), so the code is jws.key-retired, not a replay.
-      const notBefore = Date.parse(
+      const notBefore = parseInstant(
         h.trust.members.find((m) => m.node === h.peer.node)!.signingKeys[0]!.notBefore,
       );
       const sentAt = new Date(notBefore - 86_400_000).toISOString();

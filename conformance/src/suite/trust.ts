@@ -6,6 +6,8 @@ import {
   verifyTrustList,
   type SignedTrustList,
   type Types,
+  instantMs,
+  parseInstant,
 } from "@frx/spec";
 import { check, holds, same } from "../harness/check.js";
 import type { Harness } from "../harness/harness.js";
@@ -30,8 +32,8 @@ const headerOf = (b64: string) =>
 /** Whether a node signing key is valid at an instant (FRX-TRUST-021). */
 function validAt(key: Types.TrustListMember["signingKeys"][number], at: number): boolean {
   return (
-    Date.parse(key.notBefore) <= at &&
-    (key.notAfter === undefined || Date.parse(key.notAfter) >= at)
+    (instantMs(key.notBefore) ?? Number.POSITIVE_INFINITY) <= at &&
+    (key.notAfter === undefined || (instantMs(key.notAfter) ?? Number.NEGATIVE_INFINITY) >= at)
   );
 }
 
@@ -92,10 +94,14 @@ export const trustTests = [
       ["/v1/registry", "registry"],
     ] as const) {
       const jws = (await h.http.call("GET", path)).json<{ jws: string }>().jws;
-      signedAt.push([member, jws, Date.parse(String(payloadOf(jws).issuedAt))]);
+      signedAt.push([member, jws, parseInstant(payloadOf(jws).issuedAt, `/${member}/issuedAt`)]);
     }
     const a = await h.accepted(h.sign(h.envelope("case-notify-ok")));
-    signedAt.push(["receipt", a.receiptJws, Date.parse(a.receipt.receivedAt)]);
+    signedAt.push([
+      "receipt",
+      a.receiptJws,
+      parseInstant(a.receipt.receivedAt, "/receipt/receivedAt"),
+    ]);
     for (const [what, jws, at] of signedAt) {
       const kid = headerOf(jws.split(".")[0]!).kid;
       const key = h.node.member.signingKeys.find((k) => k.jwk.kid === kid);

@@ -1,3 +1,4 @@
+import { parseInstant } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import type { Op } from "../store/store.js";
 import type { ErasureRecord } from "./erase.js";
@@ -146,7 +147,7 @@ export class NoticeSender {
         error = String(e);
       }
     }
-    const elapsed = ctx.clock.now().getTime() - Date.parse(item.queuedAt);
+    const elapsed = ctx.clock.now().getTime() - parseInstant(item.queuedAt);
     const next = { ...item, attempts: item.attempts + 1, lastError: error };
     if (final || elapsed > NOTICE_RETRY_WINDOW_MS) {
       await ctx.store.commit([

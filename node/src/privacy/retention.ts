@@ -1,4 +1,4 @@
-import { machineDefinitions, retentionDefaults } from "@frx/spec";
+import { machineDefinitions, retentionDefaults, parseInstant } from "@frx/spec";
 import type { InvestigationRecord, ReferralRecord } from "@frx/spec";
 import type { RetentionOverrides } from "../config/config.js";
 import type { AppContext } from "../context.js";
@@ -46,18 +46,18 @@ const terminal = (machine: "referral" | "investigation", state: string): boolean
  * none of its investigations is in a non-terminal state; undefined while any is open.
  */
 export async function caseClosedAt(ctx: AppContext, c: CaseRecord): Promise<number | undefined> {
-  let last = Date.parse(c.updatedAt);
+  let last = parseInstant(c.updatedAt);
   for (const id of c.referrals) {
     const r = await ctx.store.get<ReferralRecord>("referrals", id);
     if (!r) continue;
     if (!terminal("referral", r.state)) return undefined;
-    last = Math.max(last, Date.parse(r.updatedAt));
+    last = Math.max(last, parseInstant(r.updatedAt));
   }
   for (const id of c.investigations) {
     const i = await ctx.store.get<InvestigationRecord>("investigations", id);
     if (!i) continue;
     if (!terminal("investigation", i.state)) return undefined;
-    last = Math.max(last, Date.parse(i.updatedAt));
+    last = Math.max(last, parseInstant(i.updatedAt));
   }
   return last;
 }
@@ -101,7 +101,7 @@ export async function runRetention(
     const message = m.message!;
     const days = periodOf(periods, message.type, message.tier);
     if (days === undefined) return;
-    let from = Date.parse(m.record.receivedAt);
+    let from = parseInstant(m.record.receivedAt);
     const caseId = m.record.case;
     if (caseId !== undefined) {
       if (!closed.has(caseId)) {
