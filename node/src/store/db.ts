@@ -37,9 +37,21 @@ export const AGGREGATES = [
 ] as const;
 export type Aggregate = (typeof AGGREGATES)[number];
 
+/**
+ * LevelDB keeps the index and filter blocks of every open table file in native memory, outside
+ * its block cache, so with the default of 1,000 open files a node's memory grows with its store
+ * for as long as it runs. A fixed table budget and a fixed block cache keep the native part flat:
+ * a store larger than 64 files (about 128 MB) reopens tables on cold reads instead.
+ */
+const LEVEL_OPTIONS = {
+  valueEncoding: "json",
+  maxOpenFiles: 64,
+  cacheSize: 8 * 1024 * 1024,
+} as const;
+
 /** @example const db = openLevel(join(dir, "store")); await db.open() */
 export function openLevel(location: string): RootDb {
-  return new Level<string, unknown>(location, { valueEncoding: "json" }) as unknown as RootDb;
+  return new Level<string, unknown>(location, LEVEL_OPTIONS) as unknown as RootDb;
 }
 
 /** Fixed-width decimal so numeric keys sort in order. */
