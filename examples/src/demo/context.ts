@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { isFrxClientError, type FrxClient } from "@frx/sdk";
+import { isFrxClientError, type FrxClient, type InboxMessage, type ReferralRef } from "@frx/sdk";
 import type { LocalFederation } from "../federation/local-federation.js";
-import { receive } from "./delivery.js";
+import { receive, receiveWhere } from "./delivery.js";
 import type { Timeline } from "./timeline.js";
 
 const specDir = dirname(createRequire(import.meta.url).resolve("@frx/spec/package.json"));
@@ -44,6 +44,18 @@ export interface Scene {
   ): Promise<string>;
   /** Waits until each recipient has it in its inbox, verified, and prints that. */
   arrives(messageId: string, recipients: string[], from: string, type: string): Promise<void>;
+  /**
+   * Waits (bounded) for a node's notice of `type` in `who`'s inbox that `match` accepts, and
+   * prints it; null if none came in time.
+   */
+  notice(
+    who: string,
+    type: string,
+    match: (m: InboxMessage) => boolean,
+    timeoutMs: number,
+  ): Promise<InboxMessage | null>;
+  /** Referral threads later chapters continue, by name (e.g. "shelter"). */
+  refs: Map<string, ReferralRef>;
 }
 
 export function scene(fed: LocalFederation, tl: Timeline, caseId: string): Scene {
@@ -88,6 +100,44 @@ export function scene(fed: LocalFederation, tl: Timeline, caseId: string): Scene
         s.tl.received(who, type, from);
       }
     },
+    async notice(who, type, match, timeoutMs) {
+      const m = await receiveWhere(
+        who,
+        fed.client(who),
+        (i) => i.message.type === type && match(i),
+        timeoutMs,
+      );
+      if (m) s.tl.notice(who, type, m.message.from, describe(m));
+      return m;
+    },
+    refs: new Map(),
   };
   return s;
+}
+
+/** What a node's notice says, in a few words. */
+function describe(m: InboxMessage): string {
+  const b = m.message.body as Record<string, unknown>;
+  if (m.message.type === "delivery.failed")
+    return `${String(b.messageId).slice(0, 10)}… ${String(b.reason)} (${String(b.errorCode ?? "")})`;
+  const to = (b.escalatedTo as Array<{ participant?: string }> | undefined)
+    ?.map((a) => a.participant)
+    .join(", ");
+  const instalment = b.instalment ? ` · instalment ${String(b.instalment)}` : "";
+  return `${String(b.deadline)} due ${String(b.dueAt)}${instalment}${b.level ? ` · level ${String(b.level)}` : ""}${to ? ` · escalated to ${to}` : ""}`;
+}
+
+/** Polls `check` every 100 ms until it returns a value, for at most `timeoutMs`, else fails naming `what`. */
+export async function until<T>(
+  check: () => Promise<T | null>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== null) return value;
+    if (Date.now() > end) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

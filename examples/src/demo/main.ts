@@ -1,15 +1,20 @@
 #!/usr/bin/env node
+import { messageTypeValues } from "@frx/spec";
 import { legend, nodeUrls } from "./legend.js";
 import { runDemo } from "./run.js";
 
 /** `npm run demo` (the README's main job); `--keep` leaves the nodes running and prints their URLs. */
 async function main(): Promise<void> {
   const keep = process.argv.includes("--keep");
-  const { federation } = await runDemo();
+  const { federation, typesUsed, skipped } = await runDemo();
   process.stdout.write(legend());
   if (!keep) {
     await federation.close();
-    process.stdout.write("\ndemo complete: all nine actions exchanged across TH, LA and KH.\n");
+    process.stdout.write(
+      `\ndemo complete: all nine actions, ${typesUsed.length} of the ${messageTypeValues.length} message types, exchanged across TH, LA and KH.\n`,
+    );
+    if (skipped.length > 0)
+      process.stdout.write(`skipped on this build (see above for why): ${skipped.join("; ")}\n`);
     return;
   }
   process.stdout.write("\nnodes left running (Ctrl-C to stop):\n");

@@ -3,6 +3,8 @@ export class Timeline {
   private readonly started = Date.now();
   readonly lines: string[] = [];
   count = 0;
+  /** Every message type that took part: sent by an agency, or a node's notice read in an inbox. */
+  readonly used = new Set<string>();
 
   constructor(
     private readonly write: (line: string) => void = (l) => process.stdout.write(l + "\n"),
@@ -16,6 +18,7 @@ export class Timeline {
   /** A message sent: who to whom, the type, and what the node answered. */
   sent(from: string, to: string[], type: string, outcome: string): void {
     this.count++;
+    this.used.add(type);
     this.out(
       `  ${this.clock()}  ${from.padEnd(10)} → ${to.join(", ").padEnd(28)} ${type.padEnd(22)} ${outcome}`,
     );
@@ -28,6 +31,22 @@ export class Timeline {
     );
     void type;
   }
+
+  /** A node's own notice (a deadline, a failed delivery) read in an agency's inbox, verified. */
+  notice(who: string, type: string, from: string, detail: string): void {
+    this.used.add(type);
+    this.out(
+      `  ${this.clock()}  ${from.padEnd(10)} → ${who.padEnd(28)} ${type.padEnd(22)} ✓ in inbox, verified · ${detail}`,
+    );
+  }
+
+  /** A part of the story that cannot be played on this build, and why (never silently). */
+  skipped(what: string, why: string): void {
+    this.skips.push(what);
+    this.out(`  ${this.clock()}  skipped: ${what} — ${why}`);
+  }
+
+  readonly skips: string[] = [];
 
   note(text: string): void {
     this.out(`  ${this.clock()}  ${text}`);

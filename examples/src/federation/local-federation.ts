@@ -9,6 +9,7 @@ import {
   registerParticipant,
   type FrxNode,
   type Logger,
+  type NodeConfig,
   type NodeKeys,
   provideKeyFile,
 } from "@frx/node";
@@ -51,10 +52,16 @@ export class LocalFederation {
   private constructor(
     private readonly root: string,
     private readonly logger: Logger,
+    private readonly configure: (config: NodeConfig) => void,
   ) {}
 
-  static async start(countries: string[], logger: Logger): Promise<LocalFederation> {
-    const fed = new LocalFederation(await mkdtemp(join(tmpdir(), "frx-demo-")), logger);
+  /** `configure` changes each node's configuration before it first starts (and on restarts). */
+  static async start(
+    countries: string[],
+    logger: Logger,
+    configure: (config: NodeConfig) => void = () => undefined,
+  ): Promise<LocalFederation> {
+    const fed = new LocalFederation(await mkdtemp(join(tmpdir(), "frx-demo-")), logger, configure);
     for (const cc of countries) await fed.boot(cc);
     await fed.signGenesis();
     return fed;
@@ -125,6 +132,7 @@ export class LocalFederation {
       directoryCooldownMs: 1000,
       genesisDigest: this.genesisDigest || null,
     };
+    this.configure(config);
     await mkdir(dir, { recursive: true });
     await provideKeyFile(dir, config);
     const node = await createNode({ config, keys, dir, logger: this.logger });

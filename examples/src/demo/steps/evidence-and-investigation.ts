@@ -36,6 +36,14 @@ export async function shareEvidence(s: Scene): Promise<void> {
   s.tl.note(
     `TH:ATPD downloaded ${got.byteLength} bytes; SHA-256 matches the envelope's descriptor`,
   );
+  // The passport photographs show identity pages: not without the workers' consent.
+  const refuse = await s.send("TH:DOE", MessageType.EvidenceRefuse, {
+    ...fixtureEnvelope(MessageType.EvidenceRefuse),
+    inReplyTo: req,
+    case: s.caseId,
+    to: [{ participant: "TH:ATPD" }],
+  });
+  await s.arrives(refuse, ["TH:ATPD"], "TH:DOE", MessageType.EvidenceRefuse);
 }
 
 /** Action 4: a joint investigation on the vessel, hosted by Thailand, with Lao observers. */

@@ -25,6 +25,14 @@ export async function refer(s: Scene): Promise<void> {
   );
   const doe = s.as("TH:DOE");
 
+  // The worker's consent, recorded with the agency that will hold his data.
+  const consent = await s.send("TH:DOE", MessageType.ConsentRecord, {
+    ...fixtureEnvelope(MessageType.ConsentRecord),
+    case: s.caseId,
+    to: [{ participant: "TH:DSDW" }],
+  });
+  await s.arrives(consent, ["TH:DSDW"], "TH:DOE", MessageType.ConsentRecord);
+
   // An identified worker to Thai victim services, with consent (tier T2).
   const shelter = await doe.referrals.create({
     ...fixtureEnvelope(MessageType.ReferralCreate),
@@ -37,6 +45,7 @@ export async function refer(s: Scene): Promise<void> {
     MessageType.ReferralCreate,
     `✓ receipt TH verified · delivered TH:DSDW (T2, consent to services and disclosure)`,
   );
+  s.refs.set("shelter", shelter);
   const dsdw = s.as("TH:DSDW");
   await dsdw.referrals.acknowledge(shelter, fixtureBody(MessageType.ReferralAcknowledge));
   s.tl.sent("TH:DSDW", ["TH:DOE"], MessageType.ReferralAcknowledge, "✓ handler assigned");
@@ -162,6 +171,20 @@ export async function refer(s: Scene): Promise<void> {
     "✓ declined: insufficient_information",
   );
   await s.arrives(decline.messageId, ["TH:DOE"], "LA:ATD", MessageType.ReferralDecline);
+
+  // Referred to the Thai police by mistake: they hold the case already. Withdrawn.
+  const dup = await doe.referrals.create({
+    ...crossBorder,
+    purpose: "criminal_investigation_trafficking",
+    tier: "T1",
+    case: s.caseId,
+    to: [{ participant: "TH:ATPD" }],
+    body: { ...body, track: "criminal" },
+  } as never);
+  s.tl.sent("TH:DOE", ["TH:ATPD"], MessageType.ReferralCreate, "✓ delivered TH:ATPD");
+  const withdraw = await doe.referrals.withdraw(dup, fixtureBody(MessageType.ReferralWithdraw));
+  s.tl.sent("TH:DOE", ["TH:ATPD"], MessageType.ReferralWithdraw, "✓ withdrawn: duplicate");
+  await s.arrives(withdraw.messageId, ["TH:ATPD"], "TH:DOE", MessageType.ReferralWithdraw);
 }
 
 /** Action 9: the mapping of mandates, used: route to "the agency in LA able to revoke a recruitment licence". */

@@ -10,6 +10,21 @@ export async function outage(s: Scene): Promise<void> {
   await s.fed.stop("KH");
   s.tl.note("KH node stopped");
   const update = fixtureEnvelope(MessageType.CaseUpdate);
+  // A notice worth sending only today (valid 2 s in the demo): it cannot wait for KH.
+  const brief = await s.send("TH:DOE", MessageType.CaseUpdate, {
+    ...update,
+    case: s.caseId,
+    to: [{ participant: "KH:MOLVT" }],
+    expiresInDays: 2 / 86_400,
+    body: { ...update.body, note: "Joint boarding of the sister vessel at Samut Sakhon today." },
+  });
+  const failed = await s.notice(
+    "TH:DOE",
+    MessageType.DeliveryFailed,
+    (m) => (m.message.body as { messageId?: string }).messageId === brief,
+    20_000,
+  );
+  if (!failed) throw new Error("TH:DOE was not told that its expired case.update failed");
   const id = await s.send("TH:DOE", MessageType.CaseUpdate, {
     ...update,
     case: s.caseId,
@@ -50,6 +65,13 @@ export async function report(s: Scene): Promise<void> {
   const to = ["LA:NCC", "KH:NCCT"];
   const env = fixtureEnvelope(MessageType.StatsReport);
   const cells = env.body.cells as Array<{ suppressed: boolean }>;
+  // A worker asks not to be counted in published statistics: his consent to reporting ends.
+  const withdraw = await s.send("TH:DOE", MessageType.ConsentWithdraw, {
+    ...fixtureEnvelope(MessageType.ConsentWithdraw),
+    case: s.caseId,
+    to: [{ participant: "TH:DSDW" }],
+  });
+  await s.arrives(withdraw, ["TH:DSDW"], "TH:DOE", MessageType.ConsentWithdraw);
   const id = await s.send("TH:NCC", MessageType.StatsReport, {
     ...env,
     to: to.map((participant) => ({ participant })),

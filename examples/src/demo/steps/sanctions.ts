@@ -85,52 +85,6 @@ export async function sanction(s: Scene): Promise<void> {
   }
 }
 
-/** Action 2: a Lao worker's unpaid wages, claimed in Thailand and followed to payment from Laos. */
-export async function remedy(s: Scene): Promise<void> {
-  s.tl.section("Action 2", "a remedy claim for unpaid wages, through to paid");
-  const claim = fixtureEnvelope(MessageType.RemedyClaim);
-  const id = await s.send("TH:DOE", MessageType.RemedyClaim, {
-    ...claim,
-    case: s.caseId,
-    to: [{ participant: "LA:MOLSW" }],
-  });
-  await s.arrives(id, ["LA:MOLSW"], "TH:DOE", MessageType.RemedyClaim);
-  const update = fixtureEnvelope(MessageType.RemedyUpdate);
-  const steps: Array<Record<string, unknown>> = [
-    {
-      status: "awarded",
-      amountAwarded: { amount: "54000.00", currency: "THB" },
-      note: "Order to pay issued under s. 124.",
-    },
-    {
-      status: "partially_paid",
-      amountAwarded: { amount: "54000.00", currency: "THB" },
-      amountPaid: { amount: "30000.00", currency: "THB" },
-      paidAt: new Date().toISOString(),
-    },
-    {
-      status: "paid",
-      amountAwarded: { amount: "54000.00", currency: "THB" },
-      amountPaid: { amount: "54000.00", currency: "THB" },
-      paidAt: new Date().toISOString(),
-      note: "Balance paid into the worker's account in Savannakhet.",
-    },
-  ];
-  for (const change of steps) {
-    const u = await s.send("TH:DOE", MessageType.RemedyUpdate, {
-      ...update,
-      case: s.caseId,
-      to: [{ participant: "LA:MOLSW" }],
-      body: { claimRef: update.body.claimRef, ...change },
-    });
-    await s.arrives(u, ["LA:MOLSW"], "TH:DOE", MessageType.RemedyUpdate);
-    const paid = change.amountPaid as { amount: string; currency: string } | undefined;
-    s.tl.note(
-      `claim ${String(change.status)}${paid ? `: ${paid.amount} ${paid.currency} paid of 54000.00 THB` : ""}`,
-    );
-  }
-}
-
 function with_(env: Env, body: Record<string, unknown>): Env {
   const merged = { ...env.body, ...body };
   for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
