@@ -45,7 +45,7 @@ export async function registry(s: Scene): Promise<void> {
     if ((r.registry?.entries ?? []).length === 0) s.tl.note(`  ${r.node}: nothing listed`);
     for (const e of r.registry?.entries ?? [])
       s.tl.note(
-        `  ${Object.values(e.entity)[0]?.legalName} — ${e.decision.kind} by ${e.decision.authority ?? "?"}, in ${r.node}'s registry, signed by ${r.node} ✓`,
+        `  ${r.node}: ${Object.values(e.entity)[0]?.legalName} — ${e.decision.kind} by ${e.decision.authority ?? "?"}, signed by ${r.node}, verified ✓`,
       );
   }
 }
