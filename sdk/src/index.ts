@@ -42,6 +42,7 @@ export type {
 export type { Inbox, InboxError, InboxItem, InboxMessage, InboxOptions } from "./inbox.js";
 export { DirectoryView, type DirectoryQuery } from "./directory.js";
 export type { Registry, RegistryEntry } from "./registry.js";
+export type { RegistryLookup, RegistryLookupResult } from "./registry-lookup.js";
 export {
   MAX_ATTACHMENT_BYTES,
   type AttachmentDescriptor,
