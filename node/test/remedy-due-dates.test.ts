@@ -39,7 +39,13 @@ const send = async (env: Envelope) => {
   const body = (await res.json()) as { code?: string; violations?: Array<{ pointer: string }> };
   return { status: res.status, code: body.code, at: body.violations?.map((v) => v.pointer) };
 };
-type Notice = { type: string; from: string; case: string; body: Record<string, unknown> };
+type Notice = {
+  id: string;
+  type: string;
+  from: string;
+  case: string;
+  body: Record<string, unknown>;
+};
 const notices = async (who: string): Promise<Notice[]> =>
   ((await (await t.as(who, "/v1/inbox")).json()) as { items: Array<{ jws: string }> }).items
     .map((i) => JSON.parse(Buffer.from(i.jws.split(".")[1]!, "base64url").toString()) as Notice)
@@ -116,7 +122,7 @@ describe("payment due dates (FRX-REM-301 to FRX-REM-304)", () => {
     ]);
   });
 
-  it("catches up every instalment missed while the node was not ticking, and none once paid", async () => {
+  it("catches up instalments missed while the node was not ticking with one notice for the latest", async () => {
     await send(claim());
     await send(awardWith(plan));
     t.clock.set("2026-03-21T00:00:00Z");
@@ -124,10 +130,17 @@ describe("payment due dates (FRX-REM-301 to FRX-REM-304)", () => {
     const got = await notices("TH:DOE");
     expect(
       got.map((m) => [m.body.instalment, (m.body.amountDue as { amount: string }).amount]),
-    ).toEqual([
-      [1, "20000"],
-      [2, "54000"],
-    ]);
+    ).toEqual([[2, "54000"]]);
+    // Both are recorded overdue, under that one notice; none is notified again.
+    const overdue = (await claimOf("TH:DOE"))!.overdue!;
+    expect(overdue.map((o) => o.instalment)).toEqual([1, 2]);
+    expect(new Set(overdue.map((o) => o.noticeId))).toEqual(new Set([got[0]!.id]));
+    t.clock.set("2026-03-22T00:00:00Z");
+    await t.node.scheduler.tick();
+    expect(await notices("TH:DOE")).toHaveLength(1);
+    // A partial payment clears the first instalment only.
+    await send(update({ status: "partially_paid", amountPaid: thb("20000") }));
+    expect((await claimOf("TH:DOE"))!.overdue!.map((o) => !!o.clearedAt)).toEqual([true, false]);
   });
 
   it("a later schedule replaces the earlier one: its own due dates run, not the old ones", async () => {

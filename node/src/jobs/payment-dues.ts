@@ -8,10 +8,11 @@ import type { Op } from "../store/store.js";
 
 /**
  * Payment due dates (FRX-REM-302, FRX-REM-303), run by the deadline scheduler's tick on the
- * claimant's node: each claim whose indexed due instant has passed gets one `deadline.overdue`
- * (`deadline` `payment`) per instalment that the total paid does not cover, to the claimant,
- * the claim's recipients at this node and the national coordinator(s); the instalment is
- * recorded as overdue on the claim, so it is never notified twice and a payment clears it.
+ * claimant's node: a claim whose indexed due instant has passed gets one `deadline.overdue`
+ * (`deadline` `payment`) naming the latest instalment due and not covered by the total paid, to
+ * the claimant, the claim's recipients at this node and the national coordinator(s); every
+ * such instalment is recorded as overdue on the claim, so it is never notified twice and a
+ * payment clears it.
  * `notified` collects the recipients, to wake their long-polls once the batch is on disk.
  */
 export async function runPaymentDues(
@@ -51,17 +52,31 @@ async function advance(
     );
   const coordinators = (await ctx.directory.coordinators()).map((p) => p.id);
   const to = [...new Set(local([next.claimant, ...next.recipients, ...coordinators]))];
-  for (let due = nextDue(next); due && due.dueMs <= now.getTime(); due = nextDue(next)) {
+  // Every instalment due by now and not covered; one notice names the latest of them, whose
+  // amountDue covers the earlier ones, so a schedule full of past dates costs one notice.
+  const due: Array<NonNullable<ReturnType<typeof nextDue>>> = [];
+  const scheduledBy = next.scheduledBy!;
+  for (let d = nextDue(next); d && d.dueMs <= now.getTime(); d = nextDue(next)) {
+    due.push(d);
+    (next.overdue ??= []).push({
+      instalment: d.instalment,
+      dueAt: d.dueAt,
+      amountDue: d.amountDue,
+      scheduledBy,
+    });
+  }
+  const latest = due.at(-1);
+  if (latest) {
     const money = (amount: string) => ({ amount, currency: next.currency! });
     const notice = noticeOps(ctx, MessageType.DeadlineOverdue, {
       case: next.case,
       to,
       body: {
         deadline: "payment",
-        dueAt: due.dueAt,
+        dueAt: latest.dueAt,
         claimRef: next.claimRef,
-        instalment: due.instalment,
-        amountDue: money(due.amountDue),
+        instalment: latest.instalment,
+        amountDue: money(latest.amountDue),
         amountPaid: money(next.paid),
         level: 1,
         escalatedTo: local(coordinators).map((participant) => ({ participant })),
@@ -71,14 +86,10 @@ async function advance(
     ctx.metrics.inc("frx_deadline_notices_total", { type: notice.message.type, kind: "payment" });
     notified.push(...to);
     const at = notice.message.sentAt;
-    (next.overdue ??= []).push({
-      instalment: due.instalment,
-      dueAt: due.dueAt,
-      amountDue: due.amountDue,
-      scheduledBy: next.scheduledBy!,
-      noticeId: notice.message.id,
-      notifiedAt: at,
-    });
+    for (const o of next.overdue!.slice(-due.length)) {
+      o.noticeId = notice.message.id;
+      o.notifiedAt = at;
+    }
     next.updatedAt = at;
     if (record) {
       const entry: TimelineEntry = {
@@ -87,7 +98,7 @@ async function advance(
         type: notice.message.type,
         from: notice.message.from,
         to,
-        note: `remedy ${next.claimRef}: instalment ${due.instalment} due ${due.dueAt} unpaid (${next.paid} of ${due.amountDue} ${next.currency})`,
+        note: `remedy ${next.claimRef}: instalment ${latest.instalment} due ${latest.dueAt} unpaid (${next.paid} of ${latest.amountDue} ${next.currency} paid)`,
       };
       ops.push(appendTimeline(record, entry));
     }

@@ -3384,7 +3384,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-REM-302",
     "level": "MUST",
-    "text": "The node of a claim's claimant MUST, once an instalment's `dueAt` has passed while the claim is `awarded`, `partially_paid`, `defaulted` or `enforcement` and its total paid is below the amount due by that instalment, send one `deadline.overdue` with `deadline` `payment`, `level` 1, the `claimRef`, the instalment's number and `dueAt`, `amountDue` and `amountPaid`, to the claimant, the claim's recipients of that node and the national coordinator(s) of that node.",
+    "text": "The node of a claim's claimant MUST, once one or more instalments' `dueAt` have passed while the claim is `awarded`, `partially_paid`, `defaulted` or `enforcement` and its total paid is below the amount due by each of them, send one `deadline.overdue` with `deadline` `payment`, `level` 1, the `claimRef`, the number and `dueAt` of the latest of those instalments, its `amountDue` and the `amountPaid`, to the claimant, the claim's recipients of that node and the national coordinator(s) of that node.",
     "file": "state-machines.md"
   },
   {
