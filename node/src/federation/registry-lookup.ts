@@ -1,5 +1,6 @@
 import {
   checkRegistryAnswer,
+  FrxError,
   isFrxError,
   type ErrorCode,
   type RegistryDocument,
@@ -90,9 +91,35 @@ async function askMember(
       jws = undefined;
     }
     const registry = checkRegistryAnswer(jws, member, query);
+    await assertAuthoritiesListed(ctx, node, registry);
     return { node, status: "answered", registry, jws: jws as string };
   } catch (error) {
     if (!isFrxError(error)) throw error;
     return { node, status: "refused", code: error.code, detail: error.message.slice(0, 1000) };
   }
+}
+
+/**
+ * Every deciding authority of a member's answer is an agency its directory lists, as this node
+ * holds it (fetched if none is held, and again, after the cooldown, when it lists none of
+ * them): a member does not publish decisions in the name of agencies it does not have
+ * (FRX-REG-007). Without the member's directory nothing can be confirmed, and nothing is.
+ */
+async function assertAuthoritiesListed(
+  ctx: AppContext,
+  node: string,
+  registry: RegistryDocument,
+): Promise<void> {
+  const authorities = [...new Set(registry.entries.map((e) => String(e.decision.authority)))];
+  if (authorities.length === 0) return;
+  const unlisted = (d: Types.Directory | undefined) =>
+    authorities.filter((a) => !d?.participants.some((p) => p.id === a));
+  let missing = unlisted(await ctx.peers.ensure(node));
+  if (missing.length > 0)
+    missing = unlisted((await ctx.peers.refreshIfDue(node)) ?? (await ctx.peers.get(node)));
+  if (missing.length > 0)
+    throw new FrxError(
+      "registry.foreign-entry",
+      `${node}'s answer lists decisions of ${missing.slice(0, 3).join(", ")}, which its directory does not list`,
+    );
 }

@@ -139,6 +139,13 @@ describe("registry lookup across the federation (FRX-REG-001 to FRX-REG-007)", (
     });
     expect(r).toMatchObject({ status: "refused", code: "registry.foreign-entry" });
     expect(r.registry).toBeUndefined();
+    // Nor may it publish in the name of an agency its directory does not list.
+    const ghost = await withLaAnswer((a) => {
+      const doc = laDocument(a.text);
+      const entry = { ...ENTRY, decision: { ...ENTRY.decision, authority: "LA:GHOST" } };
+      return { ...a, text: laSigned({ ...doc, entries: [entry] }) };
+    });
+    expect(ghost).toMatchObject({ status: "refused", code: "registry.foreign-entry" });
     expect(th.logger.lines.some((l) => l.event === "registry.lookup-member-failed")).toBe(true);
   });
 

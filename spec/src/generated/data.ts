@@ -2154,7 +2154,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-REG-007",
     "level": "MUST",
-    "text": "A node MUST report as `refused` with `registry.foreign-entry` a member's answer listing an entry whose `decision.authority` is not a participant id of that member's node.",
+    "text": "A node MUST report as `refused` with `registry.foreign-entry` a member's answer listing an entry whose `decision.authority` is not a participant id of that member's node, or is not an agency that the member's directory lists (as the node holds it, fetched again once when it does not list it).",
     "file": "federation.md"
   },
   {
