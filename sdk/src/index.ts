@@ -42,7 +42,12 @@ export type {
 export type { Inbox, InboxError, InboxItem, InboxMessage, InboxOptions } from "./inbox.js";
 export { DirectoryView, type DirectoryQuery } from "./directory.js";
 export type { Registry, RegistryEntry } from "./registry.js";
-export type { RegistryLookup, RegistryLookupResult } from "./registry-lookup.js";
+export {
+  RESTRICTION_KINDS,
+  restrictionsInForce,
+  type RegistryLookup,
+  type RegistryLookupResult,
+} from "./registry-lookup.js";
 export {
   MAX_ATTACHMENT_BYTES,
   type AttachmentDescriptor,

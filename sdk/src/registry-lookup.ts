@@ -126,3 +126,44 @@ async function trustListMembers(http: Http, call: CallOptions): Promise<Types.Tr
     JSON.parse(Buffer.from(served.trustList.payload, "base64url").toString("utf8")),
   ).members;
 }
+
+/** The sanction kinds that bar a legal entity from hiring migrant workers or from recruiting. */
+export const RESTRICTION_KINDS = [
+  "EMPLOYER_MIGRANT_HIRING_BAN",
+  "LICENCE_SUSPENSION",
+  "LICENCE_REVOCATION",
+] as const;
+
+/**
+ * The hiring bans and licence sanctions in a lookup that are in force on `today` (a date,
+ * YYYY-MM-DD, on the caller's calendar): from answered members only, not lifted, decided
+ * (`imposed`, `appealed` or `final`, so neither merely proposed nor withdrawn), and within
+ * `effectiveFrom`..`until` where given. A member that did not answer is not "no ban": read
+ * `lookup.results` for those.
+ *
+ * @example const bans = restrictionsInForce(await client.registryLookup(q), "2026-03-02")
+ */
+export function restrictionsInForce(
+  lookup: RegistryLookup,
+  today: string,
+): Array<{ node: string; entry: RegistryDocument["entries"][number] }> {
+  const out: Array<{ node: string; entry: RegistryDocument["entries"][number] }> = [];
+  for (const r of lookup.results) {
+    if (r.status !== "answered") continue;
+    for (const entry of r.registry.entries) {
+      const d = entry.decision as {
+        kind?: string;
+        status?: string;
+        effectiveFrom?: string;
+        until?: string;
+      };
+      if (entry.status === "lifted") continue;
+      if (!(RESTRICTION_KINDS as readonly string[]).includes(String(d.kind))) continue;
+      if (!["imposed", "appealed", "final"].includes(String(d.status))) continue;
+      if (d.effectiveFrom !== undefined && d.effectiveFrom > today) continue;
+      if (d.until !== undefined && d.until < today) continue;
+      out.push({ node: r.node, entry });
+    }
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { createSigner, generateSigningKey, MessageType, thumbprint, type Signer } from "@frx/spec";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { restrictionsInForce, type RegistryLookup } from "../src/index.js";
 import { fixture } from "./support/fixtures.js";
 import { mockNode, NOW, type MockNode } from "./support/mock-node.js";
 
@@ -163,5 +164,47 @@ describe("client.registryLookup (FRX-REG-008)", () => {
     expect((await m.client().registryLookup(QUERY)).results).toMatchObject([
       { node: "TH", status: "answered" },
     ]);
+  });
+});
+
+describe("restrictionsInForce", () => {
+  it("keeps decided hiring bans and licence sanctions in force on the day, from answered members only", () => {
+    const decided = (decision: Record<string, unknown>, status = "published") => ({
+      ...entry(),
+      status,
+      decision: { ...entry().decision, ...decision },
+    });
+    const suspension = decided({
+      kind: "LICENCE_SUSPENSION",
+      status: "imposed",
+      until: "2026-08-31",
+    });
+    const lookup = {
+      query: QUERY,
+      askedAt: NOW,
+      results: [
+        {
+          node: "LA",
+          status: "answered",
+          jws: "x.y.z",
+          registry: registry("LA", [
+            suspension,
+            decided({ kind: "ADMIN_FINE", status: "final" }),
+            decided({ kind: "EMPLOYER_MIGRANT_HIRING_BAN", status: "proposed" }),
+            decided({ kind: "LICENCE_REVOCATION", status: "final" }, "lifted"),
+            decided({ kind: "LICENCE_REVOCATION", status: "final", effectiveFrom: "2026-04-01" }),
+            decided({ kind: "EMPLOYER_MIGRANT_HIRING_BAN", status: "final", until: "2026-03-01" }),
+          ]),
+        },
+        {
+          node: "KH",
+          status: "unreachable",
+          code: "federation.peer-unreachable",
+          detail: "timeout",
+        },
+      ],
+    } as unknown as RegistryLookup;
+    expect(restrictionsInForce(lookup, "2026-03-02")).toEqual([{ node: "LA", entry: suspension }]);
+    expect(restrictionsInForce(lookup, "2026-09-01")).toEqual([]);
   });
 });
