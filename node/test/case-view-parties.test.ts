@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { custodyPrefix, type CustodyRecord } from "../src/pipeline/attachment-ops.js";
 import { fixture, thaiNode, type Envelope, type TestNode } from "./harness.js";
 
 let t: TestNode;
@@ -41,6 +42,24 @@ describe("the case view with tracks, claims and deadlines, for the parties only"
       to: [{ participant: "TH:DOE" }, { participant: "TH:NCC" }],
     });
     expect(await send(sanction)).toBe(201);
+    // Evidence LA:MOLSW sent TH:DSDW with its file, as the attachment route records it on arrival.
+    const custody: CustodyRecord = {
+      case: CASE,
+      sha256: "a".repeat(64),
+      evidenceId: "01KJPWT0S0BT0ZTSGWC95E0001",
+      messageId: "01KJPWT0S0BT0ZTSGWC95E0002",
+      from: "LA:MOLSW",
+      to: ["TH:DSDW"],
+      custody: [{ holder: "TH:DSDW", action: "received", at: "2026-03-02T09:40:00Z", node: "TH" }],
+    };
+    await t.node.ctx.store.commit([
+      {
+        type: "put",
+        aggregate: "attachments",
+        key: `${custodyPrefix(CASE)}${custody.sha256}`,
+        value: custody,
+      },
+    ]);
   });
 
   it("does not exist for an agency of the node that is no party: the same answer as no case at all", async () => {
@@ -60,8 +79,11 @@ describe("the case view with tracks, claims and deadlines, for the parties only"
     expect(owner.deadlines.length).toBeGreaterThan(0);
     expect(owner.outcomeTracks.map((x) => x.track)).toEqual(["licensing"]);
 
+    expect(owner.custody).toEqual([]);
+
     const services = (await view("TH:DSDW")).body;
     expect(services.claims).toHaveLength(1);
+    expect(services.custody).toHaveLength(1);
     expect(services.deadlines.length).toBeGreaterThan(0);
     expect(services.outcomeTracks).toEqual([]);
 
