@@ -111,7 +111,7 @@ describe("the three-country demo (the README's main job)", () => {
     );
     playedOrSkipped(
       text,
-      /Chok Anan Fishery Co\., Ltd\. .* EMPLOYER_MIGRANT_HIRING_BAN .* signed by TH/,
+      /TH: Chok Anan Fishery Co\., Ltd\. — EMPLOYER_MIGRANT_HIRING_BAN by TH:DOE, signed by TH, verified ✓[\s\S]*answer: yes, EMPLOYER_MIGRANT_HIRING_BAN \(TH\) in force/,
       "LA:DOSM's federation-wide lookup of Chok Anan Fishery Co., Ltd. (0745561000123, TH)",
     );
   });

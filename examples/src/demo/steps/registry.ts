@@ -1,3 +1,4 @@
+import { restrictionsInForce } from "@frx/sdk";
 import { MessageType } from "@frx/spec";
 import { fixtureEnvelope, type Scene } from "../context.js";
 import { registryLookup } from "../capabilities.js";
@@ -30,37 +31,29 @@ export async function registry(s: Scene): Promise<void> {
     return;
   }
   const query = { registrationNumber: "0745561000123", issuer: "TH" };
-  const client = s.as("LA:DOSM") as unknown as { registryLookup?: Lookup };
-  if (!client.registryLookup)
-    throw new Error(`${capable.why}, but this SDK has no registryLookup to ask it with`);
-  const answer = await client.registryLookup(query);
   s.tl.note(
     `LA:DOSM asks the federation: is ${query.registrationNumber} (registered in ${query.issuer}) sanctioned anywhere?`,
   );
-  for (const r of answer.results) {
+  // Each member's answer is its own signed registry for the query, verified by the SDK
+  // against that member's keys in the trust list (FRX-REG-008).
+  const lookup = await s.as("LA:DOSM").registryLookup(query);
+  for (const r of lookup.results) {
     if (r.status !== "answered") {
-      s.tl.note(`  ${r.node}: ${r.status} (${r.code ?? ""})`);
+      s.tl.note(`  ${r.node}: ${r.status} (${r.code}) ${r.detail}`);
       continue;
     }
-    if ((r.registry?.entries ?? []).length === 0) s.tl.note(`  ${r.node}: nothing listed`);
-    for (const e of r.registry?.entries ?? [])
+    const entries = r.registry.entries as Array<{
+      entity: Record<string, { legalName: string }>;
+      decision: { kind: string; authority?: string };
+    }>;
+    if (entries.length === 0) s.tl.note(`  ${r.node}: nothing listed`);
+    for (const e of entries)
       s.tl.note(
         `  ${r.node}: ${Object.values(e.entity)[0]?.legalName} — ${e.decision.kind} by ${e.decision.authority ?? "?"}, signed by ${r.node}, verified ✓`,
       );
   }
+  const inForce = restrictionsInForce(lookup, new Date().toISOString().slice(0, 10));
+  s.tl.note(
+    `answer: ${inForce.length > 0 ? `yes, ${inForce.map((x) => `${(x.entry.decision as { kind: string }).kind} (${x.node})`).join(", ")} in force` : "no hiring ban or licence sanction in force"}`,
+  );
 }
-
-/** The SDK's federation-wide lookup (its answers verified against the trust list by the SDK). */
-type Lookup = (query: { registrationNumber: string; issuer: string }) => Promise<{
-  results: Array<{
-    node: string;
-    status: string;
-    code?: string;
-    registry?: {
-      entries: Array<{
-        entity: Record<string, { legalName: string }>;
-        decision: { kind: string; authority?: string };
-      }>;
-    };
-  }>;
-}>;

@@ -27,6 +27,10 @@ export async function sanction(s: Scene): Promise<void> {
         kind: "EMPLOYER_MIGRANT_HIRING_BAN",
         imposingAuthorityType: "labour_inspectorate",
         imposingAuthority: "TH:DOE",
+        // In force from today for two years, so the registry lookup later finds it in force.
+        decidedOn: day(0),
+        effectiveFrom: day(0),
+        until: day(730),
         legalReference:
           "Royal Ordinance on Management of Foreign Workers Employment B.E. 2560 (2017), s. 102",
       }),
@@ -83,6 +87,11 @@ export async function sanction(s: Scene): Promise<void> {
       );
     }
   }
+}
+
+/** The date `n` days from today (UTC), YYYY-MM-DD. */
+function day(n: number): string {
+  return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 }
 
 function with_(env: Env, body: Record<string, unknown>): Env {
