@@ -238,6 +238,7 @@ describe("registry lookup across the federation (FRX-REG-001 to FRX-REG-007)", (
       "registrationNumber=0105559087712&issuer=TH&kind=LICENCE_SUSPENSION",
       `registrationNumber=${"9".repeat(65)}&issuer=TH`,
       "registrationNumber=01055%0A59087712&issuer=TH",
+      "registrationNumber=01055%E2%80%AE59087712&issuer=TH",
     ]) {
       const res = await th.as("TH:DOE-REG", `/v1/registry/lookup?${query}`);
       expect(res.status, query).toBe(400);

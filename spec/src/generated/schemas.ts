@@ -1217,7 +1217,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "type": "string",
         "minLength": 1,
         "maxLength": 64,
-        "pattern": "^[^\\u0000-\\u001F\\u007F]+$"
+        "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]+$"
       },
       "issuer": {
         "description": "The country that registered the business (ISO 3166-1 alpha-2).",
@@ -4281,7 +4281,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "type": "string",
             "maxLength": 200,
             "minLength": 1,
-            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$"
           },
           "maxPenalty": {
             "description": "Maximum penalty, for fines.",
@@ -4354,14 +4354,14 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "type": "string",
             "minLength": 1,
             "maxLength": 300,
-            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$"
           },
           "hours": {
             "description": "When the channel is staffed, in the agency's own words (e.g. Mon-Fri 08:30-16:30 ICT).",
             "type": "string",
             "minLength": 1,
             "maxLength": 100,
-            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$"
           }
         }
       },
@@ -4378,12 +4378,12 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "type": "string",
             "minLength": 1,
             "maxLength": 200,
-            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$"
           },
           "email": {
             "type": "string",
             "maxLength": 200,
-            "pattern": "^[^@\\s\\u0000-\\u001F\\u007F]+@[^@\\s\\u0000-\\u001F\\u007F]+$"
+            "pattern": "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]+@[^@\\s\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]+$"
           },
           "telephone": {
             "type": "string",
