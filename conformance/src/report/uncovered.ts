@@ -254,9 +254,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-REM-011": pending("the case view's tracks after a sanction, proceedings and a report"),
   "FRX-REM-012": pending("the case view's track lead and status"),
   "FRX-REM-013": pending("the case view's tracks for a party told of one entry only"),
-  "FRX-REM-301": pending(
-    "remedy.update schedules that do not add up, do not increase, or come before the award",
-  ),
   "FRX-REM-302": internal(
     "payment due dates fall days or weeks after the award; the suite cannot move the node's clock",
   ),

@@ -22,6 +22,7 @@ import { policyTests } from "./policy.js";
 import { receiptTests } from "./receipts.js";
 import { registryTests } from "./registry.js";
 import { registryQueryTests } from "./registry-query.js";
+import { remedyScheduleTests } from "./remedy-schedule.js";
 import { signingTests } from "./signing.js";
 import { viewProfileTests } from "./view-profile.js";
 import { stateTests } from "./state-machines.js";
@@ -50,6 +51,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...attachmentTests,
   ...registryTests,
   ...registryQueryTests,
+  ...remedyScheduleTests,
   ...trustTests,
   ...trustVersionTests,
   ...transactionCheckTests,
