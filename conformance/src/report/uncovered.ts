@@ -263,7 +263,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-REM-304": pending(
     "the case view's schedule and overdue list after a payment (overdue needs the clock)",
   ),
-  "FRX-REM-305": pending("a case.transfer, then the new owner's case view of the case's claims"),
   "FRX-FED-301": operator(
     "an agency's sanction regimes and procedures are registered by an admin call",
   ),

@@ -65,4 +65,23 @@ export const remedyScheduleTests = [
       `the claim does not show the schedule in force: ${JSON.stringify(claims[0] ?? null).slice(0, 300)}`,
     );
   }),
+  t("FRX-REM-305", async (h) => {
+    const { claim } = await claimed(h);
+    // The worker moves on: LI passes the case to POL, which was no party of the claim.
+    const transfer = h.envelope("case-transfer-ok", {
+      case: claim.case,
+      to: [{ participant: h.id("POL") }],
+    });
+    transfer.body = { ...transfer.body, newOwner: h.id("POL") };
+    await h.accepted(h.sign(transfer));
+    const view = await h.call("GET", `/v1/cases/${encodeURIComponent(String(claim.case))}`, {
+      as: "POL",
+    });
+    check(view.status === 200, `the new owner cannot read the case: HTTP ${view.status}`);
+    const claims = view.json<{ claims?: Array<{ claimRef?: string }> }>().claims ?? [];
+    check(
+      claims.some((c) => c.claimRef === claim.body.claimRef),
+      `the case's new owner does not see its claim: ${JSON.stringify(claims).slice(0, 300)}`,
+    );
+  }),
 ];
