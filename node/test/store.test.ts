@@ -213,6 +213,27 @@ describe.each(implementations)("Store on %s", (_, available, make) => {
     },
   );
 
+  it.skipIf(!available)(
+    "settle and purge: keep the current values readable, and writes after them",
+    async () => {
+      await open();
+      await store.commit([put("messages", "m1", { jws: "old" }), put("outbox", "q!1", { a: 1 })]);
+      await store.settle();
+      await store.commit([
+        put("messages", "m1", { jws: "" }),
+        { type: "del", aggregate: "outbox", key: "q!1" },
+      ]);
+      await store.purge([
+        { aggregate: "messages", key: "m1" },
+        { aggregate: "outbox", key: "q!1" },
+      ]);
+      expect(await store.get("messages", "m1")).toEqual({ jws: "" });
+      expect(await store.get("outbox", "q!1")).toBeUndefined();
+      await store.commit([put("messages", "m2", { jws: "new" })]);
+      expect((await store.range("messages")).map(([k]) => k)).toEqual(["m1", "m2"]);
+    },
+  );
+
   it.skipIf(!available)("seals every commit with the hook's ops in the same batch", async () => {
     await open();
     let n = 0;

@@ -57,4 +57,21 @@ export interface Store {
   defer(ops: Op[]): void;
   /** Writes the deferred ops now; resolves once they are durable. */
   flush(): Promise<void>;
+  /**
+   * Before an erasure's commit: waits for queued writes and moves what is written out of the
+   * database's memory tables into its files, so that the values to be erased and their
+   * replacements are never in one memory table (which a purge could not separate).
+   */
+  settle(): Promise<void>;
+  /**
+   * After an erasure's commit: rewrites the database's own files so that no earlier version of
+   * these records is left in them (FRX-DP-201); once it resolves, their old values are gone.
+   */
+  purge(records: readonly RecordRef[]): Promise<void>;
+}
+
+/** One record of an aggregate. */
+export interface RecordRef {
+  aggregate: Aggregate;
+  key: string;
 }

@@ -1820,6 +1820,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "The case is under a legal hold (an investigation or proceedings still open): its person-level content may not be erased until the hold is released (FRX-DP-008)."
       },
       {
+        "const": "dp.key-in-use",
+        "description": "The data key is the current one, or a stored record or attachment file is still sealed with it: re-encrypt under a newer key before retiring it (FRX-DP-003)."
+      },
+      {
         "const": "dp.hold-unknown",
         "description": "No legal hold with this id is in force for the case (FRX-DP-008)."
       },
