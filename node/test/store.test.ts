@@ -214,6 +214,19 @@ describe.each(implementations)("Store on %s", (_, available, make) => {
   );
 
   it.skipIf(!available)(
+    "commitUnsynced: readable once it resolves, deletes too, and kept with later commits",
+    async () => {
+      await open();
+      await store.commitUnsynced([put("jti", "TH:DOE\u0000a", 1), put("jti", "TH:DOE\u0000b", 2)]);
+      expect(await store.get("jti", "TH:DOE\u0000a")).toBe(1);
+      await store.commitUnsynced([{ type: "del", aggregate: "jti", key: "TH:DOE\u0000a" }]);
+      await store.commit([put("meta", "after", 1)]);
+      expect(await store.range("jti")).toEqual([["TH:DOE\u0000b", 2]]);
+      expect(await store.get("meta", "after")).toBe(1);
+    },
+  );
+
+  it.skipIf(!available)(
     "settle and purge: keep the current values readable, and writes after them",
     async () => {
       await open();

@@ -268,6 +268,7 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-API-006": pending("tokens that break two checks, refused with the earlier one's code"),
   "FRX-API-007": pending("tokens with a claim missing or added, a fractional iat, a bad jti"),
   "FRX-API-008": agency("a fresh token and jti per call"),
+  "FRX-API-801": internal("durability of the replay store across a kill or a crash of the node"),
   "FRX-API-009": agency("verifying the receipt before treating the envelope as stored"),
   "FRX-API-010": agency("retrying with the identical JWS"),
   "FRX-API-011": pending("page the inbox with after and limit"),

@@ -112,6 +112,34 @@ export class LevelStore implements Store {
   }
 
   /**
+   * Writes the ops now, outside the grouped batches, with no fsync: level appends them to its
+   * log with a write(2) before the batch resolves, so they are in the page cache and survive a
+   * kill of the process; the next synced batch puts them on disk. They are not sealed into the
+   * audit chain: only for aggregates it leaves out (the replay store).
+   */
+  async commitUnsynced(ops: Op[]): Promise<void> {
+    this.assertHealthy();
+    try {
+      await this.db.batch(
+        ops.map((op) =>
+          op.type === "put"
+            ? {
+                type: "put" as const,
+                sublevel: this.sub(op.aggregate),
+                key: op.key,
+                value: op.value,
+              }
+            : { type: "del" as const, sublevel: this.sub(op.aggregate), key: op.key },
+        ),
+        { sync: false } as object,
+      );
+    } catch (error) {
+      this.failure ??= error;
+      throw error;
+    }
+  }
+
+  /**
    * Ops that nothing acknowledged depends on, such as the audit entry of a refusal: they are
    * visible to reads at once, and written with the next commit, or alone after `deferMs`, so a
    * flood of refused input costs no synced write per request. A crash may lose the last

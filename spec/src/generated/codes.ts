@@ -150,7 +150,7 @@ export const errorCodeDescriptions: Readonly<Record<ErrorCode, string>> = {
   "auth.token-missing": "The route needs a bearer token and none was sent.",
   "auth.token-invalid": "The bearer token is malformed, wrongly typed or wrongly signed, or its `iat` lies in the future beyond the clock skew.",
   "auth.token-expired": "The bearer token has expired, its `exp` is not after its `iat`, or it lives longer than five minutes.",
-  "auth.token-replayed": "The bearer token's `jti` has been used before.",
+  "auth.token-replayed": "The bearer token's `jti` has been used before, or the token was issued before the node restarted after a stop of its machine that may have lost its record (FRX-API-801): send a fresh token.",
   "auth.token-audience": "The bearer token's `aud` is not exactly this node's id as a string.",
   "auth.participant-unknown": "The participant is not registered at this node.",
   "auth.participant-disabled": "The participant is registered but disabled.",

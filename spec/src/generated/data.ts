@@ -1336,6 +1336,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "agency-api.md"
   },
   {
+    "id": "FRX-API-801",
+    "level": "MUST",
+    "text": "A node MUST refuse a token whose `jti` it accepted before a restart of its process, including after its process was killed, with `auth.token-replayed`; after a stop in which its machine may have lost writes not yet on disk, or one it cannot tell from such a stop, it MUST refuse with `auth.token-replayed` every token whose `iat` is earlier than its start plus the clock skew, until the longest token lifetime and the skew have passed since then.",
+    "file": "agency-api.md"
+  },
+  {
     "id": "FRX-API-009",
     "level": "MUST",
     "text": "A client MUST verify the receipt in a submit reply (typ, node signing key, `messageId` and `digest` of what it sent, [receipts.md](receipts.md)) before it treats the envelope as stored.",

@@ -1697,7 +1697,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "auth.token-replayed",
-        "description": "The bearer token's `jti` has been used before."
+        "description": "The bearer token's `jti` has been used before, or the token was issued before the node restarted after a stop of its machine that may have lost its record (FRX-API-801): send a fresh token."
       },
       {
         "const": "auth.token-audience",

@@ -331,6 +331,11 @@ export class PgStore implements Store {
     void this.writer?.end().catch(() => undefined);
   }
 
+  /** Committed durably like any other ops: replicas share the replay store through the database. */
+  commitUnsynced(ops: Op[]): Promise<void> {
+    return this.commit(ops);
+  }
+
   /** Nothing to do: PostgreSQL keeps row versions apart (purge vacuums them). */
   settle(): Promise<void> {
     this.assertHealthy();
