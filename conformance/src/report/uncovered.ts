@@ -53,6 +53,7 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-ADM-009": operator("a revocation is an admin call"),
   "FRX-ADM-010": operator("dead letters are retried by an admin call"),
   "FRX-ADM-011": operator("the rule is about admin calls"),
+  "FRX-ADM-801": operator("erasure-notice dead letters are listed and settled by admin calls"),
   "FRX-ADM-013": operator(
     "the metrics token is an operator setting the kit does not make; without it /metrics is open",
   ),
@@ -76,6 +77,8 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-DP-017": pending(
     "the suite would need its peer node suspended by a trust list the node applies",
   ),
+  "FRX-DP-201": internal("the store's log and table files, and backups, are the operator's"),
+  "FRX-DP-202": internal("a partly received file is on the node's disk, never served"),
   // Audit: verification is an operator tool over the node's store.
   "FRX-AUD-001": internal("the audit hash chain lives in the node's store"),
   "FRX-AUD-002": operator("audit verification is an operator tool"),
@@ -284,6 +287,7 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-API-006": pending("tokens that break two checks, refused with the earlier one's code"),
   "FRX-API-007": pending("tokens with a claim missing or added, a fractional iat, a bad jti"),
   "FRX-API-008": agency("a fresh token and jti per call"),
+  "FRX-API-801": internal("durability of the replay store across a kill or a crash of the node"),
   "FRX-API-009": agency("verifying the receipt before treating the envelope as stored"),
   "FRX-API-010": agency("retrying with the identical JWS"),
   "FRX-API-011": pending("page the inbox with after and limit"),

@@ -1912,7 +1912,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "auth.token-replayed",
-        "description": "The bearer token's `jti` has been used before."
+        "description": "The bearer token's `jti` has been used before, or the token was issued before the node restarted after a stop of its machine that may have lost its record (FRX-API-801): send a fresh token."
       },
       {
         "const": "auth.token-audience",
@@ -2037,6 +2037,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "dp.legal-hold",
         "description": "The case is under a legal hold (an investigation or proceedings still open): its person-level content may not be erased until the hold is released (FRX-DP-008)."
+      },
+      {
+        "const": "dp.key-in-use",
+        "description": "The data key is the current one, or a stored record or attachment file is still sealed with it: re-encrypt under a newer key before retiring it (FRX-DP-003)."
       },
       {
         "const": "dp.hold-unknown",
