@@ -27,6 +27,11 @@ export interface StandInDeps {
   jtis: Set<string>;
 }
 
+/** The media type of a Content-Type header, lower case, without parameters. */
+function mediaType(header: string | undefined): string | undefined {
+  return header?.split(";")[0]?.trim().toLowerCase() || undefined;
+}
+
 /** The longest the stand-in holds an empty long-poll: no item arrives later in a scenario. */
 const MAX_HOLD_MS = 1000;
 
@@ -116,6 +121,8 @@ export function standInApp(d: StandInDeps): Hono<{ Bindings: HttpBindings }> {
   app.post("/v1/inbox/ack", async (c) => {
     const refused = authorize(c, true);
     if (refused) return refused;
+    if (mediaType(c.req.header("content-type")) !== "application/json")
+      return problem("request.media-type", "an acknowledgement is application/json");
     const body = (await c.req.json().catch(() => null)) as {
       upTo?: unknown;
       cursors?: unknown;
@@ -149,6 +156,16 @@ export function standInApp(d: StandInDeps): Hono<{ Bindings: HttpBindings }> {
     const jws = await c.req.text();
     const refused = authorize(c, false);
     if (refused) return ledger.record({ at, jws, answer: refused });
+    const type = mediaType(c.req.header("content-type"));
+    if (type !== "application/jose") {
+      const why = `Content-Type is ${type ?? "missing"}, not application/jose`;
+      return ledger.record({
+        at,
+        jws,
+        invalid: `request.media-type: ${why}`,
+        answer: problem("request.media-type", why),
+      });
+    }
     let message: AnyMessage;
     try {
       const verified = await verifyEnvelope(jws, {
