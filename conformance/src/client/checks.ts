@@ -230,7 +230,10 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
       runs.flatMap((run) =>
         run.ledger.submissions
           .filter((s) => s.invalid)
-          .map((s) => `scenario ${run.scenario.name}: a submission was refused before it could be stored: ${s.invalid}`),
+          .map(
+            (s) =>
+              `scenario ${run.scenario.name}: a submission was refused before it could be stored: ${s.invalid}`,
+          ),
       ),
     ),
     ["FRX-SIG-001", "FRX-SIG-002", "FRX-SIG-003"],
