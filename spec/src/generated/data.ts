@@ -1456,6 +1456,30 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "agency-api.md"
   },
   {
+    "id": "FRX-API-501",
+    "level": "MUST",
+    "text": "A client MUST send agency tokens whose header and payload match `api/agency-token.json`, with `iss` its participant id and `aud` its node's id, minted for the call (an `iat` within the clock skew of the time of the call, an `exp` later than `iat` by at most 300 seconds) and sent before their `exp`.",
+    "file": "agency-api.md"
+  },
+  {
+    "id": "FRX-API-502",
+    "level": "MUST NOT",
+    "text": "A client MUST NOT repeat a request that was answered with a `Retry-After` header before the time that header gives has passed.",
+    "file": "agency-api.md"
+  },
+  {
+    "id": "FRX-API-503",
+    "level": "MUST",
+    "text": "A client MUST treat a `duplicate` reply to `POST /v1/envelopes` whose receipt verifies as its envelope stored.",
+    "file": "agency-api.md"
+  },
+  {
+    "id": "FRX-API-504",
+    "level": "MUST NOT",
+    "text": "A client MUST NOT submit again the identical JWS of an envelope the node refused with a 4xx status, except 429 `request.rate-limited` and the `auth.*` refusals of a token.",
+    "file": "agency-api.md"
+  },
+  {
     "id": "FRX-AUD-001",
     "level": "MUST",
     "text": "A node MUST write, in the same atomic batch as every change to its stored records, an audit entry of its hash chain naming each record changed with the SHA-256 of its stored form or its deletion.",
