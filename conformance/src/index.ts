@@ -8,7 +8,12 @@ export { KIT_FILES, type KitManifest, type Registration } from "./kit/files.js";
 export { configOverrides } from "./kit/operator.js";
 export { runSuite, ReportExists, type RunOptions } from "./run/run.js";
 export { preflight, KitNotInstalled } from "./run/preflight.js";
-export { commandHook, type OperatorHook, type ApplyOutcome } from "./run/operator.js";
+export {
+  commandHook,
+  OperatorStepFailed,
+  type OperatorHook,
+  type ApplyOutcome,
+} from "./run/operator.js";
 export { verifyReportDir, type ReportVerdict } from "./report/verify-dir.js";
 export type { TestResult } from "./run/runner.js";
 export { ALL_TESTS, testsOf, type ProfileName } from "./suite/index.js";
