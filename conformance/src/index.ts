@@ -12,7 +12,12 @@ export { CLIENT_CHECKS, type ClientCheck } from "./client/checks.js";
 export { CLIENT_ENV, parseEvents, type ClientEvent } from "./client/contract.js";
 export { SCENARIOS, type Scenario } from "./client/scenarios.js";
 export { preflight, KitNotInstalled } from "./run/preflight.js";
-export { commandHook, type OperatorHook, type ApplyOutcome } from "./run/operator.js";
+export {
+  commandHook,
+  OperatorStepFailed,
+  type OperatorHook,
+  type ApplyOutcome,
+} from "./run/operator.js";
 export { verifyReportDir, type ReportVerdict } from "./report/verify-dir.js";
 export type { TestResult } from "./run/runner.js";
 export { ALL_TESTS, testsOf, type ProfileName } from "./suite/index.js";

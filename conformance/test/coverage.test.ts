@@ -46,9 +46,9 @@ describe("the coverage of the specification's MUSTs", () => {
     expect(nodeRun.elsewhere).toEqual(expect.arrayContaining(clientOnly));
   });
 
-  it("does not claim FRX-DL-001 through the FRX-DL-002 test", () => {
+  it("claims FRX-DL-001 by its own cross-border test only, not through the FRX-DL-002 test", () => {
     const dl1 = all.byRequirement.find((r) => r.id === "FRX-DL-001");
-    expect(dl1?.tests).toEqual([]);
+    expect(dl1?.tests).toEqual(["FRX-DL-001"]);
   });
 });
 

@@ -32,7 +32,9 @@ writing no report, when it is not. Exit 0 only when every mandatory test passed.
   --force          overwrite a report already in --report
   --operator CMD   the operator's steps: the suite runs \`CMD apply-trust-list FILE\` to have
                    the node apply a trust-list version (exit 0: applied; otherwise refused,
-                   printing the FRX error code). For the reference node:
+                   printing the FRX error code), and \`CMD sign-trust-list FILE\` to have the
+                   node add its signature to the version in FILE, in place (exit 0: signed).
+                   For the reference node:
                    --operator "sh kit/operator-reference-node.sh NODE_DIR". Without it the
                    trust-list version tests are skipped, and the run cannot pass.
 
