@@ -172,9 +172,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-082": pending(
     'spec/ does not fix how a timeline line shows files in transit (the reference node writes it in the free-text note of its delivery line, "files in transit to XA"); a test needs a machine-readable mark first, then the harness peer holds the files back (PeerFiles.refuse = "unavailable") while the suite reads the origin\'s timeline',
   ),
-  "FRX-REM-301": pending(
-    "remedy.update schedules that do not add up, do not increase, or come before the award",
-  ),
   "FRX-REM-302": internal(
     "payment due dates fall days or weeks after the award; the suite cannot move the node's clock",
   ),
