@@ -139,7 +139,9 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-048": internal(
     "a random backoff: only its distribution, over many failures, could be judged",
   ),
-  "FRX-FED-049": pending("after a wake from the peer, the node retries its queue at once"),
+  "FRX-FED-049": pending(
+    "under the kit's backoff cap of one second (so that retries are seen within a run) a retry at once after a wake cannot be told from the next scheduled one; a run with a long backoff, and a wake, would show it",
+  ),
   "FRX-FED-061": internal(
     "a node sends wakes when it comes back from an outage, and the harness cannot restart the node",
   ),
@@ -170,8 +172,8 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-082": pending(
     'spec/ does not fix how a timeline line shows files in transit (the reference node writes it in the free-text note of its delivery line, "files in transit to XA"); a test needs a machine-readable mark first, then the harness peer holds the files back (PeerFiles.refuse = "unavailable") while the suite reads the origin\'s timeline',
   ),
-  "FRX-REM-303": internal(
-    "the absence of a notice after a due date that the suite cannot move the node's clock to",
+  "FRX-REM-303": pending(
+    "testable with due instants seconds away, as the FRX-REM-302 test does (a schedule paid before its instant passes; no second notice for one instalment; a peer's claim drawing none here); not written yet",
   ),
   "FRX-FED-301": operator(
     "an agency's sanction regimes and procedures are registered by an admin call",
