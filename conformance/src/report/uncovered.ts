@@ -24,7 +24,7 @@ const spec = (reason: string): Uncovered => ({
 });
 const agency = (reason: string): Uncovered => ({
   kind: "not-black-box",
-  reason: `an obligation of the agency system, which a node cannot see: ${reason} (the client profile's business)`,
+  reason: `an obligation of the agency system, which a node cannot see and the client profile does not yet judge: ${reason}`,
 });
 const internal = (reason: string): Uncovered => ({
   kind: "not-black-box",
@@ -54,6 +54,7 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-ADM-009": operator("a revocation is an admin call"),
   "FRX-ADM-010": operator("dead letters are retried by an admin call"),
   "FRX-ADM-011": operator("the rule is about admin calls"),
+  "FRX-ADM-801": operator("erasure-notice dead letters are listed and settled by admin calls"),
   "FRX-ADM-013": operator(
     "the metrics token is an operator setting the kit does not make; without it /metrics is open",
   ),
@@ -75,6 +76,8 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-DP-015": pending(NO_NOTICE_SCHEMA),
   "FRX-DP-016": pending(NO_NOTICE_SCHEMA),
   "FRX-DP-017": pending(NO_NOTICE_SCHEMA),
+  "FRX-DP-201": internal("the store's log and table files, and backups, are the operator's"),
+  "FRX-DP-202": internal("a partly received file is on the node's disk, never served"),
   // Audit: verification is an operator tool over the node's store.
   "FRX-AUD-001": internal("the audit hash chain lives in the node's store"),
   "FRX-AUD-002": operator("audit verification is an operator tool"),
@@ -93,7 +96,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-EVO-009": spec("codes and ids are never reused"),
   "FRX-POL-001": spec("the code lists (spec/'s own tests check them)"),
   // Envelope: sender obligations, and node behaviours not yet tested.
-  "FRX-ENV-004": agency("a fresh ULID per envelope"),
   "FRX-ENV-005": agency("minting case ids"),
   "FRX-ENV-006": agency("minting pseudonyms per counterpart"),
   "FRX-ENV-007": agency("using a pseudonym only with its minter"),
@@ -182,11 +184,7 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-REG-007": pending("the harness peer would have to list another country's entries"),
   "FRX-REG-008": agency("verifying each answered member's JWS against the trust list"),
   // The agency API (spec/agency-api.md), specified after this table was first written.
-  "FRX-API-004": agency("treating the code, not the status, as the outcome"),
-  "FRX-API-008": agency("a fresh token and jti per call"),
-  "FRX-API-009": agency("verifying the receipt before treating the envelope as stored"),
-  "FRX-API-010": agency("retrying with the identical JWS"),
-  "FRX-API-015": agency("verifying inbox items at their receivedAt"),
+  "FRX-API-801": internal("durability of the replay store across a kill or a crash of the node"),
   "FRX-API-019": internal(
     "a node with no trust list in force, which a certified set-up never is (the pre-flight check requires one)",
   ),

@@ -33,6 +33,7 @@ import { receiptTests } from "./receipts.js";
 import { registryTests } from "./registry.js";
 import { registryQueryTests } from "./registry-query.js";
 import { registryLookupPeerTests } from "./registry-lookup-peers.js";
+import { remedyScheduleTests } from "./remedy-schedule.js";
 import { signingTests } from "./signing.js";
 import { viewProfileTests } from "./view-profile.js";
 import { stateTests } from "./state-machines.js";
@@ -71,6 +72,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...attachmentTests,
   ...registryTests,
   ...registryQueryTests,
+  ...remedyScheduleTests,
   ...trustTests,
   ...trustVersionTests,
   ...trustEntryTests,
