@@ -97,6 +97,9 @@ export {
 } from "./federation/trust-list.js";
 export { assertOwnEntry, ownEntryProblems, type NodeIdentity } from "./federation/own-entry.js";
 export {
+  BODIES_PER_ORIGIN,
+  DEFAULT_WINDOW,
+  MAX_WINDOW,
   openTransaction,
   REPLY_TYP,
   sealTransaction,

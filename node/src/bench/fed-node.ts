@@ -10,9 +10,9 @@ import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import type { SignedTrustList } from "@frx/spec";
 import { registerParticipant, type ParticipantRegistration } from "../admin/participants.js";
-import { defaultConfig } from "../config/config.js";
+import { defaultConfig, type FederationConfig } from "../config/config.js";
 import type { NodeKeys } from "../config/keys.js";
-import { inFlightKey } from "../federation/outbox-store.js";
+import { flightRange } from "../federation/outbox-store.js";
 import { createNode } from "../node.js";
 import type { Logger } from "../runtime/logger.js";
 import { answer, cpuMs, onCommand, onParentGone } from "./children.js";
@@ -29,6 +29,10 @@ export interface FedNodeSetup {
   agencies: ParticipantRegistration[];
   /** Pinned on a restart; on first boot the `trust` command pins it. */
   genesisDigest: string | null;
+  /** Settings other than the defaults (tests: a small batch, a short backoff). */
+  federation?: Partial<
+    Pick<FederationConfig, "window" | "batchSize" | "backoffBaseMs" | "backoffCapMs">
+  >;
 }
 
 export type FedCommand =
@@ -48,6 +52,8 @@ export type FedCommand =
 export interface FedProgress {
   queued: boolean;
   inFlight: boolean;
+  /** Transactions in flight to the peer (at most the window, or what a restart resumed). */
+  flights: number;
 }
 
 export interface FedNodeStats extends NodeTimes {
@@ -71,6 +77,7 @@ const stats: FedNodeStats = {
   events: {},
 };
 const config = defaultConfig(setup.country, { host: "127.0.0.1", port: setup.port, sync: true });
+config.federation = { ...config.federation, ...setup.federation };
 config.federation.genesisDigest = setup.genesisDigest;
 await provideKeyFile(setup.dir, config);
 const node = await createNode({
@@ -108,10 +115,11 @@ onCommand(async (command) => {
         lt: `q!${c.peer}!~`,
         limit: 1,
       });
-      const flight = await store.get("outbox", inFlightKey(c.peer));
+      const flights = await store.range("outbox", flightRange(c.peer));
       return {
         queued: head.length > 0,
-        inFlight: flight !== undefined,
+        inFlight: flights.length > 0,
+        flights: flights.length,
       } satisfies FedProgress;
     }
     case "stats": {
