@@ -4,8 +4,7 @@
 // line on stdin (see FedCommand); when its stdin closes it closes the node cleanly, prints its
 // FedNodeStats and exits.
 import { provideKeyFile } from "../privacy/data-keys.js";
-import { writeFile } from "node:fs/promises";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import type { SignedTrustList } from "@frx/spec";
@@ -79,6 +78,8 @@ const stats: FedNodeStats = {
 const config = defaultConfig(setup.country, { host: "127.0.0.1", port: setup.port, sync: true });
 config.federation = { ...config.federation, ...setup.federation };
 config.federation.genesisDigest = setup.genesisDigest;
+// The data key file goes into the node's folder, which nothing has made yet on a first boot.
+await mkdir(setup.dir, { recursive: true });
 await provideKeyFile(setup.dir, config);
 const node = await createNode({
   config,

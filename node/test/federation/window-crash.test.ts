@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -84,7 +84,6 @@ describe("FRX-FED-703: the sender killed with SIGKILL while a window of transact
     const envelopes = signCrossBorder(sender, ["LA:MOLSW"], 60, 1024, 6);
     const keys: Record<string, NodeKeys> = { TH: generateNodeKeys(), LA: generateNodeKeys() };
     const dir = (cc: string) => join(root, cc);
-    for (const cc of ["TH", "LA"]) await mkdir(dir(cc), { recursive: true });
     let boots = 0;
     const start = (cc: "TH" | "LA", port: number, digest: string | null) =>
       boot(
