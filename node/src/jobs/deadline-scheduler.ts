@@ -3,6 +3,7 @@ import { applyReferral, isFrxError, MessageType, type ReferralRecord } from "@fr
 import type { AppContext } from "../context.js";
 import { nodeParticipant, noticeOps } from "../domain/notices.js";
 import { deadlineOps, removeDeadlineOps } from "../pipeline/deadline-ops.js";
+import { runPaymentDues } from "./payment-dues.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
 
@@ -54,6 +55,9 @@ export class DeadlineScheduler {
       for (const p of this.notified.splice(0)) this.ctx.inboxSignal.notify(p);
       moved++;
     }
+    // Remedy payment due dates ride on the same tick, lease and clock (FRX-REM-302).
+    moved += await runPaymentDues(this.ctx, now, this.notified);
+    for (const p of this.notified.splice(0)) this.ctx.inboxSignal.notify(p);
     return moved;
   }
 
