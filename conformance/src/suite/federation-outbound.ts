@@ -209,7 +209,7 @@ export const outboundTests = [
       await eventually(
         () => Promise.resolve(attemptsOf(h, firstId).length > 0 || undefined),
         `a transaction carrying ${firstId}`,
-        6_000,
+        15_000,
         50,
       );
       const { id: sameCase } = await sendToPeer(h, { case: first.case });
