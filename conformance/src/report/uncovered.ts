@@ -150,6 +150,12 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-067": internal(
     "needs more concurrent transaction bodies than the node's configured bound, held open at once: timing-dependent",
   ),
+  "FRX-FED-702": internal(
+    "when the node sends each attempt against its random backoff (FRX-FED-048): only the distribution over many failures, and a window of attempts all failing together, could show it",
+  ),
+  "FRX-FED-703": internal(
+    "resuming the window needs the node killed and restarted with transactions in flight, which the harness cannot do (node/test/federation/window-crash.test.ts does)",
+  ),
   "FRX-FED-071": internal(
     "needs a queued envelope over 262,144 bytes, which FRX-FED-070 keeps out of the queue",
   ),
