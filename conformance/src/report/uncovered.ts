@@ -178,7 +178,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-054": pending(
     "needs the peer removed from the list in force: a version through an operator hook",
   ),
-  "FRX-FED-059": pending("a delivery.failed notice for a peer's agency comes as <node>:NODE"),
   "FRX-FED-061": internal(
     "a node sends wakes when it comes back from an outage, and the harness cannot restart the node",
   ),
@@ -202,14 +201,19 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-REF-009": pending(
     "a non-authoritative node applies its agency's transition only after the peer's receipt",
   ),
-  "FRX-DL-001": pending(
-    "that only the authoritative node runs a thread's deadlines needs a cross-border referral left unanswered; the reference node deviates (docs/operator-guide.md)",
+  // Deadlines across borders (issue 12): node tests cover these
+  // (node/test/federation/deadlines-across-borders.test.ts, deadlines-investigation.test.ts).
+  "FRX-DL-203": pending(
+    "the harness peer's directory lists no coordinator, so the escalation to the referrer country's coordinator cannot be watched",
   ),
-  "FRX-DL-003": internal(
-    "N working days take days; the kit's deadlines are in hours so that a run ends. The reference node deviates (docs/operator-guide.md)",
+  "FRX-DL-204": pending(
+    "a peer's deadline notice naming both a referral and an investigation would be refused with schema.invalid; no test sends one yet",
   ),
-  "FRX-DL-004": pending(
-    "no interface for the calendar is specified yet; the reference node deviates (it does not publish one)",
+  "FRX-DL-206": pending(
+    "the kit registers no coordinator at the node under test to receive a peer's escalation",
+  ),
+  "FRX-DL-207": pending(
+    "the investigation respond deadline runs 10 working days; the kit does not shorten it, so that other investigation tests draw no notices",
   ),
   // Issue 12: attachments across borders, outcomes as state, case authority. Node tests cover
   // them (node/test/federation/attachments.test.ts, remedies, sanction-tracks, case-transfer);

@@ -1,6 +1,8 @@
 import { authTests } from "./agency-auth.js";
 import { attachmentTests } from "./attachments.js";
 import { deadlineTests } from "./deadlines.js";
+import { calendarTests } from "./calendar.js";
+import { federationDeadlineTests } from "./deadlines-federation.js";
 import type { ConformanceTest, Profile } from "./define.js";
 import { discoveryTests } from "./discovery.js";
 import { envelopeTests } from "./envelope.js";
@@ -44,6 +46,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...firewallPersonsTests,
   ...casePartiesTests,
   ...stateTests,
+  ...calendarTests,
   ...investigationTests,
   ...inboxTests,
   ...attachmentTests,
@@ -55,6 +58,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...routingTests,
   ...outboundTests,
   ...deadlineTests,
+  ...federationDeadlineTests,
 ];
 
 export type ProfileName = Profile | "full";
