@@ -100,3 +100,20 @@ describe("referral deadlines (working days on the node's calendar)", () => {
     );
   });
 });
+
+describe("demo SLA overrides (docs/operator-guide.md, SLA overrides)", () => {
+  it("make an acknowledge deadline pass within seconds: 0.001 hours is 3.6 s", async () => {
+    await t.node.close();
+    t = await thaiNode({
+      slaOverrides: { referral: { acknowledge: { routine: { hours: 0.001 } } } },
+    });
+    expect((await t.submit(t.sign(routine()))).status).toBe(201);
+    const ack = (await caseView()).deadlines.find((d) => d.kind === "acknowledge")!;
+    expect(ack.dueAt).toBe("2026-03-02T09:45:03.600Z");
+    t.clock.set("2026-03-02T09:45:04Z");
+    await t.node.scheduler.tick(); // the reminder, due at 2.7 s
+    await t.node.scheduler.tick(); // level 1, due at 3.6 s
+    expect(await typesIn("TH:DOE")).toContain("deadline.overdue:acknowledge:1");
+    expect(await typesIn("TH:NCC")).toContain("deadline.overdue:acknowledge:1");
+  });
+});
