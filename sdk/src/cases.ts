@@ -1,5 +1,5 @@
 import { MAX_DOCUMENT_BYTES } from "./bounds.js";
-import type { InvestigationRecord, MessageType, ReferralRecord } from "@frx/spec";
+import type { InvestigationRecord, MessageType, ReferralRecord, Types } from "@frx/spec";
 import { FrxClientError } from "./errors.js";
 import type { Http } from "./http.js";
 import type { CallOptions } from "./options.js";
@@ -53,6 +53,14 @@ export interface CaseView {
   investigations: InvestigationView[];
   deadlines: DeadlineView[];
   timeline: TimelineEntry[];
+  /** The agency that holds the case's authority now (FRX-MSG-013). */
+  owner: string;
+  /** Remedy claims the agency made or was addressed: state, award, payments, schedule, overdue instalments. */
+  claims: Types.CaseView["claims"];
+  /** Per track, its lead and status, and what the agency was told of (FRX-REM-013). */
+  outcomeTracks: Types.CaseView["outcomeTracks"];
+  /** Evidence received from other nodes, with its chain of custody (FRX-FED-084). */
+  custody: Types.CaseView["custody"];
 }
 
 /**

@@ -14,6 +14,7 @@ import { ackInbox, openInbox, type Inbox, type InboxOptions } from "./inbox.js";
 import { resolveOptions, type CallOptions, type ClientOptions } from "./options.js";
 import { Referrals } from "./referrals.js";
 import { fetchRegistry, type Registry } from "./registry.js";
+import { lookupRegistry, type RegistryLookup } from "./registry-lookup.js";
 import { Sender, type SendResult } from "./send.js";
 
 /** An agency's connection to its national node. Create one per agency and process; close it at shutdown. */
@@ -38,6 +39,14 @@ export interface FrxClient {
   directory(options?: CallOptions & { refresh?: boolean }): Promise<DirectoryView>;
   nodeMetadata(options?: CallOptions & { refresh?: boolean }): Promise<Types.NodeMetadata>;
   registry(options?: CallOptions): Promise<Registry>;
+  /**
+   * Asks every member of the federation whether a legal entity is in its sanctions registry:
+   * each member's answer verified against the trust list, or why there is none (FRX-REG-004).
+   */
+  registryLookup(
+    query: { registrationNumber: string; issuer: string },
+    options?: CallOptions,
+  ): Promise<RegistryLookup>;
   readonly attachments: {
     upload(
       source: AttachmentSource,
@@ -80,6 +89,7 @@ export function createClient(options: ClientOptions): FrxClient {
     directory: async (call) => new DirectoryView(await docs.directory(call)),
     nodeMetadata: (call) => docs.metadata(call),
     registry: (call) => fetchRegistry(http, docs, o, call),
+    registryLookup: (query, call) => lookupRegistry(http, docs, o, query, call),
     attachments: {
       upload: (source, mediaType, call) => uploadAttachment(http, source, mediaType, call),
       download: (sha256, call) => downloadAttachment(http, sha256, call),

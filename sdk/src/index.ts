@@ -43,6 +43,12 @@ export type { Inbox, InboxError, InboxItem, InboxMessage, InboxOptions } from ".
 export { DirectoryView, type DirectoryQuery } from "./directory.js";
 export type { Registry, RegistryEntry } from "./registry.js";
 export {
+  RESTRICTION_KINDS,
+  restrictionsInForce,
+  type RegistryLookup,
+  type RegistryLookupResult,
+} from "./registry-lookup.js";
+export {
   MAX_ATTACHMENT_BYTES,
   type AttachmentDescriptor,
   type AttachmentSource,

@@ -17,6 +17,8 @@ export interface SoakOptions {
 
 export interface SoakResult {
   minutes: number;
+  /** glibc malloc arenas the nodes ran with (the soak sets 2 unless the environment says otherwise) */
+  mallocArenaMax: string;
   fraction: number;
   capacityPerSecond: number;
   ratePerSecond: number;
@@ -146,7 +148,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
           into.stats.push(sample.stats);
         }
         say(
-          `${elapsed < 0 ? "warm-up, " : ""}${Math.round(elapsed / 1000)} s: ${traffic.ops} ops, p99 ${sample.p99.toFixed(0)} ms, TH rss ${(sample.stats.rss / MB).toFixed(0)} MB, heap ${(sample.stats.heapUsed / MB).toFixed(0)} MB, not yet read ${traffic.tracker.lost()}`,
+          `${elapsed < 0 ? "warm-up, " : ""}${Math.round(elapsed / 1000)} s: ${traffic.ops} ops, p99 ${Number.isFinite(sample.p99) ? `${sample.p99.toFixed(0)} ms` : "n/a (none completed)"}, TH rss ${(sample.stats.rss / MB).toFixed(0)} MB, heap ${(sample.stats.heapUsed / MB).toFixed(0)} MB, not yet read ${traffic.tracker.lost()}`,
         );
       }
       await sleep(20);
@@ -162,6 +164,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const col = (f: (s: NodeStats) => number) => series.stats.map(f);
     return {
       minutes: o.minutes,
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? "2",
       fraction,
       capacityPerSecond: Math.round(capacity * 10) / 10,
       ratePerSecond: Math.round(rate * 10) / 10,

@@ -19,6 +19,7 @@ import { projectionVectors } from "./vectors/projection.js";
 import { overrideVectors } from "./vectors/override.js";
 import { receiptVectors } from "./vectors/receipt.js";
 import { registryVectors } from "./vectors/registry.js";
+import { registryAnswerVectors } from "./vectors/registry-answer.js";
 import { stateVectors } from "./vectors/state.js";
 import { trustVectors } from "./vectors/trust.js";
 
@@ -48,6 +49,7 @@ const vectors: Record<string, Vector> = {
   ...stateVectors(fixture),
   ...deadlineVectors(keys, fixture),
   ...registryVectors(fixture),
+  ...registryAnswerVectors(keys, fixture),
   ...overrideVectors(keys, fixture),
   ...receiptVectors(keys, fixture("referral.create")),
   ...trustVectors(keys),
@@ -71,6 +73,7 @@ for (const kind of [
   "policy",
   "state",
   "registry",
+  "registry-answer",
   "override",
   "receipt",
   "trust",

@@ -82,6 +82,13 @@ export {
   type RemedyPayment,
   type RemedyRecord,
 } from "./machines/remedy.js";
+export {
+  nextDue,
+  PAYMENTS_OPEN,
+  type RemedyInstalment,
+  type RemedyOverdue,
+} from "./machines/remedy-schedule.js";
+export { decimal, units } from "./machines/money.js";
 
 export {
   assertInForce,
@@ -96,6 +103,14 @@ export {
   type VerifiedTrustList,
 } from "./federation/trust-list.js";
 export { assertOwnEntry, ownEntryProblems, type NodeIdentity } from "./federation/own-entry.js";
+export {
+  checkRegistryAnswer,
+  entityMatches,
+  registryQueryOf,
+  REGISTRY_TYP,
+  type RegistryDocument,
+  type RegistryQuery,
+} from "./federation/registry-answer.js";
 export {
   openTransaction,
   REPLY_TYP,
@@ -151,6 +166,7 @@ export {
 } from "./policy/override-approval.js";
 export {
   checkRegistry,
+  powersForSanction,
   publishesRegistryEntry,
   registryIdsNamed,
   type RegistryContext,

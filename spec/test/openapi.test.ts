@@ -85,6 +85,7 @@ describe("spec/openapi.json", () => {
         "/.well-known/frx-node",
         "/federation/v1/attachments/{sha256}",
         "/federation/v1/directory",
+        "/federation/v1/registry",
         "/federation/v1/transactions/{txnId}",
         "/federation/v1/wake",
         "/healthz",
@@ -99,6 +100,7 @@ describe("spec/openapi.json", () => {
         "/v1/inbox",
         "/v1/inbox/ack",
         "/v1/registry",
+        "/v1/registry/lookup",
         "/v1/trust-list",
       ].sort(),
     );

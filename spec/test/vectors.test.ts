@@ -9,6 +9,8 @@ import { applyReferral, type ReferralRecord } from "../src/machines/referral.js"
 import { applyRemedy, type RemedyRecord } from "../src/machines/remedy.js";
 import { checkPolicy } from "../src/policy/check.js";
 import { checkRegistry, type RegistryContext } from "../src/policy/registry.js";
+import { checkRegistryAnswer, type RegistryQuery } from "../src/federation/registry-answer.js";
+import type { TrustListMember } from "../src/generated/types.js";
 import { checkOverrideApproval, type OverrideApprover } from "../src/policy/override-approval.js";
 import {
   assertInForce,
@@ -84,6 +86,15 @@ describe("registry vectors (spec/vectors/registry)", () => {
         [v.expect.code, v.expect.pointer],
       ]);
     }
+  });
+});
+
+describe("registry lookup vectors (spec/vectors/registry-answer)", () => {
+  it.each(vectorsOf("registry-answer"))("$id", async (v) => {
+    const got = await verdict(() =>
+      checkRegistryAnswer(v.jws, v.member as TrustListMember, v.query as RegistryQuery),
+    );
+    expect(got).toBe(expected(v));
   });
 });
 
@@ -185,6 +196,7 @@ describe("vector coverage", () => {
     "receipt",
     "policy",
     "registry",
+    "registry-answer",
     "state",
     "trust",
     "transaction",

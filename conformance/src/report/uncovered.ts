@@ -258,6 +258,29 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-REM-011": pending("the case view's tracks after a sanction, proceedings and a report"),
   "FRX-REM-012": pending("the case view's track lead and status"),
   "FRX-REM-013": pending("the case view's tracks for a party told of one entry only"),
+  "FRX-REM-301": pending(
+    "remedy.update schedules that do not add up, do not increase, or come before the award",
+  ),
+  "FRX-REM-302": internal(
+    "payment due dates fall days or weeks after the award; the suite cannot move the node's clock",
+  ),
+  "FRX-REM-303": internal(
+    "the absence of a notice after a due date that the suite cannot move the node's clock to",
+  ),
+  "FRX-REM-304": pending(
+    "the case view's schedule and overdue list after a payment (overdue needs the clock)",
+  ),
+  "FRX-REM-305": pending("a case.transfer, then the new owner's case view of the case's claims"),
+  "FRX-FED-301": operator(
+    "an agency's sanction regimes and procedures are registered by an admin call",
+  ),
+  "FRX-FED-302": operator("a sanction regime is registered by an admin call"),
+  "FRX-REG-005": pending(
+    "the harness peer would have to answer the node's registry question with a bad signature or shape",
+  ),
+  "FRX-REG-006": pending("the harness peer would have to answer another question"),
+  "FRX-REG-007": pending("the harness peer would have to list another country's entries"),
+  "FRX-REG-008": agency("verifying each answered member's JWS against the trust list"),
   // The agency API (spec/agency-api.md), specified after this table was first written.
   "FRX-API-001": pending("call each route and validate the answer against spec/schemas/api"),
   "FRX-API-002": pending("submit twice: 201 accepted, then 200 duplicate"),

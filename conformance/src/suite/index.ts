@@ -23,6 +23,7 @@ import { firewallPersonsTests } from "./firewall-persons.js";
 import { policyTests } from "./policy.js";
 import { receiptTests } from "./receipts.js";
 import { registryTests } from "./registry.js";
+import { registryQueryTests } from "./registry-query.js";
 import { signingTests } from "./signing.js";
 import { viewProfileTests } from "./view-profile.js";
 import { stateTests } from "./state-machines.js";
@@ -51,6 +52,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...inboxTests,
   ...attachmentTests,
   ...registryTests,
+  ...registryQueryTests,
   ...trustTests,
   ...trustVersionTests,
   ...transactionCheckTests,

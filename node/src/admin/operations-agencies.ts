@@ -12,7 +12,18 @@ import { revokeParticipantKey } from "./revoke.js";
 import { updateParticipant } from "./update.js";
 
 /** An agency as operators see it: its keys with status, revoked ones included. */
-export function agencyView(p: ParticipantRecord) {
+export type AgencyView = Omit<ParticipantRecord, "keys"> & {
+  keys: Array<{
+    kid: string;
+    addedAt: string;
+    status: "current" | "retired" | "revoked";
+    retiredAt?: string;
+    revokedAt?: string;
+  }>;
+};
+
+/** An agency as operators see it: its keys with status, revoked ones included. */
+export function agencyView(p: ParticipantRecord): AgencyView {
   return {
     ...p,
     keys: p.keys.map((k) => ({

@@ -4,6 +4,7 @@ import {
   validateDocument,
   messageTypeValues,
   orgTypeValues,
+  powersForSanction,
   powerValues,
   roleValues,
   type PublicJwk,
@@ -23,6 +24,10 @@ export interface ParticipantRegistration {
   powers?: string[];
   acceptedTypes?: string[];
   coordinator?: boolean;
+  /** Sanctions it may impose (FRX-FED-302: each allowed by one of its powers). */
+  sanctionRegimes?: unknown;
+  /** Channels, contact points, languages, response times (documents/directory.json). */
+  procedures?: unknown;
   publicJwk: PublicJwk;
 }
 
@@ -78,6 +83,27 @@ function assertPublishable(record: ParticipantRecord): void {
       error.violations,
     );
   }
+  assertRegimesAllowed(record);
+}
+
+/**
+ * A sanction regime claims a legal power: its kind must be one the agency's powers allow
+ * (rules.json `sanctionPowers`, FRX-FED-302), now and after every change of its powers.
+ */
+function assertRegimesAllowed(record: ParticipantRecord): void {
+  const regimes = Array.isArray(record.sanctionRegimes) ? record.sanctionRegimes : [];
+  const violations = regimes.flatMap((r, i) => {
+    const allowed = powersForSanction(String((r as { kind?: unknown }).kind));
+    if (allowed.some((p) => record.powers.includes(p))) return [];
+    const message = `${String((r as { kind?: unknown }).kind)} needs one of the powers ${allowed.join(", ") || "(none: not a sanction kind)"}`;
+    return [{ pointer: `/sanctionRegimes/${i}/kind`, code: "request.malformed" as const, message }];
+  });
+  if (violations.length > 0)
+    throw new FrxError(
+      "request.malformed",
+      `${record.id} may not list a sanction regime its powers do not allow: ${violations.map((v) => v.message).join("; ")}`,
+      violations,
+    );
 }
 
 /**
@@ -142,6 +168,7 @@ export async function registerParticipant(
         acceptedTypes: reg.acceptedTypes ?? [],
         status: "active",
         coordinator: reg.coordinator ?? reg.roles.includes("national_coordinator"),
+        ...mandateOf(reg),
         keys: [keyEntry(reg.publicJwk, at)],
         createdAt: at,
         updatedAt: at,
@@ -211,4 +238,24 @@ export async function rotateParticipantKey(
     async () => [await ctx.directory.get(id)],
   );
   return next;
+}
+
+/**
+ * The sanction regimes and procedures given for an agency, as they will be published; their
+ * shape is checked with the whole directory entry before anything is stored (FRX-FED-072).
+ * `null` removes them.
+ */
+export function mandateOf(
+  input: Record<string, unknown> | ParticipantRegistration,
+): Pick<ParticipantRecord, "sanctionRegimes" | "procedures"> {
+  const { sanctionRegimes, procedures } = input as Record<string, unknown>;
+  const given = (v: unknown) => (v === null ? undefined : v);
+  return {
+    ...(sanctionRegimes !== undefined
+      ? { sanctionRegimes: given(sanctionRegimes) as ParticipantRecord["sanctionRegimes"] }
+      : {}),
+    ...(procedures !== undefined
+      ? { procedures: given(procedures) as ParticipantRecord["procedures"] }
+      : {}),
+  };
 }

@@ -1,10 +1,10 @@
 import { FrxError, messageTypeValues, powerValues } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import type { ParticipantRecord } from "../store/records.js";
-import { adminChange } from "./participants.js";
+import { adminChange, mandateOf } from "./participants.js";
 
 /**
- * Changes an agency's name, powers or accepted types. Its id, roles and organisation type
+ * Changes an agency's name, powers, accepted types, sanction regimes or procedures. Its id, roles and organisation type
  * stay: the firewall and the peers' view of the agency depend on them, so a change there is
  * a new registration.
  */
@@ -39,6 +39,8 @@ export async function updateParticipant(
         ...(typeof name === "string" ? { name } : {}),
         ...(powers ? { powers } : {}),
         ...(acceptedTypes ? { acceptedTypes } : {}),
+        // Replaced whole when given (FRX-FED-301), checked with the entry before it is stored.
+        ...mandateOf(input),
         updatedAt: ctx.clock.now().toISOString(),
       };
       return [next];

@@ -7,6 +7,7 @@ import type { Command } from "./command.js";
 import { agencyAddCommand } from "./commands/agency-add.js";
 import { agencyKeygenCommand } from "./commands/agency-keygen.js";
 import { agencyListCommand } from "./commands/agency-list.js";
+import { agencyUpdateCommand } from "./commands/agency-update.js";
 import { agencyRotateKeyCommand } from "./commands/agency-rotate-key.js";
 import { agencyDisableCommand, agencyEnableCommand } from "./commands/agency-status.js";
 import { auditCheckpointCommand } from "./commands/audit-checkpoint.js";
@@ -46,6 +47,7 @@ export const COMMANDS: readonly Command[] = [
   initCommand,
   startCommand,
   agencyAddCommand,
+  agencyUpdateCommand,
   agencyListCommand,
   agencyDisableCommand,
   agencyEnableCommand,

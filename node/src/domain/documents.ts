@@ -19,6 +19,9 @@ export function directoryParticipant(
     immigrationFunctions: p.immigrationFunctions,
     powers: p.powers,
     acceptedTypes: p.acceptedTypes,
+    // Mandate and procedures as the operator registered them (FRX-FED-301).
+    ...(p.sanctionRegimes ? { sanctionRegimes: p.sanctionRegimes } : {}),
+    ...(p.procedures ? { procedures: p.procedures } : {}),
     // A revoked key is removed from what peers see (FRX-SIG-006, FRX-ADM-008).
     keys: p.keys
       .filter((k) => !k.revokedAt)

@@ -13,6 +13,7 @@ import { envelopeRoutes } from "./routes/envelopes.js";
 import { inboxRoutes } from "./routes/inbox.js";
 import { metaRoutes } from "./routes/meta.js";
 import { publicRoutes } from "./routes/public.js";
+import { registryRoutes } from "./routes/registry.js";
 import { federationRoutes } from "./routes/federation.js";
 
 export type Env = { Variables: { participant: string } };
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
 
   app.route("/", metaRoutes(deps));
+  app.route("/", registryRoutes(deps.ctx));
   app.route("/", publicRoutes(deps.ctx));
   app.route("/", envelopeRoutes(deps));
   app.route("/", inboxRoutes(deps.ctx));

@@ -40,6 +40,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "state.transition-forbidden": 409,
   "state.remedy-currency-mismatch": 409,
   "state.remedy-amount-invalid": 409,
+  "state.remedy-schedule-invalid": 409,
   "state.actor-forbidden": 409,
   "state.referral-unknown": 409,
   "policy.firewall": 422,

@@ -11,6 +11,7 @@ import type { AppContext } from "../context.js";
 import { noticeOps } from "../domain/notices.js";
 import { escalationTargets, threadOf, type DeadlineThread } from "../domain/deadline-parties.js";
 import { deadlineOps, removeDeadlineOps } from "../pipeline/deadline-ops.js";
+import { runPaymentDues } from "./payment-dues.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
 
@@ -66,6 +67,9 @@ export class DeadlineScheduler {
       for (const peer of this.queued.splice(0)) this.ctx.outbox.notify(peer);
       moved++;
     }
+    // Remedy payment due dates ride on the same tick, lease and clock (FRX-REM-302).
+    moved += await runPaymentDues(this.ctx, now, this.notified);
+    for (const p of this.notified.splice(0)) this.ctx.inboxSignal.notify(p);
     return moved;
   }
 

@@ -24,6 +24,7 @@ import type { CaseRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
 import { threadDeadlineOps } from "./deadline-ops.js";
 import { trackOps } from "./track-ops.js";
+import { paymentWakeOps } from "./payment-due-ops.js";
 
 /** Where a claim is kept (`remedies`): by case, so a case view reads its claims in one range. */
 export const remedyKey = (caseId: string, claimRef: string) => `${caseId}!${claimRef}`;
@@ -107,8 +108,14 @@ export async function stateChange(
     const actor = remedyActor(current, message.from) ?? "outsider";
     const next = applyRemedy(current, message, actor, recipients, at);
     ops.push({ type: "put", aggregate: "remedies", key, value: next });
+    // Its next payment due date, watched by the claimant's node (FRX-REM-302).
+    ops.push(...paymentWakeOps(ctx.config.node, key, current, next));
     stateNote = `remedy ${claimRef}: ${current?.state ?? "new"} → ${next.state}`;
   }
+
+  // The claim follows the worker: a new owner of the case follows each of its claims (FRX-REM-305).
+  if (message.type === MessageType.CaseTransfer && message.case)
+    ops.push(...(await claimsFollowOwner(ctx, message.case, message.body.newOwner, at)));
 
   // The case's tracks: sanctions, proceedings and reports (machines/sanction.json).
   const tracks = await trackOps(ctx, message, recipients, at);
@@ -154,6 +161,27 @@ export async function stateChange(
     out.caseRecord = record;
   }
   return out;
+}
+
+/** The new owner of a case as a recipient of each of its claims that it is no party of yet. */
+async function claimsFollowOwner(
+  ctx: AppContext,
+  caseId: string,
+  owner: string,
+  at: string,
+): Promise<Op[]> {
+  const claims = await ctx.store.range<RemedyRecord>("remedies", {
+    gte: `${caseId}!`,
+    lt: `${caseId}!~`,
+  });
+  return claims
+    .filter(([, r]) => r.claimant !== owner && !r.recipients.includes(owner))
+    .map(([key, r]): Op => ({
+      type: "put",
+      aggregate: "remedies",
+      key,
+      value: { ...r, recipients: [...r.recipients, owner], updatedAt: at },
+    }));
 }
 
 /**

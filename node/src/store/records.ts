@@ -1,4 +1,4 @@
-import type { InvestigationRecord, PublicJwk, ReferralRecord } from "@frx/spec";
+import type { InvestigationRecord, PublicJwk, ReferralRecord, Types } from "@frx/spec";
 
 /** A participant (agency) registered at this node. */
 export interface ParticipantRecord {
@@ -11,6 +11,10 @@ export interface ParticipantRecord {
   acceptedTypes: string[];
   status: "active" | "disabled";
   coordinator: boolean;
+  /** Sanctions it may impose, as its operator registered them (FRX-FED-301, FRX-FED-302). */
+  sanctionRegimes?: Types.SanctionRegime[];
+  /** Channels, contact points, languages and response times (FRX-FED-301). */
+  procedures?: Types.AgencyProcedures;
   keys: Array<{
     jwk: PublicJwk;
     kid: string;

@@ -293,6 +293,42 @@ export function stateVectors(fixture: Fixture): Record<string, Vector> {
       "claimant",
       { valid: false, code: "state.transition-forbidden" },
     );
+    // Payment due dates (FRX-REM-301): a schedule adds up to the award, due instants increase.
+    const thb = (amount: string) => ({ amount, currency: "THB" });
+    const scheduled = (schedule: unknown[]) => ({ ...update, body: { ...update.body, schedule } });
+    add(
+      "remedy-schedule-ok",
+      "A payment with the plan for the rest: instalments that add up to the award, in time order.",
+      "remedy",
+      claimRecord("awarded", "0"),
+      scheduled([
+        { dueAt: "2026-03-31T10:00:00Z", amount: thb("30000.00") },
+        { dueAt: "2026-04-30T10:00:00Z", amount: thb("24000") },
+      ]),
+      "claimant",
+      { valid: true, state: "partially_paid" },
+    );
+    add(
+      "remedy-schedule-short-fail",
+      "A schedule whose instalments add up to less than the award.",
+      "remedy",
+      claimRecord("awarded", "0"),
+      scheduled([{ dueAt: "2026-03-31T10:00:00Z", amount: thb("30000.00") }]),
+      "claimant",
+      { valid: false, code: "state.remedy-schedule-invalid" },
+    );
+    add(
+      "remedy-schedule-unordered-fail",
+      "A schedule whose second instalment falls due before its first.",
+      "remedy",
+      claimRecord("awarded", "0"),
+      scheduled([
+        { dueAt: "2026-04-30T10:00:00Z", amount: thb("30000.00") },
+        { dueAt: "2026-03-31T10:00:00Z", amount: thb("24000") },
+      ]),
+      "claimant",
+      { valid: false, code: "state.remedy-schedule-invalid" },
+    );
   }
   // Deadline escalations come only from the recipient's node (FRX-DL-205): the node is the
   // actor `node`; anyone else, a level-1 notice included, is no actor at all.

@@ -2056,6 +2056,18 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
+    "id": "FRX-FED-301",
+    "level": "MUST",
+    "text": "A node MUST publish in its directory each of its agencies' sanction regimes and procedures as its operator last registered or changed them, and nothing else in their place.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-302",
+    "level": "MUST",
+    "text": "A node MUST refuse to register or change one of its agencies with a sanction regime whose `kind` none of the agency's powers allows in `policy/rules.json` `sanctionPowers`, or so that its powers no longer allow a regime it lists, with `request.malformed`.",
+    "file": "federation.md"
+  },
+  {
     "id": "FRX-FED-005",
     "level": "MUST",
     "text": "A node MUST use a fetched directory only when its JWS has `typ` `frx-directory+jws`, its payload is canonical and matches `documents/directory.json`, its `node` is the peer it was fetched from, and its signature verifies with a signing key that the list in force gives that peer valid at the directory's `issuedAt`, and otherwise keep the directory it had.",
@@ -2101,6 +2113,54 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-FED-068",
     "level": "MUST",
     "text": "A node MUST bound every request to a peer by one deadline for the whole answer (body included) and by a size it reads at most, treat a peer that exceeds either as unreachable, and fetch a peer's directory outside any section that holds back envelopes not addressed to that peer.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-REG-001",
+    "level": "MUST",
+    "text": "A node MUST answer `GET {endpoint}/registry` and `GET /v1/registry` with the query parameters `registrationNumber` and `issuer` with its registry signed as for FRX-FED-004 with `typ` `frx-registry+jws`, listing exactly its entries whose entity matches the query and carrying the query as `query`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-REG-002",
+    "level": "MUST",
+    "text": "A node MUST refuse a registry question whose parameters do not make a document matching `api/registry-query.json` (one of the two missing or repeated, another parameter, a number over 64 characters or with control characters, an issuer that is not a country code) with `request.malformed`.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-REG-003",
+    "level": "MUST",
+    "text": "A node MUST answer `GET /v1/registry/lookup` only to one of its active agencies presenting a valid agency token, and refuse any other caller with the code of the agency-token check that fails (agency-api.md).",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-REG-004",
+    "level": "MUST",
+    "text": "A node MUST answer a registry lookup with one result for every member of its list in force, itself included, each `answered`, `unreachable` or `refused`, and MUST NOT leave a member out.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-REG-005",
+    "level": "MUST",
+    "text": "A node MUST report as `refused` a member's answer that is not a canonical `frx-registry+jws` registry document matching `api/registry.json`, with `registry.answer-invalid`, or that is signed for another node or does not verify with a signing key the list in force gives that member valid at its `issuedAt`, with `registry.signature-invalid`, and MUST NOT pass on any entry of it.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-REG-006",
+    "level": "MUST",
+    "text": "A node MUST report as `refused` with `registry.query-mismatch` a member's answer whose `query` is not the query asked or which lists an entry whose entity does not match it.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-REG-007",
+    "level": "MUST",
+    "text": "A node MUST report as `refused` with `registry.foreign-entry` a member's answer listing an entry whose `decision.authority` is not a participant id of that member's node, or is not an agency that the member's directory lists (as the node holds it, fetched again once when it does not list it).",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-REG-008",
+    "level": "MUST",
+    "text": "An agency system MUST verify an `answered` result's JWS with the member's signing keys from the trust list before it relies on the entries.",
     "file": "federation.md"
   },
   {
@@ -3310,6 +3370,36 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "state-machines.md"
   },
   {
+    "id": "FRX-REM-305",
+    "level": "MUST",
+    "text": "A node that applies a `case.transfer` MUST add its `newOwner` to the recipients of every claim of that case that it holds, unless it is the claim's claimant or a recipient already.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-301",
+    "level": "MUST",
+    "text": "A node MUST refuse a `remedy.update` carrying a `schedule` whose `status` is not `awarded`, `partially_paid`, `defaulted` or `enforcement`, or whose instalment amounts are not all positive, do not add up to the award, or whose `dueAt` instants do not strictly increase, with `state.remedy-schedule-invalid`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-302",
+    "level": "MUST",
+    "text": "The node of a claim's claimant MUST, once one or more instalments' `dueAt` have passed while the claim is `awarded`, `partially_paid`, `defaulted` or `enforcement` and its total paid is below the amount due by each of them, send one `deadline.overdue` with `deadline` `payment`, `level` 1, the `claimRef`, the number and `dueAt` of the latest of those instalments, its `amountDue` and the `amountPaid`, to the claimant, the claim's recipients of that node and the national coordinator(s) of that node.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-303",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT send a payment `deadline.overdue` for a claim whose claimant is not its own agency, for an instalment the total paid covers when its `dueAt` passes, or a second one for the same instalment of the same schedule.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-REM-304",
+    "level": "MUST",
+    "text": "The claimant's node MUST show in the case view, to the claim's claimant and recipients only, the claim's schedule in force and each overdue instalment with the notice sent, and, once the total paid reaches the instalment's amount due, when and by which update it was cleared.",
+    "file": "state-machines.md"
+  },
+  {
     "id": "FRX-REM-009",
     "level": "MUST",
     "text": "A node MUST refuse a `sanction.notify` for a sanction it does not hold whose `status` is not `proposed`, `imposed` or `final`, and one for a sanction it holds whose `status` has no transition from that sanction's status in `machines/sanction.json` or whose `kind` differs from the sanction's, with `state.transition-forbidden`.",
@@ -3396,13 +3486,13 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-DL-204",
     "level": "MUST",
-    "text": "A node MUST name in a deadline notice the referral in the envelope's `referral` for a referral deadline, and the investigation in `body.investigationId`, with no `referral`, for the investigation `respond` deadline; a node MUST refuse a notice that names its thread otherwise with `schema.invalid`.",
+    "text": "A node MUST name in a deadline notice the referral in the envelope's `referral` for a referral deadline, the investigation in `body.investigationId`, with no `referral`, for the investigation `respond` deadline, and the claim in `body.claimRef`, with neither, for a `payment` deadline; a node MUST refuse a notice that names its thread otherwise with `schema.invalid`.",
     "file": "state-machines.md"
   },
   {
     "id": "FRX-DL-205",
     "level": "MUST",
-    "text": "A node MUST refuse a `deadline.reminder` or `deadline.overdue` that names a referral or investigation it does not hold, or one of another case than the envelope's, with `state.referral-unknown`, and one whose `from` is not `<node>:NODE` of the node its own record of the thread gives as authoritative with `state.actor-forbidden`.",
+    "text": "A node MUST refuse a `deadline.reminder` or `deadline.overdue` that names a referral, investigation or remedy claim it does not hold, or one of another case than the envelope's, with `state.referral-unknown`, and one whose `from` is not `<node>:NODE` of the node its own record of the thread gives as authoritative (the referral recipient's, the investigation proposer's, the claimant's) with `state.actor-forbidden`.",
     "file": "state-machines.md"
   },
   {

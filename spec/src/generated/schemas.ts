@@ -560,6 +560,83 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
               }
             }
           },
+          "schedule": {
+            "description": "The instalments in force (the last schedule given), each with the total due by its instant.",
+            "type": "array",
+            "maxItems": 120,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "dueAt",
+                "amount",
+                "total"
+              ],
+              "properties": {
+                "dueAt": {
+                  "$ref": "../entities/time.json#/$defs/instant"
+                },
+                "amount": {
+                  "type": "string",
+                  "maxLength": 21
+                },
+                "total": {
+                  "type": "string",
+                  "maxLength": 21
+                }
+              }
+            }
+          },
+          "scheduledBy": {
+            "description": "The remedy.update that gave the schedule in force.",
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "overdue": {
+            "description": "Instalments that fell due unpaid, as the claimant's node recorded them (FRX-REM-304): the notice it sent, and when payments covered the instalment.",
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "instalment",
+                "dueAt",
+                "amountDue",
+                "scheduledBy"
+              ],
+              "properties": {
+                "instalment": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 120
+                },
+                "dueAt": {
+                  "$ref": "../entities/time.json#/$defs/instant"
+                },
+                "amountDue": {
+                  "type": "string",
+                  "maxLength": 21
+                },
+                "scheduledBy": {
+                  "$ref": "../entities/ids.json#/$defs/ulid"
+                },
+                "noticeId": {
+                  "description": "The deadline.overdue sent (on the claimant's node only).",
+                  "$ref": "../entities/ids.json#/$defs/ulid"
+                },
+                "notifiedAt": {
+                  "$ref": "../entities/time.json#/$defs/instant"
+                },
+                "clearedAt": {
+                  "description": "When a payment brought the total paid up to amountDue.",
+                  "$ref": "../entities/time.json#/$defs/instant"
+                },
+                "clearedBy": {
+                  "$ref": "../entities/ids.json#/$defs/ulid"
+                }
+              }
+            }
+          },
           "history": {
             "type": "array",
             "maxItems": 10000,
@@ -1031,9 +1108,128 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
   },
   {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/registry-lookup.json",
+    "title": "RegistryLookup",
+    "description": "The answer to GET /v1/registry/lookup: for one legal entity, one result per member of the node's list in force, the node itself included (FRX-REG-004). An answered member gives its registry for the query as it signed it (typ frx-registry+jws); the caller verifies each JWS with that member's signing keys from the trust list (GET /v1/trust-list) and uses only what the JWS carries. A member that did not answer, or whose answer was refused, is listed with the code of what failed; none is left out.",
+    "type": "object",
+    "required": [
+      "query",
+      "askedAt",
+      "results"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "query": {
+        "$ref": "registry-query.json"
+      },
+      "askedAt": {
+        "$ref": "../entities/time.json#/$defs/instant"
+      },
+      "results": {
+        "type": "array",
+        "maxItems": 100,
+        "items": {
+          "$ref": "#/$defs/result"
+        }
+      }
+    },
+    "$defs": {
+      "result": {
+        "title": "RegistryLookupResult",
+        "type": "object",
+        "oneOf": [
+          {
+            "title": "RegistryLookupAnswered",
+            "type": "object",
+            "required": [
+              "node",
+              "status",
+              "registry",
+              "jws"
+            ],
+            "additionalProperties": false,
+            "properties": {
+              "node": {
+                "$ref": "../entities/ids.json#/$defs/nodeId"
+              },
+              "status": {
+                "const": "answered"
+              },
+              "registry": {
+                "description": "An unsigned copy of what the JWS carries, for convenience.",
+                "$ref": "registry.json"
+              },
+              "jws": {
+                "description": "The member's registry for the query, signed by the member (typ frx-registry+jws).",
+                "$ref": "common.json#/$defs/jwsCompact"
+              }
+            }
+          },
+          {
+            "title": "RegistryLookupFailed",
+            "type": "object",
+            "required": [
+              "node",
+              "status",
+              "code",
+              "detail"
+            ],
+            "additionalProperties": false,
+            "properties": {
+              "node": {
+                "$ref": "../entities/ids.json#/$defs/nodeId"
+              },
+              "status": {
+                "description": "unreachable: the member did not answer (or answered with an error status); refused: its answer failed a check, named by `code`.",
+                "type": "string",
+                "enum": [
+                  "unreachable",
+                  "refused"
+                ]
+              },
+              "code": {
+                "$ref": "../codes/error-code.json"
+              },
+              "detail": {
+                "type": "string",
+                "maxLength": 1000
+              }
+            }
+          }
+        ]
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/registry-query.json",
+    "title": "RegistryQuery",
+    "description": "A question to sanctions registries about one legal entity: its business registration number and the country that registered it (its issuer). An entry matches when its entity is an employer with this registrationNumber and registrationCountry, or a recruitment agency with this registrationNumber and country, compared exactly (FRX-REG-001).",
+    "type": "object",
+    "required": [
+      "registrationNumber",
+      "issuer"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "registrationNumber": {
+        "description": "The business registration number as the issuer writes it.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "pattern": "^[^\\u0000-\\u001F\\u007F]+$"
+      },
+      "issuer": {
+        "description": "The country that registered the business (ISO 3166-1 alpha-2).",
+        "$ref": "../codes/country.json"
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/api/registry.json",
     "title": "Registry",
-    "description": "A node's public sanctions registry: legal entities and decisions only (FRX-POL-027).",
+    "description": "A node's public sanctions registry: legal entities and decisions only (FRX-POL-027). With a query (FRX-REG-001), only the entries about the legal entity it names, and the query itself, so that a signed answer cannot be passed off as the answer to another question.",
     "type": "object",
     "additionalProperties": false,
     "required": [
@@ -1051,6 +1247,9 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       "issuedAt": {
         "$ref": "../entities/time.json#/$defs/instant"
+      },
+      "query": {
+        "$ref": "registry-query.json"
       },
       "entries": {
         "type": "array",
@@ -1616,6 +1815,22 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "description": "The entry replaces, corrects or lifts a registry entry (same entry id, or `supersedes`) that another participant issued."
       },
       {
+        "const": "registry.answer-invalid",
+        "description": "A member's answer to a registry lookup is not a registry document of the expected form (not JSON, no JWS, typ other than frx-registry+jws, not canonical, or not matching api/registry.json). A report's code in a lookup answer, not a refusal's (FRX-REG-005)."
+      },
+      {
+        "const": "registry.signature-invalid",
+        "description": "A member's registry answer is signed for another node, or its signature does not verify with a signing key the list in force gives that member, valid at its issuedAt. A report's code in a lookup answer, not a refusal's (FRX-REG-005)."
+      },
+      {
+        "const": "registry.query-mismatch",
+        "description": "A member's registry answer is for another query than the one asked, or lists an entry whose legal entity does not match it. A report's code in a lookup answer, not a refusal's (FRX-REG-006)."
+      },
+      {
+        "const": "registry.foreign-entry",
+        "description": "A member's registry answer lists an entry decided by an authority that is not one of that member's agencies: a node publishes its own country's decisions only. A report's code in a lookup answer, not a refusal's (FRX-REG-007)."
+      },
+      {
         "const": "policy.consent-person-missing",
         "description": "A `consent.record` names no person (`personRef`): consent is held per person, and a consent of no one may not replace or lift anyone's."
       },
@@ -1746,6 +1961,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "state.remedy-amount-invalid",
         "description": "A remedy.update's amounts break the claim's accounts: more paid than awarded, less paid than before, or `paid` while the total paid differs from the award."
+      },
+      {
+        "const": "state.remedy-schedule-invalid",
+        "description": "A remedy.update's payment schedule does not fit the claim: given in a state before `awarded` or after it ended, an instalment amount that is not positive, amounts that do not add up to the award, or due instants that do not strictly increase (FRX-REM-301)."
       },
       {
         "const": "attachment.offset-mismatch",
@@ -3921,7 +4140,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/documents/directory.json",
     "title": "Directory",
-    "description": "A node's signed directory of its agencies: roles, org type, immigration functions (for the firewall), mandate powers, accepted message types, sanction regimes and keys. Routing to node + role/power resolves against it (action 9).",
+    "description": "A node's signed directory of its agencies: roles, org type, immigration functions (for the firewall), mandate powers, accepted message types, sanction regimes, procedures (channels, contact points, languages, response times) and keys. Routing to node + role/power resolves against it (action 9).",
     "type": "object",
     "required": [
       "frx",
@@ -4011,12 +4230,15 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             }
           },
           "sanctionRegimes": {
-            "description": "Sanctions it may impose.",
+            "description": "Sanctions it may impose, each on its legal basis; every kind is one its powers allow (policy/rules.json `sanctionPowers`, FRX-FED-302).",
             "type": "array",
             "maxItems": 20,
             "items": {
               "$ref": "#/$defs/sanctionRegime"
             }
+          },
+          "procedures": {
+            "$ref": "#/$defs/procedures"
           },
           "keys": {
             "description": "Its signing keys, current and retired.",
@@ -4057,11 +4279,160 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
           "legalReference": {
             "description": "The provision that grants the power.",
             "type": "string",
-            "maxLength": 200
+            "maxLength": 200,
+            "minLength": 1,
+            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
           },
           "maxPenalty": {
             "description": "Maximum penalty, for fines.",
             "$ref": "../entities/money.json"
+          }
+        }
+      },
+      "procedures": {
+        "title": "AgencyProcedures",
+        "description": "How the agency is reached and what a sender can expect of it: the channels it takes referrals and requests on, its contact points (offices or desks, never named staff), the languages it works in, and the times it aims to answer in. Informative: the deadlines that bind are the machines' (state-machines.md).",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "channels": {
+            "type": "array",
+            "maxItems": 10,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "#/$defs/channel"
+            }
+          },
+          "contactPoints": {
+            "type": "array",
+            "maxItems": 10,
+            "items": {
+              "$ref": "#/$defs/contactPoint"
+            }
+          },
+          "languages": {
+            "description": "Languages it takes referrals and requests in, preferred first.",
+            "type": "array",
+            "maxItems": 20,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "../codes/language.json"
+            }
+          },
+          "responseTimes": {
+            "description": "The time it aims to answer each listed message type in.",
+            "type": "array",
+            "maxItems": 40,
+            "items": {
+              "$ref": "#/$defs/responseTime"
+            }
+          }
+        }
+      },
+      "channel": {
+        "title": "AgencyChannel",
+        "description": "A way to reach the agency: FRX itself, or a channel outside it (a hotline, an e-mail desk, a web form, an office).",
+        "type": "object",
+        "required": [
+          "kind"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "frx",
+              "email",
+              "telephone",
+              "web",
+              "post",
+              "in_person"
+            ]
+          },
+          "address": {
+            "description": "The e-mail address, telephone number, URL or postal address; none for frx.",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 300,
+            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+          },
+          "hours": {
+            "description": "When the channel is staffed, in the agency's own words (e.g. Mon-Fri 08:30-16:30 ICT).",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+          }
+        }
+      },
+      "contactPoint": {
+        "title": "AgencyContactPoint",
+        "description": "A functional contact point: an office, unit or desk. It names no person (the directory is public).",
+        "type": "object",
+        "required": [
+          "unit"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "unit": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+          },
+          "email": {
+            "type": "string",
+            "maxLength": 200,
+            "pattern": "^[^@\\s\\u0000-\\u001F\\u007F]+@[^@\\s\\u0000-\\u001F\\u007F]+$"
+          },
+          "telephone": {
+            "type": "string",
+            "maxLength": 32,
+            "pattern": "^\\+?[0-9][0-9 ()-]{2,31}$"
+          },
+          "languages": {
+            "type": "array",
+            "maxItems": 10,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "../codes/language.json"
+            }
+          }
+        }
+      },
+      "responseTime": {
+        "title": "AgencyResponseTime",
+        "description": "The time the agency aims to answer a message type in: working days on its node's calendar, or elapsed hours.",
+        "type": "object",
+        "required": [
+          "type"
+        ],
+        "additionalProperties": false,
+        "oneOf": [
+          {
+            "required": [
+              "workingDays"
+            ]
+          },
+          {
+            "required": [
+              "hours"
+            ]
+          }
+        ],
+        "properties": {
+          "type": {
+            "$ref": "../codes/message-type.json"
+          },
+          "workingDays": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 365
+          },
+          "hours": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 8760
           }
         }
       },
@@ -6975,6 +7346,34 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             }
           }
         }
+      },
+      {
+        "description": "A remedy award's payment due date (FRX-DL-204, FRX-REM-302): the body names the claim; the envelope names no referral and the body no investigation.",
+        "type": "object",
+        "required": [
+          "body"
+        ],
+        "properties": {
+          "referral": {
+            "type": "string",
+            "maxLength": 0
+          },
+          "body": {
+            "type": "object",
+            "required": [
+              "claimRef"
+            ],
+            "properties": {
+              "deadline": {
+                "const": "payment"
+              },
+              "investigationId": {
+                "type": "string",
+                "maxLength": 0
+              }
+            }
+          }
+        }
       }
     ],
     "properties": {
@@ -6997,13 +7396,14 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "additionalProperties": false,
         "properties": {
           "deadline": {
-            "description": "Which deadline: a referral's acknowledge, decide or update deadline, or an invitee's respond deadline in an investigation.",
+            "description": "Which deadline: a referral's acknowledge, decide or update deadline, an invitee's respond deadline in an investigation, or an instalment of a remedy award that fell due unpaid (payment).",
             "type": "string",
             "enum": [
               "acknowledge",
               "decide",
               "update",
-              "respond"
+              "respond",
+              "payment"
             ]
           },
           "dueAt": {
@@ -7016,6 +7416,24 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
           "investigationId": {
             "description": "The investigation, for a respond deadline; referral deadlines name the referral in the envelope instead.",
             "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "claimRef": {
+            "description": "The remedy claim, for a payment deadline (FRX-REM-302).",
+            "$ref": "../entities/ids.json#/$defs/ulid"
+          },
+          "instalment": {
+            "description": "Which instalment of the claim's schedule fell due unpaid, counting from 1.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 120
+          },
+          "amountDue": {
+            "description": "The total that was due by dueAt: the instalment's amount and those before it.",
+            "$ref": "../entities/money.json"
+          },
+          "amountPaid": {
+            "description": "The total paid when the notice was sent.",
+            "$ref": "../entities/money.json"
           },
           "level": {
             "description": "Escalation level: 1 once the deadline has passed, 2 once twice the deadline has passed, and so on.",
@@ -9365,10 +9783,37 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "description": "When the latest payment reached the worker.",
             "$ref": "../entities/time.json#/$defs/instant"
           },
+          "schedule": {
+            "description": "The instalments the award is to be paid in, in order: each with the instant it falls due and its amount. The amounts add up to the award exactly; a later schedule replaces this one (FRX-REM-301). The claimant's node sends an overdue notice for each instalment whose due instant passes while the total paid is below what was due by then (FRX-REM-302).",
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 120,
+            "items": {
+              "$ref": "#/$defs/instalment"
+            }
+          },
           "note": {
             "description": "A note for the receiving agency's staff; no personal data beyond what the tier allows.",
             "type": "string",
             "maxLength": 1000
+          }
+        }
+      },
+      "instalment": {
+        "title": "RemedyInstalment",
+        "type": "object",
+        "required": [
+          "dueAt",
+          "amount"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "dueAt": {
+            "description": "When the instalment falls due.",
+            "$ref": "../entities/time.json#/$defs/instant"
+          },
+          "amount": {
+            "$ref": "../entities/money.json"
           }
         }
       }

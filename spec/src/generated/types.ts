@@ -136,6 +136,27 @@ export type CaseViewClaim = {
   at: Instant;
   messageId: Ulid;
 }>;
+  /** The instalments in force (the last schedule given), each with the total due by its instant. */
+  schedule?: Array<{
+  dueAt: Instant;
+  amount: string;
+  total: string;
+}>;
+  /** The remedy.update that gave the schedule in force. */
+  scheduledBy?: Ulid;
+  /** Instalments that fell due unpaid, as the claimant's node recorded them (FRX-REM-304): the notice it sent, and when payments covered the instalment. */
+  overdue?: Array<{
+  instalment: number;
+  dueAt: Instant;
+  amountDue: string;
+  scheduledBy: Ulid;
+  /** The deadline.overdue sent (on the claimant's node only). */
+  noticeId?: Ulid;
+  notifiedAt?: Instant;
+  /** When a payment brought the total paid up to amountDue. */
+  clearedAt?: Instant;
+  clearedBy?: Ulid;
+}>;
   history: Array<{
   state: string;
   at: Instant;
@@ -250,11 +271,42 @@ export type Readiness = {
 };
 };
 
-/** A node's public sanctions registry: legal entities and decisions only (FRX-POL-027). */
+/** The answer to GET /v1/registry/lookup: for one legal entity, one result per member of the node's list in force, the node itself included (FRX-REG-004). An answered member gives its registry for the query as it signed it (typ frx-registry+jws); the caller verifies each JWS with that member's signing keys from the trust list (GET /v1/trust-list) and uses only what the JWS carries. A member that did not answer, or whose answer was refused, is listed with the code of what failed; none is left out. */
+export type RegistryLookup = {
+  query: RegistryQuery;
+  askedAt: Instant;
+  results: RegistryLookupResult[];
+};
+
+export type RegistryLookupResult = ({
+  node: NodeId;
+  status: "answered";
+  /** An unsigned copy of what the JWS carries, for convenience. */
+  registry: Registry;
+  /** The member's registry for the query, signed by the member (typ frx-registry+jws). */
+  jws: JwsCompact;
+} | {
+  node: NodeId;
+  /** unreachable: the member did not answer (or answered with an error status); refused: its answer failed a check, named by `code`. */
+  status: "unreachable" | "refused";
+  code: C.ErrorCode;
+  detail: string;
+}) & Record<string, unknown>;
+
+/** A question to sanctions registries about one legal entity: its business registration number and the country that registered it (its issuer). An entry matches when its entity is an employer with this registrationNumber and registrationCountry, or a recruitment agency with this registrationNumber and country, compared exactly (FRX-REG-001). */
+export type RegistryQuery = {
+  /** The business registration number as the issuer writes it. */
+  registrationNumber: string;
+  /** The country that registered the business (ISO 3166-1 alpha-2). */
+  issuer: Country;
+};
+
+/** A node's public sanctions registry: legal entities and decisions only (FRX-POL-027). With a query (FRX-REG-001), only the entries about the legal entity it names, and the query itself, so that a signed answer cannot be passed off as the answer to another question. */
 export type Registry = {
   frx: "1";
   node: NodeId;
   issuedAt: Instant;
+  query?: RegistryQuery;
   entries: RegistryEntryBody[];
 };
 
@@ -351,7 +403,7 @@ export type AttachmentTransfer = {
   sentAt: Instant;
 };
 
-/** A node's signed directory of its agencies: roles, org type, immigration functions (for the firewall), mandate powers, accepted message types, sanction regimes and keys. Routing to node + role/power resolves against it (action 9). */
+/** A node's signed directory of its agencies: roles, org type, immigration functions (for the firewall), mandate powers, accepted message types, sanction regimes, procedures (channels, contact points, languages, response times) and keys. Routing to node + role/power resolves against it (action 9). */
 export type Directory = {
   /** Protocol major version. */
   frx: "1";
@@ -373,8 +425,9 @@ export type DirectoryParticipant = {
   powers: Array<C.Power>;
   /** Message types it accepts. An empty list means it accepts every message type. */
   acceptedTypes: Array<C.MessageType>;
-  /** Sanctions it may impose. */
+  /** Sanctions it may impose, each on its legal basis; every kind is one its powers allow (policy/rules.json `sanctionPowers`, FRX-FED-302). */
   sanctionRegimes?: SanctionRegime[];
+  procedures?: AgencyProcedures;
   /** Its signing keys, current and retired. */
   keys: ParticipantKey[];
   /** A disabled participant can neither send nor receive. */
@@ -390,6 +443,40 @@ export type SanctionRegime = {
   legalReference: string;
   /** Maximum penalty, for fines. */
   maxPenalty?: Money;
+};
+
+/** How the agency is reached and what a sender can expect of it: the channels it takes referrals and requests on, its contact points (offices or desks, never named staff), the languages it works in, and the times it aims to answer in. Informative: the deadlines that bind are the machines' (state-machines.md). */
+export type AgencyProcedures = {
+  channels?: AgencyChannel[];
+  contactPoints?: AgencyContactPoint[];
+  /** Languages it takes referrals and requests in, preferred first. */
+  languages?: Language[];
+  /** The time it aims to answer each listed message type in. */
+  responseTimes?: AgencyResponseTime[];
+};
+
+/** A way to reach the agency: FRX itself, or a channel outside it (a hotline, an e-mail desk, a web form, an office). */
+export type AgencyChannel = {
+  kind: "frx" | "email" | "telephone" | "web" | "post" | "in_person";
+  /** The e-mail address, telephone number, URL or postal address; none for frx. */
+  address?: string;
+  /** When the channel is staffed, in the agency's own words (e.g. Mon-Fri 08:30-16:30 ICT). */
+  hours?: string;
+};
+
+/** A functional contact point: an office, unit or desk. It names no person (the directory is public). */
+export type AgencyContactPoint = {
+  unit: string;
+  email?: string;
+  telephone?: string;
+  languages?: Language[];
+};
+
+/** The time the agency aims to answer a message type in: working days on its node's calendar, or elapsed hours. */
+export type AgencyResponseTime = {
+  type: C.MessageType;
+  workingDays?: number;
+  hours?: number;
 };
 
 /** An agency's Ed25519 signing key as a JWK, with its status. */
@@ -1222,6 +1309,13 @@ export type DeadlineOverdueMessage = Envelope & ({
   deadline?: "respond";
   investigationId: NonNullable<unknown>;
 };
+} | {
+  referral?: string;
+  body: {
+  deadline?: "payment";
+  investigationId?: string;
+  claimRef: NonNullable<unknown>;
+};
 }) & {
   type?: "deadline.overdue";
   body?: DeadlineOverdueBody;
@@ -1229,13 +1323,21 @@ export type DeadlineOverdueMessage = Envelope & ({
 };
 
 export type DeadlineOverdueBody = {
-  /** Which deadline: a referral's acknowledge, decide or update deadline, or an invitee's respond deadline in an investigation. */
-  deadline: "acknowledge" | "decide" | "update" | "respond";
+  /** Which deadline: a referral's acknowledge, decide or update deadline, an invitee's respond deadline in an investigation, or an instalment of a remedy award that fell due unpaid (payment). */
+  deadline: "acknowledge" | "decide" | "update" | "respond" | "payment";
   dueAt: Instant;
   /** The message that started the deadline, e.g. the referral.create or investigation.propose. */
   messageId?: Ulid;
   /** The investigation, for a respond deadline; referral deadlines name the referral in the envelope instead. */
   investigationId?: Ulid;
+  /** The remedy claim, for a payment deadline (FRX-REM-302). */
+  claimRef?: Ulid;
+  /** Which instalment of the claim's schedule fell due unpaid, counting from 1. */
+  instalment?: number;
+  /** The total that was due by dueAt: the instalment's amount and those before it. */
+  amountDue?: Money;
+  /** The total paid when the notice was sent. */
+  amountPaid?: Money;
   /** Escalation level: 1 once the deadline has passed, 2 once twice the deadline has passed, and so on. */
   level: number;
   /** Where the node escalated. */
@@ -1886,8 +1988,16 @@ export type RemedyUpdateBody = {
   amountPaid?: Money;
   /** When the latest payment reached the worker. */
   paidAt?: Instant;
+  /** The instalments the award is to be paid in, in order: each with the instant it falls due and its amount. The amounts add up to the award exactly; a later schedule replaces this one (FRX-REM-301). The claimant's node sends an overdue notice for each instalment whose due instant passes while the total paid is below what was due by then (FRX-REM-302). */
+  schedule?: RemedyInstalment[];
   /** A note for the receiving agency's staff; no personal data beyond what the tier allows. */
   note?: string;
+};
+
+export type RemedyInstalment = {
+  /** When the instalment falls due. */
+  dueAt: Instant;
+  amount: Money;
 };
 
 /** A sanction proposed or imposed on an employer or recruitment agency (actions 2 and 7). Sanctions by different kinds of authority on the same target in the same case are concurrent. Carries nothing about workers or complaints: it may reach authorities that deal with the employer or agency. */

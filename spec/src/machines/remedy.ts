@@ -3,6 +3,13 @@ import { MessageType } from "../generated/codes.js";
 import type { AnyMessage } from "../generated/messages.js";
 import type { Money } from "../generated/types.js";
 import { machine, type Actor } from "./machine.js";
+import { decimal, units } from "./money.js";
+import {
+  applySchedule,
+  clearOverdue,
+  type RemedyInstalment,
+  type RemedyOverdue,
+} from "./remedy-schedule.js";
 
 /** One payment towards an award: the total paid after it, and what it added. */
 export interface RemedyPayment {
@@ -34,6 +41,12 @@ export interface RemedyRecord {
   /** The total paid so far, as a decimal string in `currency`. */
   paid: string;
   payments: RemedyPayment[];
+  /** The instalments in force, with the running total due (FRX-REM-301). */
+  schedule?: RemedyInstalment[];
+  /** The remedy.update that gave the schedule in force. */
+  scheduledBy?: string;
+  /** Instalments that fell due unpaid, as the claimant's node recorded them (FRX-REM-304). */
+  overdue?: RemedyOverdue[];
   history: Array<{ state: string; at: string; messageId: string }>;
   updatedAt: string;
 }
@@ -52,21 +65,6 @@ export function remedyActor(record: RemedyRecord | undefined, participant: strin
   if (participant === record.claimant) return "claimant";
   if (record.recipients.includes(participant)) return "recipient";
   return null;
-}
-
-/** Decimal string → ten-thousandths (the money schema allows four fractional digits). */
-function units(amount: string): bigint {
-  const m = /^(-?)(\d{1,15})(?:\.(\d{1,4}))?$/.exec(amount);
-  if (!m) throw new FrxError("state.remedy-amount-invalid", `${amount} is not a decimal amount`);
-  const v = BigInt(m[2]!) * 10_000n + BigInt((m[3] ?? "").padEnd(4, "0"));
-  return m[1] ? -v : v;
-}
-
-function decimal(v: bigint): string {
-  const sign = v < 0n ? "-" : "";
-  const a = v < 0n ? -v : v;
-  const frac = (a % 10_000n).toString().padStart(4, "0").replace(/0+$/, "");
-  return `${sign}${a / 10_000n}${frac ? `.${frac}` : ""}`;
 }
 
 function invalid(detail: string, pointer: string): FrxError {
@@ -209,6 +207,9 @@ export function applyRemedy(
         `paid means ${next.awarded!.amount} paid; ${next.paid} is`,
         "/body/amountPaid/amount",
       );
+    if (message.body.schedule) applySchedule(next, message.body.schedule, status, message.id);
+    // A payment that covers what fell due clears it (FRX-REM-304).
+    clearOverdue(next, at, message.id);
   }
   next.state = status;
   next.history.push({ state: status, at, messageId: message.id });

@@ -60,6 +60,27 @@ export function buildOpenApi(
     description,
     schema,
   });
+  // The legal entity a registry question names: both parameters, or (where `required` is false) neither.
+  const registryQuery = (required: boolean) =>
+    [
+      [
+        "registrationNumber",
+        ref("api/registry-query.json", "/properties/registrationNumber"),
+        "The business registration number, as its issuer writes it.",
+      ],
+      [
+        "issuer",
+        ref("codes/country.json"),
+        "The country that registered the business (ISO 3166-1 alpha-2).",
+      ],
+    ].map(([name, schema, description]) => ({
+      ...query(
+        name as string,
+        schema as object,
+        `${description as string}${required ? "" : " With issuer, or neither."}`,
+      ),
+      required,
+    }));
   const signedGet = (summary: string, path: string, extra: Record<string, string> = {}) => ({
     get: {
       summary,
@@ -259,7 +280,32 @@ export function buildOpenApi(
       "/v1/registry": {
         get: {
           tags: ["public"],
-          ...signedGet("The signed public sanctions registry", "api/signed-registry.json").get,
+          ...signedGet(
+            "The signed public sanctions registry, whole or for one legal entity (FRX-REG-001)",
+            "api/signed-registry.json",
+            {
+              "400":
+                "request.malformed: a question that does not match api/registry-query.json (FRX-REG-002)",
+            },
+          ).get,
+          parameters: registryQuery(false),
+        },
+      },
+      "/v1/registry/lookup": {
+        get: {
+          tags: ["agency"],
+          summary:
+            "Whether a legal entity is listed in any member's sanctions registry: each member's signed answer, or why there is none (FRX-REG-004)",
+          parameters: registryQuery(true),
+          responses: {
+            "200": json(
+              "api/registry-lookup.json",
+              "One result per member of the list in force, this node first; verify each JWS against the trust list (FRX-REG-008).",
+            ),
+            "400": problem("request.malformed (FRX-REG-002)"),
+            ...auth,
+            ...refusals({}),
+          },
         },
       },
       "/v1/trust-list": {
@@ -431,6 +477,19 @@ export function buildOpenApi(
         get: {
           tags: ["federation"],
           ...signedGet("This node's signed directory, for peers", "api/signed-directory.json").get,
+        },
+      },
+      "/federation/v1/registry": {
+        get: {
+          tags: ["federation"],
+          ...signedGet(
+            "This node's signed registry for one legal entity, for peers' lookups (FRX-REG-001)",
+            "api/signed-registry.json",
+            {
+              "400": "request.malformed (FRX-REG-002)",
+            },
+          ).get,
+          parameters: registryQuery(false),
         },
       },
     },

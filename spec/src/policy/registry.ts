@@ -5,6 +5,11 @@ import { policyRules } from "../generated/data.js";
 const sanctionPowers = (policyRules as unknown as { sanctionPowers: Record<string, string[]> })
   .sanctionPowers;
 
+/** The directory powers any one of which lets an agency impose or publish a sanction `kind` (rules.json `sanctionPowers`). */
+export function powersForSanction(kind: string): readonly string[] {
+  return sanctionPowers[kind] ?? [];
+}
+
 /** The parts of an envelope the registry rules read. */
 export interface RegistryInput {
   type: string;

@@ -4,6 +4,7 @@ import { BOTH_WAYS, OPERATOR_KEY_FLAG, runOperation } from "../admin-client.js";
 import { codeList } from "../code-lists.js";
 import type { Command } from "../command.js";
 import { lines, UsageError } from "../io.js";
+import { MANDATE_USAGE, readMandateFile } from "../mandate-file.js";
 import { readPublicJwk } from "../public-jwk.js";
 
 export const agencyAddCommand: Command = {
@@ -11,7 +12,7 @@ export const agencyAddCommand: Command = {
   summary: "register an agency at this node",
   usage: `Usage: frx-node agency add --dir DIR --id CC:CODE --name NAME --roles R1,R2 --org-type T
                            --key FILE [--powers P1,P2] [--accepts TYPE1,TYPE2]
-                           [--coordinator] [--immigration-functions]
+                           [--coordinator] [--immigration-functions] [--mandate FILE]
 
 Registers an agency (a participant) at the node in DIR, with an audit entry. A key that
 is registered to another agency or to an operator is refused (admin.key-in-use).
@@ -28,6 +29,7 @@ ${BOTH_WAYS}
   --coordinator             the national coordinator (default: when it has that role)
   --immigration-functions   it has immigration functions: the firewall withholds person-level
                             data (always so for org type ImmigrationService)
+${MANDATE_USAGE}
   --operator-key FILE       the operator key for a running node
 `,
   flags: {
@@ -41,6 +43,7 @@ ${BOTH_WAYS}
     accepts: { kind: "string" },
     coordinator: { kind: "boolean" },
     "immigration-functions": { kind: "boolean" },
+    mandate: { kind: "string" },
     ...OPERATOR_KEY_FLAG,
   },
   async run(flags, io) {
@@ -65,6 +68,8 @@ ${BOTH_WAYS}
     if (accepts) reg.acceptedTypes = accepts;
     if (flags.bool("coordinator")) reg.coordinator = true;
     if (flags.bool("immigration-functions")) reg.immigrationFunctions = true;
+    const mandate = flags.optional("mandate");
+    if (mandate) Object.assign(reg, await readMandateFile(mandate));
 
     const record = await runOperation<ReturnType<typeof agencyView>>(
       flags.string("dir"),

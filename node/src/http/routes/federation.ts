@@ -1,8 +1,9 @@
-import { canonicalize, FrxError, signCompact, TRANSFER_HEADER } from "@frx/spec";
+import { canonicalize, FrxError, registryQueryOf, signCompact, TRANSFER_HEADER } from "@frx/spec";
 import { Hono } from "hono";
 import type { AppDeps, Env } from "../app.js";
 import { limit, requireMediaType } from "../app.js";
 import { directoryDocument } from "../../domain/documents.js";
+import { signedRegistry } from "../../domain/registry-document.js";
 import { receiveTransaction, receiveWake } from "../../federation/inbound.js";
 import { readTransaction, TransactionIntake } from "../../federation/intake.js";
 import { probeTransfer, receiveTransfer } from "../../federation/attachment-inbound.js";
@@ -101,5 +102,9 @@ export function federationRoutes(deps: AppDeps): Hono<Env> {
       jws: signCompact(encoder.encode(canonicalize(doc)), "frx-directory+jws", ctx.signer),
     });
   });
+  // The registry for a peer's lookup, as public as GET /v1/registry (FRX-REG-001).
+  app.get("/federation/v1/registry", async (c) =>
+    c.json(await signedRegistry(ctx, registryQueryOf(new URL(c.req.url).searchParams))),
+  );
   return app;
 }

@@ -1,16 +1,17 @@
-import { canonicalize, FrxError, signCompact } from "@frx/spec";
+import { canonicalize, FrxError, registryQueryOf, signCompact } from "@frx/spec";
 import { Hono } from "hono";
 import type { AppContext } from "../../context.js";
 import type { Env } from "../app.js";
-import type { RegistryEntryRecord } from "../../store/records.js";
 import { directoryDocument } from "../../domain/documents.js";
+import { signedRegistry } from "../../domain/registry-document.js";
 
 const encoder = new TextEncoder();
 
 /**
  * Public, unauthenticated documents, each signed by the node:
  * GET /v1/directory — participants, roles, mandates, keys, accepted types (no personal data);
- * GET /v1/registry — the public sanctions registry: legal entities and decisions only.
+ * GET /v1/registry — the public sanctions registry: legal entities and decisions only, whole or
+ * for one legal entity (FRX-REG-001).
  */
 export function publicRoutes(ctx: AppContext): Hono<Env> {
   const app = new Hono<Env>();
@@ -43,20 +44,9 @@ export function publicRoutes(ctx: AppContext): Hono<Env> {
     if (!trust) throw new FrxError("request.not-found", "no trust list is applied at this node");
     return c.json({ version: trust.list.version, digest: trust.digest, trustList: trust.signed });
   });
-  app.get("/v1/registry", async (c) => {
-    const entries = (await ctx.store.range<RegistryEntryRecord>("registry")).map(
-      ([, v]) => v.entry,
-    );
-    const doc = {
-      frx: "1",
-      node: ctx.config.node,
-      issuedAt: ctx.clock.now().toISOString(),
-      entries,
-    };
-    return c.json({
-      registry: doc,
-      jws: signCompact(encoder.encode(canonicalize(doc)), "frx-registry+jws", ctx.signer),
-    });
-  });
+  // Whole, or for one legal entity (?registrationNumber=&issuer=, FRX-REG-001, FRX-REG-002).
+  app.get("/v1/registry", async (c) =>
+    c.json(await signedRegistry(ctx, registryQueryOf(new URL(c.req.url).searchParams))),
+  );
   return app;
 }
