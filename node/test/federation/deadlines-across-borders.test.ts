@@ -130,6 +130,7 @@ function forged(
     body: { deadline: "acknowledge", dueAt: "2026-03-03T17:00:00Z", level: 2 },
     ...changes,
   };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete (env as Envelope)[k];
   return signEnvelope(env, createSigner(signer.keys.signing));
 }
 
@@ -175,6 +176,22 @@ describe("a node that is not authoritative cannot forge a deadline notice (FRX-D
       { status: "rejected", code: "state.referral-unknown" },
     ]);
     expect(await send(la, th, "01KJQ9000000000000000T0004", otherCase)).toMatchObject([
+      { status: "rejected", code: "state.referral-unknown" },
+    ]);
+    // A payment due date names its claim; one this node does not hold is refused the same way.
+    const payment = forged(kh, ref, "01KJQ9000000000000000N0005", "TH:ATPD", {
+      referral: undefined,
+      body: {
+        deadline: "payment",
+        dueAt: "2026-03-03T17:00:00Z",
+        level: 1,
+        claimRef: "01KJQ9000000000000000X0001",
+        instalment: 1,
+        amountDue: { amount: "100.00", currency: "THB" },
+        amountPaid: { amount: "0.00", currency: "THB" },
+      },
+    });
+    expect(await send(kh, th, "01KJQ9000000000000000T0005", payment)).toMatchObject([
       { status: "rejected", code: "state.referral-unknown" },
     ]);
   });
