@@ -7,13 +7,28 @@ export { AGENCIES, PEER_AGENCY, PEER_NODE, type AgencyName } from "./kit/agencie
 export { KIT_FILES, type KitManifest, type Registration } from "./kit/files.js";
 export { configOverrides } from "./kit/operator.js";
 export { runSuite, ReportExists, type RunOptions } from "./run/run.js";
+export { runClientProfile, type ClientRunOptions } from "./client/run.js";
+export { CLIENT_CHECKS, type ClientCheck } from "./client/checks.js";
+export { CLIENT_ENV, parseEvents, type ClientEvent } from "./client/contract.js";
+export { SCENARIOS, type Scenario } from "./client/scenarios.js";
 export { preflight, KitNotInstalled } from "./run/preflight.js";
-export { commandHook, type OperatorHook, type ApplyOutcome } from "./run/operator.js";
+export {
+  commandHook,
+  OperatorStepFailed,
+  type OperatorHook,
+  type ApplyOutcome,
+} from "./run/operator.js";
 export { verifyReportDir, type ReportVerdict } from "./report/verify-dir.js";
 export type { TestResult } from "./run/runner.js";
 export { ALL_TESTS, testsOf, type ProfileName } from "./suite/index.js";
 export type { ConformanceTest } from "./suite/define.js";
-export { buildReport, coverageOf, type Report } from "./report/model.js";
+export {
+  buildReport,
+  coverageOf,
+  type ClientUnderTest,
+  type OtherProfile,
+  type Report,
+} from "./report/model.js";
 export { junitXml, xmlEscape } from "./report/junit.js";
 export { reportHtml } from "./report/html.js";
 export { signReport, verifyReport, REPORT_TYP } from "./report/sign.js";

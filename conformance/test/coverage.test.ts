@@ -1,14 +1,13 @@
 import { requirements } from "@frx/spec";
 import { describe, expect, it } from "vitest";
-import { ALL_TESTS, coverageOf, type TestResult } from "../src/index.js";
+import { ALL_TESTS, CLIENT_CHECKS, coverageOf } from "../src/index.js";
 import { UNCOVERED } from "../src/report/uncovered.js";
 
-/** The coverage of a run of every test (statuses do not change coverage). */
-const all = coverageOf(
-  ALL_TESTS.map(
-    (t): TestResult => ({ ...t, status: "passed", durationMs: 0 }) as unknown as TestResult,
-  ),
-);
+/**
+ * The coverage of every test of both profiles: the node profile's, and the client profile's
+ * checks, which assert the requirements on agency systems (statuses do not change coverage).
+ */
+const all = coverageOf([...ALL_TESTS, ...CLIENT_CHECKS]);
 const musts = new Set(
   requirements.filter((r) => r.level === "MUST" || r.level === "MUST NOT").map((r) => r.id),
 );
@@ -32,7 +31,22 @@ describe("the coverage of the specification's MUSTs", () => {
     );
   });
 
-  it("covers FRX-DL-001 by its own cross-border test, not through the FRX-DL-002 test", () => {
+  it("counts the requirements on agency systems as covered by the client profile", () => {
+    const clientOnly = ["FRX-API-004", "FRX-API-008", "FRX-API-009", "FRX-API-010", "FRX-API-015"];
+    for (const id of [...clientOnly, "FRX-API-501", "FRX-API-502", "FRX-API-503", "FRX-API-504"])
+      expect(all.byRequirement.find((r) => r.id === id)?.tests.length, id).toBeGreaterThan(0);
+    // A node run does not assert them, and says which profile does instead of "uncovered".
+    const nodeRun = coverageOf(ALL_TESTS, { profile: "client", tests: CLIENT_CHECKS });
+    for (const id of clientOnly) {
+      const row = nodeRun.byRequirement.find((r) => r.id === id);
+      expect(row?.tests, id).toEqual([]);
+      expect(row?.assertedBy, id).toBe("client");
+      expect(row?.uncovered, id).toBeUndefined();
+    }
+    expect(nodeRun.elsewhere).toEqual(expect.arrayContaining(clientOnly));
+  });
+
+  it("claims FRX-DL-001 by its own cross-border test only, not through the FRX-DL-002 test", () => {
     const dl1 = all.byRequirement.find((r) => r.id === "FRX-DL-001");
     expect(dl1?.tests).toEqual(["FRX-DL-001"]);
   });

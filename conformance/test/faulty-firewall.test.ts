@@ -19,7 +19,7 @@ vi.mock("@frx/spec", async (importOriginal) => {
 let report: Report;
 beforeAll(async () => {
   report = await runAgainstFaulty();
-}, 180_000);
+}, 420_000);
 
 it("fails the node on exactly the firewall tests", () => {
   expect(newFailures(report)).toEqual([

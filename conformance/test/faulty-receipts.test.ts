@@ -30,7 +30,7 @@ beforeAll(async () => {
         });
       },
   });
-}, 180_000);
+}, 420_000);
 
 it("fails the node on the receipt tests", () => {
   expect(newFailures(report)).toEqual(

@@ -15,7 +15,7 @@ beforeAll(async () => {
       config.federation.backoffCapMs = 1_000_000_000;
     },
   });
-}, 180_000);
+}, 420_000);
 
 it("fails the node on exactly the tests that need a retry", () => {
   expect(newFailures(report)).toEqual([

@@ -50,6 +50,7 @@ describe("frx-conformance kit", () => {
     expect((await stat(join(dir, KIT_FILES.secrets))).mode & 0o777).toBe(0o600);
     const op = await readFile(join(dir, KIT_FILES.operatorScript), "utf8");
     expect(op).toContain('apply-trust-list) exec $FRX_NODE trust apply --dir "$DIR" --in "$FILE"');
+    expect(op).toContain('sign-trust-list) exec $FRX_NODE trust sign --dir "$DIR" --in "$FILE"');
     const overrides = await read<{ slaOverrides: unknown; federation: { backoffCapMs: number } }>(
       KIT_FILES.overrides,
     );

@@ -45,4 +45,19 @@ describe("the --operator command", () => {
       code: "(none printed)",
     });
   });
+
+  it("signs in place: the suite reads the file back after exit 0, and a failure is no signature", async () => {
+    const signed = { ...list, signatures: [{ protected: "e30", signature: "AA" }] };
+    const hook = commandHook(
+      `sh ${await script(`printf '%s' '${JSON.stringify(signed)}' > "$2"; exit 0`)}`,
+    );
+    expect(await hook.signTrustList(list)).toEqual(signed);
+    expect((await readFile(join(dir, "step"), "utf8")).trim()).toBe("sign-trust-list");
+    const refusing = commandHook(
+      `sh ${await script('echo "refusing (trust.own-entry-mismatch)"; exit 1')}`,
+    );
+    await expect(refusing.signTrustList(list)).rejects.toThrow(
+      /did not sign the version \(exit 1\)/,
+    );
+  });
 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
     reportDir: ref.reportDir,
     operator: ref.operator,
   });
-}, 180_000);
+}, 420_000);
 afterAll(async () => ref?.close());
 
 describe("the full profile against the reference node", () => {

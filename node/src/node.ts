@@ -12,6 +12,7 @@ import { AuditLog } from "./domain/audit.js";
 import { ANCHOR_FILE, exportCheckpoint } from "./domain/audit-anchor.js";
 import { Directory } from "./domain/directory.js";
 import { createApp, type Env } from "./http/app.js";
+import { OPERATOR_TOKEN_MAX_SECONDS } from "./http/auth/operator-token.js";
 import { ReplayGuard } from "./http/auth/replay.js";
 import { DeadlineScheduler } from "./jobs/deadline-scheduler.js";
 import { CalendarWatch } from "./jobs/calendar-watch.js";
@@ -169,7 +170,12 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       options.attachments ??
       new SealedFileAttachmentStore(join(options.dir!, "attachments"), () => ctx.dataKeys),
     directory: new Directory(store, config.node),
-    replay: new ReplayGuard(store, clock, config.skewSeconds * 1000),
+    replay: new ReplayGuard(
+      store,
+      clock,
+      config.skewSeconds * 1000,
+      Math.max(config.tokenMaxSeconds, OPERATOR_TOKEN_MAX_SECONDS) * 1000,
+    ),
     clock,
     ids: ulidGenerator(clock),
     logger,
@@ -212,7 +218,11 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
   await trust.load();
   await ctx.directory.load();
   await ctx.audit.load();
-  await ctx.replay.load();
+  if (await ctx.replay.load())
+    logger.warn("replay.fenced", {
+      detail:
+        "the node did not stop cleanly and its machine has restarted since: tokens issued before this start are refused until they expire (FRX-API-801)",
+    });
   ctx.metrics.gauge("frx_store_batches", () => store.batches);
   ctx.metrics.gauge("frx_audit_entries", () => ctx.audit.length);
 
@@ -247,6 +257,8 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
     ingest,
     scheduler,
     async start() {
+      // Before the first token is accepted: from now on a stop of the machine may lose jtis.
+      await ctx.replay.begin();
       const info = await new Promise<{ port: number }>((resolve, reject) => {
         const s = serve(
           {
@@ -310,6 +322,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       }
       await ctx.serial.run(() => undefined);
       await peerClient.close();
+      await ctx.replay.close();
       await store.close();
       await verifier.release();
       ctx.logger.info("node.closed");

@@ -98,6 +98,8 @@ describe("sanction regimes and procedures in the directory (FRX-FED-301, FRX-FED
     for (const procedures of [
       { channels: [{ kind: "carrier_pigeon" }] },
       { contactPoints: [{ unit: "Desk\u0007" }] },
+      { contactPoints: [{ unit: "Desk \u202e(reversed)" }] },
+      { channels: [{ kind: "web", address: "https://example.go.th/\u0085" }] },
       { contactPoints: [{ unit: "Desk", email: "not an address" }] },
       { languages: ["Thai"] },
       { responseTimes: [{ type: "licence.query" }] },

@@ -163,6 +163,32 @@ describe("payment due dates (FRX-REM-301 to FRX-REM-304)", () => {
     expect((await notices("TH:DOE")).map((m) => m.body.dueAt)).toEqual(["2026-03-28T10:00:00Z"]);
   });
 
+  it("keeps at most 1000 overdue instalments on a claim, the latest, however often it was rescheduled", async () => {
+    await send(claim());
+    await send(awardWith(plan));
+    // As if earlier schedules had left 1000 overdue instalments behind.
+    const key = `${CASE}!${CLAIM}`;
+    const record = (await t.node.ctx.store.get<Record<string, unknown>>("remedies", key))!;
+    const old = Array.from({ length: 1000 }, (_, i) => ({
+      instalment: (i % 120) + 1,
+      dueAt: FIRST,
+      amountDue: "1",
+      scheduledBy: "01KJPWT0S0BT0ZTSGWC95F0000",
+    }));
+    await t.node.ctx.store.commit([
+      { type: "put", aggregate: "remedies", key, value: { ...record, overdue: old } },
+    ]);
+    t.clock.set("2026-03-21T00:00:00Z");
+    await t.node.scheduler.tick();
+    const overdue = (await claimOf("TH:DOE"))!.overdue!;
+    expect(overdue).toHaveLength(1000);
+    expect(overdue.slice(-2).map((o) => [o.instalment, !!o.noticeId])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    expect(await notices("TH:DOE")).toHaveLength(1);
+  });
+
   it("refuses a schedule that does not fit the claim", async () => {
     await send(claim());
     const refused = (at: string) => ({

@@ -213,6 +213,40 @@ describe.each(implementations)("Store on %s", (_, available, make) => {
     },
   );
 
+  it.skipIf(!available)(
+    "commitUnsynced: readable once it resolves, deletes too, and kept with later commits",
+    async () => {
+      await open();
+      await store.commitUnsynced([put("jti", "TH:DOE\u0000a", 1), put("jti", "TH:DOE\u0000b", 2)]);
+      expect(await store.get("jti", "TH:DOE\u0000a")).toBe(1);
+      await store.commitUnsynced([{ type: "del", aggregate: "jti", key: "TH:DOE\u0000a" }]);
+      await store.commit([put("meta", "after", 1)]);
+      expect(await store.range("jti")).toEqual([["TH:DOE\u0000b", 2]]);
+      expect(await store.get("meta", "after")).toBe(1);
+    },
+  );
+
+  it.skipIf(!available)(
+    "settle and purge: keep the current values readable, and writes after them",
+    async () => {
+      await open();
+      await store.commit([put("messages", "m1", { jws: "old" }), put("outbox", "q!1", { a: 1 })]);
+      await store.settle();
+      await store.commit([
+        put("messages", "m1", { jws: "" }),
+        { type: "del", aggregate: "outbox", key: "q!1" },
+      ]);
+      await store.purge([
+        { aggregate: "messages", key: "m1" },
+        { aggregate: "outbox", key: "q!1" },
+      ]);
+      expect(await store.get("messages", "m1")).toEqual({ jws: "" });
+      expect(await store.get("outbox", "q!1")).toBeUndefined();
+      await store.commit([put("messages", "m2", { jws: "new" })]);
+      expect((await store.range("messages")).map(([k]) => k)).toEqual(["m1", "m2"]);
+    },
+  );
+
   it.skipIf(!available)("seals every commit with the hook's ops in the same batch", async () => {
     await open();
     let n = 0;

@@ -33,6 +33,18 @@ export interface FrxClientErrorOptions {
   problem?: Types.Problem;
   violations?: readonly Violation[];
   cause?: unknown;
+  /** The signed envelope a failed submission was about. */
+  submission?: FailedSubmission;
+}
+
+/**
+ * The envelope a failed submission was about. When the failure leaves open whether the node
+ * stored it (no answer, a timeout, a receipt that did not verify), submit `jws` again
+ * unchanged with `client.submit` (FRX-API-010), never a re-signed copy.
+ */
+export interface FailedSubmission {
+  messageId: string;
+  jws: string;
 }
 
 /**
@@ -49,6 +61,8 @@ export class FrxClientError extends Error {
   readonly status: number | undefined;
   readonly problem: Types.Problem | undefined;
   readonly violations: readonly Violation[];
+  /** Set on every error of a submission (`send`, `submit`, the referral helpers) once the envelope was signed. */
+  readonly submission: FailedSubmission | undefined;
 
   constructor(code: ClientErrorCode, message: string, options: FrxClientErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -56,6 +70,7 @@ export class FrxClientError extends Error {
     this.status = options.status;
     this.problem = options.problem;
     this.violations = options.violations ?? options.problem?.violations ?? [];
+    this.submission = options.submission;
   }
 }
 
@@ -70,6 +85,20 @@ export function isSpecErrorCode(value: unknown): value is ErrorCode {
 }
 
 /** The SDK's view of a spec `FrxError` raised on this side (pre-check, verification). */
+/** The same error, naming the envelope whose submission failed. */
+export function withSubmission(
+  error: FrxClientError,
+  submission: FailedSubmission,
+): FrxClientError {
+  return new FrxClientError(error.code, error.message, {
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.problem ? { problem: error.problem } : {}),
+    violations: error.violations,
+    cause: error.cause,
+    submission,
+  });
+}
+
 export function fromSpecError(error: FrxError): FrxClientError {
   return new FrxClientError(error.code, error.message, {
     violations: error.violations,

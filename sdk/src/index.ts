@@ -8,6 +8,7 @@ export {
   isFrxClientError,
   sdkErrorCodeValues,
   type ClientErrorCode,
+  type FailedSubmission,
   type FrxClientErrorOptions,
   type SdkErrorCode,
 } from "./errors.js";

@@ -15,7 +15,7 @@ import {
 } from "@frx/spec";
 import type { NodeDocuments } from "./documents.js";
 import { buildEnvelope, type AgencyMessageType, type SendInput } from "./envelope.js";
-import { FrxClientError, fromSpecError } from "./errors.js";
+import { FrxClientError, fromSpecError, isFrxClientError, withSubmission } from "./errors.js";
 import type { Http } from "./http.js";
 import type { CallOptions, ResolvedOptions } from "./options.js";
 import { checkLocally, checkPolicyLocally } from "./precheck.js";
@@ -86,7 +86,21 @@ export class Sender {
     return this.post(jws, message, call);
   }
 
+  /** Submits and verifies; a failure names the envelope, so the caller can resubmit it unchanged. */
   private async post<T extends MessageType>(
+    jws: string,
+    message: AnyMessage,
+    call: CallOptions,
+  ): Promise<SendResult<T>> {
+    try {
+      return await this.postOnce<T>(jws, message, call);
+    } catch (error) {
+      if (isFrxClientError(error)) throw withSubmission(error, { messageId: message.id, jws });
+      throw error;
+    }
+  }
+
+  private async postOnce<T extends MessageType>(
     jws: string,
     message: AnyMessage,
     call: CallOptions,

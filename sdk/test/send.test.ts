@@ -140,6 +140,34 @@ describe("send: receipts", () => {
     expect((error.cause as { code: string }).code).toBe("receipt.digest-mismatch");
   });
 
+  it("names the envelope of a failed submission, so that the same bytes can be submitted again (FRX-API-010)", async () => {
+    const sent: string[] = [];
+    m.pool.intercept(POST).reply((opts) => {
+      sent.push(String(opts.body));
+      return { statusCode: 201, data: m.reply(String(opts.body), { digest: "0".repeat(64) }) };
+    });
+    const error = await failure(m.client().send(MessageType.ReferralCreate, referral()));
+    expect(error.code).toBe("client.receipt-invalid");
+    expect(error.submission?.jws).toBe(sent[0]);
+    const id = (
+      JSON.parse(Buffer.from(sent[0]!.split(".")[1]!, "base64url").toString()) as { id: string }
+    ).id;
+    expect(error.submission?.messageId).toBe(id);
+    m.pool.intercept(POST).reply(
+      409,
+      {
+        type: "urn:frx:problem:idempotency.conflict",
+        title: "t",
+        status: 409,
+        code: "idempotency.conflict",
+      },
+      { headers: PROBLEM },
+    );
+    const refused = await failure(m.client().submit(sent[0]!));
+    expect(refused).toMatchObject({ code: "idempotency.conflict", status: 409 });
+    expect(refused.submission).toEqual({ messageId: id, jws: sent[0] });
+  });
+
   it("refuses a receipt signed by a key that is not the node's", async () => {
     m.pool.intercept(POST).reply((opts) => {
       const forged = m.reply(String(opts.body)) as { receipt: string };

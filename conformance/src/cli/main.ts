@@ -7,6 +7,8 @@ import { verifyReportDir } from "../report/verify-dir.js";
 import { commandHook } from "../run/operator.js";
 import { KitNotInstalled } from "../run/preflight.js";
 import { runSuite } from "../run/run.js";
+import { runClientCommand } from "../client/cli.js";
+import { SCENARIOS } from "../client/scenarios.js";
 import { COMMAND_USAGE, USAGE } from "./usage.js";
 import type { ProfileName } from "../suite/index.js";
 
@@ -75,8 +77,30 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           only: { type: "string" },
           force: { type: "boolean" },
           operator: { type: "string" },
+          client: { type: "string" },
+          scenario: { type: "string" },
         },
       });
+      if (values.client !== undefined) {
+        if (
+          values.node !== undefined ||
+          values.profile !== undefined ||
+          values.operator !== undefined
+        )
+          throw new UsageError(
+            "--client plays the node itself: give no --node, --profile or --operator",
+          );
+        const names = SCENARIOS.map((x) => x.name);
+        const unknown = values.scenario?.split(",").filter((x) => !names.includes(x)) ?? [];
+        if (unknown.length > 0)
+          throw new UsageError(
+            `no scenario ${unknown.join(", ")}; the scenarios are ${names.join(", ")}`,
+          );
+        if (values.only !== undefined)
+          throw new UsageError("--only goes with --node; the client profile takes --scenario");
+        return await runClientCommand(values, need, io);
+      }
+      if (values.scenario !== undefined) throw new UsageError("--scenario goes with --client");
       const profile = (values.profile ?? "full") as ProfileName;
       if (!["core", "federation", "full"].includes(profile))
         throw new UsageError(`--profile must be core, federation or full`);

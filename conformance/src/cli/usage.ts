@@ -17,11 +17,12 @@ JWK. A folder that already holds a kit is refused: its keys may be installed at 
 export const RUN_USAGE = `Usage: frx-conformance run --node URL --kit DIR --report DIR
                            [--profile core|federation|full] [--only ID,…] [--force]
                            [--operator CMD]
+       frx-conformance run --client CMD --kit DIR --report DIR [--scenario NAME,…] [--force]
 
-Runs the suite against the node at URL and writes report.json, report.json.jws, junit.xml and
-report.html to DIR. Before any test it checks that the kit is installed at the node (its
-agencies, the trust list, the short deadlines of config-overrides.json) and stops, writing no
-report, when it is not. Exit 0 only when every mandatory test passed.
+With --node: runs the suite against the node at URL and writes report.json, report.json.jws,
+junit.xml and report.html to DIR. Before any test it checks that the kit is installed at the
+node (its agencies, the trust list, the short deadlines of config-overrides.json) and stops,
+writing no report, when it is not. Exit 0 only when every mandatory test passed.
 
   --node URL       the node under test's base URL
   --kit DIR        a kit written by frx-conformance kit and installed at the node
@@ -31,9 +32,41 @@ report, when it is not. Exit 0 only when every mandatory test passed.
   --force          overwrite a report already in --report
   --operator CMD   the operator's steps: the suite runs \`CMD apply-trust-list FILE\` to have
                    the node apply a trust-list version (exit 0: applied; otherwise refused,
-                   printing the FRX error code). For the reference node:
+                   printing the FRX error code), and \`CMD sign-trust-list FILE\` to have the
+                   node add its signature to the version in FILE, in place (exit 0: signed).
+                   For the reference node:
                    --operator "sh kit/operator-reference-node.sh NODE_DIR". Without it the
                    trust-list version tests are skipped, and the run cannot pass.
+
+With --client: the client profile, which certifies an agency system. The suite plays the
+national node (the kit's node id, on 127.0.0.1) and a foreign node (XA) behind it, and runs
+CMD through sh -c once per scenario (inbox, rate-limited, lost-reply, conflict,
+receipt-stranger, receipt-digest) with these environment variables:
+
+  FRX_NODE_URL               the stand-in node's base URL
+  FRX_NODE                   its id: the aud of tokens, the signer of receipts
+  FRX_PARTICIPANT            the agency the client acts as (CC:CONF-CLIENT)
+  FRX_KEY_FILE               that agency's private Ed25519 JWK, registered at the node
+  FRX_STATE_DIR              an empty folder of the client's own for this scenario
+  FRX_CONFORMANCE_SCENARIO   the scenario's name (for logs; behave the same in every one)
+
+In every scenario the client reads its inbox until a read brings nothing new, verifies each
+item, answers each referral.create that verified with a message in its thread (e.g.
+referral.acknowledge), and exits; it prints one JSON object per line on stdout:
+
+  {"event":"received","cursor":N,"messageId":ID}          an inbox item that verified
+  {"event":"rejected","cursor":N,"messageId":ID,"code":C}  one that did not (code optional)
+  {"event":"stored","messageId":ID,"status":"accepted"|"duplicate","receipt":JWS}
+  {"event":"not-stored","messageId":ID,"code":C}   the node's refusal code, or
+                                                   client.receipt-invalid, or client.*
+
+A scenario's client is stopped after 60 s. The checks judge what the node saw (tokens,
+signatures, resubmissions and their timing) and what the client reported; each names the
+agency-api.md requirement it asserts. The kit's report key signs the report. Exit 0 only
+when every mandatory check passed. docs/certification.md has the full contract.
+
+  --client CMD        the command that runs the agency system under test
+  --scenario NAME,…   run only these scenarios (their checks; the others are skipped)
 `;
 
 export const VERIFY_USAGE = `Usage: frx-conformance verify-report DIR [--kit DIR|FILE]
@@ -48,10 +81,12 @@ made the key. Exit 0 when the report verifies, 1 when it does not.
 
 export const USAGE = `Usage: frx-conformance COMMAND [flags]
 
-Runs the FRX conformance suite against a national node. Commands:
+Runs the FRX conformance suite against a national node, or (run --client) against an
+agency system. Commands:
 
   kit             write a certification kit (keys, trust list, registration file) for a node
-  run             run the suite against a node and write signed reports
+  run             run the suite against a node (--node) or an agency system (--client) and
+                  write signed reports
   verify-report   check a report's detached signature
 
 Run frx-conformance COMMAND --help for a command's flags.

@@ -82,6 +82,7 @@ export class Harness {
         INVESTIGATION: ulid(),
         CONSENT: ulid(),
         SANCTION: ulid(),
+        CLAIM: ulid(),
         PAST: new Date(Date.now() - 3_600_000).toISOString(),
         TODAY: new Date().toISOString().slice(0, 10),
         SOON: new Date(Date.now() + 7 * 86_400_000).toISOString(),
@@ -167,11 +168,11 @@ export class Harness {
 
   /** Submits and asserts a refusal with `code`. */
   async refused(jws: string, code: ErrorCode): Promise<Problem> {
-    return expectProblem(await this.submit(jws), code, (m) => this.warn(m));
+    return expectProblem(await this.submit(jws), code);
   }
 
   problem(reply: Reply, code: ErrorCode): Problem {
-    return expectProblem(reply, code, (m) => this.warn(m));
+    return expectProblem(reply, code);
   }
 
   /** FRX-RCPT-007 as a sender runs it: a receipt from the node under test, for `jws`. */

@@ -1,35 +1,40 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import type { ErrorCode } from "@frx/spec";
 import { check, same } from "./check.js";
 import type { Reply } from "./http.js";
 
-/** The HTTP status envelope.md's refusal table recommends for a code (a SHOULD; the code is the contract). */
-export function recommendedStatus(code: string): number | undefined {
-  if (code.startsWith("auth.token-")) return 401;
-  if (code.startsWith("auth.")) return 403;
-  if (code.startsWith("policy.")) return 422;
-  if (code.startsWith("state.")) return 409;
-  if (code.startsWith("jws.") || code.startsWith("schema.")) return 400;
-  const table: Record<string, number> = {
-    "envelope.payload-not-json": 400,
-    "envelope.non-canonical": 400,
-    "envelope.expired": 400,
-    "envelope.not-yet-valid": 400,
-    "envelope.signer-mismatch": 400,
-    "request.malformed": 400,
-    "request.not-found": 404,
-    "attachment.not-found": 404,
-    "request.method-not-allowed": 405,
-    "idempotency.conflict": 409,
-    "envelope.too-large": 413,
-    "request.too-large": 413,
-    "attachment.too-large": 413,
-    "request.media-type": 415,
-    "routing.recipient-unknown": 422,
-    "attachment.digest-mismatch": 422,
-    "internal.error": 500,
-    "node.not-ready": 503,
-  };
-  return table[code];
+/**
+ * The status table of envelope.md ("Refusals"), read from the @frx/spec package this suite
+ * runs with, so that it is the specification's table and not a copy: rows of a status and the
+ * codes or `prefix.*` patterns it lists.
+ */
+function statusTable(): Array<{ status: number | null; patterns: string[] }> {
+  const dir = dirname(createRequire(import.meta.url).resolve("@frx/spec/package.json"));
+  const text = readFileSync(join(dir, "envelope.md"), "utf8");
+  const start = text.indexOf("| HTTP status | codes |");
+  if (start < 0) throw new TypeError("envelope.md has no status table");
+  const rows: Array<{ status: number | null; patterns: string[] }> = [];
+  for (const line of text.slice(start).split("\n").slice(2)) {
+    const m = /^\| (\d{3}|none) \| (.+) \|$/.exec(line);
+    if (!m) break;
+    rows.push({
+      status: m[1] === "none" ? null : Number(m[1]),
+      patterns: [...m[2]!.matchAll(/`([a-z.*-]+)`/g)].map((p) => p[1]!),
+    });
+  }
+  return rows;
+}
+
+const TABLE = statusTable();
+
+/** The HTTP status envelope.md's table gives a code (FRX-API-005); undefined when it gives none. */
+export function tableStatus(code: string): number | undefined {
+  const row = TABLE.find((r) =>
+    r.patterns.some((p) => (p.endsWith(".*") ? code.startsWith(p.slice(0, -1)) : p === code)),
+  );
+  return row?.status ?? undefined;
 }
 
 export interface Problem {
@@ -42,15 +47,11 @@ export interface Problem {
 }
 
 /**
- * Asserts that `reply` is an RFC 9457 refusal with `code` (FRX-ENV-022): an error status,
- * media type application/problem+json, `code`, and `type` urn:frx:problem:<code>. A status
- * other than the recommended one is not a failure; it is returned as a warning.
+ * Asserts that `reply` is an RFC 9457 refusal with `code` (FRX-ENV-022): the status
+ * envelope.md's table gives the code (FRX-API-005), media type application/problem+json,
+ * `code`, and `type` urn:frx:problem:<code>.
  */
-export function expectProblem(
-  reply: Reply,
-  code: ErrorCode,
-  warn: (message: string) => void,
-): Problem {
+export function expectProblem(reply: Reply, code: ErrorCode): Problem {
   check(
     reply.status >= 400,
     `expected a refusal with ${code}, got HTTP ${reply.status}: ${reply.text.slice(0, 300)}`,
@@ -64,8 +65,10 @@ export function expectProblem(
   same(problem.type, `urn:frx:problem:${code}`, "problem type");
   const mediaType = (reply.headers["content-type"] ?? "").split(";")[0]!.trim();
   same(mediaType, "application/problem+json", "problem media type");
-  const recommended = recommendedStatus(code);
-  if (recommended !== undefined && reply.status !== recommended)
-    warn(`${code} answered with HTTP ${reply.status}; envelope.md recommends ${recommended}`);
+  const status = tableStatus(code);
+  check(
+    status !== undefined && reply.status === status,
+    `${code} answered with HTTP ${reply.status}; envelope.md's table gives ${status ?? "no status"} (FRX-API-005)`,
+  );
   return problem;
 }

@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import { ulid } from "../harness/ulid.js";
 import type { Arrival, Script } from "./behaviour.js";
 import type { PeerDocuments } from "./documents.js";
+import type { PeerFiles } from "./files.js";
 
 export interface PeerAppDeps {
   docs: PeerDocuments;
@@ -24,6 +25,8 @@ export interface PeerAppDeps {
   suspended: string;
   /** Resolves hanging requests when the peer stops. */
   stopping: Promise<void>;
+  /** The attachment route's files and script. */
+  files: PeerFiles;
 }
 
 function messageIdOf(jws: string): string {
@@ -58,6 +61,12 @@ export function peerApp(d: PeerAppDeps): Hono {
     return problem("request.not-found", 404, "the decoy endpoint of the peer's metadata");
   });
   app.get("/federation/v1/directory", (c) => c.json(d.docs.directory()));
+  d.files.routes(app, {
+    self: d.docs.node,
+    trust: d.trust,
+    decryptionKey: d.decryptionKey,
+    problem,
+  });
   app.post("/federation/v1/wake", async (c) => {
     d.wakes.push(await c.req.text());
     return c.json({ woken: d.docs.node });

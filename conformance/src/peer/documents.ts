@@ -35,6 +35,10 @@ export class PeerDocuments {
   readonly extraParticipants: Types.DirectoryParticipant[] = [];
   /** A fault of the served directory's signature (FRX-FED-005): a stranger's key, or another typ. */
   directoryFault: "stranger" | "typ" | null = null;
+  /** The served directory's issuedAt, as an offset from now (FRX-FED-006). */
+  directoryAgeMs = 0;
+  /** Extra keys served as retired, by kid, with their notAfter (FRX-FED-009). */
+  readonly retiredKeys = new Map<string, string>();
 
   constructor(
     readonly node: string,
@@ -51,7 +55,7 @@ export class PeerDocuments {
     const directory = validateDocument<Types.Directory>("documents/directory.json", {
       frx: "1",
       node: this.node,
-      issuedAt: new Date().toISOString(),
+      issuedAt: new Date(Date.now() - this.directoryAgeMs).toISOString(),
       participants: [
         {
           id: this.agency,
@@ -61,13 +65,18 @@ export class PeerDocuments {
           immigrationFunctions: false,
           powers: ["workplace_inspection", "victim_protection"],
           acceptedTypes: [...messageTypeValues],
-          keys: [key, ...this.extraKeys].map((k) => ({
-            kty: "OKP" as const,
-            crv: "Ed25519" as const,
-            x: k.x,
-            kid: k.kid!,
-            status: "current" as const,
-          })),
+          keys: [key, ...this.extraKeys].map((k) => {
+            const notAfter = this.retiredKeys.get(k.kid!);
+            return {
+              kty: "OKP" as const,
+              crv: "Ed25519" as const,
+              x: k.x,
+              kid: k.kid!,
+              ...(notAfter
+                ? { status: "retired" as const, notAfter }
+                : { status: "current" as const }),
+            };
+          }),
           status: "active",
         },
         ...this.extraParticipants,

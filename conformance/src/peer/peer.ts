@@ -6,6 +6,7 @@ import { PEER_AGENCY } from "../kit/agencies.js";
 import { peerApp } from "./app.js";
 import { Script, type Arrival } from "./behaviour.js";
 import { PeerDocuments } from "./documents.js";
+import { PeerFiles } from "./files.js";
 
 /**
  * The harness peer node (XA) on loopback, at the URL its trust-list entry names. It
@@ -19,6 +20,8 @@ export class PeerNode {
   /** Requests to the decoy endpoint the peer's metadata advertises (FRX-FED-003: none). */
   readonly decoys: string[] = [];
   readonly docs: PeerDocuments;
+  /** Files the node under test transferred to the peer (the attachment route). */
+  readonly files = new PeerFiles();
   private server: Server | null = null;
   private release!: () => void;
 
@@ -54,6 +57,7 @@ export class PeerNode {
       decoys: this.decoys,
       suspended: this.kit.manifest.peer.suspended,
       stopping,
+      files: this.files,
     });
     await new Promise<void>((resolve, reject) => {
       const s = serve(

@@ -35,6 +35,8 @@ export interface TransactionOptions {
   rewrite?: (jws: string) => string;
   /** The JWE protected header's iss (null: none); default the origin. */
   jweIss?: string | null;
+  /** A longer deadline for the answer than the harness's usual one. */
+  timeoutMs?: number;
 }
 
 export interface Sent {
@@ -75,6 +77,7 @@ export async function sendTransaction(
   const http2 = await http.call("PUT", `/federation/v1/transactions/${o.pathTxnId ?? txnId}`, {
     headers: { "content-type": "application/jose" },
     body: jwe,
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs, isolate: true } : {}),
   });
   return { txnId, http: http2 };
 }

@@ -9,6 +9,7 @@ import { runTests, type TestResult } from "./runner.js";
 import { buildReport, type Report } from "../report/model.js";
 import { writeReports } from "../report/write.js";
 import { testsOf, type ProfileName } from "../suite/index.js";
+import { CLIENT_CHECKS } from "../client/checks.js";
 
 export interface RunOptions {
   nodeUrl: string;
@@ -88,6 +89,7 @@ export async function runSuite(o: RunOptions): Promise<Report> {
       finishedAt: new Date(),
       reportKey,
       results,
+      other: { profile: "client", tests: CLIENT_CHECKS },
     });
     if (o.reportDir) await writeReports(o.reportDir, report, h.kit.secrets.report);
     return report;
@@ -97,7 +99,7 @@ export async function runSuite(o: RunOptions): Promise<Report> {
 }
 
 /** Refuses to overwrite an earlier run's report: a certifier's evidence is never lost silently. */
-async function refuseExisting(file: string): Promise<void> {
+export async function refuseExisting(file: string): Promise<void> {
   const exists = await access(file).then(
     () => true,
     () => false,

@@ -1,4 +1,4 @@
-import { check } from "../harness/check.js";
+import { check, same } from "../harness/check.js";
 import { ulid } from "../harness/ulid.js";
 import { section } from "./define.js";
 import { makeParty } from "./parties.js";
@@ -67,4 +67,40 @@ export const casePartiesTests = [
     await h.refused(transfer(`${h.node.id}:CONF-NOBODY`), "routing.recipient-unknown");
     await h.accepted(transfer(h.id("VS")));
   }),
+
+  t(
+    "FRX-MSG-013",
+    async (h) => {
+      const notify = h.envelope("case-notify-ok", {
+        to: [{ participant: h.id("VS") }, { participant: h.id("POL") }],
+      });
+      await h.accepted(h.sign(notify));
+      const c = notify.case!;
+      const transfer = (from: "LI" | "VS", to: "LI" | "VS" | "POL") => {
+        const base = h.envelope("case-transfer-ok", { case: c });
+        // A consent is on record from LI for the fixture's worker; VS gives one of its own.
+        const consent = base.body.consent as Record<string, unknown>;
+        const own = { ...consent, consentId: ulid(), personRef: "pp_ConformanceTestWorker002" };
+        return h.sign({
+          ...base,
+          from: h.id(from),
+          to: [{ participant: h.id(to) }],
+          body: { ...base.body, newOwner: h.id(to), consent: from === "LI" ? consent : own },
+        });
+      };
+      const ownerAs = async (as: "LI" | "VS" | "POL") => {
+        const r = await h.call("GET", `/v1/cases/${encodeURIComponent(c)}`, { as });
+        check(r.status === 200, `GET the case as ${h.id(as)} answered ${r.status}`);
+        const v = r.json<{ case?: string; owner?: string }>();
+        return [v.case, v.owner];
+      };
+      await h.accepted(transfer("LI", "VS"));
+      same(await ownerAs("VS"), [c, h.id("VS")], "the case id and owner after LI's transfer");
+      // The former owner can no longer transfer; the new one can.
+      await h.refused(transfer("LI", "POL"), "state.actor-forbidden");
+      await h.accepted(transfer("VS", "POL"));
+      same(await ownerAs("POL"), [c, h.id("POL")], "the case id and owner after VS's transfer");
+    },
+    { covers: ["FRX-MSG-003"] },
+  ),
 ];

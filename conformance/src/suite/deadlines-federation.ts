@@ -97,7 +97,7 @@ const outcome = (h: Harness) => h.scenario("deadlines-federation", () => scenari
 
 export const federationDeadlineTests = [
   t(
-    "FRX-DL-001",
+    "FRX-DL-006/abroad",
     async (h) => {
       const o = await outcome(h);
       same(o.level1.from, `${h.node.id}:NODE`, "the escalation's from");
@@ -113,7 +113,7 @@ export const federationDeadlineTests = [
         verifyEnvelope(o.level1.jws, { resolveKey: (kid) => h.nodeKey(kid) }),
       );
     },
-    { prepare, covers: ["FRX-FED-059"] },
+    { prepare },
   ),
 
   t(

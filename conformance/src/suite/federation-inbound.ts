@@ -144,4 +144,28 @@ export const inboundTests = [
       "the envelope signed with the new key",
     );
   }),
+
+  t("FRX-FED-036", async (h) => {
+    // Addressed to LI here and to another agency of the origin node: the node serves its own
+    // address only, and never sends the envelope on (back to XA, or anywhere).
+    const env = h.envelope("peer-case-notify-ok", {
+      to: [{ participant: h.id("LI") }, { participant: `${h.peer.node}:CONF-OTHER` }],
+    });
+    const jws = h.sign(env);
+    const r = await reply(h, await sendAsPeer(h, { envelopes: [jws] }));
+    same(r.reply.results[0]?.status, "accepted", `the result (${r.reply.results[0]?.code ?? ""})`);
+    await waitForInbox(h, "LI", (i) => i.messageId === env.id, `message ${env.id}`, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    same(
+      h.peer.envelopes().filter((e) => e.jws === jws).length,
+      0,
+      "transactions of the node that carried the peer's envelope",
+    );
+    for (const other of ["VS", "POL", "IMM"] as const)
+      same(
+        (await inboxItems(h, other, (i) => i.messageId === env.id)).length,
+        0,
+        `copies in ${h.id(other)}'s inbox`,
+      );
+  }),
 ];

@@ -1,4 +1,8 @@
 import { authTests } from "./agency-auth.js";
+import { agencyInboxTests } from "./agency-inbox.js";
+import { agencyRouteTests } from "./agency-routes.js";
+import { agencyTokenTests } from "./agency-tokens.js";
+import { payloadRuleTests } from "./payload-rules.js";
 import { attachmentTests } from "./attachments.js";
 import { deadlineTests } from "./deadlines.js";
 import { calendarTests } from "./calendar.js";
@@ -9,12 +13,18 @@ import { envelopeTests } from "./envelope.js";
 import { transactionCheckTests } from "./federation-checks.js";
 import { inboundTests } from "./federation-inbound.js";
 import { outboundTests } from "./federation-outbound.js";
+import { outboundEvidenceTests } from "./federation-evidence.js";
+import { directoryCacheTests } from "./federation-directory.js";
+import { federationFileTests } from "./federation-files.js";
+import { federationFileOutTests } from "./federation-files-out.js";
 import { routingTests } from "./federation-routing.js";
 import { inboxTests } from "./inbox.js";
 import { limitTests } from "./limits.js";
 import { listenerTests } from "./listener.js";
 import { trustTests } from "./trust.js";
 import { trustVersionTests } from "./trust-versions.js";
+import { trustEntryTests } from "./trust-entries.js";
+import { trustLapseTests } from "./trust-lapse.js";
 import { investigationTests } from "./investigations.js";
 import { consentTests } from "./consent.js";
 import { overrideTests } from "./override.js";
@@ -24,9 +34,12 @@ import { policyTests } from "./policy.js";
 import { receiptTests } from "./receipts.js";
 import { registryTests } from "./registry.js";
 import { registryQueryTests } from "./registry-query.js";
+import { remedyScheduleTests } from "./remedy-schedule.js";
 import { signingTests } from "./signing.js";
 import { viewProfileTests } from "./view-profile.js";
 import { stateTests } from "./state-machines.js";
+import { remedyTests } from "./remedies.js";
+import { sanctionTests } from "./sanctions.js";
 
 /**
  * Every test, in the order a run takes them. The deadline tests come last: their scenario
@@ -38,6 +51,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...signingTests,
   ...limitTests,
   ...authTests,
+  ...agencyTokenTests,
   ...listenerTests,
   ...receiptTests,
   ...policyTests,
@@ -49,16 +63,28 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...stateTests,
   ...calendarTests,
   ...investigationTests,
+  ...remedyTests,
+  ...sanctionTests,
   ...inboxTests,
+  ...agencyInboxTests,
+  ...agencyRouteTests,
+  ...payloadRuleTests,
   ...attachmentTests,
   ...registryTests,
   ...registryQueryTests,
+  ...remedyScheduleTests,
   ...trustTests,
   ...trustVersionTests,
+  ...trustEntryTests,
+  ...trustLapseTests,
   ...transactionCheckTests,
   ...inboundTests,
+  ...directoryCacheTests,
+  ...federationFileTests,
   ...routingTests,
   ...outboundTests,
+  ...outboundEvidenceTests,
+  ...federationFileOutTests,
   ...deadlineTests,
   ...federationDeadlineTests,
 ];

@@ -1,8 +1,10 @@
-import { canonicalize } from "@frx/spec";
-import { check } from "../harness/check.js";
+import { canonicalize, createSigner, generateSigningKey, signEnvelope } from "@frx/spec";
+import { check, same } from "../harness/check.js";
+import { ulid } from "../harness/ulid.js";
 import { envelopeHeader, rawJws } from "../harness/raw.js";
 import { ENVELOPE_LIMIT, envelopeOfSize } from "./big-envelope.js";
 import { section } from "./define.js";
+import { reply, sendAsPeer } from "./federation-support.js";
 
 const t = section("envelope/limits", "core");
 const fed = section("envelope/limits", "federation");
@@ -55,5 +57,21 @@ export const limitTests = [
     const base = h.envelope("outbound-case-notify-ok");
     const jws = envelopeOfSize(base, h.key("LI"), ENVELOPE_LIMIT + 4096);
     h.problem(await h.submit(jws, { isolate: true }), "envelope.too-large");
+  }),
+
+  fed("FRX-FED-015", async (h) => {
+    // 50 envelopes of 262,144 bytes each (one body, 50 ids of equal length): ~23.3 MB sealed.
+    // What is judged is that the route takes the body; the envelopes are signed with a key of
+    // no agency, so that each is refused at once (jws.kid-unknown) instead of stored.
+    const key = generateSigningKey().privateJwk;
+    const first = envelopeOfSize(h.envelope("peer-case-notify-ok"), key, ENVELOPE_LIMIT);
+    const payload = h.payloadOf(first);
+    const signer = createSigner(key);
+    const envelopes = Array.from({ length: 50 }, () =>
+      signEnvelope({ ...payload, id: ulid() }, signer),
+    );
+    for (const e of envelopes) same(e.length, first.length, "an envelope's length");
+    const r = await reply(h, await sendAsPeer(h, { envelopes, timeoutMs: 50_000 }));
+    same(r.reply.results.length, 50, "results in the reply to a 50-envelope transaction");
   }),
 ];

@@ -50,21 +50,26 @@ export const receiptTests = [
     same(a.receipt.digest, digestOf(jws), "the digest of the JWS as sent");
   }),
 
-  t("FRX-RCPT-003", async (h) => {
-    const jws = h.sign(h.envelope("case-notify-ok"));
-    const first = await h.accepted(jws);
-    const again = await h.submit(jws);
-    check(
-      again.status >= 200 && again.status < 300,
-      `a duplicate was refused: HTTP ${again.status} ${again.text.slice(0, 300)}`,
-    );
-    const body = again.json<{ status?: string; receipt?: string }>();
-    same(body.receipt, first.receiptJws, "the duplicate's receipt (byte for byte)");
-    same(body.status, "duplicate", "the reply's status for a duplicate");
-    const id = h.idOf(jws);
-    const delivered = await inboxItems(h, "VS", (i) => i.messageId === id);
-    same(delivered.length, 1, `inbox items for ${id} at ${h.id("VS")}`);
-  }),
+  t(
+    "FRX-RCPT-003",
+    async (h) => {
+      const jws = h.sign(h.envelope("case-notify-ok"));
+      const first = await h.accepted(jws, 201);
+      same(first.status, "accepted", "the reply's status for a first submission");
+      const again = await h.submit(jws);
+      check(
+        again.status === 200,
+        `a duplicate was answered HTTP ${again.status}, not 200: ${again.text.slice(0, 300)}`,
+      );
+      const body = again.json<{ status?: string; receipt?: string }>();
+      same(body.receipt, first.receiptJws, "the duplicate's receipt (byte for byte)");
+      same(body.status, "duplicate", "the reply's status for a duplicate");
+      const id = h.idOf(jws);
+      const delivered = await inboxItems(h, "VS", (i) => i.messageId === id);
+      same(delivered.length, 1, `inbox items for ${id} at ${h.id("VS")}`);
+    },
+    { covers: ["FRX-API-002", "FRX-API-003"] },
+  ),
 
   t("FRX-RCPT-004", async (h) => {
     const env = h.envelope("case-notify-ok");

@@ -15,12 +15,21 @@ import {
   type FrxNode,
   type NodeConfig,
 } from "@frx/node";
-import { createSigner, signTrustList, trustListDigest, type SignedTrustList } from "@frx/spec";
+import {
+  createSigner,
+  ownEntryProblems,
+  publicJwkOf,
+  signTrustList,
+  trustListDigest,
+  type SignedTrustList,
+  type Types,
+} from "@frx/spec";
 import { MemoryLevel } from "memory-level";
 import {
   configOverrides,
   KIT_FILES,
   makeKit,
+  OperatorStepFailed,
   type OperatorHook,
   type Registration,
 } from "../../src/index.js";
@@ -121,6 +130,20 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
     kitDir,
     reportDir,
     operator: {
+      // As `frx-node trust sign` does: the node signs only a version whose entry for it is it.
+      signTrustList(list) {
+        const problems = ownEntryProblems(
+          JSON.parse(Buffer.from(list.payload, "base64url").toString("utf8")) as Types.TrustList,
+          {
+            node: "TH",
+            signingKey: publicJwkOf(keys.signing).x,
+            otherSigningKeys: [],
+            encryptionKey: keys.encryption.x,
+          },
+        );
+        if (problems.length > 0) return Promise.reject(new OperatorStepFailed(problems.join("; ")));
+        return Promise.resolve(signTrustList(list, createSigner(keys.signing)));
+      },
       async applyTrustList(list) {
         try {
           await node.applyTrustList(list);

@@ -43,6 +43,8 @@ export interface AgencySystemOptions {
   log?: (entry: LogEntry) => void;
   /** How long one long-poll may wait for new items, in ms (default 25 000). */
   waitMs?: number;
+  /** Keep polling an empty inbox (default true); false: stop once a read brings nothing new. */
+  follow?: boolean;
 }
 
 /**
@@ -102,10 +104,14 @@ export class AgencySystem {
     return this.saved;
   }
 
-  /** Handles the inbox until `signal` aborts; a failure leaves its item to be read again. */
+  /**
+   * Handles the inbox until `signal` aborts (or, with `follow: false`, until it is empty); a
+   * failure leaves its item to be read again.
+   */
   async run(signal: AbortSignal): Promise<void> {
     const waitMs = this.o.waitMs ?? 25_000;
-    const inbox = this.o.client.inbox({ after: this.saved, waitMs, signal });
+    const follow = this.o.follow ?? true;
+    const inbox = this.o.client.inbox({ after: this.saved, waitMs, signal, follow });
     for await (const item of inbox) {
       await this.handle(item);
       await this.save(item.cursor);

@@ -1,11 +1,12 @@
 import { FrxError } from "@frx/spec";
 import { eraseByPerson } from "../privacy/request.js";
 import { applyErasureNotice, erasureNotice } from "../privacy/notice.js";
+import { listNotices, settleNotice } from "../privacy/notice-dead-letters.js";
 import { listErasures } from "../privacy/erase.js";
 import { listHolds, placeHold, releaseHold } from "../privacy/holds.js";
 import { checkPersonRef } from "../privacy/person.js";
 import { runRetention } from "../privacy/retention.js";
-import { reencrypt, rotateDataKey } from "../privacy/rotation.js";
+import { reencrypt, retireDataKey, rotateDataKey } from "../privacy/rotation.js";
 import { subjectAccess } from "../privacy/subject-access.js";
 import type { AdminOperation } from "./operation.js";
 import { str } from "./operation.js";
@@ -44,6 +45,13 @@ export const privacyOperations: AdminOperation[] = [
     path: "/data-keys/reencrypt",
     changes: true,
     run: (n, _input, actor) => reencrypt(n.ctx, actor),
+  },
+  {
+    name: "data-key.retire",
+    method: "POST",
+    path: "/data-keys/:key/retire",
+    changes: true,
+    run: (n, input, actor) => retireDataKey(n.ctx, text(input, "key"), actor),
   },
   {
     name: "hold.list",
@@ -101,6 +109,23 @@ export const privacyOperations: AdminOperation[] = [
     changes: true,
     run: (n, input) => applyErasureNotice(n.ctx, text(input, "notice")),
   },
+  {
+    name: "erasure-notice.list",
+    method: "GET",
+    path: "/erasure-notices",
+    changes: false,
+    run: (n) => listNotices(n.ctx),
+  },
+  ...(["retry", "discard"] as const).map((action): AdminOperation => ({
+    name: `erasure-notice.${action}`,
+    method: "POST",
+    path: `/erasure-notices/:erasure/:node/${action}`,
+    changes: true,
+    run: async (n, input, actor) => {
+      await settleNotice(n.ctx, text(input, "erasure"), text(input, "node"), action, actor);
+      return { ok: true };
+    },
+  })),
   {
     name: "subject-access",
     // POST: the personRef stays out of URLs and access logs; nothing changes.

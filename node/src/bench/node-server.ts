@@ -25,6 +25,27 @@ export interface NodeServerStats extends NodeTimes {
   /** From createNode to listening, and the process's peak resident memory, in MB. */
   startMs: number;
   maxRssMB: number;
+  /** Where the memory is at the close: resident, the V8 heap, and memory outside it. */
+  memory: MemoryMB;
+}
+
+export interface MemoryMB {
+  rssMB: number;
+  heapUsedMB: number;
+  heapTotalMB: number;
+  /** C++ objects bound to JS ones and buffers (not LevelDB's own allocations). */
+  externalMB: number;
+}
+
+function memoryMB(): MemoryMB {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1048576);
+  return {
+    rssMB: mb(m.rss),
+    heapUsedMB: mb(m.heapUsed),
+    heapTotalMB: mb(m.heapTotal),
+    externalMB: mb(m.external),
+  };
 }
 
 const setup = JSON.parse(await readFile(process.argv[2]!, "utf8")) as NodeServerSetup;
@@ -34,16 +55,23 @@ const t0 = performance.now();
 const node = await createNode({ config, keys: setup.keys, dir: setup.dir });
 for (const agency of setup.agencies) await registerParticipant(node.ctx, agency);
 
-const stats: NodeServerStats = { closed: true, cpuMs: 0, startMs: 0, maxRssMB: 0, ...emptyTimes() };
+const stats: NodeServerStats = {
+  closed: true,
+  cpuMs: 0,
+  startMs: 0,
+  maxRssMB: 0,
+  memory: memoryMB(),
+  ...emptyTimes(),
+};
 instrumentNode(node, stats);
 
 const { port } = await node.start();
 stats.startMs = Math.round(performance.now() - t0);
-answer({ port, pid: process.pid, startMs: stats.startMs });
+answer({ port, pid: process.pid, startMs: stats.startMs, rssAtListenMB: memoryMB().rssMB });
 const cpuAtListen = process.cpuUsage();
 
 onParentGone(async () => {
   await node.close();
   const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  answer({ ...stats, cpuMs: cpuMs(cpuAtListen), maxRssMB });
+  answer({ ...stats, cpuMs: cpuMs(cpuAtListen), maxRssMB, memory: memoryMB() });
 });

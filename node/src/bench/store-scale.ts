@@ -3,7 +3,7 @@
 // memory, inbox and case-view reads, and ingest through the API against an empty node in the
 // same run (same envelopes, same load).
 import { randomUUID } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createSigner, type Signer } from "@frx/spec";
@@ -44,6 +44,11 @@ export interface ScaleLine {
   firstStartMs: number;
   fillSeconds: number;
   apiEnvelopes: number;
+  /** The full node's resident memory once listening, after the reads, and its heap at the end. */
+  rssAtStartMB: number;
+  rssAfterReadsMB: number;
+  heapUsedMB: number;
+  externalMB: number;
 }
 
 interface FillResult {
@@ -102,7 +107,12 @@ export async function storeScaleSuite(o: ScaleOptions, tmp: string): Promise<Sca
   const firstStartMs = (await first.next<{ startMs: number }>(START_MS * 4)).startMs;
   await stopServer<NodeServerStats>(first);
   const server = new Child("scale-node", here("node-server.js"), [setupFile]);
-  const { port, startMs } = await server.next<{ port: number; startMs: number }>(START_MS * 4);
+  const { port, pid, startMs, rssAtListenMB } = await server.next<{
+    port: number;
+    pid: number;
+    startMs: number;
+    rssAtListenMB: number;
+  }>(START_MS * 4);
   const origin = `http://127.0.0.1:${port}`;
   const signers = new Map(agencies.map((a) => [a.registration.id, createSigner(a.privateJwk)]));
   const inboxMs: number[] = [];
@@ -118,6 +128,7 @@ export async function storeScaleSuite(o: ScaleOptions, tmp: string): Promise<Sca
       await timedGet(origin, `/v1/cases/${encodeURIComponent(sample.case)}`, sample.party, signers),
     );
   }
+  const rssAfterReadsMB = await rssOf(pid);
   const load = await runLoad(tmp, "scale-full", {
     ...job,
     origin,
@@ -143,7 +154,18 @@ export async function storeScaleSuite(o: ScaleOptions, tmp: string): Promise<Sca
     firstStartMs,
     fillSeconds: Math.round(fill.fillMs / 100) / 10,
     apiEnvelopes: load.created.length,
+    rssAtStartMB: rssAtListenMB,
+    rssAfterReadsMB,
+    heapUsedMB: stats.memory.heapUsedMB,
+    externalMB: stats.memory.externalMB,
   };
+}
+
+/** A process's resident memory now, in MB, from /proc (0 where there is none). */
+async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : 0;
 }
 
 async function ingestInto(

@@ -31,6 +31,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   "auth.forbidden": 403,
   "admin.key-in-use": 409,
   "dp.legal-hold": 409,
+  "dp.key-in-use": 409,
   "dp.hold-unknown": 404,
   "dp.not-party": 403,
   "idempotency.conflict": 409,

@@ -7,6 +7,12 @@ import type { CaseRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
 
 /**
+ * Overdue instalments kept on a claim (the case view's bound); a schedule has at most 120, so
+ * the current schedule's are never the ones dropped.
+ */
+const MAX_OVERDUE = 1000;
+
+/**
  * Payment due dates (FRX-REM-302, FRX-REM-303), run by the deadline scheduler's tick on the
  * claimant's node: a claim whose indexed due instant has passed gets one `deadline.overdue`
  * (`deadline` `payment`) naming the latest instalment due and not covered by the total paid, to
@@ -65,6 +71,10 @@ async function advance(
       scheduledBy,
     });
   }
+  // The case view lists at most this many (api/case-view.json): a claim rescheduled again and
+  // again keeps the latest.
+  if (next.overdue && next.overdue.length > MAX_OVERDUE)
+    next.overdue.splice(0, next.overdue.length - MAX_OVERDUE);
   const latest = due.at(-1);
   if (latest) {
     const money = (amount: string) => ({ amount, currency: next.currency! });
@@ -86,7 +96,7 @@ async function advance(
     ctx.metrics.inc("frx_deadline_notices_total", { type: notice.message.type, kind: "payment" });
     notified.push(...to);
     const at = notice.message.sentAt;
-    for (const o of next.overdue!.slice(-due.length)) {
+    for (const o of next.overdue!.slice(-Math.min(due.length, MAX_OVERDUE))) {
       o.noticeId = notice.message.id;
       o.notifiedAt = at;
     }
@@ -103,7 +113,7 @@ async function advance(
       ops.push(appendTimeline(record, entry));
     }
   }
-  if ((next.overdue?.length ?? 0) !== (current.overdue?.length ?? 0)) {
+  if (due.length > 0) {
     ops.push({ type: "put", aggregate: "remedies", key: claimKey, value: next });
     if (record) ops.push({ type: "put", aggregate: "cases", key: record.case, value: record });
   }

@@ -35,7 +35,9 @@ export async function attachmentOps(
     else if (meta.size !== d.size)
       missing.push({
         pointer: `/attachments/${i}/size`,
-        code: "attachment.digest-mismatch",
+        // From a peer, a file of another size than the transfer's is one it did not transfer
+        // (FRX-FED-081); from an agency, the bytes it uploaded do not match the descriptor.
+        code: origin === null ? "attachment.digest-mismatch" : "attachment.not-found",
         message: `the stored attachment is ${meta.size} bytes`,
       });
   }

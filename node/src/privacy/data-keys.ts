@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { open, readFile, rename, stat } from "node:fs/promises";
+import { mkdir, open, readFile, rename, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 /**
@@ -210,6 +210,8 @@ export class MemoryKeySource implements DataKeySource {
  */
 export async function provideKeyFile(dir: string, config: { dataKeyFile?: string }): Promise<void> {
   config.dataKeyFile = DATA_KEY_FILE;
+  // A fresh node's folder does not exist yet: createNode would make it, after this.
+  await mkdir(dir, { recursive: true });
   await FileKeySource.create(join(dir, DATA_KEY_FILE), new Date()).catch(
     (error: NodeJS.ErrnoException) => {
       if (error.code !== "EEXIST") throw error;

@@ -66,7 +66,7 @@ export async function erase(
     extra?: (cases: string[], record: ErasureRecord) => Promise<Op[]>;
   },
 ): Promise<ErasureRecord> {
-  const { commit, record, files } = await ctx.serial.run(async () => {
+  const { commit, record, files, purged } = await ctx.serial.run(async () => {
     const targets: OpenedMessage[] = [];
     const live = new Set<string>();
     for await (const m of openedMessages(ctx)) {
@@ -91,10 +91,14 @@ export async function erase(
       heldCases: options.heldCases ?? [],
     };
     if (targets.length === 0 && record.heldCases.length === 0)
-      return { commit: Promise.resolve(), record, files: [] };
-    const ops: Op[] = [
+      return { commit: Promise.resolve(), record, files: [], purged: [] };
+    // Every record the erasure changes: their earlier values hold what is erased.
+    const changed: Op[] = [
       ...(await erasureOps(ctx, targets, { at, reason: options.reason, ref: id })),
       ...((await options.extra?.(cases, record)) ?? []),
+    ];
+    const ops: Op[] = [
+      ...changed,
       { type: "put", aggregate: "meta", key: `erasure!${id}`, value: record },
       ...ctx.audit.append(at, {
         kind: "admin",
@@ -102,11 +106,16 @@ export async function erase(
         detail: `erasure ${id} (${options.reason}): content of ${targets.length} message(s) in ${cases.length} case(s) erased${record.heldCases.length ? `; held by a legal hold: ${record.heldCases.join(", ")}` : ""}`,
       }),
     ];
-    return { commit: ctx.store.commit(ops), record, files };
+    const purged = changed.map(({ aggregate, key }) => ({ aggregate, key }));
+    // The content to erase on disk, not in memory with its erasure, so that purge can drop it.
+    await ctx.store.settle();
+    return { commit: ctx.store.commit(ops), record, files, purged };
   });
   await commit;
   // After the batch is on disk: a crash in between leaves bytes no record points to, never a record without them.
   for (const sha of files) await ctx.attachments.erase(sha);
+  // Out of the store's files too, and so out of any copy of them taken from now on (FRX-DP-201).
+  await ctx.store.purge(purged);
   return record;
 }
 

@@ -1,3 +1,4 @@
+import { FrxError } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import type { Aggregate } from "../store/db.js";
 import type { Op } from "../store/store.js";
@@ -98,4 +99,58 @@ export async function reencrypt(
   );
   await commit;
   return { records, files };
+}
+
+/** How many stored values and attachment files are still sealed with data key `id`. */
+async function sealedWith(
+  ctx: AppContext,
+  id: string,
+): Promise<{ records: number; files: number }> {
+  let records = 0;
+  for (const aggregate of SEALED)
+    for await (const [, value] of ctx.store.iterate<{ jws?: unknown }>(aggregate))
+      if (isSealed(value.jws) && sealedKeyId(value.jws) === id) records++;
+  let files = 0;
+  if (ctx.attachments instanceof SealedFileAttachmentStore)
+    for (const [key] of await ctx.store.range("attachments", { gte: "meta!", lt: "meta!~" }))
+      if ((await ctx.attachments.keyIdOf(key.slice("meta!".length))) === id) files++;
+  return { records, files };
+}
+
+/**
+ * Forgets an old data key (FRX-DP-003): refused with `dp.key-in-use` while it is current or
+ * any stored value or attachment file is still sealed with it (run `reencrypt` first). Once
+ * retired, whatever was sealed with it elsewhere (an old backup, a snapshot taken before an
+ * erasure) cannot be opened. A file still arriving from a peer under that key is fetched again.
+ */
+export async function retireDataKey(
+  ctx: AppContext,
+  id: string,
+  actor: string,
+): Promise<{ current: string; held: string[] }> {
+  if (!ctx.dataKeys.key(id))
+    throw new FrxError("request.not-found", `this node holds no data key ${JSON.stringify(id)}`);
+  if (id === ctx.dataKeys.currentId)
+    throw new FrxError("dp.key-in-use", `data key ${id} is the current key: rotate first`);
+  const { records, files } = await sealedWith(ctx, id);
+  if (records + files > 0)
+    throw new FrxError(
+      "dp.key-in-use",
+      `data key ${id} still seals ${records} stored record(s) and ${files} attachment file(s): run data-key reencrypt first`,
+    );
+  const ring = await ctx.dataKeySource.retire(id);
+  const { commit } = await ctx.serial.run(() => {
+    ctx.dataKeys = ring;
+    return Promise.resolve({
+      commit: ctx.store.commit(
+        ctx.audit.append(ctx.clock.now().toISOString(), {
+          kind: "admin",
+          actor,
+          detail: `data key ${id} retired; held: ${ring.ids().join(", ")}`,
+        }),
+      ),
+    });
+  });
+  await commit;
+  return { current: ring.currentId, held: ring.ids() };
 }

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { FrxError } from "@frx/spec";
 import type { AttachmentStore, StoredBlob } from "../store/attachments.js";
-import { FilePartials } from "../store/partials.js";
 import type { DataKeyring } from "./data-keys.js";
+import { SealedPartials } from "./sealed-partials.js";
 
 const MAGIC = Buffer.from("FRXS", "ascii");
 const TAG_BYTES = 16;
@@ -68,19 +68,18 @@ export function sealFile(ring: DataKeyring, sha256: string, plain: Buffer): Buff
  */
 export class SealedFileAttachmentStore implements AttachmentStore {
   /**
-   * Files arriving from peers (FRX-FED-077) are held in `.partial` only while in transit; once
-   * whole and checked they are sealed into the store like an upload, and the partial removed.
+   * Files arriving from peers (FRX-FED-077) are held in `.partial`, encrypted, only while in
+   * transit (FRX-DP-202); once whole and checked they are sealed into the store like an upload,
+   * and the partial removed.
    */
-  readonly partials: FilePartials;
+  readonly partials: SealedPartials;
 
   constructor(
     private readonly dir: string,
     private readonly keys: () => DataKeyring,
   ) {
-    this.partials = new FilePartials(dir, async (path, sha256) => {
-      const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+    this.partials = new SealedPartials(dir, keys, async (sha256, body) => {
       await this.put(sha256, body, Number.MAX_SAFE_INTEGER);
-      await rm(path, { force: true });
     });
   }
 
@@ -213,6 +212,20 @@ export class SealedFileAttachmentStore implements AttachmentStore {
     if (!info) return false;
     await rm(this.path(sha256), { force: true });
     return true;
+  }
+
+  /** The data key id a stored file is sealed with; undefined for no file, or one in plaintext. */
+  async keyIdOf(sha256: string): Promise<string | undefined> {
+    const fd = await open(this.path(sha256), "r").catch(() => undefined);
+    if (!fd) return undefined;
+    try {
+      const head = Buffer.alloc(5 + 255);
+      const { bytesRead } = await fd.read(head, 0, head.length, 0);
+      const bytes = head.subarray(0, bytesRead);
+      return isSealedFile(bytes) && bytes.length > 5 ? sealedFileKeyId(bytes) : undefined;
+    } finally {
+      await fd.close();
+    }
   }
 
   /** Seals the file again under the current key (the re-encrypt job); true when it changed. */

@@ -53,8 +53,33 @@ export interface Store {
   iterate<T>(aggregate: Aggregate, options?: RangeOptions): AsyncIterable<[string, T]>;
   /** Queues the ops for the next grouped batch; resolves once they are durable. */
   commit(ops: Op[]): Promise<void>;
+  /**
+   * Writes the ops at once, without waiting for the disk: once it resolves they are in the
+   * operating system's hands and survive the node's process being killed, but a power failure
+   * or an operating-system crash before the next synced write may lose them. Only for records
+   * whose loss in such a crash the caller covers otherwise (the token replay store,
+   * FRX-API-801). A store without that distinction commits them durably.
+   */
+  commitUnsynced(ops: Op[]): Promise<void>;
   /** Ops visible at once, written with the next commit or alone after a while. */
   defer(ops: Op[]): void;
   /** Writes the deferred ops now; resolves once they are durable. */
   flush(): Promise<void>;
+  /**
+   * Before an erasure's commit: waits for queued writes and moves what is written out of the
+   * database's memory tables into its files, so that the values to be erased and their
+   * replacements are never in one memory table (which a purge could not separate).
+   */
+  settle(): Promise<void>;
+  /**
+   * After an erasure's commit: rewrites the database's own files so that no earlier version of
+   * these records is left in them (FRX-DP-201); once it resolves, their old values are gone.
+   */
+  purge(records: readonly RecordRef[]): Promise<void>;
+}
+
+/** One record of an aggregate. */
+export interface RecordRef {
+  aggregate: Aggregate;
+  key: string;
 }

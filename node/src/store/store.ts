@@ -1,7 +1,7 @@
 import { AGGREGATES, type Aggregate, type RootDb, type Sub } from "./db.js";
-import type { Op, RangeOptions, Store } from "./interface.js";
+import type { Op, RangeOptions, RecordRef, Store } from "./interface.js";
 
-export type { DelOp, Op, PutOp, RangeOptions, Store } from "./interface.js";
+export type { DelOp, Op, PutOp, RangeOptions, RecordRef, Store } from "./interface.js";
 
 const DELETED = Symbol("deleted");
 
@@ -112,6 +112,34 @@ export class LevelStore implements Store {
   }
 
   /**
+   * Writes the ops now, outside the grouped batches, with no fsync: level appends them to its
+   * log with a write(2) before the batch resolves, so they are in the page cache and survive a
+   * kill of the process; the next synced batch puts them on disk. They are not sealed into the
+   * audit chain: only for aggregates it leaves out (the replay store).
+   */
+  async commitUnsynced(ops: Op[]): Promise<void> {
+    this.assertHealthy();
+    try {
+      await this.db.batch(
+        ops.map((op) =>
+          op.type === "put"
+            ? {
+                type: "put" as const,
+                sublevel: this.sub(op.aggregate),
+                key: op.key,
+                value: op.value,
+              }
+            : { type: "del" as const, sublevel: this.sub(op.aggregate), key: op.key },
+        ),
+        { sync: false } as object,
+      );
+    } catch (error) {
+      this.failure ??= error;
+      throw error;
+    }
+  }
+
+  /**
    * Ops that nothing acknowledged depends on, such as the audit entry of a refusal: they are
    * visible to reads at once, and written with the next commit, or alone after `deferMs`, so a
    * flood of refused input costs no synced write per request. A crash may lose the last
@@ -187,6 +215,53 @@ export class LevelStore implements Store {
       }
     }
     this.writing = null;
+  }
+
+  /**
+   * A memtable flushed to a table keeps every version of a key it holds, and LevelDB's
+   * CompactRange never rewrites the deepest table holding a key: the old value and its erasure
+   * must not share a memtable. Waits for queued writes, then compacts an empty key range, which
+   * flushes the memtable (CompactRange always does) and compacts nothing.
+   */
+  async settle(): Promise<void> {
+    this.assertHealthy();
+    if (!this.db.supports.additionalMethods.compactRange) return;
+    await this.flush();
+    if (this.writing) await this.writing;
+    const db = this.db as unknown as { compactRange(start: string, end: string): Promise<void> };
+    // No key sorts before the sublevels' "!" prefix: the range holds nothing.
+    await db.compactRange("\u0000", "\u0000");
+  }
+
+  /**
+   * LevelDB keeps an overwritten or deleted value in its log and table files until a compaction
+   * merges it with the newer version. Compacts, for each aggregate named, the key span of the
+   * records (memtable and log first, then every level down to the last holding them), which
+   * drops their old values and deletes the files that held them; `settle` before the commit
+   * made sure that the old values were in tables, not in the memtable with the new ones. A snapshot held meanwhile (a
+   * backup being written) keeps what it sees until the next compaction. An in-memory database
+   * has no files to purge.
+   */
+  async purge(records: readonly RecordRef[]): Promise<void> {
+    this.assertHealthy();
+    if (records.length === 0 || !this.db.supports.additionalMethods.compactRange) return;
+    await this.flush();
+    if (this.writing) await this.writing;
+    const spans = new Map<Aggregate, { min: string; max: string }>();
+    for (const { aggregate, key } of records) {
+      const span = spans.get(aggregate);
+      if (!span) spans.set(aggregate, { min: key, max: key });
+      else {
+        // Level orders keys as UTF-8 bytes.
+        if (Buffer.compare(Buffer.from(key), Buffer.from(span.min)) < 0) span.min = key;
+        if (Buffer.compare(Buffer.from(key), Buffer.from(span.max)) > 0) span.max = key;
+      }
+    }
+    const db = this.db as unknown as { compactRange(start: string, end: string): Promise<void> };
+    for (const [aggregate, { min, max }] of spans) {
+      const prefix = this.sub(aggregate).prefix;
+      await db.compactRange(`${prefix}${min}`, `${prefix}${max}\u0000`);
+    }
   }
 
   /** Writes deferred ops, waits for queued writes, then closes the database. */

@@ -107,15 +107,18 @@ export class Cluster {
   private configure: ((config: NodeConfig) => void) | undefined;
   /** Attachments on each node's disk (under its folder) instead of in memory. */
   private files = false;
+  /** PostgreSQL store URLs of the members that run on PostgreSQL instead of level. */
+  private stores: Record<string, string> = {};
 
   static async start(
     countries = ["TH", "LA", "KH"],
     configure?: (config: NodeConfig) => void,
-    options: { files?: boolean } = {},
+    options: { files?: boolean; stores?: Record<string, string> } = {},
   ): Promise<Cluster> {
     const cluster = new Cluster();
     cluster.configure = configure;
     cluster.files = options.files ?? false;
+    cluster.stores = options.stores ?? {};
     for (const cc of countries) await cluster.boot(cc);
     await cluster.applyGenesis();
     return cluster;
@@ -141,6 +144,8 @@ export class Cluster {
       genesisDigest: previous ? trustListDigest(this.trust) : null,
     };
     this.configure?.(config);
+    // A member on PostgreSQL (config.store): the level folder stays unused.
+    if (this.stores[cc]) config.store = this.stores[cc];
     const node = await createNode({
       config,
       keys,

@@ -238,6 +238,7 @@ describe("registry lookup across the federation (FRX-REG-001 to FRX-REG-007)", (
       "registrationNumber=0105559087712&issuer=TH&kind=LICENCE_SUSPENSION",
       `registrationNumber=${"9".repeat(65)}&issuer=TH`,
       "registrationNumber=01055%0A59087712&issuer=TH",
+      "registrationNumber=01055%E2%80%AE59087712&issuer=TH",
     ]) {
       const res = await th.as("TH:DOE-REG", `/v1/registry/lookup?${query}`);
       expect(res.status, query).toBe(400);
@@ -252,5 +253,28 @@ describe("registry lookup across the federation (FRX-REG-001 to FRX-REG-007)", (
     });
     const bad = await la.node.app.request("/v1/registry?issuer=TH");
     expect(bad.status).toBe(400);
+  });
+
+  it("lists a suspended member as refused, without asking it (last: it changes the trust list)", async () => {
+    await cluster.nextTrustList(
+      (list) => ({
+        ...list,
+        issuedAt: th.clock.now().toISOString(),
+        members: list.members.map((m) => (m.node === "KH" ? { ...m, status: "suspended" } : m)),
+      }),
+      ["TH", "LA"],
+    );
+    const tap = tapPeers(th);
+    try {
+      const { body } = await lookup();
+      expect(body.results.map((r) => [r.node, r.status, r.code])).toEqual([
+        ["TH", "answered", undefined],
+        ["LA", "answered", undefined],
+        ["KH", "refused", "trust.member-suspended"],
+      ]);
+      expect(tap.calls.filter((c) => c.url.startsWith(cluster.get("KH").url))).toEqual([]);
+    } finally {
+      tap.restore();
+    }
   });
 });

@@ -14,11 +14,15 @@ afterEach(async () => {
   dirs = [];
 });
 
-async function store(): Promise<{ dir: string; files: SealedFileAttachmentStore }> {
+async function store(): Promise<{
+  dir: string;
+  files: SealedFileAttachmentStore;
+  ring: ReturnType<typeof generateKeyring>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), "frx-sealed-"));
   dirs.push(dir);
   const ring = generateKeyring();
-  return { dir, files: new SealedFileAttachmentStore(dir, () => ring) };
+  return { dir, files: new SealedFileAttachmentStore(dir, () => ring), ring };
 }
 
 /** Three and a half reads of 256 KiB, the marker at the start and at the end. */
@@ -77,5 +81,50 @@ describe("sealed attachment files (FRX-DP-001) streamed for the federation (FRX-
       if (raw) expect(raw.includes(MARKER), name).toBe(false);
     }
     expect(await files.partials.held(`TH-${sha256}`)).toBe(0);
+  });
+
+  it("keeps a file in transit from a peer encrypted in .partial, and resumes it at any byte (FRX-DP-202)", async () => {
+    const { dir, files, ring } = await store();
+    const { bytes, sha256 } = content();
+    const key = `TH-${sha256}`;
+    const partial = join(dir, ".partial", key);
+    // A cut at an offset that is no multiple of the cipher's block.
+    const cut = 1001;
+    const first = await files.partials.open(key, 0);
+    await first.write(bytes.subarray(0, 10));
+    await first.write(bytes.subarray(10, cut));
+    await first.close();
+    expect(await files.partials.held(key)).toBe(cut);
+    const raw = await readFile(partial);
+    expect(raw.includes(MARKER)).toBe(false);
+    expect(raw.includes(bytes.subarray(0, 64))).toBe(false);
+    // The node restarts: a new store over the same folder and key resumes where it stopped.
+    const again = new SealedFileAttachmentStore(dir, () => ring);
+    expect(await again.partials.held(key)).toBe(cut);
+    await expect(again.partials.open(key, cut + 1)).rejects.toThrow(RangeError);
+    const rest = await again.partials.open(key, cut);
+    await rest.write(bytes.subarray(cut));
+    await rest.close();
+    const whole = await readFile(partial);
+    expect(whole.includes(MARKER)).toBe(false);
+    expect(await again.partials.promote(key, sha256)).toBe(true);
+    expect((await read((await again.get(sha256))!.stream())).equals(bytes)).toBe(true);
+    expect(await again.partials.held(key)).toBe(0);
+  });
+
+  it("discards a partial whose bytes do not hash to its digest, and one from before encryption", async () => {
+    const { dir, files } = await store();
+    const { bytes, sha256 } = content();
+    const key = `LA-${sha256}`;
+    const w = await files.partials.open(key, 0);
+    await w.write(bytes.subarray(0, 500));
+    await w.write(Buffer.from("not the file"));
+    await w.close();
+    expect(await files.partials.promote(key, sha256)).toBe(false);
+    expect(await files.get(sha256)).toBeUndefined();
+    expect(await files.partials.held(key)).toBe(0);
+    // A partial kept in plaintext by an older version holds nothing: the transfer starts again.
+    await writeFile(join(dir, ".partial", key), bytes.subarray(0, 500));
+    expect(await files.partials.held(key)).toBe(0);
   });
 });

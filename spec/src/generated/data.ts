@@ -1264,6 +1264,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "admin.md"
   },
   {
+    "id": "FRX-ADM-801",
+    "level": "MUST",
+    "text": "A node MUST let its operator list the erasure notices it has not delivered, and retry or discard one that is a dead letter, a retried notice being queued again with a retry window counted from the retry; it MUST record each retry and discard in its audit chain, and answer one naming no such dead letter with `request.not-found`.",
+    "file": "admin.md"
+  },
+  {
     "id": "FRX-TRUST-030",
     "level": "MAY",
     "text": "A node with no list in force MAY take as its first list a version later than 1 whose digest equals the digest pinned in its configuration and which carries signatures of at least its own `quorum` of its own active members, and MUST refuse such a version when its digest differs from the pin with `trust.quorum-not-met`.",
@@ -1327,6 +1333,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-API-008",
     "level": "MUST",
     "text": "A client MUST send a fresh token, with a `jti` it has not used before, on every call that needs one.",
+    "file": "agency-api.md"
+  },
+  {
+    "id": "FRX-API-801",
+    "level": "MUST",
+    "text": "A node MUST refuse a token whose `jti` it accepted before a restart of its process, including after its process was killed, with `auth.token-replayed`; after a stop in which its machine may have lost writes not yet on disk, or one it cannot tell from such a stop, it MUST refuse with `auth.token-replayed` every token whose `iat` is earlier than its start plus the clock skew, until the longest token lifetime and the skew have passed since then.",
     "file": "agency-api.md"
   },
   {
@@ -1444,6 +1456,30 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "agency-api.md"
   },
   {
+    "id": "FRX-API-501",
+    "level": "MUST",
+    "text": "A client MUST send agency tokens whose header and payload match `api/agency-token.json`, with `iss` its participant id and `aud` its node's id, minted for the call (an `iat` within the clock skew of the time of the call, an `exp` later than `iat` by at most 300 seconds) and sent before their `exp`.",
+    "file": "agency-api.md"
+  },
+  {
+    "id": "FRX-API-502",
+    "level": "MUST NOT",
+    "text": "A client MUST NOT repeat a request that was answered with a `Retry-After` header before the time that header gives has passed.",
+    "file": "agency-api.md"
+  },
+  {
+    "id": "FRX-API-503",
+    "level": "MUST",
+    "text": "A client MUST treat a `duplicate` reply to `POST /v1/envelopes` whose receipt verifies as its envelope stored.",
+    "file": "agency-api.md"
+  },
+  {
+    "id": "FRX-API-504",
+    "level": "MUST NOT",
+    "text": "A client MUST NOT submit again the identical JWS of an envelope the node refused with a 4xx status, except 429 `request.rate-limited` and the `auth.*` refusals of a token.",
+    "file": "agency-api.md"
+  },
+  {
     "id": "FRX-AUD-001",
     "level": "MUST",
     "text": "A node MUST write, in the same atomic batch as every change to its stored records, an audit entry of its hash chain naming each record changed with the SHA-256 of its stored form or its deletion.",
@@ -1494,7 +1530,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-DP-003",
     "level": "MUST",
-    "text": "A node MUST keep every data key that a stored ciphertext names until a re-encryption has sealed that content under a newer key, and MUST let its operator make a new data key current while it runs.",
+    "text": "A node MUST keep every data key that a stored ciphertext names until a re-encryption has sealed that content under a newer key, refusing to retire such a key or the current one with `dp.key-in-use`, and MUST let its operator make a new data key current while it runs.",
     "file": "data-protection.md"
   },
   {
@@ -1579,6 +1615,18 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "id": "FRX-DP-017",
     "level": "MUST",
     "text": "A node MUST refuse an erasure notice, by the route or carried by hand, whose origin the trust list in force does not list as `active` with `trust.member-suspended`, so that a suspended node cannot erase what other nodes hold.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-201",
+    "level": "MUST",
+    "text": "Before it reports an erasure done, a node MUST make its store discard every earlier version of the records the erasure changed (for an embedded store, from its log and table files), so that neither the store's files nor a backup taken afterwards hold the erased content.",
+    "file": "data-protection.md"
+  },
+  {
+    "id": "FRX-DP-202",
+    "level": "MUST",
+    "text": "A node MUST keep the bytes of a file it is receiving from a peer node encrypted under its data key while the transfer is incomplete, as FRX-DP-001 requires of stored attachments.",
     "file": "data-protection.md"
   },
   {

@@ -1217,7 +1217,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         "type": "string",
         "minLength": 1,
         "maxLength": 64,
-        "pattern": "^[^\\u0000-\\u001F\\u007F]+$"
+        "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]+$"
       },
       "issuer": {
         "description": "The country that registered the business (ISO 3166-1 alpha-2).",
@@ -1912,7 +1912,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "auth.token-replayed",
-        "description": "The bearer token's `jti` has been used before."
+        "description": "The bearer token's `jti` has been used before, or the token was issued before the node restarted after a stop of its machine that may have lost its record (FRX-API-801): send a fresh token."
       },
       {
         "const": "auth.token-audience",
@@ -2037,6 +2037,10 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       {
         "const": "dp.legal-hold",
         "description": "The case is under a legal hold (an investigation or proceedings still open): its person-level content may not be erased until the hold is released (FRX-DP-008)."
+      },
+      {
+        "const": "dp.key-in-use",
+        "description": "The data key is the current one, or a stored record or attachment file is still sealed with it: re-encrypt under a newer key before retiring it (FRX-DP-003)."
       },
       {
         "const": "dp.hold-unknown",
@@ -4281,7 +4285,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "type": "string",
             "maxLength": 200,
             "minLength": 1,
-            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$"
           },
           "maxPenalty": {
             "description": "Maximum penalty, for fines.",
@@ -4354,14 +4358,14 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "type": "string",
             "minLength": 1,
             "maxLength": 300,
-            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$"
           },
           "hours": {
             "description": "When the channel is staffed, in the agency's own words (e.g. Mon-Fri 08:30-16:30 ICT).",
             "type": "string",
             "minLength": 1,
             "maxLength": 100,
-            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$"
           }
         }
       },
@@ -4378,12 +4382,12 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "type": "string",
             "minLength": 1,
             "maxLength": 200,
-            "pattern": "^[^\\u0000-\\u001F\\u007F]*$"
+            "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$"
           },
           "email": {
             "type": "string",
             "maxLength": 200,
-            "pattern": "^[^@\\s\\u0000-\\u001F\\u007F]+@[^@\\s\\u0000-\\u001F\\u007F]+$"
+            "pattern": "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]+@[^@\\s\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]+$"
           },
           "telephone": {
             "type": "string",

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { terminalJson } from "../../config/text.js";
 import type { ErasureRecord } from "../../privacy/erase.js";
 import type { LegalHold } from "../../privacy/holds.js";
@@ -7,6 +7,8 @@ import type { SubjectAccessExport } from "../../privacy/subject-access.js";
 import { BOTH_WAYS, OPERATOR_KEY_FLAG, runOperation } from "../admin-client.js";
 import { DIR_FLAG, type Command } from "../command.js";
 import { field, lines } from "../io.js";
+import { DATA_KEY_COMMANDS } from "./data-key.js";
+import { ERASURE_NOTICE_COMMANDS } from "./erasure-notice.js";
 
 const JSON_FLAG = { json: { kind: "boolean" } } as const;
 
@@ -229,83 +231,13 @@ Writes PREFIX.json (the export), PREFIX.jws (the node's signature over it) and P
   },
 };
 
-export const erasureNoticeApplyCommand: Command = {
-  path: ["erasure-notice", "apply"],
-  summary: "act on another node's erasure notice (FRX-DP-011)",
-  usage: `Usage: frx-node erasure-notice apply --dir DIR --file FILE
-
-Verifies the notice against the trust list in force (signed by its origin node), and erases the
-messages it names only when that node has a party in the case here and the messages are of
-that case (otherwise dp.not-party); cases under a legal hold are kept. ${BOTH_WAYS}
-`,
-  flags: { ...DIR_FLAG, file: { kind: "string", required: true }, ...OPERATOR_KEY_FLAG },
-  async run(flags, io) {
-    const notice = (await readFile(flags.string("file"), "utf8")).trim();
-    const record = await runOperation<ErasureRecord>(
-      flags.string("dir"),
-      io,
-      "erasure.notice",
-      { notice },
-      flags.optional("operator-key"),
-    );
-    io.stdout(
-      lines(`erasure ${record.id}: content of ${record.messages.length} message(s) erased`),
-    );
-    return 0;
-  },
-};
-
-export const dataKeyRotateCommand: Command = {
-  path: ["data-key", "rotate"],
-  summary: "make a new data key current; old keys stay for reading (FRX-DP-003)",
-  usage: `Usage: frx-node data-key rotate --dir DIR
-
-Adds a new key to the data key file and makes it current (on a running node, at once). Run
-frx-node data-key reencrypt afterwards to move stored content to it. ${BOTH_WAYS}
-`,
-  flags: { ...DIR_FLAG, ...OPERATOR_KEY_FLAG },
-  async run(flags, io) {
-    const r = await runOperation<{ current: string; held: string[] }>(
-      flags.string("dir"),
-      io,
-      "data-key.rotate",
-      {},
-      flags.optional("operator-key"),
-    );
-    io.stdout(lines(field("current data key", r.current), field("held", r.held.join(", "))));
-    return 0;
-  },
-};
-
-export const dataKeyReencryptCommand: Command = {
-  path: ["data-key", "reencrypt"],
-  summary: "seal every stored content under the current data key",
-  usage: `Usage: frx-node data-key reencrypt --dir DIR
-
-In small batches; a running node keeps serving. ${BOTH_WAYS}
-`,
-  flags: { ...DIR_FLAG, ...OPERATOR_KEY_FLAG },
-  async run(flags, io) {
-    const r = await runOperation<{ records: number; files: number }>(
-      flags.string("dir"),
-      io,
-      "data-key.reencrypt",
-      {},
-      flags.optional("operator-key"),
-    );
-    io.stdout(lines(`re-encrypted ${r.records} record(s) and ${r.files} attachment file(s)`));
-    return 0;
-  },
-};
-
 export const PRIVACY_COMMANDS: readonly Command[] = [
   retentionRunCommand,
   holdPlaceCommand,
   holdReleaseCommand,
   holdListCommand,
   eraseCommand,
-  erasureNoticeApplyCommand,
+  ...ERASURE_NOTICE_COMMANDS,
   subjectAccessCommand,
-  dataKeyRotateCommand,
-  dataKeyReencryptCommand,
+  ...DATA_KEY_COMMANDS,
 ];

@@ -115,6 +115,6 @@ export async function authenticateAgency(
     throw new FrxError("auth.token-invalid", "the token is signed with a retired key");
   }
   // Step 14.
-  await ctx.replay.use(participant.id, claims.jti, exp * 1000);
+  await ctx.replay.use(participant.id, claims.jti, exp * 1000, iat * 1000);
   return participant.id;
 }

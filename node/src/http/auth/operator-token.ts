@@ -92,6 +92,6 @@ export async function authenticateOperator(
       "auth.token-expired",
       `an operator token lives more than 0 and at most ${OPERATOR_TOKEN_MAX_SECONDS} s`,
     );
-  await ctx.replay.use(`operator:${operator.name}`, String(payload.jti), exp * 1000);
+  await ctx.replay.use(`operator:${operator.name}`, String(payload.jti), exp * 1000, iat * 1000);
   return operator;
 }

@@ -106,7 +106,8 @@ async function read(
 
 function intParam(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === "") return fallback;
-  if (!/^\d{1,15}$/.test(value))
+  // Cursors run up to 2^53 - 1 (api/common.json#/$defs/cursor): 16 digits, and a safe integer.
+  if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value)))
     throw new FrxError("request.malformed", `${name} must be a non-negative integer`);
   return Number(value);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Aggregate } from "../db.js";
-import type { Op, RangeOptions, Store } from "../interface.js";
+import type { Op, RangeOptions, RecordRef, Store } from "../interface.js";
 import { connect, createPool, lockSpace, migrate, parseStoreUrl, unreachable } from "./connect.js";
 import type { PgTarget } from "./connect.js";
 import { changeNotice, type ChangeNotice } from "./notice.js";
@@ -329,6 +329,32 @@ export class PgStore implements Store {
     this.queue = [];
     // Ending the session lets the write lock pass to another replica.
     void this.writer?.end().catch(() => undefined);
+  }
+
+  /** Committed durably like any other ops: replicas share the replay store through the database. */
+  commitUnsynced(ops: Op[]): Promise<void> {
+    return this.commit(ops);
+  }
+
+  /** Nothing to do: PostgreSQL keeps row versions apart (purge vacuums them). */
+  settle(): Promise<void> {
+    this.assertHealthy();
+    return Promise.resolve();
+  }
+
+  /**
+   * An UPDATE or DELETE leaves the old row version in the table until VACUUM removes it, and
+   * in the write-ahead log until that segment is recycled: vacuums the records table, so no
+   * query, replica or later `pg_dump` sees the old values. Bytes of removed row versions may
+   * stay in free space of the table's pages and in WAL segments and archives until they are
+   * overwritten (docs/data-protection.md, erasure on PostgreSQL).
+   */
+  async purge(records: readonly RecordRef[]): Promise<void> {
+    this.assertHealthy();
+    if (records.length === 0) return;
+    await this.flush();
+    if (this.writing) await this.writing;
+    await this.pool!.query(`VACUUM ${this.target.schema}.records`);
   }
 
   async close(): Promise<void> {
