@@ -119,7 +119,9 @@ async function refresh() {
         p.peer,
         p.status ?? "not a member",
         String(p.queued),
-        p.inFlight ? `${p.inFlight.envelopes} (${p.inFlight.attempts} tries)` : "-",
+        p.inFlight.length > 0
+          ? `${p.inFlight.length} txn, ${p.inFlight.reduce((n, t) => n + t.envelopes, 0)} envelopes (at most ${Math.max(...p.inFlight.map((t) => t.attempts))} tries)`
+          : "-",
         String(p.deadLetters),
         p.lastContactAt,
         p.nextAttemptAt,

@@ -96,6 +96,13 @@ describe("inbox parameters (FRX-API-013, FRX-API-016)", () => {
     expect((await t.as("TH:DSDW", "/v1/inbox?limit=100000")).status).toBe(200);
   });
 
+  it("takes every cursor up to 2^53 - 1 as after, and refuses the next one (16 digits)", async () => {
+    const res = await t.as("TH:DSDW", "/v1/inbox?after=9007199254740991");
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { next: number }).next).toBe(9007199254740991);
+    expect((await t.as("TH:DSDW", "/v1/inbox?after=9007199254740992")).status).toBe(400);
+  });
+
   it.each([
     ["a member the schema does not define", { upTo: 1, all: true }],
     ["an empty cursors list", { cursors: [] }],

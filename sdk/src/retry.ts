@@ -1,4 +1,5 @@
 import type { RetryOptions } from "./options.js";
+import { parseHttpDate } from "./http-date.js";
 
 /** Whether a status is worth another attempt of the same request: overload and server faults. */
 export function retryableStatus(status: number): boolean {
@@ -33,6 +34,6 @@ export function retryAfterMs(value: string | string[] | undefined, now: Date): n
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || text.trim() === "") return undefined;
   if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
+  const at = parseHttpDate(text.trim(), now);
+  return at === undefined ? undefined : Math.max(0, at - now.getTime());
 }

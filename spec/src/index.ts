@@ -112,6 +112,9 @@ export {
   type RegistryQuery,
 } from "./federation/registry-answer.js";
 export {
+  BODIES_PER_ORIGIN,
+  DEFAULT_WINDOW,
+  MAX_WINDOW,
   openTransaction,
   REPLY_TYP,
   sealTransaction,

@@ -61,6 +61,14 @@ export function peerApp(d: PeerAppDeps): Hono {
     return problem("request.not-found", 404, "the decoy endpoint of the peer's metadata");
   });
   app.get("/federation/v1/directory", (c) => c.json(d.docs.directory()));
+  app.get("/federation/v1/registry", (c) =>
+    c.json(
+      d.docs.registry({
+        registrationNumber: c.req.query("registrationNumber") ?? "",
+        issuer: c.req.query("issuer") ?? "",
+      }),
+    ),
+  );
   d.files.routes(app, {
     self: d.docs.node,
     trust: d.trust,

@@ -39,6 +39,8 @@ export class PeerDocuments {
   directoryAgeMs = 0;
   /** Extra keys served as retired, by kid, with their notAfter (FRX-FED-009). */
   readonly retiredKeys = new Map<string, string>();
+  /** How the peer's registry answers a query (FRX-REG-005, -006): right, or bent one way. */
+  registryFault: "shape" | "stranger" | "query" | null = null;
 
   constructor(
     readonly node: string,
@@ -90,6 +92,28 @@ export class PeerDocuments {
           ? signCompact(bytes, "frx-metadata+jws", this.signer)
           : this.sign(directory, "frx-directory+jws");
     return { directory, jws };
+  }
+
+  /** XA's registry for a query: no entries, signed (or bent as `registryFault` says). */
+  registry(query: { registrationNumber: string; issuer: string }): { jws: string } {
+    const asked =
+      this.registryFault === "query"
+        ? { ...query, registrationNumber: `${query.registrationNumber}X` }
+        : query;
+    const doc: Record<string, unknown> = {
+      frx: "1",
+      node: this.node,
+      issuedAt: new Date().toISOString(),
+      query: asked,
+      entries: [],
+    };
+    if (this.registryFault === "shape") delete doc.entries;
+    const bytes = encoder.encode(canonicalize(doc));
+    const signer =
+      this.registryFault === "stranger"
+        ? createSigner(generateSigningKey().privateJwk)
+        : this.signer;
+    return { jws: signCompact(bytes, "frx-registry+jws", signer) };
   }
 
   /** Signed metadata whose endpoint and encryption key are decoys, unlike the trust list's. */

@@ -141,12 +141,20 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-048": internal(
     "a random backoff: only its distribution, over many failures, could be judged",
   ),
-  "FRX-FED-049": pending("after a wake from the peer, the node retries its queue at once"),
+  "FRX-FED-049": pending(
+    "under the kit's backoff cap of one second (so that retries are seen within a run) a retry at once after a wake cannot be told from the next scheduled one; a run with a long backoff, and a wake, would show it",
+  ),
   "FRX-FED-061": internal(
     "a node sends wakes when it comes back from an outage, and the harness cannot restart the node",
   ),
   "FRX-FED-067": internal(
     "needs more concurrent transaction bodies than the node's configured bound, held open at once: timing-dependent",
+  ),
+  "FRX-FED-702": internal(
+    "when the node sends each attempt against its random backoff (FRX-FED-048): only the distribution over many failures, and a window of attempts all failing together, could show it",
+  ),
+  "FRX-FED-703": internal(
+    "resuming the window needs the node killed and restarted with transactions in flight, which the harness cannot do (node/test/federation/window-crash.test.ts does)",
   ),
   "FRX-FED-071": internal(
     "needs a queued envelope over 262,144 bytes, which FRX-FED-070 keeps out of the queue",
@@ -180,23 +188,13 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-082": pending(
     'spec/ does not fix how a timeline line shows files in transit (the reference node writes it in the free-text note of its delivery line, "files in transit to XA"); a test needs a machine-readable mark first, then the harness peer holds the files back (PeerFiles.refuse = "unavailable") while the suite reads the origin\'s timeline',
   ),
-  "FRX-REM-302": internal(
-    "payment due dates fall days or weeks after the award; the suite cannot move the node's clock",
-  ),
-  "FRX-REM-303": internal(
-    "the absence of a notice after a due date that the suite cannot move the node's clock to",
-  ),
-  "FRX-REM-304": pending(
-    "the case view's schedule and overdue list after a payment (overdue needs the clock)",
+  "FRX-REM-303": pending(
+    "testable with due instants seconds away, as the FRX-REM-302 test does (a schedule paid before its instant passes; no second notice for one instalment; a peer's claim drawing none here); not written yet",
   ),
   "FRX-FED-301": operator(
     "an agency's sanction regimes and procedures are registered by an admin call",
   ),
   "FRX-FED-302": operator("a sanction regime is registered by an admin call"),
-  "FRX-REG-005": pending(
-    "the harness peer would have to answer the node's registry question with a bad signature or shape",
-  ),
-  "FRX-REG-006": pending("the harness peer would have to answer another question"),
   "FRX-REG-007": pending("the harness peer would have to list another country's entries"),
   "FRX-REG-008": agency("verifying each answered member's JWS against the trust list"),
   // The agency API (spec/agency-api.md), specified after this table was first written.

@@ -197,6 +197,36 @@ export const outboundTests = [
     { covers: ["FRX-RCPT-013"] },
   ),
 
+  t("FRX-FED-701", async (h) => {
+    // The peer holds the first transaction until the node's deadline ends it. A later envelope
+    // of the same case may leave only once that transaction is settled, however wide the
+    // node's window; one of another case may go meanwhile.
+    await scripted(h, [{ kind: "hang" }], { kind: "accept" }, async () => {
+      const first = h.envelope("outbound-case-notify-ok");
+      const firstJws = h.sign(first);
+      await h.accepted(firstJws);
+      const firstId = h.idOf(firstJws);
+      await eventually(
+        () => Promise.resolve(attemptsOf(h, firstId).length > 0 || undefined),
+        `a transaction carrying ${firstId}`,
+        15_000,
+        50,
+      );
+      const { id: sameCase } = await sendToPeer(h, { case: first.case });
+      const { id: otherCase } = await sendToPeer(h);
+      await deliveredToPeer(h, sameCase, 20_000);
+      await deliveredToPeer(h, otherCase, 20_000);
+      const settled = attemptsOf(h, firstId).find((a) => a.answer === "accept");
+      check(settled !== undefined, `${firstId} was not delivered before ${sameCase}`);
+      const early = attemptsOf(h, sameCase).filter((a) => a.at < settled!.at);
+      same(
+        early.map((a) => a.txnId),
+        [],
+        `transactions carrying ${sameCase} sent while one carrying ${firstId} (same case) was in flight`,
+      );
+    });
+  }),
+
   t(
     "FRX-FED-051",
     async (h) => {

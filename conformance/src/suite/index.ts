@@ -34,11 +34,13 @@ import { policyTests } from "./policy.js";
 import { receiptTests } from "./receipts.js";
 import { registryTests } from "./registry.js";
 import { registryQueryTests } from "./registry-query.js";
+import { registryLookupPeerTests } from "./registry-lookup-peers.js";
 import { remedyScheduleTests } from "./remedy-schedule.js";
 import { signingTests } from "./signing.js";
 import { viewProfileTests } from "./view-profile.js";
 import { stateTests } from "./state-machines.js";
 import { remedyTests } from "./remedies.js";
+import { remedyPaymentTests } from "./remedy-payments.js";
 import { sanctionTests } from "./sanctions.js";
 
 /**
@@ -64,6 +66,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...calendarTests,
   ...investigationTests,
   ...remedyTests,
+  ...remedyPaymentTests,
   ...sanctionTests,
   ...inboxTests,
   ...agencyInboxTests,
@@ -80,6 +83,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...transactionCheckTests,
   ...inboundTests,
   ...directoryCacheTests,
+  ...registryLookupPeerTests,
   ...federationFileTests,
   ...routingTests,
   ...outboundTests,

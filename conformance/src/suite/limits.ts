@@ -1,4 +1,4 @@
-import { canonicalize, createSigner, generateSigningKey, signEnvelope } from "@frx/spec";
+import { canonicalize, createSigner } from "@frx/spec";
 import { check, same } from "../harness/check.js";
 import { ulid } from "../harness/ulid.js";
 import { envelopeHeader, rawJws } from "../harness/raw.js";
@@ -61,14 +61,15 @@ export const limitTests = [
 
   fed("FRX-FED-015", async (h) => {
     // 50 envelopes of 262,144 bytes each (one body, 50 ids of equal length): ~23.3 MB sealed.
-    // What is judged is that the route takes the body; the envelopes are signed with a key of
-    // no agency, so that each is refused at once (jws.kid-unknown) instead of stored.
-    const key = generateSigningKey().privateJwk;
+    // What is judged is that the route takes the body; each envelope carries a typ of the same
+    // length but not the envelope's, so that it is refused at once (jws.typ-invalid), before any
+    // signature or storage work, whatever else the node gets wrong.
+    const key = h.kit.secrets.peerAgency;
     const first = envelopeOfSize(h.envelope("peer-case-notify-ok"), key, ENVELOPE_LIMIT);
     const payload = h.payloadOf(first);
-    const signer = createSigner(key);
+    const header = { alg: "Ed25519", kid: createSigner(key).kid, typ: "frx-envelope+jwt" };
     const envelopes = Array.from({ length: 50 }, () =>
-      signEnvelope({ ...payload, id: ulid() }, signer),
+      rawJws(header, canonicalize({ ...payload, id: ulid() }), key),
     );
     for (const e of envelopes) same(e.length, first.length, "an envelope's length");
     const r = await reply(h, await sendAsPeer(h, { envelopes, timeoutMs: 50_000 }));

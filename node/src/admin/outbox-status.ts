@@ -14,7 +14,8 @@ export interface PeerStatus {
   endpoint?: string;
   status?: string;
   queued: number;
-  inFlight: { txnId: string; envelopes: number; attempts: number; lastAttemptAt?: string } | null;
+  /** The transactions of the peer's window, oldest first (FRX-FED-047). */
+  inFlight: Array<{ txnId: string; envelopes: number; attempts: number; lastAttemptAt?: string }>;
   deadLetters: number;
   lastError?: string;
   lastContactAt?: string;
@@ -25,11 +26,11 @@ export interface PeerStatus {
 export async function peerStatuses(ctx: AppContext): Promise<PeerStatus[]> {
   const members = ctx.trust.list?.list.members ?? [];
   const queued = new Map<string, number>();
-  const flights = new Map<string, InFlight>();
+  const flights = new Map<string, InFlight[]>();
   for (const [key, value] of await ctx.store.range<unknown>("outbox")) {
     const [kind, peer] = key.split("!") as [string, string];
     if (kind === "q") queued.set(peer, (queued.get(peer) ?? 0) + 1);
-    else if (kind === "txn") flights.set(peer, value as InFlight);
+    else if (kind === "txn") flights.set(peer, [...(flights.get(peer) ?? []), value as InFlight]);
   }
   const dead = new Map<string, number>();
   for (const [key] of await ctx.store.range("deadLetters")) {
@@ -44,20 +45,18 @@ export async function peerStatuses(ctx: AppContext): Promise<PeerStatus[]> {
   ]);
   return [...peers].sort().map((peer) => {
     const member = members.find((m) => m.node === peer);
-    const flight = flights.get(peer);
+    const window = flights.get(peer) ?? [];
     const w = workers[peer];
     return {
       peer,
       ...(member ? { endpoint: member.endpoint, status: member.status } : {}),
       queued: queued.get(peer) ?? 0,
-      inFlight: flight
-        ? {
-            txnId: flight.txnId,
-            envelopes: flight.keys.length,
-            attempts: flight.attempts,
-            ...(flight.lastAttemptAt ? { lastAttemptAt: flight.lastAttemptAt } : {}),
-          }
-        : null,
+      inFlight: window.map((flight) => ({
+        txnId: flight.txnId,
+        envelopes: flight.keys.length,
+        attempts: flight.attempts,
+        ...(flight.lastAttemptAt ? { lastAttemptAt: flight.lastAttemptAt } : {}),
+      })),
       deadLetters: dead.get(peer) ?? 0,
       ...(w?.lastError ? { lastError: w.lastError } : {}),
       ...(w?.lastContactAt ? { lastContactAt: w.lastContactAt } : {}),

@@ -76,6 +76,11 @@ export class Child {
     }
   }
 
+  /** Ends the child at once, as a crash would (tests: SIGKILL). */
+  kill(signal: NodeJS.Signals = "SIGKILL"): void {
+    this.proc.kill(signal);
+  }
+
   /** Sends one JSON line to the child's stdin: a command, for children that take them. */
   send(value: unknown): void {
     this.proc.stdin!.write(JSON.stringify(value) + "\n");

@@ -19,6 +19,8 @@ export interface BenchAgency {
 export interface SignedEnvelope {
   id: string;
   jws: string;
+  /** The case it names. */
+  case: string;
 }
 
 const AGENCIES: Array<Omit<ParticipantRegistration, "publicJwk">> = [
@@ -147,10 +149,22 @@ export function signCrossBorder(
   to: readonly string[],
   count: number,
   targetBytes: number,
+  /** Share this many cases round-robin (envelope i names case i mod `cases`) instead of one case each. */
+  cases?: number,
 ): SignedEnvelope[] {
   const signer = createSigner(sender.privateJwk);
   const from = sender.registration.id;
-  return signCaseNotifies(count, targetBytes, () => ({ from, track: "labour", to, signer }));
+  const ulid = monotonicFactory();
+  const caseIds =
+    cases === undefined
+      ? undefined
+      : Array.from({ length: cases }, () => `${from}:${ulid(Date.now())}`);
+  return signCaseNotifies(
+    count,
+    targetBytes,
+    () => ({ from, track: "labour", to, signer }),
+    caseIds,
+  );
 }
 
 interface Sender {
@@ -164,6 +178,7 @@ function signCaseNotifies(
   count: number,
   targetBytes: number,
   senderOf: (i: number) => Sender,
+  caseIds?: readonly string[],
 ): SignedEnvelope[] {
   const ulid = monotonicFactory();
   const now = Date.now();
@@ -182,7 +197,7 @@ function signCaseNotifies(
       type: MessageType.CaseNotify,
       from: sender.from,
       to: sender.to.map((participant) => ({ participant })),
-      case: `${sender.from}:${ulid(now)}`,
+      case: caseIds ? caseIds[i % caseIds.length]! : `${sender.from}:${ulid(now)}`,
       sentAt,
       expiresAt,
       purpose: "case_coordination",
@@ -211,7 +226,7 @@ function signCaseNotifies(
     const shape = (i % 36) * 100 + String(1 + (i % 40)).length;
     const padded = signPadded(envelope, sender.signer, targetBytes, hints.get(shape) ?? 0);
     hints.set(shape, padded.summaryLength);
-    out.push({ id, jws: padded.jws });
+    out.push({ id, jws: padded.jws, case: envelope.case });
   }
   return out;
 }

@@ -4,15 +4,14 @@
 // line on stdin (see FedCommand); when its stdin closes it closes the node cleanly, prints its
 // FedNodeStats and exits.
 import { provideKeyFile } from "../privacy/data-keys.js";
-import { writeFile } from "node:fs/promises";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import type { SignedTrustList } from "@frx/spec";
 import { registerParticipant, type ParticipantRegistration } from "../admin/participants.js";
-import { defaultConfig } from "../config/config.js";
+import { defaultConfig, type FederationConfig } from "../config/config.js";
 import type { NodeKeys } from "../config/keys.js";
-import { inFlightKey } from "../federation/outbox-store.js";
+import { flightRange } from "../federation/outbox-store.js";
 import { createNode } from "../node.js";
 import type { Logger } from "../runtime/logger.js";
 import { answer, cpuMs, onCommand, onParentGone } from "./children.js";
@@ -29,6 +28,10 @@ export interface FedNodeSetup {
   agencies: ParticipantRegistration[];
   /** Pinned on a restart; on first boot the `trust` command pins it. */
   genesisDigest: string | null;
+  /** Settings other than the defaults (tests: a small batch, a short backoff). */
+  federation?: Partial<
+    Pick<FederationConfig, "window" | "batchSize" | "backoffBaseMs" | "backoffCapMs">
+  >;
 }
 
 export type FedCommand =
@@ -48,6 +51,8 @@ export type FedCommand =
 export interface FedProgress {
   queued: boolean;
   inFlight: boolean;
+  /** Transactions in flight to the peer (at most the window, or what a restart resumed). */
+  flights: number;
 }
 
 export interface FedNodeStats extends NodeTimes {
@@ -71,7 +76,10 @@ const stats: FedNodeStats = {
   events: {},
 };
 const config = defaultConfig(setup.country, { host: "127.0.0.1", port: setup.port, sync: true });
+config.federation = { ...config.federation, ...setup.federation };
 config.federation.genesisDigest = setup.genesisDigest;
+// The data key file goes into the node's folder, which nothing has made yet on a first boot.
+await mkdir(setup.dir, { recursive: true });
 await provideKeyFile(setup.dir, config);
 const node = await createNode({
   config,
@@ -108,10 +116,11 @@ onCommand(async (command) => {
         lt: `q!${c.peer}!~`,
         limit: 1,
       });
-      const flight = await store.get("outbox", inFlightKey(c.peer));
+      const flights = await store.range("outbox", flightRange(c.peer));
       return {
         queued: head.length > 0,
-        inFlight: flight !== undefined,
+        inFlight: flights.length > 0,
+        flights: flights.length,
       } satisfies FedProgress;
     }
     case "stats": {

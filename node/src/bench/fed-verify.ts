@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { OutboxItem } from "../federation/outbox-store.js";
+import { flightRange, type OutboxItem } from "../federation/outbox-store.js";
 import { openLevel } from "../store/db.js";
 import type { AuditEntry, InboxItem } from "../store/records.js";
 import { LevelStore } from "../store/store.js";
@@ -118,7 +118,7 @@ export async function checkOrigin(
     return {
       check: {
         queued: queuedIds.size,
-        inFlight: (await store.get("outbox", `txn!${peer}`)) !== undefined,
+        inFlight: (await store.range("outbox", { ...flightRange(peer), limit: 1 })).length > 0,
         deadLetters: await count("deadLetters", `${peer}!`),
         replies: await count("deliveries", `reply!${peer}!`),
       },

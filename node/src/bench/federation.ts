@@ -322,7 +322,7 @@ function stats(child: Child): Promise<FedNodeStats> {
 }
 
 /** The genesis list: both nodes members, signed by both; its digest is what each node pins. */
-function genesis(members: Array<{ cc: string; keys: NodeKeys; url: string }>): {
+export function genesis(members: Array<{ cc: string; keys: NodeKeys; url: string }>): {
   signed: SignedTrustList;
   digest: string;
 } {

@@ -1,3 +1,4 @@
+import { DEFAULT_WINDOW, MAX_WINDOW } from "@frx/spec";
 import { hasControl } from "./text.js";
 import { checkCalendar, checkSlaOverrides } from "./calendar-check.js";
 import { parseStoreUrl } from "../store/postgres/connect.js";
@@ -109,6 +110,11 @@ export interface FederationConfig {
   genesisDigest: string | null;
   /** Envelopes per transaction (at most 50). */
   batchSize: number;
+  /**
+   * Transactions in flight to one peer at once (FRX-FED-047): 1 to 8. Envelopes of one case
+   * never travel in two of them at once (FRX-FED-701).
+   */
+  window: number;
   /** Retry backoff: capped exponential with full jitter. */
   backoffBaseMs: number;
   backoffCapMs: number;
@@ -120,7 +126,8 @@ export interface FederationConfig {
   warnBeforeExpiryMs: number;
   /**
    * Transaction bodies read or processed at once, from all peers together (FRX-FED-067); each
-   * peer has at most two of them. Each body may be 23 MB and costs a few times that to open.
+   * peer has at most 16 of them (a first attempt and a retry for each place of the largest
+   * window). Each body may be 23 MB and costs a few times that to open.
    */
   transactionsInFlight: number;
   /**
@@ -182,12 +189,13 @@ export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> =
     federation: {
       genesisDigest: null,
       batchSize: 50,
+      window: DEFAULT_WINDOW,
       backoffBaseMs: 500,
       backoffCapMs: 5 * 60_000,
       requestTimeoutMs: 30_000,
       directoryCooldownMs: 30_000,
       warnBeforeExpiryMs: 14 * 86_400_000,
-      transactionsInFlight: 8,
+      transactionsInFlight: 16,
       attachmentBytes: 512 * 1024 * 1024,
       transferMinBytesPerSecond: 256 * 1024,
     },
@@ -283,6 +291,14 @@ export function validateConfig(c: NodeConfig): NodeConfig {
   if (c.federation.batchSize > 50)
     throw new TypeError(
       "config federation.batchSize may not exceed 50 (the protocol's transaction limit)",
+    );
+  if (
+    !Number.isInteger(c.federation.window) ||
+    c.federation.window < 1 ||
+    c.federation.window > MAX_WINDOW
+  )
+    throw new TypeError(
+      `config federation.window must be a whole number from 1 to ${MAX_WINDOW} (FRX-FED-047), is ${JSON.stringify(c.federation.window)}`,
     );
   if (c.federation.genesisDigest !== null && !/^[0-9a-f]{64}$/.test(c.federation.genesisDigest))
     throw new TypeError("config federation.genesisDigest must be a SHA-256 hex digest or null");

@@ -1,4 +1,5 @@
 import {
+  BODIES_PER_ORIGIN,
   claimedSender,
   FrxError,
   MAX_TRANSACTION_HEADER_CHARS,
@@ -7,8 +8,8 @@ import {
 } from "@frx/spec";
 import { RateLimitedError } from "../http/rate-limit.js";
 
-/** Bodies one claimed origin may have in flight: its one transaction and a retry of it (FRX-FED-067). */
-export const BODIES_PER_ORIGIN = 2;
+/** Bodies one claimed origin may have in flight: each transaction of its window and a retry of it (FRX-FED-067). */
+export { BODIES_PER_ORIGIN };
 
 /**
  * Counts the transaction bodies being read or processed, per claimed origin and in total, so

@@ -2,16 +2,21 @@ import { instantMs } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import type { Op } from "../store/store.js";
 import {
-  inFlightKey,
-  queueKey,
+  flightKey,
   type DeliveryTimeline,
   type InFlight,
   type OutboxItem,
 } from "./outbox-store.js";
 import { deadLetterOps } from "./settlement.js";
+import { FlightPlan, type Busy, type WindowEntry } from "./window.js";
 
 /** The protocol's largest transaction (FRX-FED-013). */
 const MAX_BATCH = 50;
+/**
+ * Queued items one build looks at beyond those in flight: a long queue of one case that is in
+ * flight is passed over this far, not read whole each time a transaction settles.
+ */
+const SCAN_LIMIT = 1000;
 
 /** By this node's own clock, without the skew (FRX-FED-051, FRX-FED-060); a time that is not an instant (FRX-ENV-031) counts as passed. */
 export function expired(item: OutboxItem, now: Date): boolean {
@@ -19,33 +24,41 @@ export function expired(item: OutboxItem, now: Date): boolean {
 }
 
 /**
- * A new transaction from the head of the peer's queue, as the ops that record it in flight
- * (FRX-FED-047), or null when nothing is queued. Queued envelopes already past their
- * expiresAt are dead-lettered on the way and never put into a new transaction (FRX-FED-052).
- * `exclude`: queue keys the same batch removes (those of the transaction it settles), which
- * the store still holds until that batch is written. Runs in the node's serial queue.
+ * A new transaction for the peer's window, as the ops that record it in flight (FRX-FED-047)
+ * and its entry, or a null entry when nothing may go: the queue in stored order, less what
+ * `busy` holds (the window's transactions, and one the same batch settles, whose removal the
+ * store does not show until that batch is written), and less the envelopes of the cases they
+ * carry (FRX-FED-701). Queued envelopes already past their expiresAt are dead-lettered on the
+ * way and never put into a new transaction (FRX-FED-052). Runs in the node's serial queue.
  */
 export async function nextFlightOps(
   ctx: AppContext,
   peer: string,
   now: Date,
   timeline: DeliveryTimeline,
-  exclude: ReadonlySet<string>,
-): Promise<{ ops: Op[]; flight: InFlight | null }> {
+  busy: Busy,
+): Promise<{ ops: Op[]; entry: WindowEntry | null }> {
   const batchSize = Math.max(1, Math.min(MAX_BATCH, ctx.config.federation.batchSize));
   const at = now.toISOString();
   const ops: Op[] = [];
-  const live: OutboxItem[] = [];
+  const plan = new FlightPlan(busy, batchSize);
+  const pageSize = batchSize + busy.keys.size;
+  let scanned = 0;
   let from = `q!${peer}!`;
-  for (;;) {
+  let done = false;
+  while (!done) {
     const page = await ctx.store.range<OutboxItem>("outbox", {
       gte: from,
       lt: `q!${peer}!~`,
-      limit: batchSize + exclude.size,
+      limit: pageSize,
     });
-    for (const [key, item] of page) {
-      if (exclude.has(key)) continue;
-      if (expired(item, now))
+    for (const [key, committed] of page) {
+      // What this node wrote since (a settled or abandoned transaction's items, not yet on disk).
+      const item = busy.keys.has(key) ? committed : await ctx.store.get<OutboxItem>("outbox", key);
+      if (!item) continue;
+      const verdict = plan.offer(key, item.case, expired(item, now));
+      if (verdict === "in-flight") continue;
+      if (verdict === "expired")
         ops.push(
           ...(await deadLetterOps(
             ctx,
@@ -57,20 +70,23 @@ export async function nextFlightOps(
             at,
           )),
         );
-      else if (live.length < batchSize) live.push(item);
+      if (plan.full || ++scanned >= SCAN_LIMIT) {
+        done = true;
+        break;
+      }
     }
-    if (live.length >= batchSize || page.length < batchSize + exclude.size) break;
+    if (page.length < pageSize) break;
     from = `${page[page.length - 1]![0]}\u0000`;
   }
-  const flight: InFlight | null =
-    live.length === 0
-      ? null
-      : {
-          txnId: ctx.ids(),
-          keys: live.map((q) => queueKey(peer, q.seq)),
-          createdAt: at,
-          attempts: 0,
-        };
-  if (flight) ops.push({ type: "put", aggregate: "outbox", key: inFlightKey(peer), value: flight });
-  return { ops, flight };
+  if (plan.taken.length === 0) return { ops, entry: null };
+  const flight: InFlight = {
+    txnId: ctx.ids(),
+    keys: plan.taken,
+    cases: plan.takenCases(),
+    createdAt: at,
+    attempts: 0,
+  };
+  const key = flightKey(peer, flight.txnId);
+  ops.push({ type: "put", aggregate: "outbox", key, value: flight });
+  return { ops, entry: { key, flight, owned: true } };
 }

@@ -23,10 +23,15 @@ export interface OutboxItem {
   lastAttemptAt?: string;
 }
 
-/** The transaction in flight to a peer: persisted before it is sent, so a restart resends the same txnId. */
+/**
+ * A transaction in flight to a peer, one of its window (`txn!<peer>!<txnId>`): persisted before
+ * it is sent, so a restart resends the same txnId with the same envelopes (FRX-FED-047).
+ */
 export interface InFlight {
   txnId: string;
   keys: string[];
+  /** The cases of its envelopes: no other transaction to the peer may carry them (FRX-FED-701). */
+  cases?: string[];
   createdAt: string;
   attempts: number;
   lastAttemptAt?: string;
@@ -54,7 +59,11 @@ export type FailureReason =
   "expired" | "peer_unreachable" | "refused_by_peer" | "recipient_unknown";
 
 export const queueKey = (peer: string, seq: number) => `q!${peer}!${pad(seq)}`;
-export const inFlightKey = (peer: string) => `txn!${peer}`;
+export const flightKey = (peer: string, txnId: string) => `txn!${peer}!${txnId}`;
+/** Every transaction in flight to the peer. */
+export const flightRange = (peer: string) => ({ gte: `txn!${peer}!`, lt: `txn!${peer}!~` });
+/** Where a node from before the window kept its one transaction in flight; read once, at start. */
+export const legacyFlightKey = (peer: string) => `txn!${peer}`;
 export const deadLetterKey = (peer: string, messageId: string) => `${peer}!${messageId}`;
 export const deliveryKey = (messageId: string, peer: string) => `${messageId}!${peer}`;
 export const replyKey = (peer: string, txnId: string) => `reply!${peer}!${txnId}`;

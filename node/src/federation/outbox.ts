@@ -3,7 +3,8 @@ import { NoticeSender } from "../privacy/notice-delivery.js";
 import { PeerWorker } from "./peer-worker.js";
 
 /**
- * The per-peer outboxes: one worker per peer, each with at most one transaction in flight.
+ * The per-peer outboxes: one worker per peer, each with a window of transactions in flight
+ * (FRX-FED-047).
  * Ingest queues envelopes in the store and calls `notify`; an inbound transaction or a wake
  * from a peer calls `heardFrom`, which resets that peer's backoff and retries at once.
  */
@@ -34,7 +35,7 @@ export class Outbox {
 
   /**
    * The peers with anything queued or in flight: one read per peer, skipping over each one's
-   * keys (`q!<peer>!<seq>`, `txn!<peer>`), so that a start does not read a whole backlog.
+   * keys (`q!<peer>!<seq>`, `txn!<peer>!<txnId>`), so that a start does not read a whole backlog.
    */
   private async queuedPeers(): Promise<Set<string>> {
     const peers = new Set<string>();

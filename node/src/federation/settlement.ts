@@ -17,6 +17,46 @@ import { undeliveredFiles } from "./attachment-push.js";
 
 type Verdict = Awaited<ReturnType<typeof judgeResults>>[number];
 
+/** What becomes of an item of a transaction that ends without a reply: dead-lettered, or (null) queued again at its place. */
+export type Fate = { reason: FailureReason; errorCode: string; detail: string } | null;
+
+/**
+ * The ops that end a transaction in flight without a reply (the peer left the federation, an
+ * envelope is too large or names a file the peer refused, or one expired and the transaction is
+ * abandoned, FRX-FED-053): each item dead-lettered as `fate` says, or back in the queue with this
+ * transaction's sends counted. The item keeps its place, so it still goes before every later
+ * envelope of its case (FRX-FED-701). The caller deletes the transaction's record in the same batch.
+ */
+export async function endFlightOps(
+  ctx: AppContext,
+  peer: string,
+  flight: InFlight,
+  items: OutboxItem[],
+  fate: (item: OutboxItem) => Fate,
+  timeline: DeliveryTimeline,
+  at: string,
+): Promise<Op[]> {
+  const ops: Op[] = [];
+  for (const item of items) {
+    const f = fate(item);
+    if (f)
+      ops.push(
+        ...(await deadLetterOps(
+          ctx,
+          peer,
+          timeline,
+          item,
+          f.reason,
+          { errorCode: f.errorCode, detail: f.detail },
+          at,
+          flight,
+        )),
+      );
+    else ops.push(requeueOp(peer, item, flight));
+  }
+  return ops;
+}
+
 /**
  * The ops that settle a verified reply, envelope by envelope: a delivered one is recorded with
  * its receipt (and leaves the queue), a rejected one is dead-lettered, one whose receipt did

@@ -1,5 +1,11 @@
 import { createPublicKey } from "node:crypto";
-import { createSigner, sealTransaction, signCompact, canonicalize } from "@frx/spec";
+import {
+  BODIES_PER_ORIGIN,
+  canonicalize,
+  createSigner,
+  sealTransaction,
+  signCompact,
+} from "@frx/spec";
 import { CompactEncrypt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster, type Member } from "./cluster.js";
@@ -12,7 +18,10 @@ let cluster: Cluster;
 let th: Member;
 let la: Member;
 beforeAll(async () => {
-  cluster = await Cluster.start(["TH", "LA"]);
+  // A total above one origin's share, so that the per-origin bound is the one that holds.
+  cluster = await Cluster.start(["TH", "LA"], (c) => {
+    c.federation.transactionsInFlight = 2 * BODIES_PER_ORIGIN;
+  });
   th = cluster.get("TH");
   la = cluster.get("LA");
   await la.node.ctx.peers.ensure("TH");
@@ -148,19 +157,20 @@ describe("FRX-FED-065: the protected header is checked before the body is read",
 });
 
 describe("FRX-FED-067: transaction bodies in flight are bounded", () => {
-  it("holds two bodies per claimed origin and refuses a third with 429 and Retry-After", async () => {
-    const a = heldBody(`${header({ iss: "TH" })}.`);
-    const b = heldBody(`${header({ iss: "TH" })}.`);
-    const first = put("01KJQ4000000000000000T0005", a.stream);
-    const second = put("01KJQ4000000000000000T0006", b.stream);
-    await Promise.all([a.reading, b.reading]);
-    const third = await put("01KJQ4000000000000000T0007", `${header({ iss: "TH" })}.x.x.x.x`);
-    expect(await codeOf(third)).toEqual({ status: 429, code: "request.rate-limited" });
-    expect(third.headers.get("retry-after")).toBe("1");
-    a.finish("x.x.x.x");
-    b.finish("x.x.x.x");
-    expect((await first).status).toBe(400);
-    expect((await second).status).toBe(400);
+  it("holds 16 bodies per claimed origin (a window of 8, each with a retry) and refuses one more with 429 and Retry-After", async () => {
+    expect(BODIES_PER_ORIGIN).toBe(16);
+    const held = Array.from({ length: BODIES_PER_ORIGIN }, () =>
+      heldBody(`${header({ iss: "TH" })}.`),
+    );
+    const answers = held.map(async (b, i) =>
+      put(`01KJQ4000000000000000W${String(i).padStart(4, "0")}`, b.stream),
+    );
+    await Promise.all(held.map((b) => b.reading));
+    const more = await put("01KJQ4000000000000000T0007", `${header({ iss: "TH" })}.x.x.x.x`);
+    expect(await codeOf(more)).toEqual({ status: 429, code: "request.rate-limited" });
+    expect(more.headers.get("retry-after")).toBe("1");
+    for (const b of held) b.finish("x.x.x.x");
+    expect((await Promise.all(answers)).map((r) => r.status)).toEqual(held.map(() => 400));
     // The places are released: a genuine transaction from TH goes through.
     const txnId = "01KJQ4000000000000000T0008";
     const jwe = await sealTransaction(

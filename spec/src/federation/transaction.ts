@@ -23,6 +23,13 @@ export const TRANSACTION_TYP = "frx-transaction+jws";
 export const REPLY_TYP = "frx-transaction-reply+jws";
 export const WAKE_TYP = "frx-wake+jws";
 
+/** The largest window: transactions an origin may have in flight to one peer (FRX-FED-047). */
+export const MAX_WINDOW = 8;
+/** The window when the operator sets none (FRX-FED-047). */
+export const DEFAULT_WINDOW = 4;
+/** Bodies a destination holds per claimed origin: a first attempt and a retry per place (FRX-FED-067). */
+export const BODIES_PER_ORIGIN = 2 * MAX_WINDOW;
+
 const encoder = new TextEncoder();
 
 export interface X25519Jwk {

@@ -2268,7 +2268,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-FED-067",
     "level": "MUST",
-    "text": "A destination node MUST hold at most two transaction bodies per claimed origin, and at most a configured number from all origins together, being read or processed at once, and refuse one more with `request.rate-limited` and a `Retry-After` header.",
+    "text": "A destination node MUST hold at most 16 transaction bodies per claimed origin (twice the largest window of FRX-FED-047), and at most a configured number from all origins together, being read or processed at once, and refuse one more with `request.rate-limited` and a `Retry-After` header.",
     "file": "federation.md"
   },
   {
@@ -2442,13 +2442,31 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-FED-046",
     "level": "MUST",
-    "text": "A node MUST queue an envelope for each peer its addresses name, once per peer, in the same durable write that stores the envelope, and deliver each peer's queue in the order in which it stored the envelopes.",
+    "text": "A node MUST queue an envelope for each peer its addresses name, once per peer, in the same durable write that stores the envelope, and deliver the envelopes of each case to each peer in the order in which it stored them.",
     "file": "federation.md"
   },
   {
     "id": "FRX-FED-047",
     "level": "MUST",
-    "text": "A node MUST have at most one transaction in flight per peer, record its `txnId` and its envelopes durably before sending it the first time, and send every retry of it, also after a restart, with the same `txnId` and the same envelopes in the same order.",
+    "text": "A node MUST have at most *W* transactions in flight per peer, *W* being its window (between 1 and 8, and 4 unless its operator configures another value), record each one's `txnId` and its envelopes durably before sending it the first time, and send every retry of it, also after a restart, with the same `txnId` and the same envelopes in the same order.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-701",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT put into a transaction for a peer an envelope of a case that an envelope of another transaction in flight to that peer belongs to, and MUST put a case's envelopes queued for that peer into a transaction only from the earliest stored on, in the order in which it stored them.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-702",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT send a peer any attempt of any transaction, a first one or a retry, while the backoff after a failed attempt to that peer (FRX-FED-048) runs, and once it has run, while its last attempt to that peer failed, MUST send that peer one attempt at a time.",
+    "file": "federation.md"
+  },
+  {
+    "id": "FRX-FED-703",
+    "level": "MUST",
+    "text": "A node MUST, when it starts, resume every transaction it recorded in flight to a peer, each with its `txnId` and envelopes, and MUST NOT start a new transaction to that peer while as many as its window or more are in flight.",
     "file": "federation.md"
   },
   {
@@ -2484,7 +2502,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-FED-053",
     "level": "MUST",
-    "text": "A node whose attempt to send the transaction in flight fails after one of its envelopes has expired MUST abandon that transaction, dead-letter the expired envelopes (FRX-FED-051), and send the others in a new transaction with a new `txnId`.",
+    "text": "A node whose attempt to send a transaction in flight fails after one of its envelopes has expired MUST abandon that transaction, dead-letter the expired envelopes (FRX-FED-051), and send the others in a new transaction with a new `txnId`.",
     "file": "federation.md"
   },
   {

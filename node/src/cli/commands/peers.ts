@@ -51,7 +51,7 @@ are known only while the node runs. ${BOTH_WAYS}
           p.peer,
           p.status ?? "not a member",
           String(p.queued),
-          p.inFlight ? `${p.inFlight.envelopes} (${p.inFlight.attempts} tries)` : "-",
+          inFlight(p.inFlight),
           String(p.deadLetters),
           p.lastContactAt ?? "-",
           p.nextAttemptAt ?? "-",
@@ -73,3 +73,11 @@ are known only while the node runs. ${BOTH_WAYS}
     return 0;
   },
 };
+
+/** The window in one cell: "2 txns, 57 envelopes (at most 3 tries)", or "-". */
+function inFlight(window: PeerStatus["inFlight"]): string {
+  if (window.length === 0) return "-";
+  const envelopes = window.reduce((n, t) => n + t.envelopes, 0);
+  const tries = Math.max(...window.map((t) => t.attempts));
+  return `${window.length} txn${window.length > 1 ? "s" : ""}, ${envelopes} envelopes (at most ${tries} tries)`;
+}
