@@ -15,6 +15,7 @@ import { createApp, type Env } from "./http/app.js";
 import { OPERATOR_TOKEN_MAX_SECONDS } from "./http/auth/operator-token.js";
 import { ReplayGuard } from "./http/auth/replay.js";
 import { DeadlineScheduler } from "./jobs/deadline-scheduler.js";
+import { CalendarWatch } from "./jobs/calendar-watch.js";
 import { TrustWatch } from "./jobs/trust-watch.js";
 import { RetentionJob } from "./jobs/retention-job.js";
 import { Cursor } from "./pipeline/inbox-ops.js";
@@ -228,6 +229,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
   const ingest = new Ingest(ctx);
   const scheduler = new DeadlineScheduler(ctx);
   const trustWatch = new TrustWatch(ctx);
+  const calendarWatch = new CalendarWatch(ctx);
   const retentionJob = new RetentionJob(ctx);
   const ready = () => {
     const t = trust.status(config.federation.warnBeforeExpiryMs);
@@ -275,6 +277,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
         throw error;
       });
       trustWatch.start();
+      calendarWatch.start();
       // On PostgreSQL the outbox and the scheduler run on one replica at a time, under leases.
       if (store instanceof PgStore) replica = await startReplica(ctx, store, scheduler);
       else {
@@ -301,6 +304,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
       replica = null;
       await scheduler.stop();
       trustWatch.stop();
+      calendarWatch.stop();
       await retentionJob.stop();
       await ctx.outbox.stop();
       if (server) {

@@ -38,7 +38,7 @@ describe("node notices through the inbox, verified with the node's key", () => {
     const ref = await doe.referrals.create(routine());
     await drain(dsdw); // the referral itself
 
-    live.clock!.set("2026-03-03T04:00:00Z"); // past 75% of the one working day to acknowledge
+    live.clock!.set("2026-03-03T10:00:00Z"); // past 75% of the one working day to acknowledge
     await live.node.scheduler.tick();
     const [reminder] = await drain(dsdw);
     expect(reminder).toMatchObject({
@@ -48,7 +48,7 @@ describe("node notices through the inbox, verified with the node's key", () => {
       body: { deadline: "acknowledge" },
     });
 
-    live.clock!.set("2026-03-03T10:00:00Z"); // past the deadline: escalated to referrer and coordinator
+    live.clock!.set("2026-03-03T17:30:00Z"); // past 24:00 Bangkok: escalated to referrer and coordinator
     await live.node.scheduler.tick();
     for (const client of [doe, ncc]) {
       const overdue = (await drain(client)).find((m) => m.type === MessageType.DeadlineOverdue);
@@ -58,7 +58,7 @@ describe("node notices through the inbox, verified with the node's key", () => {
       });
     }
 
-    live.clock!.set("2026-03-04T10:00:00Z"); // twice the deadline: the referral expires
+    live.clock!.set("2026-03-04T17:30:00Z"); // the doubled deadline: the referral expires
     await live.node.scheduler.tick();
     expect((await drain(ncc)).map((m) => m.type)).toContain(MessageType.DeadlineOverdue);
     const view = await doe.cases.get(ref.case);

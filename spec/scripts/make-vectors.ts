@@ -13,6 +13,7 @@ import {
   type Vector,
 } from "./vectors/envelope.js";
 import { loadTestKeys } from "./vectors/keys.js";
+import { deadlineVectors } from "./vectors/deadline.js";
 import { policyVectors } from "./vectors/policy.js";
 import { projectionVectors } from "./vectors/projection.js";
 import { overrideVectors } from "./vectors/override.js";
@@ -46,6 +47,7 @@ const vectors: Record<string, Vector> = {
   ...policyVectors(keys, fixture),
   ...projectionVectors(keys, fixture),
   ...stateVectors(fixture),
+  ...deadlineVectors(keys, fixture),
   ...registryVectors(fixture),
   ...registryAnswerVectors(keys, fixture),
   ...overrideVectors(keys, fixture),

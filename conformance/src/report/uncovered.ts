@@ -169,11 +169,19 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-POL-026": agency("suppressing small stats.report cells"),
   "FRX-RCPT-001": internal("durability before the receipt, across a crash"),
   "FRX-RCPT-006": internal("kept until expiresAt plus skew: longer than a run"),
-  "FRX-DL-003": internal(
-    "N working days take days; the kit's deadlines are in hours so that a run ends. The reference node deviates (docs/operator-guide.md)",
+  // Deadlines across borders (issue 12): node tests cover these
+  // (node/test/federation/deadlines-across-borders.test.ts, deadlines-investigation.test.ts).
+  "FRX-DL-203": pending(
+    "the harness peer's directory lists no coordinator, so the escalation to the referrer country's coordinator cannot be watched",
   ),
-  "FRX-DL-004": pending(
-    "no interface for the calendar is specified yet; the reference node deviates (it does not publish one)",
+  "FRX-DL-204": pending(
+    "a peer's deadline notice naming both a referral and an investigation would be refused with schema.invalid; no test sends one yet",
+  ),
+  "FRX-DL-206": pending(
+    "the kit registers no coordinator at the node under test to receive a peer's escalation",
+  ),
+  "FRX-DL-207": pending(
+    "the investigation respond deadline runs 10 working days; the kit does not shorten it, so that other investigation tests draw no notices",
   ),
   // Issue 12: attachments across borders. The harness peer sends files (federation-files.ts)
   // and receives them (federation-files-out.ts).

@@ -5,6 +5,8 @@ import { agencyTokenTests } from "./agency-tokens.js";
 import { payloadRuleTests } from "./payload-rules.js";
 import { attachmentTests } from "./attachments.js";
 import { deadlineTests } from "./deadlines.js";
+import { calendarTests } from "./calendar.js";
+import { federationDeadlineTests } from "./deadlines-federation.js";
 import type { ConformanceTest, Profile } from "./define.js";
 import { discoveryTests } from "./discovery.js";
 import { envelopeTests } from "./envelope.js";
@@ -61,6 +63,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...firewallPersonsTests,
   ...casePartiesTests,
   ...stateTests,
+  ...calendarTests,
   ...investigationTests,
   ...remedyTests,
   ...remedyPaymentTests,
@@ -87,6 +90,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...outboundEvidenceTests,
   ...federationFileOutTests,
   ...deadlineTests,
+  ...federationDeadlineTests,
 ];
 
 export type ProfileName = Profile | "full";

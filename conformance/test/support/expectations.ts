@@ -4,8 +4,6 @@
  * The self-tests assert this list exactly, so fixing the node means shortening it.
  */
 export const KNOWN_REFERENCE_DEVIATIONS: Record<string, string> = {
-  "FRX-DL-001":
-    "the recipient's node runs a cross-border referral's deadlines for its own agencies only and sends no deadline.overdue to the referrer abroad (docs/operator-guide.md, Known deviations)",
   "FRX-REF-009":
     "the node applies its agency's transition of a referral another node is authoritative for as soon as it stores it, before that node's receipt",
 };

@@ -81,6 +81,11 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
     ...(o.skip?.overrides ? {} : overrides),
     federation: overrides.federation,
   } as never);
+  // The operator keeps the public holidays listed at least a year ahead (FRX-DL-004).
+  config.calendar = {
+    ...config.calendar,
+    holidaysThrough: new Date(Date.now() + 2 * 366 * 86_400_000).toISOString().slice(0, 10),
+  };
   o.configure?.(config);
   const keys = generateNodeKeys();
   const node = await createNode({

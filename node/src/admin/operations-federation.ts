@@ -1,3 +1,4 @@
+import { calendarCoverage } from "../domain/calendar-publish.js";
 import { writeFile, rename } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { writeBackup } from "../cli/backup-write.js";
@@ -109,6 +110,8 @@ export const federationOperations: AdminOperation[] = [
         signingKey: ctx.signer.kid,
         auditEntries: ctx.audit.length,
         trustList: ctx.trust.status(ctx.config.federation.warnBeforeExpiryMs),
+        // How far ahead the published holidays reach (FRX-DL-004).
+        calendar: calendarCoverage(ctx.config.calendar, ctx.clock.now()),
       });
     },
   },

@@ -14,6 +14,7 @@ import { auditCheckpointCommand } from "./commands/audit-checkpoint.js";
 import { auditVerifyCommand } from "./commands/audit-verify.js";
 import { backupCommand } from "./commands/backup.js";
 import { configShowCommand } from "./commands/config-show.js";
+import { calendarCheckCommand } from "./commands/calendar-check.js";
 import { initCommand } from "./commands/init.js";
 import { restoreCommand } from "./commands/restore.js";
 import { startCommand } from "./commands/start.js";
@@ -68,6 +69,7 @@ export const COMMANDS: readonly Command[] = [
   backupCommand,
   restoreCommand,
   configShowCommand,
+  calendarCheckCommand,
   trustMemberCommand,
   trustProposeCommand,
   trustSignCommand,

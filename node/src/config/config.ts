@@ -1,5 +1,6 @@
 import { DEFAULT_WINDOW, MAX_WINDOW } from "@frx/spec";
 import { hasControl } from "./text.js";
+import { checkCalendar, checkSlaOverrides } from "./calendar-check.js";
 import { parseStoreUrl } from "../store/postgres/connect.js";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -148,8 +149,12 @@ export interface CalendarConfig {
   weekend: number[];
   /** Public holidays, as YYYY-MM-DD in the node's local time. */
   holidays: string[];
-  /** Working hours, local time, as [start, end) hours. */
-  workingHours: [number, number];
+  /**
+   * The last local date (YYYY-MM-DD) through which `holidays` lists every public holiday:
+   * published with the calendar (FRX-DL-004); the node warns when it is less than twelve
+   * months ahead.
+   */
+  holidaysThrough?: string;
 }
 
 /**
@@ -174,7 +179,7 @@ export function defaultConfig(node: string, overrides: DeepPartial<NodeConfig> =
     limits: { envelopeBytes: 256 * 1024, attachmentBytes: 50 * 1024 * 1024, jsonBytes: 64 * 1024 },
     skewSeconds: 300,
     tokenMaxSeconds: 300,
-    calendar: { utcOffset: "+07:00", weekend: [0, 6], holidays: [], workingHours: [8, 17] },
+    calendar: { utcOffset: "+07:00", weekend: [0, 6], holidays: [] },
     slaOverrides: {},
     schedulerIntervalMs: 1000,
     checkpointEvery: 100,
@@ -321,12 +326,8 @@ export function validateConfig(c: NodeConfig): NodeConfig {
   if (c.dataKeyFile !== undefined && (typeof c.dataKeyFile !== "string" || c.dataKeyFile === ""))
     throw new TypeError("config dataKeyFile must be a file path");
   checkRetention(c.retention);
-  if (!/^[+-]\d{2}:\d{2}$/.test(c.calendar.utcOffset))
-    throw new TypeError(
-      `config calendar.utcOffset must look like +07:00, is ${c.calendar.utcOffset}`,
-    );
-  if (!Array.isArray(c.calendar.weekend) || !Array.isArray(c.calendar.holidays))
-    throw new TypeError("config calendar.weekend and calendar.holidays must be arrays");
+  checkCalendar(c.calendar);
+  checkSlaOverrides(c.slaOverrides);
   return c;
 }
 

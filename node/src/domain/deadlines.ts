@@ -1,7 +1,7 @@
 import { machine, type DeadlineRule, type MachineName, type MessageType } from "@frx/spec";
 import type { CalendarConfig, NodeConfig } from "../config/config.js";
 import type { DeadlineRecord } from "../store/records.js";
-import { dueAt } from "./calendar.js";
+import { doubled, dueAt } from "./calendar.js";
 
 export function deadlineKey(dueAtIso: string, id: string): string {
   return `${dueAtIso}!${id}`;
@@ -21,7 +21,11 @@ export function slaFor(
   );
 }
 
-/** A new deadline record, with its reminder at the rule's fraction and its expiry at twice the span. */
+/**
+ * A new deadline record: due per FRX-DL-003, its reminder at the rule's fraction of the elapsed
+ * span, and level 2 at the deadline computed with the duration doubled (2N working days or 2N
+ * hours, spec/state-machines.md "Computing a deadline").
+ */
 export function planDeadline(
   config: NodeConfig,
   machineName: Exclude<MachineName, "remedy" | "sanction">,
@@ -33,7 +37,8 @@ export function planDeadline(
   notify: string[],
   calendar: CalendarConfig = config.calendar,
 ): DeadlineRecord {
-  const due = dueAt(start, slaFor(config, machineName, rule, urgency), calendar);
+  const sla = slaFor(config, machineName, rule, urgency);
+  const due = dueAt(start, sla, calendar);
   const span = due.getTime() - start.getTime();
   return {
     id: `${machineName}:${subject}:${rule.kind}`,
@@ -44,7 +49,7 @@ export function planDeadline(
     startedAt: start.toISOString(),
     dueAt: due.toISOString(),
     remindAt: new Date(start.getTime() + span * rule.remindAtFraction).toISOString(),
-    expireAt: new Date(start.getTime() + span * 2).toISOString(),
+    expireAt: dueAt(start, doubled(sla), calendar).toISOString(),
     stage: "pending",
     notify,
   };

@@ -3,6 +3,7 @@ import { nodePublicKeys } from "../config/keys.js";
 import type { AppContext } from "../context.js";
 import type { ParticipantRecord } from "../store/records.js";
 import { retentionPeriods } from "../privacy/retention.js";
+import { publishedCalendar } from "./calendar-publish.js";
 
 export const SOFTWARE = { name: "frx-node", version: "0.1.0" };
 
@@ -98,6 +99,8 @@ export async function nodeMetadata(ctx: AppContext): Promise<Types.NodeMetadata>
       : { ...keys.encryption, kid: thumbprint(keys.encryption), use: "enc" },
     // The periods it erases person-level content after (FRX-DP-005).
     retention: retentionPeriods(ctx.config.retention),
+    // The working-day calendar its deadlines run on (FRX-DL-003, FRX-DL-004).
+    calendar: publishedCalendar(ctx.config.calendar),
     acceptedTypes: [...messageTypeValues],
   };
   return validateDocument<Types.NodeMetadata>("documents/node-metadata.json", doc);

@@ -11,6 +11,8 @@ import type { MessageRecord } from "../store/records.js";
 import type { Op } from "../store/store.js";
 import { inboxOps } from "../pipeline/inbox-ops.js";
 import { sealEnvelope } from "../privacy/envelopes.js";
+import { enqueueOps } from "../federation/outbox-store.js";
+import { nodeOf } from "./deadline-parties.js";
 
 /** The participant id a node uses for the notices it sends itself: `<node>:NODE`. */
 export function nodeParticipant(node: string): string {
@@ -18,15 +20,19 @@ export function nodeParticipant(node: string): string {
 }
 
 /**
- * A notice from the node to some of its participants (deadline reminders and escalations,
- * delivery failures): a schema-valid envelope signed with the node's key, stored like any
- * message, delivered to the recipients' inboxes, and audited, all as ops for one batch.
+ * A notice from the node (deadline reminders and escalations, delivery failures): a
+ * schema-valid envelope signed with the node's key, stored like any message, delivered to the
+ * inboxes of the recipients at this node, queued in the outbox for each other node that has
+ * recipients (FRX-FED-059), and audited, all as ops for one batch. `queuedFor` names those
+ * nodes, for the caller to wake their outboxes once the batch is on disk.
  */
 export function noticeOps(
   ctx: AppContext,
   type: MessageType,
   fields: { case?: string; referral?: string; to: string[]; body: Record<string, unknown> },
-): { ops: Op[]; message: AnyMessage } {
+): { ops: Op[]; message: AnyMessage; queuedFor: string[] } {
+  const here = fields.to.filter((p) => nodeOf(p) === ctx.config.node);
+  const queuedFor = [...new Set(fields.to.map(nodeOf).filter((n) => n !== ctx.config.node))];
   const now = ctx.clock.now();
   const at = now.toISOString();
   const envelope = {
@@ -56,7 +62,7 @@ export function noticeOps(
       receivedAt: at,
       node: ctx.config.node,
       status: "accepted",
-      deliveredTo: fields.to,
+      deliveredTo: here,
     },
     ctx.signer,
   );
@@ -70,13 +76,25 @@ export function noticeOps(
     type,
     ...(fields.case ? { case: fields.case } : {}),
     ...(fields.referral ? { referral: fields.referral } : {}),
-    deliveredTo: fields.to,
+    deliveredTo: here,
   };
   return {
     message,
+    queuedFor,
     ops: [
       { type: "put", aggregate: "messages", key: message.id, value: record },
-      ...inboxOps(ctx, fields.to, message.id, at),
+      ...inboxOps(ctx, here, message.id, at),
+      ...queuedFor.flatMap((peer) =>
+        enqueueOps(ctx, peer, {
+          messageId: message.id,
+          jws: sealEnvelope(ctx.dataKeys, message.id, jws),
+          digest,
+          from: message.from,
+          ...(fields.case ? { case: fields.case } : {}),
+          expiresAt: message.expiresAt,
+          enqueuedAt: at,
+        }),
+      ),
       ...ctx.audit.append(at, {
         kind: "notice",
         actor: message.from,

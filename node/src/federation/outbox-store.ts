@@ -1,7 +1,7 @@
 import { appendTimeline } from "../domain/timeline.js";
 import { MessageType } from "@frx/spec";
 import type { AppContext } from "../context.js";
-import { noticeOps } from "../domain/notices.js";
+import { nodeParticipant, noticeOps } from "../domain/notices.js";
 import { pad } from "../store/db.js";
 import type { CaseRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
@@ -185,7 +185,13 @@ export function failureNoticeOps(
     attachments?: string[];
   },
 ): Op[] {
-  if (!item.from.startsWith(`${ctx.config.node}:`)) return [];
+  // The node's own notices (a deadline escalation a peer refused) have no agency to tell: the
+  // dead letter is the operator's record.
+  if (
+    !item.from.startsWith(`${ctx.config.node}:`) ||
+    item.from === nodeParticipant(ctx.config.node)
+  )
+    return [];
   return noticeOps(ctx, MessageType.DeliveryFailed, {
     to: [item.from],
     body: {

@@ -1,7 +1,15 @@
 import { appendTimeline } from "../domain/timeline.js";
-import { applyReferral, isFrxError, MessageType, type ReferralRecord } from "@frx/spec";
+import {
+  applyReferral,
+  isFrxError,
+  machine,
+  MessageType,
+  type AnyMessage,
+  type ReferralRecord,
+} from "@frx/spec";
 import type { AppContext } from "../context.js";
-import { nodeParticipant, noticeOps } from "../domain/notices.js";
+import { noticeOps } from "../domain/notices.js";
+import { escalationTargets, threadOf, type DeadlineThread } from "../domain/deadline-parties.js";
 import { deadlineOps, removeDeadlineOps } from "../pipeline/deadline-ops.js";
 import { runPaymentDues } from "./payment-dues.js";
 import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
@@ -9,9 +17,12 @@ import type { Op } from "../store/store.js";
 
 /**
  * Walks deadlines that need attention now, in due order: a reminder to the party who must
- * act at the rule's fraction; at the deadline an overdue notice escalated to the referrer
- * and the national coordinator; at twice the deadline a second escalation, and the referral
- * moves to `expired` where the machine allows it. State lives in the store, so the schedule
+ * act at the rule's fraction; at the deadline an overdue notice to that party and to the
+ * rule's `escalateTo` (the referrer or proposer and the national coordinators of the
+ * countries the thread spans); at the doubled deadline a second escalation, and the referral
+ * moves to `expired` where the machine allows it. Recipients at other nodes get the notice
+ * through the outbox (FRX-FED-059). Only the thread's authoritative node holds deadlines
+ * (FRX-DL-001), so nothing is sent twice. State lives in the store, so the schedule
  * survives restarts; a missed wake-up is caught up on the next tick.
  */
 export class DeadlineScheduler {
@@ -51,8 +62,9 @@ export class DeadlineScheduler {
     for (const [, id] of due) {
       const { commit } = await this.ctx.serial.run(() => this.advance(id, now));
       await commit;
-      // Wake any long-poll waiting on an inbox this notice went to.
+      // Wake any long-poll waiting on an inbox this notice went to, and the peers' outboxes.
       for (const p of this.notified.splice(0)) this.ctx.inboxSignal.notify(p);
+      for (const peer of this.queued.splice(0)) this.ctx.outbox.notify(peer);
       moved++;
     }
     // Remedy payment due dates ride on the same tick, lease and clock (FRX-REM-302).
@@ -63,93 +75,120 @@ export class DeadlineScheduler {
 
   /** Recipients of notices in the batch being written, woken once it is on disk. */
   private readonly notified: string[] = [];
+  /** Peers the batch queues notices for. */
+  private readonly queued: string[] = [];
 
   private async advance(id: string, now: string): Promise<{ commit: Promise<void> }> {
     const ctx = this.ctx;
     const d = await ctx.store.get<DeadlineRecord>("deadlines", `r!${id}`);
     if (!d) return { commit: Promise.resolve() };
-    const referral = await ctx.store.get<ReferralRecord>("referrals", d.subject);
+    const thread = await threadOf(ctx, d);
+    const rule = machine(d.machine).deadlines.find((r) => r.kind === d.kind);
+    // No notice for a thread that is gone or over (FRX-DL-007): the deadline just ends.
+    if (!thread || thread.terminal || !rule)
+      return { commit: ctx.store.commit(removeDeadlineOps(d)) };
+    const c = await ctx.store.get<CaseRecord>("cases", d.case);
+    const lines = c ? structuredClone(c) : undefined;
     const ops: Op[] = [];
     let next: DeadlineRecord = d;
-    const local = (ids: string[]) =>
-      ids.filter(
-        (p) => p.startsWith(`${ctx.config.node}:`) && p !== nodeParticipant(ctx.config.node),
-      );
-    const actor = referral ? local([referral.recipient]) : [];
     if (d.stage === "pending" && now >= d.remindAt) {
       next = { ...d, stage: "reminded" };
-      if (actor.length > 0) ops.push(...this.notice(MessageType.DeadlineReminder, d, actor, {}));
-    } else if (d.stage === "reminded" && now >= d.dueAt) {
-      next = { ...d, stage: "overdue" };
-      const to = local([...new Set([...actor, ...d.notify])]);
-      if (to.length > 0)
-        ops.push(
-          ...this.notice(MessageType.DeadlineOverdue, d, to, {
-            level: 1,
-            escalatedTo: local(d.notify).map((participant) => ({ participant })),
-          }),
-        );
-    } else if (d.stage === "overdue" && now >= d.expireAt) {
-      next = { ...d, stage: "expired" };
-      const to = local([...new Set([...actor, ...d.notify])]);
-      const notice =
-        to.length > 0
-          ? this.noticeWithMessage(MessageType.DeadlineOverdue, d, to, {
-              level: 2,
-              escalatedTo: local(d.notify).map((participant) => ({ participant })),
-            })
-          : null;
-      if (notice) ops.push(...notice.ops);
-      if (referral && notice) ops.push(...(await this.expire(referral, notice.message, now)));
+      ops.push(...this.notice(MessageType.DeadlineReminder, d, thread.owes, {}, lines).ops);
+    } else if (
+      (d.stage === "reminded" && now >= d.dueAt) ||
+      (d.stage === "overdue" && now >= d.expireAt)
+    ) {
+      const level = d.stage === "reminded" ? 1 : 2;
+      next = { ...d, stage: level === 1 ? "overdue" : "expired" };
+      const escalated = await escalationTargets(ctx, rule, thread);
+      const notice = this.notice(
+        MessageType.DeadlineOverdue,
+        d,
+        [...new Set([...thread.owes, ...escalated])],
+        { level, escalatedTo: escalated.map((participant) => ({ participant })) },
+        lines,
+      );
+      ops.push(...notice.ops);
+      if (level === 2 && thread.referral)
+        ops.push(...this.expire(thread, thread.referral, notice.message, now, lines));
     } else {
       return { commit: Promise.resolve() };
     }
+    if (lines) ops.push({ type: "put", aggregate: "cases", key: lines.case, value: lines });
     ops.push(...(next.stage === "expired" ? removeDeadlineOps(d) : deadlineOps(next, d)));
     return { commit: ctx.store.commit(ops) };
   }
 
+  /**
+   * One notice about `d` to `to` (here and at peers), with its lines on the case timeline:
+   * the notice itself and, for each peer it is queued for, "queued for <peer>".
+   */
   private notice(
     type: MessageType,
     d: DeadlineRecord,
     to: string[],
-    extra: Record<string, unknown>,
-  ): Op[] {
-    return this.noticeWithMessage(type, d, to, extra).ops;
-  }
-
-  private noticeWithMessage(
-    type: MessageType,
-    d: DeadlineRecord,
-    to: string[],
-    extra: Record<string, unknown>,
-  ) {
+    extra: { level?: number; escalatedTo?: Array<{ participant: string }> },
+    lines: CaseRecord | undefined,
+  ): { ops: Op[]; message?: AnyMessage } {
+    if (to.length === 0) return { ops: [] };
     this.ctx.metrics.inc("frx_deadline_notices_total", { type, kind: d.kind });
-    this.notified.push(...to);
-    return noticeOps(this.ctx, type, {
+    const notice = noticeOps(this.ctx, type, {
       case: d.case,
-      referral: d.subject,
+      ...(d.machine === "referral" ? { referral: d.subject } : {}),
       to,
       body: {
         deadline: d.kind,
-        // Level 2 escalates the second instant missed: twice the deadline (FRX-MSG-007).
+        // Level 2 escalates the second instant missed: the doubled deadline (FRX-MSG-007).
         dueAt: extra.level === 2 ? d.expireAt : d.dueAt,
         ...(d.startedBy ? { messageId: d.startedBy } : {}),
+        ...(d.machine === "investigation" ? { investigationId: d.subject } : {}),
         ...extra,
       },
     });
+    const here = to.filter((p) => p.startsWith(`${this.ctx.config.node}:`));
+    this.notified.push(...here);
+    this.queued.push(...notice.queuedFor);
+    const ops = [...notice.ops];
+    if (lines) {
+      const at = notice.message.sentAt;
+      const base = { at, messageId: notice.message.id, from: notice.message.from };
+      const referral = d.machine === "referral" ? { referral: d.subject } : {};
+      ops.push(
+        appendTimeline(lines, {
+          ...base,
+          type,
+          to,
+          ...referral,
+          note: `${d.kind} deadline${extra.level ? ` overdue, level ${extra.level}` : " reminder"}`,
+        }),
+      );
+      for (const peer of notice.queuedFor)
+        ops.push(
+          appendTimeline(lines, {
+            ...base,
+            type: "delivery",
+            from: this.ctx.config.node,
+            to: [peer],
+            note: `queued for ${peer}`,
+          }),
+        );
+    }
+    return { ops, message: notice.message };
   }
 
   /** Moves the referral to `expired` when the machine allows it from its state, and records it on the case. */
-  private async expire(
+  private expire(
+    thread: DeadlineThread,
     referral: ReferralRecord,
-    notice: Parameters<typeof applyReferral>[1],
+    notice: AnyMessage | undefined,
     at: string,
-  ): Promise<Op[]> {
+    lines: CaseRecord | undefined,
+  ): Op[] {
+    if (!notice) return [];
     try {
       const next = applyReferral(referral, notice, "node");
-      const c = await this.ctx.store.get<CaseRecord>("cases", referral.case);
       const ops: Op[] = [{ type: "put", aggregate: "referrals", key: next.referral, value: next }];
-      if (c) {
+      if (lines) {
         const entry: TimelineEntry = {
           at,
           messageId: notice.id,
@@ -158,11 +197,9 @@ export class DeadlineScheduler {
           to: [],
           referral: next.referral,
           state: next.state,
-          note: `referral ${next.referral}: ${referral.state} → ${next.state}`,
+          note: `referral ${next.referral}: ${thread.state} → ${next.state}`,
         };
-        const record = structuredClone(c);
-        ops.push(appendTimeline(record, entry));
-        ops.push({ type: "put", aggregate: "cases", key: record.case, value: record });
+        ops.push(appendTimeline(lines, entry));
       }
       return ops;
     } catch (error) {

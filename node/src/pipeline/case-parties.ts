@@ -17,10 +17,14 @@ export function assertCaseParty(
   origin: string | null,
   record: CaseRecord | undefined,
   localRecipients: string[],
+  /** Recipients a node notice may reach without being parties: coordinators, for an escalation. */
+  escalation: string[] = [],
 ): void {
   if (!message.case) return;
   if (message.from.endsWith(":NODE")) {
-    const outsider = localRecipients.find((p) => record && !record.parties.includes(p));
+    const outsider = localRecipients.find(
+      (p) => record && !record.parties.includes(p) && !escalation.includes(p),
+    );
     if (outsider) throw notParty(`${outsider} is no party to case ${message.case} here`);
     return;
   }
@@ -51,6 +55,10 @@ export async function partiesAdded(
   origin: string | null,
   recipients: string[],
 ): Promise<string[]> {
+  // A node's deadline notice informs; it makes no one a party, not even the coordinators it
+  // escalates to, so a peer cannot widen who acts on a case here.
+  if (message.type === MessageType.DeadlineReminder || message.type === MessageType.DeadlineOverdue)
+    return [];
   const out = new Set(recipients);
   if (!message.from.endsWith(":NODE")) out.add(message.from);
   if (message.type === MessageType.CaseTransfer) out.add(message.body.newOwner);

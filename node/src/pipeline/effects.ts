@@ -20,10 +20,9 @@ import {
 import type { AppContext } from "../context.js";
 import { applyConsents } from "../domain/consents.js";
 import { ownerOf } from "./case-parties.js";
-import { deadlineEffects, planDeadline } from "../domain/deadlines.js";
-import type { CaseRecord, DeadlineRecord, TimelineEntry } from "../store/records.js";
+import type { CaseRecord, TimelineEntry } from "../store/records.js";
 import type { Op } from "../store/store.js";
-import { deadlineOps, removeDeadlineOps } from "./deadline-ops.js";
+import { threadDeadlineOps } from "./deadline-ops.js";
 import { trackOps } from "./track-ops.js";
 import { paymentWakeOps } from "./payment-due-ops.js";
 
@@ -83,7 +82,7 @@ export async function stateChange(
     }
     const next = applyReferral(current, message, actor, recipients[0]);
     ops.push({ type: "put", aggregate: "referrals", key: next.referral, value: next });
-    ops.push(...(await referralDeadlineOps(ctx, message, next, at)));
+    ops.push(...(await threadDeadlineOps(ctx, message, { machine: "referral", record: next }, at)));
     out.referral = next;
     stateNote = `referral ${next.referral}: ${current?.state ?? "new"} → ${next.state}`;
   }
@@ -94,6 +93,9 @@ export async function stateChange(
     const actor = investigationActor(current, message.from) ?? "outsider";
     const next = applyInvestigation(current, message, actor);
     ops.push({ type: "put", aggregate: "investigations", key: next.investigation, value: next });
+    ops.push(
+      ...(await threadDeadlineOps(ctx, message, { machine: "investigation", record: next }, at)),
+    );
     out.investigation = next;
     stateNote = `investigation ${next.investigation}: ${current?.state ?? "new"} → ${next.state}`;
   }
@@ -159,47 +161,6 @@ export async function stateChange(
     out.caseRecord = record;
   }
   return out;
-}
-
-async function referralDeadlineOps(
-  ctx: AppContext,
-  message: AnyMessage,
-  referral: ReferralRecord,
-  /** When the message was stored: deadlines run from its receipt's receivedAt. */
-  at: string,
-): Promise<Op[]> {
-  const ops: Op[] = [];
-  const { start, stop } = deadlineEffects("referral", message.type);
-  for (const rule of stop) {
-    const existing = await ctx.store.get<DeadlineRecord>(
-      "deadlines",
-      `r!referral:${referral.referral}:${rule.kind}`,
-    );
-    if (existing) ops.push(...removeDeadlineOps(existing));
-  }
-  if (start.length === 0) return ops;
-  const coordinators = (await ctx.directory.coordinators()).map((p) => p.id);
-  for (const rule of start) {
-    const notify = [
-      ...new Set(
-        [referral.recipient, referral.referrer, ...coordinators].filter((p) =>
-          p.startsWith(`${ctx.config.node}:`),
-        ),
-      ),
-    ];
-    const record = planDeadline(
-      ctx.config,
-      "referral",
-      rule,
-      referral.referral,
-      referral.case,
-      referral.urgency,
-      new Date(at),
-      notify,
-    );
-    ops.push(...deadlineOps({ ...record, startedBy: message.id }));
-  }
-  return ops;
 }
 
 /** The new owner of a case as a recipient of each of its claims that it is no party of yet. */

@@ -16,6 +16,7 @@ import type { Op } from "../store/store.js";
 import { attachmentOps, custodyOps } from "./attachment-ops.js";
 import { sealEnvelope } from "../privacy/envelopes.js";
 import { verifyIncoming } from "./verify-incoming.js";
+import { assertDeadlineAuthority, isCoordinator, isDeadlineNotice } from "./deadline-notices.js";
 import { stateChange } from "./effects.js";
 import { inboxOps } from "./inbox-ops.js";
 import { assertOverrideApproval } from "./override-approval.js";
@@ -180,7 +181,11 @@ export class Ingest {
         origin,
         caseRecord,
         local.map((p) => p.id),
+        // A deadline escalation also reaches this node's coordinators (FRX-DL-206).
+        isDeadlineNotice(message) ? local.filter(isCoordinator).map((p) => p.id) : [],
       );
+      // Only the thread's authoritative node speaks of its deadlines (FRX-DL-205).
+      await assertDeadlineAuthority(ctx, message);
       // Held attachments come before policy (FRX-ENV-021): the envelope may only name files its
       // sender can read here, or, from a peer, files that peer transferred here (FRX-FED-081).
       const grants = await attachmentOps(

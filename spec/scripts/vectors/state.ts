@@ -330,5 +330,36 @@ export function stateVectors(fixture: Fixture): Record<string, Vector> {
       { valid: false, code: "state.remedy-schedule-invalid" },
     );
   }
+  // Deadline escalations come only from the recipient's node (FRX-DL-205): the node is the
+  // actor `node`; anyone else, a level-1 notice included, is no actor at all.
+  const overdue = fixture("deadline.overdue");
+  const escalated = {
+    referral: overdue.referral,
+    case: overdue.case,
+    state: "received",
+    version: 1,
+    referrer: "LA:MOLSW",
+    recipient: overdue.to[0]!.participant!,
+    urgency: "routine",
+    updatedAt: "2026-03-02T09:00:00Z",
+  };
+  add(
+    "deadline-overdue-level2-by-node-ok",
+    "The recipient's node escalates an unanswered referral a second time (level 2): it expires.",
+    "referral",
+    escalated,
+    { ...overdue, body: { ...overdue.body, level: 2 } },
+    "node",
+    { valid: true, state: "expired" },
+  );
+  add(
+    "deadline-overdue-level1-by-outsider-fail",
+    "A level-1 escalation from a node that is not the recipient's (here the referrer's): no actor of the referral, refused although level 1 changes no state.",
+    "referral",
+    escalated,
+    { ...overdue, from: "LA:NODE", body: { ...overdue.body, level: 1 } },
+    "outsider",
+    { valid: false, code: "state.actor-forbidden" },
+  );
   return out;
 }

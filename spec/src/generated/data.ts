@@ -3502,6 +3502,12 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "state-machines.md"
   },
   {
+    "id": "FRX-DL-201",
+    "level": "MUST NOT",
+    "text": "A node MUST NOT run a deadline, nor send a `deadline.reminder` or `deadline.overdue`, for a thread for which it is not authoritative.",
+    "file": "state-machines.md"
+  },
+  {
     "id": "FRX-DL-002",
     "level": "MUST",
     "text": "A node MUST start a deadline at the instant it stored the `startsOn` message, restart it at the instant it stored each `restartsOn` message, and stop it when it has applied a `metBy` message.",
@@ -3516,19 +3522,55 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
   {
     "id": "FRX-DL-004",
     "level": "MUST",
-    "text": "A node MUST make its working-day calendar, including public holidays for at least the coming twelve months, available to its peers.",
+    "text": "A node MUST publish its working-day calendar as `calendar` in its signed metadata, with its UTC offset, weekly rest days, public holidays and a `holidaysThrough` at least twelve months after the current local date.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-DL-202",
+    "level": "SHOULD",
+    "text": "A node SHOULD warn its operator when the `holidaysThrough` of its calendar is less than twelve months ahead.",
     "file": "state-machines.md"
   },
   {
     "id": "FRX-DL-005",
     "level": "MUST",
-    "text": "A node MUST send a `deadline.reminder` for a referral deadline to the party that owes the action at start plus `remindAtFraction` of the deadline's elapsed duration.",
+    "text": "A node MUST send a `deadline.reminder` to each party that owes the action at start plus `remindAtFraction` of the deadline's elapsed duration.",
     "file": "state-machines.md"
   },
   {
     "id": "FRX-DL-006",
     "level": "MUST",
-    "text": "A node MUST send a `deadline.overdue` for a referral deadline to every party in the deadline's `escalateTo` (`national_coordinator` meaning the participants its directory marks `coordinator: true`) when the deadline passes (level 1) and again when the doubled deadline passes (level 2).",
+    "text": "A node MUST send a `deadline.overdue` to each party that owes the action and every party in the deadline's `escalateTo` when the deadline passes (level 1) and again when the doubled deadline passes (level 2).",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-DL-203",
+    "level": "MUST",
+    "text": "A node MUST resolve `national_coordinator` in a deadline's `escalateTo` to the active coordinators of its own directory and of the directory of each other node whose agency created the thread or owes the action.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-DL-204",
+    "level": "MUST",
+    "text": "A node MUST name in a deadline notice the referral in the envelope's `referral` for a referral deadline, the investigation in `body.investigationId`, with no `referral`, for the investigation `respond` deadline, and the claim in `body.claimRef`, with neither, for a `payment` deadline; a node MUST refuse a notice that names its thread otherwise with `schema.invalid`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-DL-205",
+    "level": "MUST",
+    "text": "A node MUST refuse a `deadline.reminder` or `deadline.overdue` that names a referral, investigation or remedy claim it does not hold, or one of another case than the envelope's, with `state.referral-unknown`, and one whose `from` is not `<node>:NODE` of the node its own record of the thread gives as authoritative (the referral recipient's, the investigation proposer's, the claimant's) with `state.actor-forbidden`.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-DL-206",
+    "level": "MUST",
+    "text": "A node MUST deliver a `deadline.overdue` from a thread's authoritative node to each of its participants it addresses that its directory marks as a coordinator, whether or not that participant is a party to the case, and MUST NOT make any recipient of a deadline notice a party to the case.",
+    "file": "state-machines.md"
+  },
+  {
+    "id": "FRX-DL-207",
+    "level": "MUST",
+    "text": "A node MUST end an investigation's `respond` deadline once no invitee owes an answer, and not before.",
     "file": "state-machines.md"
   },
   {

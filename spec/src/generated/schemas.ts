@@ -134,7 +134,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/api/case-view.json",
     "title": "CaseView",
-    "description": "The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-084, FRX-MSG-013).",
+    "description": "The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those threads that this node runs (the authoritative node's, FRX-DL-001), and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-084, FRX-MSG-013).",
     "type": "object",
     "additionalProperties": false,
     "required": [
@@ -384,7 +384,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "$ref": "../entities/ids.json#/$defs/caseId"
           },
           "kind": {
-            "description": "The deadline's kind in the machine definition (acknowledge, decide, update).",
+            "description": "The deadline's kind in the machine definition (acknowledge, decide, update, respond).",
             "type": "string",
             "maxLength": 50
           },
@@ -4614,6 +4614,52 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
           }
         }
       },
+      "calendar": {
+        "description": "The node's working-day calendar, on which it computes the deadlines of the threads it is authoritative for (FRX-DL-003, FRX-DL-004).",
+        "type": "object",
+        "required": [
+          "utcOffset",
+          "restDays",
+          "holidays"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "utcOffset": {
+            "description": "The UTC offset of the node's local time, in which a working day ends at 24:00.",
+            "type": "string",
+            "pattern": "^[+-](0[0-9]|1[0-4]):[0-5][0-9]$",
+            "maxLength": 6
+          },
+          "restDays": {
+            "description": "The weekly rest days, 0 (Sunday) to 6 (Saturday).",
+            "type": "array",
+            "maxItems": 6,
+            "uniqueItems": true,
+            "items": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 6
+            }
+          },
+          "holidays": {
+            "description": "Public holidays, as local dates.",
+            "type": "array",
+            "maxItems": 1000,
+            "uniqueItems": true,
+            "items": {
+              "type": "string",
+              "format": "date",
+              "maxLength": 10
+            }
+          },
+          "holidaysThrough": {
+            "description": "The last local date through which `holidays` lists every public holiday; at least twelve months ahead (FRX-DL-004). Absent: the list covers no date ahead.",
+            "type": "string",
+            "format": "date",
+            "maxLength": 10
+          }
+        }
+      },
       "acceptedTypes": {
         "description": "Message types the node routes.",
         "type": "array",
@@ -7255,6 +7301,85 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "required": [
       "case"
     ],
+    "oneOf": [
+      {
+        "description": "A referral deadline (FRX-DL-204): the envelope names the referral; the body names no investigation (an empty investigationId cannot be a ULID).",
+        "type": "object",
+        "required": [
+          "referral"
+        ],
+        "properties": {
+          "body": {
+            "type": "object",
+            "properties": {
+              "deadline": {
+                "enum": [
+                  "acknowledge",
+                  "decide",
+                  "update"
+                ]
+              },
+              "investigationId": {
+                "type": "string",
+                "maxLength": 0
+              }
+            }
+          }
+        }
+      },
+      {
+        "description": "An investigation invitee's respond deadline (FRX-DL-204): the body names the investigation; the envelope names no referral (an empty referral cannot be a ULID).",
+        "type": "object",
+        "required": [
+          "body"
+        ],
+        "properties": {
+          "referral": {
+            "type": "string",
+            "maxLength": 0
+          },
+          "body": {
+            "type": "object",
+            "required": [
+              "investigationId"
+            ],
+            "properties": {
+              "deadline": {
+                "const": "respond"
+              }
+            }
+          }
+        }
+      },
+      {
+        "description": "A remedy award's payment due date (FRX-DL-204, FRX-REM-302): the body names the claim; the envelope names no referral and the body no investigation.",
+        "type": "object",
+        "required": [
+          "body"
+        ],
+        "properties": {
+          "referral": {
+            "type": "string",
+            "maxLength": 0
+          },
+          "body": {
+            "type": "object",
+            "required": [
+              "claimRef"
+            ],
+            "properties": {
+              "deadline": {
+                "const": "payment"
+              },
+              "investigationId": {
+                "type": "string",
+                "maxLength": 0
+              }
+            }
+          }
+        }
+      }
+    ],
     "properties": {
       "type": {
         "const": "deadline.overdue"
@@ -7352,6 +7477,57 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     "type": "object",
     "required": [
       "case"
+    ],
+    "oneOf": [
+      {
+        "description": "A referral deadline (FRX-DL-204): the envelope names the referral; the body names no investigation (an empty investigationId cannot be a ULID).",
+        "type": "object",
+        "required": [
+          "referral"
+        ],
+        "properties": {
+          "body": {
+            "type": "object",
+            "properties": {
+              "deadline": {
+                "enum": [
+                  "acknowledge",
+                  "decide",
+                  "update"
+                ]
+              },
+              "investigationId": {
+                "type": "string",
+                "maxLength": 0
+              }
+            }
+          }
+        }
+      },
+      {
+        "description": "An investigation invitee's respond deadline (FRX-DL-204): the body names the investigation; the envelope names no referral (an empty referral cannot be a ULID).",
+        "type": "object",
+        "required": [
+          "body"
+        ],
+        "properties": {
+          "referral": {
+            "type": "string",
+            "maxLength": 0
+          },
+          "body": {
+            "type": "object",
+            "required": [
+              "investigationId"
+            ],
+            "properties": {
+              "deadline": {
+                "const": "respond"
+              }
+            }
+          }
+        }
+      }
     ],
     "properties": {
       "type": {

@@ -39,7 +39,7 @@ export type AttachmentTransferAnswer = {
   complete: boolean;
 };
 
-/** The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those referrals, and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-084, FRX-MSG-013). */
+/** The answer to GET /v1/cases/{case}: the case as the calling party may see it (FRX-MSG-012): the referrals and investigations it acts in, with the actions open to it now, the open deadlines of those threads that this node runs (the authoritative node's, FRX-DL-001), and the timeline lines of the messages it sent or was addressed; the case's owner now, its remedy claims, its outcome tracks and the custody of evidence received from other nodes, each as far as the caller was told of it (FRX-REM-007, FRX-REM-013, FRX-FED-084, FRX-MSG-013). */
 export type CaseView = {
   case: CaseId;
   /** The agency that holds the case's authority now (FRX-MSG-013). */
@@ -92,7 +92,7 @@ export type CaseViewDeadline = {
   machine: "referral" | "investigation";
   subject: string;
   case: CaseId;
-  /** The deadline's kind in the machine definition (acknowledge, decide, update). */
+  /** The deadline's kind in the machine definition (acknowledge, decide, update, respond). */
   kind: string;
   startedAt: Instant;
   dueAt: Instant;
@@ -525,6 +525,17 @@ export type NodeMetadata = {
   T3?: number;
 };
   types: Record<string, unknown>;
+};
+  /** The node's working-day calendar, on which it computes the deadlines of the threads it is authoritative for (FRX-DL-003, FRX-DL-004). */
+  calendar?: {
+  /** The UTC offset of the node's local time, in which a working day ends at 24:00. */
+  utcOffset: string;
+  /** The weekly rest days, 0 (Sunday) to 6 (Saturday). */
+  restDays: number[];
+  /** Public holidays, as local dates. */
+  holidays: string[];
+  /** The last local date through which `holidays` lists every public holiday; at least twelve months ahead (FRX-DL-004). Absent: the list covers no date ahead. */
+  holidaysThrough?: string;
 };
   /** Message types the node routes. */
   acceptedTypes: Array<C.MessageType>;
@@ -1286,7 +1297,26 @@ export type ConsentWithdrawBody = {
 };
 
 /** The node reports that a deadline has passed and to whom it escalated, normally the referrer and the national coordinator (action 5). At level 2 (twice the deadline) a referral that is still unanswered expires. */
-export type DeadlineOverdueMessage = Envelope & {
+export type DeadlineOverdueMessage = Envelope & ({
+  body?: {
+  deadline?: "acknowledge" | "decide" | "update";
+  investigationId?: string;
+};
+  referral: NonNullable<unknown>;
+} | {
+  referral?: string;
+  body: {
+  deadline?: "respond";
+  investigationId: NonNullable<unknown>;
+};
+} | {
+  referral?: string;
+  body: {
+  deadline?: "payment";
+  investigationId?: string;
+  claimRef: NonNullable<unknown>;
+};
+}) & {
   type?: "deadline.overdue";
   body?: DeadlineOverdueBody;
   case: NonNullable<unknown>;
@@ -1315,7 +1345,19 @@ export type DeadlineOverdueBody = {
 };
 
 /** The node reminds the agency concerned that a deadline is near (action 5): a referral's (the envelope names the referral) or an investigation invitee's (the body names the investigation). */
-export type DeadlineReminderMessage = Envelope & {
+export type DeadlineReminderMessage = Envelope & ({
+  body?: {
+  deadline?: "acknowledge" | "decide" | "update";
+  investigationId?: string;
+};
+  referral: NonNullable<unknown>;
+} | {
+  referral?: string;
+  body: {
+  deadline?: "respond";
+  investigationId: NonNullable<unknown>;
+};
+}) & {
   type?: "deadline.reminder";
   body?: DeadlineReminderBody;
   case: NonNullable<unknown>;

@@ -26,7 +26,12 @@ export function movesReferral(type: MessageType): boolean {
   return referralMachine.transitions.some((t) => t.type === type);
 }
 
-/** The sender's relation to the referral. @example actorOf(record, message.from) */
+/**
+ * The sender's relation to the referral: its referrer, its recipient, or `node`, the
+ * recipient's node (`<node>:NODE`), which alone runs the referral's deadlines (FRX-DL-001).
+ *
+ * @example referralActor(record, message.from)
+ */
 export function referralActor(
   record: ReferralRecord | undefined,
   participant: string,
@@ -34,6 +39,8 @@ export function referralActor(
   if (!record) return "referrer";
   if (participant === record.referrer) return "referrer";
   if (participant === record.recipient) return "recipient";
+  if (participant === `${record.recipient.slice(0, record.recipient.indexOf(":"))}:NODE`)
+    return "node";
   return null;
 }
 
@@ -62,12 +69,18 @@ export function applyReferral(
       `referral ${message.referral} belongs to another case`,
     );
   }
-  // A first escalation (level 1) is a notice only; the referral expires at level 2 (twice the deadline).
+  // A first escalation (level 1) is a notice only; the referral expires at level 2 (twice the
+  // deadline). Either comes only from the recipient's node (FRX-DL-205).
   if (
     message.type === MessageType.DeadlineOverdue &&
     record &&
     ((message.body as { level?: number }).level ?? 1) < 2
   ) {
+    if (actor !== "node")
+      throw new FrxError(
+        "state.actor-forbidden",
+        `only the recipient's node escalates referral ${record.referral}`,
+      );
     return { ...record, updatedAt: message.sentAt };
   }
   const [transition] = checkTransition(

@@ -63,6 +63,13 @@ export function caseRoutes(ctx: AppContext): Hono<Env> {
             lt: `r!referral:${r.referral}:~`,
           }),
         ),
+        // An investigation's respond deadline, at the proposer's node (FRX-DL-001).
+        ...investigations.map((i) =>
+          ctx.store.range<DeadlineRecord>("deadlines", {
+            gte: `r!investigation:${i.investigation}:`,
+            lt: `r!investigation:${i.investigation}:~`,
+          }),
+        ),
       ])
     ).flatMap((rows) => rows.map(([, v]) => v));
     // Custody of the evidence received here from other nodes, for its sender and recipients (FRX-FED-084).
