@@ -79,7 +79,7 @@ describe("the client profile", () => {
 
   it.each([
     ["skip-receipt-check", ["FRX-API-009", "FRX-API-009/digest"]],
-    ["ignore-retry-after", ["FRX-API-502"]],
+    ["ignore-retry-after", ["FRX-API-029"]],
     ["accept-unverified", ["FRX-API-015"]],
   ])(
     "fails a client that does %s, naming exactly the checks it breaks",
@@ -95,7 +95,7 @@ describe("the client profile", () => {
 
   it("fails a command that does nothing, and says why", async () => {
     const report = await runClientProfile({ command: "true", kitDir, scenarios: ["rate-limited"] });
-    const t = report.tests.find((x) => x.id === "FRX-API-502");
+    const t = report.tests.find((x) => x.id === "FRX-API-029");
     expect(t?.status).toBe("failed");
     expect(t?.message).toContain("submitted no envelope");
     // Checks of scenarios left out are skipped, and a skipped mandatory check fails the run.

@@ -34,7 +34,7 @@ it("fails the node on exactly the tests that need a retry", () => {
     "FRX-FED-073",
     "FRX-FED-083",
     // The held first transaction of the case is never retried, so the case's next envelope never leaves.
-    "FRX-FED-701",
+    "FRX-FED-087",
     "FRX-RCPT-008",
     "FRX-RCPT-009",
     "FRX-TRUST-028",

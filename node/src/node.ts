@@ -221,7 +221,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
   if (await ctx.replay.load())
     logger.warn("replay.fenced", {
       detail:
-        "the node did not stop cleanly and its machine has restarted since: tokens issued before this start are refused until they expire (FRX-API-801)",
+        "the node did not stop cleanly and its machine has restarted since: tokens issued before this start are refused until they expire (FRX-API-032)",
     });
   ctx.metrics.gauge("frx_store_batches", () => store.batches);
   ctx.metrics.gauge("frx_audit_entries", () => ctx.audit.length);

@@ -60,7 +60,7 @@ const refusal = (p: Promise<unknown>) =>
       `${e.code} ${(e.violations ?? []).map((v) => v.pointer).join(" ")}`.trim(),
   );
 
-describe("sanction regimes and procedures in the directory (FRX-FED-301, FRX-FED-302)", () => {
+describe("sanction regimes and procedures in the directory (FRX-FED-085, FRX-FED-086)", () => {
   it("publishes what the operator registered, signed with the directory, and replaces it on update", async () => {
     await register({ sanctionRegimes: REGIMES, procedures: PROCEDURES });
     expect(await published("TH:DOE-LIC")).toMatchObject({

@@ -60,7 +60,7 @@ const claimOf = async (who: string) =>
 const awardWith = (schedule: unknown) =>
   update({ status: "awarded", amountAwarded: thb("54000"), schedule });
 
-describe("payment due dates (FRX-REM-301 to FRX-REM-304)", () => {
+describe("payment due dates (FRX-REM-014 to FRX-REM-017)", () => {
   it("sends one overdue notice per instalment that falls due unpaid, to the claim's parties and the coordinator, and a payment clears it", async () => {
     expect((await send(claim())).status).toBe(201);
     const award = awardWith(plan);
@@ -101,7 +101,7 @@ describe("payment due dates (FRX-REM-301 to FRX-REM-304)", () => {
       });
     }
     expect(await notices("TH:ATPD")).toEqual([]);
-    // Never a second notice for the same instalment (FRX-REM-303).
+    // Never a second notice for the same instalment (FRX-REM-016).
     t.clock.set("2026-03-25T10:00:00Z");
     await t.node.scheduler.tick();
     expect(await notices("TH:NCC")).toHaveLength(1);

@@ -19,7 +19,7 @@ const send = async (env: Envelope) => {
   return { status: res.status, code: ((await res.json()) as { code?: string }).code };
 };
 
-describe("a claim follows the worker (FRX-REM-305)", () => {
+describe("a claim follows the worker (FRX-REM-018)", () => {
   it("passes to the case's new owner with the case: it sees the claim and reports its progress", async () => {
     const claim = Object.assign(fixture("remedy.claim"), { to: [{ participant: "TH:DSDW" }] });
     expect((await send(claim)).status).toBe(201);

@@ -38,7 +38,7 @@ async function present(guard: ReplayGuard, jti: string, iatMs: number): Promise<
   );
 }
 
-describe("the replay store without an fsync per call (FRX-API-801)", () => {
+describe("the replay store without an fsync per call (FRX-API-032)", () => {
   it("after a stop of the machine itself, refuses tokens issued before the restart until they expire", async () => {
     const dir = await mkdtemp(join(tmpdir(), "frx-replay-"));
     dirs.push(dir);

@@ -140,7 +140,7 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
     ["FRX-RCPT-011"],
   ),
   check(
-    "FRX-API-502",
+    "FRX-API-029",
     ["rate-limited"],
     onFault(["rate-limited"], (run, first) => {
       const next = run.ledger.submissions.find(
@@ -156,7 +156,7 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
     }),
   ),
   check(
-    "FRX-API-503",
+    "FRX-API-030",
     ["lost-reply"],
     onFault(["lost-reply"], (run, first) => {
       const dup = run.ledger.submissions.find(
@@ -192,7 +192,7 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
     }),
   ),
   check(
-    "FRX-API-504",
+    "FRX-API-031",
     ["conflict"],
     onFault(["conflict"], (run, first) => {
       const again = run.ledger.submissions.filter((s) => s !== first && s.jws === first.jws).length;
@@ -211,7 +211,7 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
     ),
   ),
   check(
-    "FRX-API-501",
+    "FRX-API-028",
     [],
     unlessNothing(tokensSeen, "call with a token", (runs) =>
       runs.flatMap((run) =>

@@ -54,7 +54,7 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-ADM-009": operator("a revocation is an admin call"),
   "FRX-ADM-010": operator("dead letters are retried by an admin call"),
   "FRX-ADM-011": operator("the rule is about admin calls"),
-  "FRX-ADM-801": operator("erasure-notice dead letters are listed and settled by admin calls"),
+  "FRX-ADM-014": operator("erasure-notice dead letters are listed and settled by admin calls"),
   "FRX-ADM-013": operator(
     "the metrics token is an operator setting the kit does not make; without it /metrics is open",
   ),
@@ -76,8 +76,8 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-DP-015": pending(NO_NOTICE_SCHEMA),
   "FRX-DP-016": pending(NO_NOTICE_SCHEMA),
   "FRX-DP-017": pending(NO_NOTICE_SCHEMA),
-  "FRX-DP-201": internal("the store's log and table files, and backups, are the operator's"),
-  "FRX-DP-202": internal("a partly received file is on the node's disk, never served"),
+  "FRX-DP-018": internal("the store's log and table files, and backups, are the operator's"),
+  "FRX-DP-019": internal("a partly received file is on the node's disk, never served"),
   // Audit: verification is an operator tool over the node's store.
   "FRX-AUD-001": internal("the audit hash chain lives in the node's store"),
   "FRX-AUD-002": operator("audit verification is an operator tool"),
@@ -150,10 +150,10 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-067": internal(
     "needs more concurrent transaction bodies than the node's configured bound, held open at once: timing-dependent",
   ),
-  "FRX-FED-702": internal(
+  "FRX-FED-088": internal(
     "when the node sends each attempt against its random backoff (FRX-FED-048): only the distribution over many failures, and a window of attempts all failing together, could show it",
   ),
-  "FRX-FED-703": internal(
+  "FRX-FED-089": internal(
     "resuming the window needs the node killed and restarted with transactions in flight, which the harness cannot do (node/test/federation/window-crash.test.ts does)",
   ),
   "FRX-FED-071": internal(
@@ -171,16 +171,16 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-RCPT-006": internal("kept until expiresAt plus skew: longer than a run"),
   // Deadlines across borders (issue 12): node tests cover these
   // (node/test/federation/deadlines-across-borders.test.ts, deadlines-investigation.test.ts).
-  "FRX-DL-203": pending(
+  "FRX-DL-010": pending(
     "the harness peer's directory lists no coordinator, so the escalation to the referrer country's coordinator cannot be watched",
   ),
-  "FRX-DL-204": pending(
+  "FRX-DL-011": pending(
     "a peer's deadline notice naming both a referral and an investigation would be refused with schema.invalid; no test sends one yet",
   ),
-  "FRX-DL-206": pending(
+  "FRX-DL-013": pending(
     "the kit registers no coordinator at the node under test to receive a peer's escalation",
   ),
-  "FRX-DL-207": pending(
+  "FRX-DL-014": pending(
     "the investigation respond deadline runs 10 working days; the kit does not shorten it, so that other investigation tests draw no notices",
   ),
   // Issue 12: attachments across borders. The harness peer sends files (federation-files.ts)
@@ -188,17 +188,17 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-082": pending(
     'spec/ does not fix how a timeline line shows files in transit (the reference node writes it in the free-text note of its delivery line, "files in transit to XA"); a test needs a machine-readable mark first, then the harness peer holds the files back (PeerFiles.refuse = "unavailable") while the suite reads the origin\'s timeline',
   ),
-  "FRX-REM-303": pending(
-    "testable with due instants seconds away, as the FRX-REM-302 test does (a schedule paid before its instant passes; no second notice for one instalment; a peer's claim drawing none here); not written yet",
+  "FRX-REM-016": pending(
+    "testable with due instants seconds away, as the FRX-REM-015 test does (a schedule paid before its instant passes; no second notice for one instalment; a peer's claim drawing none here); not written yet",
   ),
-  "FRX-FED-301": operator(
+  "FRX-FED-085": operator(
     "an agency's sanction regimes and procedures are registered by an admin call",
   ),
-  "FRX-FED-302": operator("a sanction regime is registered by an admin call"),
+  "FRX-FED-086": operator("a sanction regime is registered by an admin call"),
   "FRX-REG-007": pending("the harness peer would have to list another country's entries"),
   "FRX-REG-008": agency("verifying each answered member's JWS against the trust list"),
   // The agency API (spec/agency-api.md), specified after this table was first written.
-  "FRX-API-801": internal("durability of the replay store across a kill or a crash of the node"),
+  "FRX-API-032": internal("durability of the replay store across a kill or a crash of the node"),
   "FRX-API-019": internal(
     "a node with no trust list in force, which a certified set-up never is (the pre-flight check requires one)",
   ),

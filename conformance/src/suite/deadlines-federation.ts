@@ -117,7 +117,7 @@ export const federationDeadlineTests = [
   ),
 
   t(
-    "FRX-DL-201",
+    "FRX-DL-008",
     async (h) => {
       const o = await outcome(h);
       same(
@@ -130,7 +130,7 @@ export const federationDeadlineTests = [
   ),
 
   t(
-    "FRX-DL-205",
+    "FRX-DL-012",
     async (h) => {
       const o = await outcome(h);
       same(

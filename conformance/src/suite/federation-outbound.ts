@@ -197,7 +197,7 @@ export const outboundTests = [
     { covers: ["FRX-RCPT-013"] },
   ),
 
-  t("FRX-FED-701", async (h) => {
+  t("FRX-FED-087", async (h) => {
     // The peer holds the first transaction until the node's deadline ends it. A later envelope
     // of the same case may leave only once that transaction is settled, however wide the
     // node's window; one of another case may go meanwhile.

@@ -49,7 +49,7 @@ async function claimSeenBy(h: Harness, as: AgencyName, c: Claim): Promise<ViewCl
 
 export const remedyPaymentTests = [
   t(
-    "FRX-REM-302",
+    "FRX-REM-015",
     async (h) => {
       const c = await awarded(h);
       const scheduled = update(h, c, {
@@ -83,6 +83,6 @@ export const remedyPaymentTests = [
       );
       same(await claimSeenBy(h, "POL", c), undefined, "the claim as POL, no party of it, sees it");
     },
-    { covers: ["FRX-REM-304"] },
+    { covers: ["FRX-REM-017"] },
   ),
 ];

@@ -26,7 +26,7 @@ async function claimed(h: Harness) {
 }
 
 export const remedyScheduleTests = [
-  t("FRX-REM-301", async (h) => {
+  t("FRX-REM-014", async (h) => {
     const { claim, award } = await claimed(h);
     for (const [why, schedule] of [
       [
@@ -65,7 +65,7 @@ export const remedyScheduleTests = [
       `the claim does not show the schedule in force: ${JSON.stringify(claims[0] ?? null).slice(0, 300)}`,
     );
   }),
-  t("FRX-REM-305", async (h) => {
+  t("FRX-REM-018", async (h) => {
     const { claim } = await claimed(h);
     // The worker moves on: LI passes the case to POL, which was no party of the claim.
     const transfer = h.envelope("case-transfer-ok", {

@@ -24,7 +24,7 @@ export interface ParticipantRegistration {
   powers?: string[];
   acceptedTypes?: string[];
   coordinator?: boolean;
-  /** Sanctions it may impose (FRX-FED-302: each allowed by one of its powers). */
+  /** Sanctions it may impose (FRX-FED-086: each allowed by one of its powers). */
   sanctionRegimes?: unknown;
   /** Channels, contact points, languages, response times (documents/directory.json). */
   procedures?: unknown;
@@ -88,7 +88,7 @@ function assertPublishable(record: ParticipantRecord): void {
 
 /**
  * A sanction regime claims a legal power: its kind must be one the agency's powers allow
- * (rules.json `sanctionPowers`, FRX-FED-302), now and after every change of its powers.
+ * (rules.json `sanctionPowers`, FRX-FED-086), now and after every change of its powers.
  */
 function assertRegimesAllowed(record: ParticipantRecord): void {
   const regimes = Array.isArray(record.sanctionRegimes) ? record.sanctionRegimes : [];

@@ -39,7 +39,7 @@ export async function updateParticipant(
         ...(typeof name === "string" ? { name } : {}),
         ...(powers ? { powers } : {}),
         ...(acceptedTypes ? { acceptedTypes } : {}),
-        // Replaced whole when given (FRX-FED-301), checked with the entry before it is stored.
+        // Replaced whole when given (FRX-FED-085), checked with the entry before it is stored.
         ...mandateOf(input),
         updatedAt: ctx.clock.now().toISOString(),
       };

@@ -11,7 +11,7 @@ export interface MandateFile {
  * Reads `--mandate FILE`: a JSON object with `sanctionRegimes` (a list of `{kind,
  * legalReference, maxPenalty?}`) and/or `procedures` (`{channels, contactPoints, languages,
  * responseTimes}`). Only the members it names are sent; the node checks them against the
- * directory's schema and the agency's powers (FRX-FED-072, FRX-FED-302).
+ * directory's schema and the agency's powers (FRX-FED-072, FRX-FED-086).
  *
  * @example const mandate = await readMandateFile("doe-mandate.json")
  */
@@ -39,4 +39,4 @@ export async function readMandateFile(file: string): Promise<MandateFile> {
 /** The usage lines of `--mandate`. */
 export const MANDATE_USAGE = `  --mandate FILE            a JSON object with the agency's sanctionRegimes ([{kind, legalReference,
                             maxPenalty?}]) and procedures ({channels, contactPoints, languages,
-                            responseTimes}), published in the directory (FRX-FED-301)`;
+                            responseTimes}), published in the directory (FRX-FED-085)`;

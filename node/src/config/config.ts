@@ -112,7 +112,7 @@ export interface FederationConfig {
   batchSize: number;
   /**
    * Transactions in flight to one peer at once (FRX-FED-047): 1 to 8. Envelopes of one case
-   * never travel in two of them at once (FRX-FED-701).
+   * never travel in two of them at once (FRX-FED-087).
    */
   window: number;
   /** Retry backoff: capped exponential with full jitter. */

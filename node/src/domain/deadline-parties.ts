@@ -75,7 +75,7 @@ export async function threadOf(
 /**
  * Who a missed deadline escalates to (the rule's `escalateTo`): the referrer or proposer, and
  * for `national_coordinator` the coordinators of every country the thread spans (the
- * creator's and each owing party's node, FRX-DL-203): this node's from its directory, a
+ * creator's and each owing party's node, FRX-DL-010): this node's from its directory, a
  * peer's from its cached signed directory. Bounded to the 10 addresses `escalatedTo` holds.
  */
 export async function escalationTargets(

@@ -19,7 +19,7 @@ export function directoryParticipant(
     immigrationFunctions: p.immigrationFunctions,
     powers: p.powers,
     acceptedTypes: p.acceptedTypes,
-    // Mandate and procedures as the operator registered them (FRX-FED-301).
+    // Mandate and procedures as the operator registered them (FRX-FED-085).
     ...(p.sanctionRegimes ? { sanctionRegimes: p.sanctionRegimes } : {}),
     ...(p.procedures ? { procedures: p.procedures } : {}),
     // A revoked key is removed from what peers see (FRX-SIG-006, FRX-ADM-008).

@@ -28,7 +28,7 @@ export function expired(item: OutboxItem, now: Date): boolean {
  * and its entry, or a null entry when nothing may go: the queue in stored order, less what
  * `busy` holds (the window's transactions, and one the same batch settles, whose removal the
  * store does not show until that batch is written), and less the envelopes of the cases they
- * carry (FRX-FED-701). Queued envelopes already past their expiresAt are dead-lettered on the
+ * carry (FRX-FED-087). Queued envelopes already past their expiresAt are dead-lettered on the
  * way and never put into a new transaction (FRX-FED-052). Runs in the node's serial queue.
  */
 export async function nextFlightOps(

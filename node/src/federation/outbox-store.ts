@@ -30,7 +30,7 @@ export interface OutboxItem {
 export interface InFlight {
   txnId: string;
   keys: string[];
-  /** The cases of its envelopes: no other transaction to the peer may carry them (FRX-FED-701). */
+  /** The cases of its envelopes: no other transaction to the peer may carry them (FRX-FED-087). */
   cases?: string[];
   createdAt: string;
   attempts: number;

@@ -4,7 +4,7 @@ import type { AppContext } from "../context.js";
 /**
  * When the lanes of a peer's window may send. After a failed attempt the whole peer backs off
  * (capped exponential, full jitter, FRX-FED-048) and nothing is sent until the wait is over;
- * then, while the last attempt failed, one lane at a time probes the peer (FRX-FED-702). A valid
+ * then, while the last attempt failed, one lane at a time probes the peer (FRX-FED-088). A valid
  * reply, or word from the peer (FRX-FED-049), opens the window again at once.
  */
 export class PeerBackoff {

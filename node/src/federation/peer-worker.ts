@@ -11,10 +11,10 @@ import { busyOf, loadWindow, windowSize, type WindowEntry } from "./window.js";
  * Delivers one peer's queue through a window of up to W transactions in flight (FRX-FED-047),
  * each sent by its own lane: a lane takes a transaction recorded before a restart, or builds a
  * new one from the queue (never with an envelope of a case another transaction in flight
- * carries, FRX-FED-701), sends it until a valid reply settles it, and builds the next one in
+ * carries, FRX-FED-087), sends it until a valid reply settles it, and builds the next one in
  * the same write as that settlement. A failed attempt backs the whole peer off (capped
  * exponential, full jitter, FRX-FED-048); while it is failing, one lane at a time probes it
- * (FRX-FED-702), and a valid reply or word from the peer opens the window again.
+ * (FRX-FED-088), and a valid reply or word from the peer opens the window again.
  */
 export class PeerWorker {
   /** The transactions in flight, by store key, as recorded. */
@@ -141,7 +141,7 @@ export class PeerWorker {
       }
     const ctx = this.ctx;
     const { commit, entry } = await ctx.serial.run(async () => {
-      // No new transaction while the window is full, counting any resumed beyond it (FRX-FED-703).
+      // No new transaction while the window is full, counting any resumed beyond it (FRX-FED-089).
       if (this.stopped || this.window.size >= windowSize(ctx))
         return { commit: Promise.resolve(), entry: null };
       const timeline = new DeliveryTimeline(ctx);

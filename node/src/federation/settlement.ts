@@ -25,7 +25,7 @@ export type Fate = { reason: FailureReason; errorCode: string; detail: string } 
  * envelope is too large or names a file the peer refused, or one expired and the transaction is
  * abandoned, FRX-FED-053): each item dead-lettered as `fate` says, or back in the queue with this
  * transaction's sends counted. The item keeps its place, so it still goes before every later
- * envelope of its case (FRX-FED-701). The caller deletes the transaction's record in the same batch.
+ * envelope of its case (FRX-FED-087). The caller deletes the transaction's record in the same batch.
  */
 export async function endFlightOps(
   ctx: AppContext,

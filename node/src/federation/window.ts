@@ -22,7 +22,7 @@ export function windowSize(ctx: AppContext): number {
 
 /**
  * What goes into the next transaction for a peer, decided item by item in stored order
- * (FRX-FED-701): an item already in flight is passed over; an expired one is dead-lettered
+ * (FRX-FED-087): an item already in flight is passed over; an expired one is dead-lettered
  * (FRX-FED-052); one of a case that a transaction in flight carries waits for that one to
  * settle; the rest are taken, up to `size`. Since the cases in flight do not change while a
  * transaction is built, what it takes of each case is that case's earliest queued envelopes,
@@ -74,7 +74,7 @@ export function busyOf(entries: Iterable<WindowEntry>, also: Iterable<string> = 
 
 /**
  * Every transaction recorded in flight to the peer, oldest first, as a restart finds them
- * (FRX-FED-703), with the one a node from before the window kept under its old key. A record
+ * (FRX-FED-089), with the one a node from before the window kept under its old key. A record
  * without its cases (the old one) gets them from its queued items.
  */
 export async function loadWindow(ctx: AppContext, peer: string): Promise<WindowEntry[]> {

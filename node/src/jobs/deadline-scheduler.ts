@@ -67,7 +67,7 @@ export class DeadlineScheduler {
       for (const peer of this.queued.splice(0)) this.ctx.outbox.notify(peer);
       moved++;
     }
-    // Remedy payment due dates ride on the same tick, lease and clock (FRX-REM-302).
+    // Remedy payment due dates ride on the same tick, lease and clock (FRX-REM-015).
     moved += await runPaymentDues(this.ctx, now, this.notified);
     for (const p of this.notified.splice(0)) this.ctx.inboxSignal.notify(p);
     return moved;

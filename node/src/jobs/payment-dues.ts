@@ -13,7 +13,7 @@ import type { Op } from "../store/store.js";
 const MAX_OVERDUE = 1000;
 
 /**
- * Payment due dates (FRX-REM-302, FRX-REM-303), run by the deadline scheduler's tick on the
+ * Payment due dates (FRX-REM-015, FRX-REM-016), run by the deadline scheduler's tick on the
  * claimant's node: a claim whose indexed due instant has passed gets one `deadline.overdue`
  * (`deadline` `payment`) naming the latest instalment due and not covered by the total paid, to
  * the claimant, the claim's recipients at this node and the national coordinator(s); every

@@ -28,7 +28,7 @@ export function isCoordinator(p: ParticipantRecord): boolean {
  * A deadline notice is the authoritative node's word about a thread (FRX-DL-001): it must name
  * a thread this node holds, of the envelope's case, and come from `<node>:NODE` of the node
  * authoritative for it as this node's own record says (the referral's recipient, the
- * investigation's proposer, the claim's claimant), never as the notice says (FRX-DL-205).
+ * investigation's proposer, the claim's claimant), never as the notice says (FRX-DL-012).
  * Otherwise a peer could escalate, or at level 2 expire, a referral it has no say over.
  */
 export async function assertDeadlineAuthority(ctx: AppContext, message: AnyMessage): Promise<void> {
@@ -56,7 +56,7 @@ export async function assertDeadlineAuthority(ctx: AppContext, message: AnyMessa
       { pointer, code: "state.referral-unknown", message: detail },
     ]);
   }
-  // A payment due date is the claimant's node's to report (FRX-REM-302).
+  // A payment due date is the claimant's node's to report (FRX-REM-015).
   const authority =
     thread.machine === "remedy" ? nodeOf(thread.record.claimant) : authorityOf(thread);
   if (message.from !== nodeParticipant(authority)) {

@@ -108,12 +108,12 @@ export async function stateChange(
     const actor = remedyActor(current, message.from) ?? "outsider";
     const next = applyRemedy(current, message, actor, recipients, at);
     ops.push({ type: "put", aggregate: "remedies", key, value: next });
-    // Its next payment due date, watched by the claimant's node (FRX-REM-302).
+    // Its next payment due date, watched by the claimant's node (FRX-REM-015).
     ops.push(...paymentWakeOps(ctx.config.node, key, current, next));
     stateNote = `remedy ${claimRef}: ${current?.state ?? "new"} → ${next.state}`;
   }
 
-  // The claim follows the worker: a new owner of the case follows each of its claims (FRX-REM-305).
+  // The claim follows the worker: a new owner of the case follows each of its claims (FRX-REM-018).
   if (message.type === MessageType.CaseTransfer && message.case)
     ops.push(...(await claimsFollowOwner(ctx, message.case, message.body.newOwner, at)));
 

@@ -181,10 +181,10 @@ export class Ingest {
         origin,
         caseRecord,
         local.map((p) => p.id),
-        // A deadline escalation also reaches this node's coordinators (FRX-DL-206).
+        // A deadline escalation also reaches this node's coordinators (FRX-DL-013).
         isDeadlineNotice(message) ? local.filter(isCoordinator).map((p) => p.id) : [],
       );
-      // Only the thread's authoritative node speaks of its deadlines (FRX-DL-205).
+      // Only the thread's authoritative node speaks of its deadlines (FRX-DL-012).
       await assertDeadlineAuthority(ctx, message);
       // Held attachments come before policy (FRX-ENV-021): the envelope may only name files its
       // sender can read here, or, from a peer, files that peer transferred here (FRX-FED-081).

@@ -4,7 +4,7 @@ import type { Op } from "../store/store.js";
 /**
  * A claim's next payment due date is indexed in the `remedies` sublevel as
  * `due!<instant>!<claim key>` (the instant normalised to toISOString, so keys sort in time),
- * on the claimant's node only (FRX-REM-302): the scheduler reads only what is due.
+ * on the claimant's node only (FRX-REM-015): the scheduler reads only what is due.
  */
 export const DUE_PREFIX = "due!";
 

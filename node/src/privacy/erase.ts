@@ -114,7 +114,7 @@ export async function erase(
   await commit;
   // After the batch is on disk: a crash in between leaves bytes no record points to, never a record without them.
   for (const sha of files) await ctx.attachments.erase(sha);
-  // Out of the store's files too, and so out of any copy of them taken from now on (FRX-DP-201).
+  // Out of the store's files too, and so out of any copy of them taken from now on (FRX-DP-018).
   await ctx.store.purge(purged);
   return record;
 }

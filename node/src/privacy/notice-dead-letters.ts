@@ -8,7 +8,7 @@ export interface NoticeStatus extends Omit<PendingNotice, "notice"> {
 }
 
 /**
- * The erasure notices this node has not delivered (FRX-ADM-801): queued ones (with their
+ * The erasure notices this node has not delivered (FRX-ADM-014): queued ones (with their
  * attempts and last error so far) and dead letters (FRX-DP-014). The signed notice itself is
  * left out: it names the cases and messages, which the operator reads with `erasure list`.
  */
@@ -29,7 +29,7 @@ const NODE = /^[A-Z]{2}$/;
 /**
  * Queues a dead erasure notice again for the same node, with a new retry window of its own
  * (FRX-DP-014 counts from `queuedAt`, now), or discards it; either way with an audit entry, in
- * one batch (FRX-ADM-801). A notice the node does not hold as a dead letter is
+ * one batch (FRX-ADM-014). A notice the node does not hold as a dead letter is
  * `request.not-found` (FRX-ADM-011).
  */
 export async function settleNotice(

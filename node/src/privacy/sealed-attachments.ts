@@ -69,7 +69,7 @@ export function sealFile(ring: DataKeyring, sha256: string, plain: Buffer): Buff
 export class SealedFileAttachmentStore implements AttachmentStore {
   /**
    * Files arriving from peers (FRX-FED-077) are held in `.partial`, encrypted, only while in
-   * transit (FRX-DP-202); once whole and checked they are sealed into the store like an upload,
+   * transit (FRX-DP-019); once whole and checked they are sealed into the store like an upload,
    * and the partial removed.
    */
   readonly partials: SealedPartials;

@@ -45,7 +45,7 @@ interface Header {
 
 /**
  * Files arriving from peers (FRX-FED-077), kept between the records of a resumable transfer,
- * encrypted at rest like every other file of the node (FRX-DP-202): a header (magic, data key
+ * encrypted at rest like every other file of the node (FRX-DP-019): a header (magic, data key
  * id, counter) and then the bytes under AES-256-CTR, so that a transfer resumes at any byte.
  * CTR authenticates nothing; the whole file is checked against its signed digest when it is
  * promoted, and sealed into the store with AES-GCM (FRX-DP-001). Each partial has a fresh

@@ -58,7 +58,7 @@ export interface Store {
    * operating system's hands and survive the node's process being killed, but a power failure
    * or an operating-system crash before the next synced write may lose them. Only for records
    * whose loss in such a crash the caller covers otherwise (the token replay store,
-   * FRX-API-801). A store without that distinction commits them durably.
+   * FRX-API-032). A store without that distinction commits them durably.
    */
   commitUnsynced(ops: Op[]): Promise<void>;
   /** Ops visible at once, written with the next commit or alone after a while. */
@@ -73,7 +73,7 @@ export interface Store {
   settle(): Promise<void>;
   /**
    * After an erasure's commit: rewrites the database's own files so that no earlier version of
-   * these records is left in them (FRX-DP-201); once it resolves, their old values are gone.
+   * these records is left in them (FRX-DP-018); once it resolves, their old values are gone.
    */
   purge(records: readonly RecordRef[]): Promise<void>;
 }

@@ -11,9 +11,9 @@ export interface ParticipantRecord {
   acceptedTypes: string[];
   status: "active" | "disabled";
   coordinator: boolean;
-  /** Sanctions it may impose, as its operator registered them (FRX-FED-301, FRX-FED-302). */
+  /** Sanctions it may impose, as its operator registered them (FRX-FED-085, FRX-FED-086). */
   sanctionRegimes?: Types.SanctionRegime[];
-  /** Channels, contact points, languages and response times (FRX-FED-301). */
+  /** Channels, contact points, languages and response times (FRX-FED-085). */
   procedures?: Types.AgencyProcedures;
   keys: Array<{
     jwk: PublicJwk;

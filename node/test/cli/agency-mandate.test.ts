@@ -26,7 +26,7 @@ async function mandateFile(content: unknown): Promise<string> {
   return file;
 }
 
-describe("frx-node agency add|update --mandate (FRX-FED-301, FRX-FED-302)", () => {
+describe("frx-node agency add|update --mandate (FRX-FED-085, FRX-FED-086)", () => {
   it("registers an agency's sanction regimes and procedures, and replaces them on update", async () => {
     const dir = await initNode();
     const added = await addDoe(

@@ -54,7 +54,7 @@ async function token(privateJwk: PrivateJwk): Promise<string> {
     .sign(signer.privateKey);
 }
 
-describe("a token used just before the node's process is killed (FRX-API-801)", () => {
+describe("a token used just before the node's process is killed (FRX-API-032)", () => {
   it("is refused after a restart, though its jti was written without an fsync", async (ctx) => {
     if (!existsSync(main)) ctx.skip(`${main} is missing; npx tsc -b failed:\n${buildOutput}`);
     const dir = await initNode();

@@ -7,7 +7,7 @@ import { inbox, payloadOf } from "./taps.js";
 
 // Issue 12, "Deadlines that cross borders": the recipient's node (LA) runs the deadlines of a
 // referral from TH:ATPD to LA:ATD; its reminders and escalations reach the referrer and the
-// coordinators of both countries as LA's signed node notices (FRX-DL-001, FRX-DL-203).
+// coordinators of both countries as LA's signed node notices (FRX-DL-001, FRX-DL-010).
 let cluster: Cluster;
 let th: Member;
 let la: Member;
@@ -134,7 +134,7 @@ function forged(
   return signEnvelope(env, createSigner(signer.keys.signing));
 }
 
-describe("a node that is not authoritative cannot forge a deadline notice (FRX-DL-205)", () => {
+describe("a node that is not authoritative cannot forge a deadline notice (FRX-DL-012)", () => {
   it("refuses the referrer's own node escalating, and expiring, the referral at the recipient's", async () => {
     const ref = await refer();
     const results = await send(
@@ -207,7 +207,7 @@ describe("the recipient's node runs a cross-border referral's deadlines (FRX-DL-
       "acknowledge 2026-03-03T17:00:00.000Z",
       "decide 2026-03-09T17:00:00.000Z",
     ]);
-    // The referrer's node runs none (FRX-DL-201).
+    // The referrer's node runs none (FRX-DL-008).
     expect((await view(th, "TH:ATPD", ref.case!)).deadlines).toEqual([]);
 
     at("2026-03-03T10:00:00Z");

@@ -6,7 +6,7 @@ import { inbox, payloadOf } from "./taps.js";
 // The investigation `respond` deadline (spec/state-machines.md, Deadlines): run by the
 // proposer's node, reminding each invitee that has not answered, wherever it is, and
 // escalating to the proposer and the coordinators of both countries (FRX-DL-005, FRX-DL-006,
-// FRX-DL-204, FRX-DL-207).
+// FRX-DL-011, FRX-DL-014).
 let cluster: Cluster;
 let th: Member;
 let la: Member;

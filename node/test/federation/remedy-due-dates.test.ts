@@ -23,7 +23,7 @@ const payloads = async (m: Member, who: string) =>
       },
   );
 
-describe("payment due dates across borders (FRX-REM-302, FRX-REM-303)", () => {
+describe("payment due dates across borders (FRX-REM-015, FRX-REM-016)", () => {
   it("are watched by the claimant's node only, whichever nodes hold the claim", async () => {
     // TH:DOE claims for a Lao worker; the Lao ministry follows the claim and reports the award.
     const claim = fixture("remedy.claim");

@@ -39,7 +39,7 @@ describe("a received transaction, verified together and applied in order", () =>
     );
     // Several envelopes in the first transaction (the scenario); TH's queue order is the order it stored them.
     const flights = await th.node.ctx.store.range<{ keys: string[] }>("outbox", flightRange("LA"));
-    // One case: one transaction in flight for it, however wide the window (FRX-FED-701).
+    // One case: one transaction in flight for it, however wide the window (FRX-FED-087).
     expect(flights).toHaveLength(1);
     expect(flights[0]![1].keys.length).toBeGreaterThan(1);
     const stored = (

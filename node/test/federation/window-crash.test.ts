@@ -74,7 +74,7 @@ async function until(what: string, test: () => Promise<boolean>, ms = 60_000): P
   }
 }
 
-describe("FRX-FED-703: the sender killed with SIGKILL while a window of transactions is in flight", () => {
+describe("FRX-FED-089: the sender killed with SIGKILL while a window of transactions is in flight", () => {
   it("resumes the whole window after a restart: every envelope applied once, each case in order", async () => {
     const root = await mkdtemp(join(tmpdir(), "frx-window-crash-"));
     dirs.push(root);
@@ -124,7 +124,7 @@ describe("FRX-FED-703: the sender killed with SIGKILL while a window of transact
       s.range<{ txnId: string; keys: string[]; cases: string[] }>("outbox", flightRange("LA")),
     );
     expect(recorded.length).toBe(FEDERATION.window);
-    // No case in two of them (FRX-FED-701).
+    // No case in two of them (FRX-FED-087).
     const cases = recorded.flatMap(([, f]) => f.cases);
     expect(new Set(cases).size).toBe(cases.length);
 

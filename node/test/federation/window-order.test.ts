@@ -60,7 +60,7 @@ describe("per-case order through a window of transactions (property)", () => {
         let puts = 0;
         client.call = async (...args: unknown[]) => {
           if (args[0] !== "PUT") return real(...args);
-          // No two transactions in flight share a case (FRX-FED-701), as recorded on disk.
+          // No two transactions in flight share a case (FRX-FED-087), as recorded on disk.
           const flights = await th.node.ctx.store.range<{ cases: string[] }>(
             "outbox",
             flightRange("LA"),

@@ -11,7 +11,7 @@ const queue = fc.array(
   { maxLength: 40 },
 );
 
-describe("FRX-FED-701: what a new transaction takes from the queue (property)", () => {
+describe("FRX-FED-087: what a new transaction takes from the queue (property)", () => {
   it("never a case in flight, each case's earliest envelopes in order, and all it may up to its size", () => {
     fc.assert(
       fc.property(

@@ -58,7 +58,7 @@ async function storedReferral() {
   return { t, create, needles, closedAt: t.clock.now().getTime() };
 }
 
-describe("erasure reaches the store's files and the backups taken afterwards (FRX-DP-201)", () => {
+describe("erasure reaches the store's files and the backups taken afterwards (FRX-DP-018)", () => {
   it("leaves no piece of the erased ciphertext in the raw store, a copy of it, or a backup, after the retention job", async () => {
     const { t, create, needles, closedAt } = await storedReferral();
     t.clock.set(new Date(closedAt + 1827 * DAY));

@@ -41,7 +41,7 @@ function refusedNotice(th: Member, erasure: string, queuedAt: Date): PendingNoti
 const details = async (m: Member) =>
   (await m.node.ctx.store.range<AuditEntry>("audit")).map(([, e]) => e.detail ?? "");
 
-describe("erasure-notice list, retry and discard (FRX-ADM-801)", () => {
+describe("erasure-notice list, retry and discard (FRX-ADM-014)", () => {
   it("lists a dead notice, queues it again with a new window, discards it, each audited", async () => {
     const th = cluster.get("TH");
     const erasure = "01KJQ0000000000000000000EE";

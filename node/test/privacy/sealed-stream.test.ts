@@ -83,7 +83,7 @@ describe("sealed attachment files (FRX-DP-001) streamed for the federation (FRX-
     expect(await files.partials.held(`TH-${sha256}`)).toBe(0);
   });
 
-  it("keeps a file in transit from a peer encrypted in .partial, and resumes it at any byte (FRX-DP-202)", async () => {
+  it("keeps a file in transit from a peer encrypted in .partial, and resumes it at any byte (FRX-DP-019)", async () => {
     const { dir, files, ring } = await store();
     const { bytes, sha256 } = content();
     const key = `TH-${sha256}`;

@@ -4,7 +4,7 @@ import { jwksOf, signerFor, type TestKeys } from "./keys.js";
 import { plus } from "./sign.js";
 
 /**
- * Deadline notices name their thread one way (FRX-DL-204): a referral deadline by the
+ * Deadline notices name their thread one way (FRX-DL-011): a referral deadline by the
  * envelope's `referral`, the investigation `respond` deadline by `body.investigationId` and no
  * `referral`. One valid respond reminder and the two ways to get it wrong.
  */
@@ -36,19 +36,19 @@ export function deadlineVectors(keys: TestKeys, fixture: Fixture): Record<string
   return Object.fromEntries([
     vector(
       "deadline.reminder-respond-ok",
-      "A reminder of an investigation invitee's respond deadline: the investigation in body.investigationId, no referral (FRX-DL-204).",
+      "A reminder of an investigation invitee's respond deadline: the investigation in body.investigationId, no referral (FRX-DL-011).",
       respond,
       { valid: true },
     ),
     vector(
       "deadline-respond-with-referral-fail",
-      "A respond reminder that also names a referral: a notice names one thread (FRX-DL-204).",
+      "A respond reminder that also names a referral: a notice names one thread (FRX-DL-011).",
       { ...respond, referral: reminder.referral } as Envelope,
       { valid: false, code: "schema.invalid" },
     ),
     vector(
       "deadline-acknowledge-without-referral-fail",
-      "An acknowledge reminder that names no referral, only an investigation: referral deadlines name the referral (FRX-DL-204).",
+      "An acknowledge reminder that names no referral, only an investigation: referral deadlines name the referral (FRX-DL-011).",
       { ...withoutReferral, body: { ...reminder.body, investigationId } } as Envelope,
       { valid: false, code: "schema.invalid" },
     ),

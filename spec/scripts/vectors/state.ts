@@ -293,7 +293,7 @@ export function stateVectors(fixture: Fixture): Record<string, Vector> {
       "claimant",
       { valid: false, code: "state.transition-forbidden" },
     );
-    // Payment due dates (FRX-REM-301): a schedule adds up to the award, due instants increase.
+    // Payment due dates (FRX-REM-014): a schedule adds up to the award, due instants increase.
     const thb = (amount: string) => ({ amount, currency: "THB" });
     const scheduled = (schedule: unknown[]) => ({ ...update, body: { ...update.body, schedule } });
     add(
@@ -330,7 +330,7 @@ export function stateVectors(fixture: Fixture): Record<string, Vector> {
       { valid: false, code: "state.remedy-schedule-invalid" },
     );
   }
-  // Deadline escalations come only from the recipient's node (FRX-DL-205): the node is the
+  // Deadline escalations come only from the recipient's node (FRX-DL-012): the node is the
   // actor `node`; anyone else, a level-1 notice included, is no actor at all.
   const overdue = fixture("deadline.overdue");
   const escalated = {

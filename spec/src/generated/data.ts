@@ -1264,7 +1264,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "admin.md"
   },
   {
-    "id": "FRX-ADM-801",
+    "id": "FRX-ADM-014",
     "level": "MUST",
     "text": "A node MUST let its operator list the erasure notices it has not delivered, and retry or discard one that is a dead letter, a retried notice being queued again with a retry window counted from the retry; it MUST record each retry and discard in its audit chain, and answer one naming no such dead letter with `request.not-found`.",
     "file": "admin.md"
@@ -1336,7 +1336,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-801",
+    "id": "FRX-API-032",
     "level": "MUST",
     "text": "A node MUST refuse a token whose `jti` it accepted before a restart of its process, including after its process was killed, with `auth.token-replayed`; after a stop in which its machine may have lost writes not yet on disk, or one it cannot tell from such a stop, it MUST refuse with `auth.token-replayed` every token whose `iat` is earlier than its start plus the clock skew, until the longest token lifetime and the skew have passed since then.",
     "file": "agency-api.md"
@@ -1456,25 +1456,25 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-501",
+    "id": "FRX-API-028",
     "level": "MUST",
     "text": "A client MUST send agency tokens whose header and payload match `api/agency-token.json`, with `iss` its participant id and `aud` its node's id, minted for the call (an `iat` within the clock skew of the time of the call, an `exp` later than `iat` by at most 300 seconds) and sent before their `exp`.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-502",
+    "id": "FRX-API-029",
     "level": "MUST NOT",
     "text": "A client MUST NOT repeat a request that was answered with a `Retry-After` header before the time that header gives has passed.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-503",
+    "id": "FRX-API-030",
     "level": "MUST",
     "text": "A client MUST treat a `duplicate` reply to `POST /v1/envelopes` whose receipt verifies as its envelope stored.",
     "file": "agency-api.md"
   },
   {
-    "id": "FRX-API-504",
+    "id": "FRX-API-031",
     "level": "MUST NOT",
     "text": "A client MUST NOT submit again the identical JWS of an envelope the node refused with a 4xx status, except 429 `request.rate-limited` and the `auth.*` refusals of a token.",
     "file": "agency-api.md"
@@ -1618,13 +1618,13 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "data-protection.md"
   },
   {
-    "id": "FRX-DP-201",
+    "id": "FRX-DP-018",
     "level": "MUST",
     "text": "Before it reports an erasure done, a node MUST make its store discard every earlier version of the records the erasure changed (for an embedded store, from its log and table files), so that neither the store's files nor a backup taken afterwards hold the erased content.",
     "file": "data-protection.md"
   },
   {
-    "id": "FRX-DP-202",
+    "id": "FRX-DP-019",
     "level": "MUST",
     "text": "A node MUST keep the bytes of a file it is receiving from a peer node encrypted under its data key while the transfer is incomplete, as FRX-DP-001 requires of stored attachments.",
     "file": "data-protection.md"
@@ -2104,13 +2104,13 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-301",
+    "id": "FRX-FED-085",
     "level": "MUST",
     "text": "A node MUST publish in its directory each of its agencies' sanction regimes and procedures as its operator last registered or changed them, and nothing else in their place.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-302",
+    "id": "FRX-FED-086",
     "level": "MUST",
     "text": "A node MUST refuse to register or change one of its agencies with a sanction regime whose `kind` none of the agency's powers allows in `policy/rules.json` `sanctionPowers`, or so that its powers no longer allow a regime it lists, with `request.malformed`.",
     "file": "federation.md"
@@ -2452,19 +2452,19 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-701",
+    "id": "FRX-FED-087",
     "level": "MUST NOT",
     "text": "A node MUST NOT put into a transaction for a peer an envelope of a case that an envelope of another transaction in flight to that peer belongs to, and MUST put a case's envelopes queued for that peer into a transaction only from the earliest stored on, in the order in which it stored them.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-702",
+    "id": "FRX-FED-088",
     "level": "MUST NOT",
     "text": "A node MUST NOT send a peer any attempt of any transaction, a first one or a retry, while the backoff after a failed attempt to that peer (FRX-FED-048) runs, and once it has run, while its last attempt to that peer failed, MUST send that peer one attempt at a time.",
     "file": "federation.md"
   },
   {
-    "id": "FRX-FED-703",
+    "id": "FRX-FED-089",
     "level": "MUST",
     "text": "A node MUST, when it starts, resume every transaction it recorded in flight to a peer, each with its `txnId` and envelopes, and MUST NOT start a new transaction to that peer while as many as its window or more are in flight.",
     "file": "federation.md"
@@ -3436,31 +3436,31 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-REM-305",
+    "id": "FRX-REM-018",
     "level": "MUST",
     "text": "A node that applies a `case.transfer` MUST add its `newOwner` to the recipients of every claim of that case that it holds, unless it is the claim's claimant or a recipient already.",
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-REM-301",
+    "id": "FRX-REM-014",
     "level": "MUST",
     "text": "A node MUST refuse a `remedy.update` carrying a `schedule` whose `status` is not `awarded`, `partially_paid`, `defaulted` or `enforcement`, or whose instalment amounts are not all positive, do not add up to the award, or whose `dueAt` instants do not strictly increase, with `state.remedy-schedule-invalid`.",
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-REM-302",
+    "id": "FRX-REM-015",
     "level": "MUST",
     "text": "The node of a claim's claimant MUST, once one or more instalments' `dueAt` have passed while the claim is `awarded`, `partially_paid`, `defaulted` or `enforcement` and its total paid is below the amount due by each of them, send one `deadline.overdue` with `deadline` `payment`, `level` 1, the `claimRef`, the number and `dueAt` of the latest of those instalments, its `amountDue` and the `amountPaid`, to the claimant, the claim's recipients of that node and the national coordinator(s) of that node.",
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-REM-303",
+    "id": "FRX-REM-016",
     "level": "MUST NOT",
     "text": "A node MUST NOT send a payment `deadline.overdue` for a claim whose claimant is not its own agency, for an instalment the total paid covers when its `dueAt` passes, or a second one for the same instalment of the same schedule.",
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-REM-304",
+    "id": "FRX-REM-017",
     "level": "MUST",
     "text": "The claimant's node MUST show in the case view, to the claim's claimant and recipients only, the claim's schedule in force and each overdue instalment with the notice sent, and, once the total paid reaches the instalment's amount due, when and by which update it was cleared.",
     "file": "state-machines.md"
@@ -3502,7 +3502,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-DL-201",
+    "id": "FRX-DL-008",
     "level": "MUST NOT",
     "text": "A node MUST NOT run a deadline, nor send a `deadline.reminder` or `deadline.overdue`, for a thread for which it is not authoritative.",
     "file": "state-machines.md"
@@ -3526,7 +3526,7 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-DL-202",
+    "id": "FRX-DL-009",
     "level": "SHOULD",
     "text": "A node SHOULD warn its operator when the `holidaysThrough` of its calendar is less than twelve months ahead.",
     "file": "state-machines.md"
@@ -3544,31 +3544,31 @@ export const requirements: ReadonlyArray<{ id: string; level: string; text: stri
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-DL-203",
+    "id": "FRX-DL-010",
     "level": "MUST",
     "text": "A node MUST resolve `national_coordinator` in a deadline's `escalateTo` to the active coordinators of its own directory and of the directory of each other node whose agency created the thread or owes the action.",
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-DL-204",
+    "id": "FRX-DL-011",
     "level": "MUST",
     "text": "A node MUST name in a deadline notice the referral in the envelope's `referral` for a referral deadline, the investigation in `body.investigationId`, with no `referral`, for the investigation `respond` deadline, and the claim in `body.claimRef`, with neither, for a `payment` deadline; a node MUST refuse a notice that names its thread otherwise with `schema.invalid`.",
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-DL-205",
+    "id": "FRX-DL-012",
     "level": "MUST",
     "text": "A node MUST refuse a `deadline.reminder` or `deadline.overdue` that names a referral, investigation or remedy claim it does not hold, or one of another case than the envelope's, with `state.referral-unknown`, and one whose `from` is not `<node>:NODE` of the node its own record of the thread gives as authoritative (the referral recipient's, the investigation proposer's, the claimant's) with `state.actor-forbidden`.",
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-DL-206",
+    "id": "FRX-DL-013",
     "level": "MUST",
     "text": "A node MUST deliver a `deadline.overdue` from a thread's authoritative node to each of its participants it addresses that its directory marks as a coordinator, whether or not that participant is a party to the case, and MUST NOT make any recipient of a deadline notice a party to the case.",
     "file": "state-machines.md"
   },
   {
-    "id": "FRX-DL-207",
+    "id": "FRX-DL-014",
     "level": "MUST",
     "text": "A node MUST end an investigation's `respond` deadline once no invitee owes an answer, and not before.",
     "file": "state-machines.md"

@@ -592,7 +592,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "$ref": "../entities/ids.json#/$defs/ulid"
           },
           "overdue": {
-            "description": "Instalments that fell due unpaid, as the claimant's node recorded them (FRX-REM-304): the notice it sent, and when payments covered the instalment.",
+            "description": "Instalments that fell due unpaid, as the claimant's node recorded them (FRX-REM-017): the notice it sent, and when payments covered the instalment.",
             "type": "array",
             "maxItems": 1000,
             "items": {
@@ -1912,7 +1912,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "auth.token-replayed",
-        "description": "The bearer token's `jti` has been used before, or the token was issued before the node restarted after a stop of its machine that may have lost its record (FRX-API-801): send a fresh token."
+        "description": "The bearer token's `jti` has been used before, or the token was issued before the node restarted after a stop of its machine that may have lost its record (FRX-API-032): send a fresh token."
       },
       {
         "const": "auth.token-audience",
@@ -1964,7 +1964,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
       },
       {
         "const": "state.remedy-schedule-invalid",
-        "description": "A remedy.update's payment schedule does not fit the claim: given in a state before `awarded` or after it ended, an instalment amount that is not positive, amounts that do not add up to the award, or due instants that do not strictly increase (FRX-REM-301)."
+        "description": "A remedy.update's payment schedule does not fit the claim: given in a state before `awarded` or after it ended, an instalment amount that is not positive, amounts that do not add up to the award, or due instants that do not strictly increase (FRX-REM-014)."
       },
       {
         "const": "attachment.offset-mismatch",
@@ -4234,7 +4234,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             }
           },
           "sanctionRegimes": {
-            "description": "Sanctions it may impose, each on its legal basis; every kind is one its powers allow (policy/rules.json `sanctionPowers`, FRX-FED-302).",
+            "description": "Sanctions it may impose, each on its legal basis; every kind is one its powers allow (policy/rules.json `sanctionPowers`, FRX-FED-086).",
             "type": "array",
             "maxItems": 20,
             "items": {
@@ -7303,7 +7303,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     ],
     "oneOf": [
       {
-        "description": "A referral deadline (FRX-DL-204): the envelope names the referral; the body names no investigation (an empty investigationId cannot be a ULID).",
+        "description": "A referral deadline (FRX-DL-011): the envelope names the referral; the body names no investigation (an empty investigationId cannot be a ULID).",
         "type": "object",
         "required": [
           "referral"
@@ -7328,7 +7328,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         }
       },
       {
-        "description": "An investigation invitee's respond deadline (FRX-DL-204): the body names the investigation; the envelope names no referral (an empty referral cannot be a ULID).",
+        "description": "An investigation invitee's respond deadline (FRX-DL-011): the body names the investigation; the envelope names no referral (an empty referral cannot be a ULID).",
         "type": "object",
         "required": [
           "body"
@@ -7352,7 +7352,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         }
       },
       {
-        "description": "A remedy award's payment due date (FRX-DL-204, FRX-REM-302): the body names the claim; the envelope names no referral and the body no investigation.",
+        "description": "A remedy award's payment due date (FRX-DL-011, FRX-REM-015): the body names the claim; the envelope names no referral and the body no investigation.",
         "type": "object",
         "required": [
           "body"
@@ -7422,7 +7422,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "$ref": "../entities/ids.json#/$defs/ulid"
           },
           "claimRef": {
-            "description": "The remedy claim, for a payment deadline (FRX-REM-302).",
+            "description": "The remedy claim, for a payment deadline (FRX-REM-015).",
             "$ref": "../entities/ids.json#/$defs/ulid"
           },
           "instalment": {
@@ -7480,7 +7480,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
     ],
     "oneOf": [
       {
-        "description": "A referral deadline (FRX-DL-204): the envelope names the referral; the body names no investigation (an empty investigationId cannot be a ULID).",
+        "description": "A referral deadline (FRX-DL-011): the envelope names the referral; the body names no investigation (an empty investigationId cannot be a ULID).",
         "type": "object",
         "required": [
           "referral"
@@ -7505,7 +7505,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
         }
       },
       {
-        "description": "An investigation invitee's respond deadline (FRX-DL-204): the body names the investigation; the envelope names no referral (an empty referral cannot be a ULID).",
+        "description": "An investigation invitee's respond deadline (FRX-DL-011): the body names the investigation; the envelope names no referral (an empty referral cannot be a ULID).",
         "type": "object",
         "required": [
           "body"
@@ -9788,7 +9788,7 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
             "$ref": "../entities/time.json#/$defs/instant"
           },
           "schedule": {
-            "description": "The instalments the award is to be paid in, in order: each with the instant it falls due and its amount. The amounts add up to the award exactly; a later schedule replaces this one (FRX-REM-301). The claimant's node sends an overdue notice for each instalment whose due instant passes while the total paid is below what was due by then (FRX-REM-302).",
+            "description": "The instalments the award is to be paid in, in order: each with the instant it falls due and its amount. The amounts add up to the award exactly; a later schedule replaces this one (FRX-REM-014). The claimant's node sends an overdue notice for each instalment whose due instant passes while the total paid is below what was due by then (FRX-REM-015).",
             "type": "array",
             "minItems": 1,
             "maxItems": 120,

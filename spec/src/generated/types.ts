@@ -144,7 +144,7 @@ export type CaseViewClaim = {
 }>;
   /** The remedy.update that gave the schedule in force. */
   scheduledBy?: Ulid;
-  /** Instalments that fell due unpaid, as the claimant's node recorded them (FRX-REM-304): the notice it sent, and when payments covered the instalment. */
+  /** Instalments that fell due unpaid, as the claimant's node recorded them (FRX-REM-017): the notice it sent, and when payments covered the instalment. */
   overdue?: Array<{
   instalment: number;
   dueAt: Instant;
@@ -425,7 +425,7 @@ export type DirectoryParticipant = {
   powers: Array<C.Power>;
   /** Message types it accepts. An empty list means it accepts every message type. */
   acceptedTypes: Array<C.MessageType>;
-  /** Sanctions it may impose, each on its legal basis; every kind is one its powers allow (policy/rules.json `sanctionPowers`, FRX-FED-302). */
+  /** Sanctions it may impose, each on its legal basis; every kind is one its powers allow (policy/rules.json `sanctionPowers`, FRX-FED-086). */
   sanctionRegimes?: SanctionRegime[];
   procedures?: AgencyProcedures;
   /** Its signing keys, current and retired. */
@@ -1330,7 +1330,7 @@ export type DeadlineOverdueBody = {
   messageId?: Ulid;
   /** The investigation, for a respond deadline; referral deadlines name the referral in the envelope instead. */
   investigationId?: Ulid;
-  /** The remedy claim, for a payment deadline (FRX-REM-302). */
+  /** The remedy claim, for a payment deadline (FRX-REM-015). */
   claimRef?: Ulid;
   /** Which instalment of the claim's schedule fell due unpaid, counting from 1. */
   instalment?: number;
@@ -1988,7 +1988,7 @@ export type RemedyUpdateBody = {
   amountPaid?: Money;
   /** When the latest payment reached the worker. */
   paidAt?: Instant;
-  /** The instalments the award is to be paid in, in order: each with the instant it falls due and its amount. The amounts add up to the award exactly; a later schedule replaces this one (FRX-REM-301). The claimant's node sends an overdue notice for each instalment whose due instant passes while the total paid is below what was due by then (FRX-REM-302). */
+  /** The instalments the award is to be paid in, in order: each with the instant it falls due and its amount. The amounts add up to the award exactly; a later schedule replaces this one (FRX-REM-014). The claimant's node sends an overdue notice for each instalment whose due instant passes while the total paid is below what was due by then (FRX-REM-015). */
   schedule?: RemedyInstalment[];
   /** A note for the receiving agency's staff; no personal data beyond what the tier allows. */
   note?: string;

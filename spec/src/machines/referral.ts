@@ -70,7 +70,7 @@ export function applyReferral(
     );
   }
   // A first escalation (level 1) is a notice only; the referral expires at level 2 (twice the
-  // deadline). Either comes only from the recipient's node (FRX-DL-205).
+  // deadline). Either comes only from the recipient's node (FRX-DL-012).
   if (
     message.type === MessageType.DeadlineOverdue &&
     record &&

@@ -11,7 +11,7 @@ export interface RemedyInstalment {
   total: string;
 }
 
-/** An instalment that fell due unpaid, as the claimant's node recorded it (FRX-REM-304). */
+/** An instalment that fell due unpaid, as the claimant's node recorded it (FRX-REM-017). */
 export interface RemedyOverdue {
   instalment: number;
   dueAt: string;
@@ -23,7 +23,7 @@ export interface RemedyOverdue {
   clearedBy?: string;
 }
 
-/** The states in which payments are open, and so due dates run (FRX-REM-301, FRX-REM-302). */
+/** The states in which payments are open, and so due dates run (FRX-REM-014, FRX-REM-015). */
 export const PAYMENTS_OPEN = ["awarded", "partially_paid", "defaulted", "enforcement"];
 
 function refuse(detail: string, pointer: string): FrxError {
@@ -33,7 +33,7 @@ function refuse(detail: string, pointer: string): FrxError {
 }
 
 /**
- * Puts a schedule in force on `next` (FRX-REM-301): only while payments are open, each amount
+ * Puts a schedule in force on `next` (FRX-REM-014): only while payments are open, each amount
  * positive and in the claim's currency (FRX-REM-003), adding up to the award exactly, due
  * instants strictly increasing. Replaces the schedule before it.
  */
@@ -80,7 +80,7 @@ export function applySchedule(
   next.scheduledBy = messageId;
 }
 
-/** Marks cleared each overdue instalment the total paid now covers (FRX-REM-304). */
+/** Marks cleared each overdue instalment the total paid now covers (FRX-REM-017). */
 export function clearOverdue(next: RemedyRecord, at: string, messageId: string): void {
   const paid = units(next.paid);
   for (const o of next.overdue ?? [])
@@ -93,7 +93,7 @@ export function clearOverdue(next: RemedyRecord, at: string, messageId: string):
 /**
  * The first instalment of the schedule in force that the total paid does not cover and that
  * no overdue notice was sent for yet, with its due instant in milliseconds; none when the
- * claim's payments are not open (FRX-REM-302, FRX-REM-303). The claimant's node waits for it.
+ * claim's payments are not open (FRX-REM-015, FRX-REM-016). The claimant's node waits for it.
  *
  * @example const due = nextDue(record); if (due && due.dueMs <= now) notify(due)
  */

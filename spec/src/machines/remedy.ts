@@ -41,11 +41,11 @@ export interface RemedyRecord {
   /** The total paid so far, as a decimal string in `currency`. */
   paid: string;
   payments: RemedyPayment[];
-  /** The instalments in force, with the running total due (FRX-REM-301). */
+  /** The instalments in force, with the running total due (FRX-REM-014). */
   schedule?: RemedyInstalment[];
   /** The remedy.update that gave the schedule in force. */
   scheduledBy?: string;
-  /** Instalments that fell due unpaid, as the claimant's node recorded them (FRX-REM-304). */
+  /** Instalments that fell due unpaid, as the claimant's node recorded them (FRX-REM-017). */
   overdue?: RemedyOverdue[];
   history: Array<{ state: string; at: string; messageId: string }>;
   updatedAt: string;
@@ -208,7 +208,7 @@ export function applyRemedy(
         "/body/amountPaid/amount",
       );
     if (message.body.schedule) applySchedule(next, message.body.schedule, status, message.id);
-    // A payment that covers what fell due clears it (FRX-REM-304).
+    // A payment that covers what fell due clears it (FRX-REM-017).
     clearOverdue(next, at, message.id);
   }
   next.state = status;

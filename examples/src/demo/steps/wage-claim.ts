@@ -92,7 +92,7 @@ export async function wageClaim(s: Scene): Promise<void> {
     );
     if (!overdue)
       throw new Error(
-        "TH:DOE, the claimant, got no deadline.overdue for the unpaid second instalment (FRX-REM-302)",
+        "TH:DOE, the claimant, got no deadline.overdue for the unpaid second instalment (FRX-REM-015)",
       );
   }
   // The second instalment's date passed without payment: the award stands, enforcement starts.

@@ -13,7 +13,7 @@ export const agencyUpdateCommand: Command = {
 
 Changes an agency registered at the node in DIR, with an audit entry; what is not given stays.
 Its id, roles and organisation type do not change (that is a new registration). A sanction
-regime its powers do not allow is refused (FRX-FED-302).
+regime its powers do not allow is refused (FRX-FED-086).
 ${BOTH_WAYS}
 
   --dir DIR                 the node's data folder

@@ -23,7 +23,7 @@ export async function bootId(): Promise<string | null> {
 
 /**
  * Remembers every token's `jti` until the token expires (plus skew), so that a token is good
- * for one call, across restarts too (FRX-SIG-024, FRX-API-801).
+ * for one call, across restarts too (FRX-SIG-024, FRX-API-032).
  *
  * A jti is written to the store without an fsync (`commitUnsynced`): the write(2) is done
  * before the call goes on, so the jti is in the operating system's page cache and survives a
@@ -86,7 +86,7 @@ export class ReplayGuard {
   /**
    * Records the jti, or throws `auth.token-replayed` if it was used before, or if it was issued
    * before the fence (it may have been used before a crash that lost its record). Resolves once
-   * written (FRX-API-801: to the operating system, not necessarily to the disk).
+   * written (FRX-API-032: to the operating system, not necessarily to the disk).
    */
   async use(issuer: string, jti: string, expMs: number, iatMs: number): Promise<void> {
     const key = `${issuer}\u0000${jti}`;
