@@ -24,6 +24,7 @@ import { defaultConfig } from "../config/config.js";
 import { generateNodeKeys, type NodeKeys } from "../config/keys.js";
 import { memberEntry } from "../federation/member-entry.js";
 import { createNode, type FrxNode } from "../node.js";
+import { provideKeyFile } from "../privacy/data-keys.js";
 import type { Logger } from "../runtime/logger.js";
 
 export interface AttachmentFigures {
@@ -167,6 +168,7 @@ async function node(cc: string, nodeDir: string) {
   const config = defaultConfig(cc, { port: 0 });
   config.limits.attachmentBytes = Math.max(config.limits.attachmentBytes, bytes);
   config.federation.attachmentBytes = Math.max(config.federation.attachmentBytes, bytes);
+  await provideKeyFile(nodeDir, config);
   const n = await createNode({ config, keys, dir: nodeDir, logger: quiet });
   const { url } = await n.start();
   config.publicUrl = url;
