@@ -1,4 +1,6 @@
 import { join } from "node:path";
+import { DATA_KEY_FILE, FileKeySource } from "../privacy/data-keys.js";
+import { openEnvelope } from "../privacy/envelopes.js";
 import { openLevel } from "../store/db.js";
 import type { MessageRecord } from "../store/records.js";
 import { LevelStore } from "../store/store.js";
@@ -24,6 +26,8 @@ export async function checkDurability(
   envelopes: SignedEnvelope[],
   created: number[],
 ): Promise<DurabilityReport> {
+  // Stored envelopes are sealed with the node's data key (FRX-DP-001): open them to compare.
+  const ring = await new FileKeySource(join(dir, DATA_KEY_FILE)).load();
   const store = new LevelStore(openLevel(join(dir, "store")));
   await store.open();
   try {
@@ -31,7 +35,7 @@ export async function checkDurability(
     for (const i of created) {
       const envelope = envelopes[i]!;
       const record = await store.get<MessageRecord>("messages", envelope.id);
-      if (record?.jws === envelope.jws) stored++;
+      if (openEnvelope(ring, envelope.id, record?.jws) === envelope.jws) stored++;
     }
     let messagesInStore = 0;
     for await (const _ of store.sub("messages").keys()) messagesInStore++;
