@@ -1,4 +1,5 @@
 import type { AppContext } from "../context.js";
+import { HourlyWatch } from "./hourly-watch.js";
 import { calendarCoverage } from "../domain/calendar-publish.js";
 
 /**
@@ -6,23 +7,12 @@ import { calendarCoverage } from "../domain/calendar-publish.js";
  * twelve months ahead (FRX-DL-004): a structured log line at start and every hour while it
  * does. The admin `health` operation and `frx-node calendar check` say the same.
  */
-export class CalendarWatch {
-  private timer: NodeJS.Timeout | null = null;
-
-  constructor(private readonly ctx: AppContext) {}
-
-  start(intervalMs = 3_600_000): void {
-    this.check();
-    this.timer = setInterval(() => this.check(), intervalMs);
-    this.timer.unref();
+export class CalendarWatch extends HourlyWatch {
+  constructor(private readonly ctx: AppContext) {
+    super();
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  check(): void {
+  override check(): void {
     const c = calendarCoverage(this.ctx.config.calendar, this.ctx.clock.now());
     if (c.state === "short")
       this.ctx.logger.warn("calendar.coverage-short", {

@@ -1,26 +1,16 @@
 import type { AppContext } from "../context.js";
+import { HourlyWatch } from "./hourly-watch.js";
 
 /**
  * Warns operators well before the trust list expires (and once it has): a structured log
  * line at start and every hour while it is expiring or expired. /readyz says the same.
  */
-export class TrustWatch {
-  private timer: NodeJS.Timeout | null = null;
-
-  constructor(private readonly ctx: AppContext) {}
-
-  start(intervalMs = 3_600_000): void {
-    this.check();
-    this.timer = setInterval(() => this.check(), intervalMs);
-    this.timer.unref();
+export class TrustWatch extends HourlyWatch {
+  constructor(private readonly ctx: AppContext) {
+    super();
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  check(): void {
+  override check(): void {
     const s = this.ctx.trust.status(this.ctx.config.federation.warnBeforeExpiryMs);
     if (s.state === "expiring")
       this.ctx.logger.warn("trust.list-expiring", { version: s.version, expiresAt: s.expiresAt });
