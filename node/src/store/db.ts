@@ -39,9 +39,10 @@ export type Aggregate = (typeof AGGREGATES)[number];
 
 /**
  * LevelDB keeps the index and filter blocks of every open table file in native memory, outside
- * its block cache, so with the default of 1,000 open files a node's memory grows with its store
- * for as long as it runs. A fixed table budget and a fixed block cache keep the native part flat:
- * a store larger than 64 files (about 128 MB) reopens tables on cold reads instead.
+ * its block cache; a fixed table budget (64 files, about 128 MB of store; larger stores reopen
+ * tables on cold reads) and a fixed block cache bound that part. The soak showed it was not what
+ * made a node's memory creep (glibc's per-thread arenas were: see docs/testing.md and
+ * MALLOC_ARENA_MAX in the operator guide); the budget stays as a bound, not as that fix.
  */
 const LEVEL_OPTIONS = {
   valueEncoding: "json",
