@@ -18,9 +18,17 @@ export {
   type OperatorHook,
   type ApplyOutcome,
 } from "./run/operator.js";
+export {
+  processSteps,
+  StepFailed,
+  StepNotOffered,
+  type ProcessSteps,
+} from "./run/operator-process.js";
 export { verifyReportDir, type ReportVerdict } from "./report/verify-dir.js";
 export type { TestResult } from "./run/runner.js";
 export { ALL_TESTS, testsOf, type ProfileName } from "./suite/index.js";
+export { restartTests } from "./suite/restart.js";
+export { federationRestartTests } from "./suite/federation-restart.js";
 export type { ConformanceTest } from "./suite/define.js";
 export {
   buildReport,

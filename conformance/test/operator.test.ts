@@ -1,8 +1,9 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandHook } from "../src/index.js";
+import { commandHook, processSteps, StepFailed, StepNotOffered } from "../src/index.js";
+import { operatorScript } from "../src/kit/operator.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -59,5 +60,64 @@ describe("the --operator command", () => {
     await expect(refusing.signTrustList(list)).rejects.toThrow(
       /did not sign the version \(exit 1\)/,
     );
+  });
+});
+
+describe("the restart and crash steps", () => {
+  it("resolve on exit 0, skip on exit 2 (not offered) and fail on any other exit", async () => {
+    await processSteps(`sh ${await script("exit 0")}`).restart();
+    expect((await readFile(join(dir, "step"), "utf8")).trim()).toBe("restart");
+    await expect(processSteps(`sh ${await script("exit 2")}`).crash()).rejects.toBeInstanceOf(
+      StepNotOffered,
+    );
+    const failing = processSteps(`sh ${await script('echo "store locked" >&2; exit 1')}`);
+    await expect(failing.crash()).rejects.toThrow(/crash failed \(exit 1\):[\s\S]*store locked/);
+    await expect(failing.crash()).rejects.toBeInstanceOf(StepFailed);
+  });
+
+  /** A stand-in for frx-node start: writes DIR/admin.json with its pid, says it listens, notes a SIGTERM. */
+  const FAKE_NODE = [
+    'DIR="$3"',
+    'echo "{\\"url\\":\\"http://127.0.0.1:1\\",\\"pid\\":$$}" > "$DIR/admin.json"',
+    'trap \'echo "$$" >> "$DIR/terminated"; rm -f "$DIR/admin.json"; exit 0\' TERM',
+    'echo "node XX listening on http://127.0.0.1:1"',
+    "while :; do sleep 0.1; done",
+  ].join("\n");
+
+  it("in the kit's script, restart stops the node with SIGTERM and crash with SIGKILL, each starting it again", async () => {
+    const node = join(dir, "node");
+    await mkdir(node);
+    await writeFile(join(dir, "fake-node.sh"), FAKE_NODE + "\n");
+    await writeFile(join(dir, "operator.sh"), operatorScript());
+    const hook = commandHook(`FRX_NODE='sh ${dir}/fake-node.sh' sh ${dir}/operator.sh ${node}`);
+    const pid = async () =>
+      (JSON.parse(await readFile(join(node, "admin.json"), "utf8")) as { pid: number }).pid;
+    const alive = (p: number) => {
+      try {
+        process.kill(p, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await hook.restart!(); // nothing runs yet: it starts the node
+    const first = await pid();
+    try {
+      await hook.restart!();
+      const second = await pid();
+      expect(second).not.toBe(first);
+      expect(alive(first)).toBe(false);
+      expect((await readFile(join(node, "terminated"), "utf8")).trim()).toBe(String(first));
+      await hook.crash!();
+      const third = await pid();
+      expect(third).not.toBe(second);
+      expect(alive(second)).toBe(false);
+      // SIGKILL left the node no chance to note anything.
+      expect((await readFile(join(node, "terminated"), "utf8")).trim()).toBe(String(first));
+      expect(alive(third)).toBe(true);
+    } finally {
+      const last = await pid().catch(() => undefined);
+      if (last) process.kill(last, "SIGKILL");
+    }
   });
 });

@@ -32,11 +32,15 @@ writing no report, when it is not. Exit 0 only when every mandatory test passed.
   --force          overwrite a report already in --report
   --operator CMD   the operator's steps: the suite runs \`CMD apply-trust-list FILE\` to have
                    the node apply a trust-list version (exit 0: applied; otherwise refused,
-                   printing the FRX error code), and \`CMD sign-trust-list FILE\` to have the
-                   node add its signature to the version in FILE, in place (exit 0: signed).
+                   printing the FRX error code), \`CMD sign-trust-list FILE\` to have the
+                   node add its signature to the version in FILE, in place (exit 0: signed),
+                   \`CMD restart\` to stop the node gracefully and start it again, and
+                   \`CMD crash\` to kill its process (SIGKILL) and start it again (exit 0: the
+                   node is back and answers, within 120 s; exit 2: step not offered, its tests
+                   are skipped; any other exit: the node did not come back, its test fails).
                    For the reference node:
                    --operator "sh kit/operator-reference-node.sh NODE_DIR". Without it the
-                   trust-list version tests are skipped, and the run cannot pass.
+                   trust-list version and restart tests are skipped, and the run cannot pass.
 
 With --client: the client profile, which certifies an agency system. The suite plays the
 national node (the kit's node id, on 127.0.0.1) and a foreign node (XA) behind it, and runs

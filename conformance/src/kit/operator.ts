@@ -1,4 +1,5 @@
 import type { Registration } from "./files.js";
+import { processStepCases, processStepFunctions } from "./operator-process.js";
 
 /**
  * Settings the operator applies to the node under test for a certification run, in the
@@ -64,22 +65,25 @@ export function registerScript(registration: Registration[]): string {
  * applies a trust-list version at the running node with `frx-node trust apply`, which prints
  * the refusal's code in parentheses and exits 1 when the node refuses it, and adds the node's
  * signature to a version with `frx-node trust sign` (which refuses a version whose entry for
- * the node is not the node, FRX-TRUST-029).
+ * the node is not the node, FRX-TRUST-029); restarts and crashes the node (operator-process.ts).
  */
 export function operatorScript(): string {
   return [
     "#!/bin/sh",
     "# The operator steps of frx-conformance run --operator, for the reference node.",
     "# Usage: sh operator-reference-node.sh NODE_DIR apply-trust-list|sign-trust-list FILE",
+    "#        sh operator-reference-node.sh NODE_DIR restart|crash",
     "#        (FRX_NODE overrides frx-node)",
     "set -eu",
-    'DIR="${1:?usage: operator-reference-node.sh NODE_DIR STEP FILE}"',
-    'STEP="${2:?a step: apply-trust-list or sign-trust-list}"',
-    'FILE="${3:?the trust-list file}"',
+    'DIR="${1:?usage: operator-reference-node.sh NODE_DIR STEP [FILE]}"',
+    'STEP="${2:?a step: apply-trust-list, sign-trust-list, restart or crash}"',
+    'FILE="${3:-}"',
     'FRX_NODE="${FRX_NODE:-frx-node}"',
+    ...processStepFunctions(),
     'case "$STEP" in',
     '  apply-trust-list) exec $FRX_NODE trust apply --dir "$DIR" --in "$FILE" ;;',
     '  sign-trust-list) exec $FRX_NODE trust sign --dir "$DIR" --in "$FILE" ;;',
+    ...processStepCases(),
     '  *) echo "operator-reference-node.sh: unknown step $STEP" >&2; exit 2 ;;',
     "esac",
     "",

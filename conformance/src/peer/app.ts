@@ -8,7 +8,7 @@ import {
 } from "@frx/spec";
 import { Hono } from "hono";
 import { ulid } from "../harness/ulid.js";
-import type { Arrival, Script } from "./behaviour.js";
+import type { Arrival, Script, WakeArrival } from "./behaviour.js";
 import type { PeerDocuments } from "./documents.js";
 import type { PeerFiles } from "./files.js";
 
@@ -19,7 +19,7 @@ export interface PeerAppDeps {
   trust: () => VerifiedTrustList;
   script: Script;
   arrivals: Arrival[];
-  wakes: string[];
+  wakes: WakeArrival[];
   decoys: string[];
   /** The suspended harness member, whose key signs receipts from "another node". */
   suspended: string;
@@ -60,7 +60,11 @@ export function peerApp(d: PeerAppDeps): Hono {
     d.decoys.push(`${c.req.method} ${c.req.path}`);
     return problem("request.not-found", 404, "the decoy endpoint of the peer's metadata");
   });
-  app.get("/federation/v1/directory", (c) => c.json(d.docs.directory()));
+  app.get("/federation/v1/directory", (c) =>
+    d.docs.directoryUnavailable
+      ? problem("node.not-ready", 503, "the peer's directory is unavailable (scripted)")
+      : c.json(d.docs.directory()),
+  );
   app.get("/federation/v1/registry", (c) =>
     c.json(
       d.docs.registry({
@@ -76,7 +80,11 @@ export function peerApp(d: PeerAppDeps): Hono {
     problem,
   });
   app.post("/federation/v1/wake", async (c) => {
-    d.wakes.push(await c.req.text());
+    d.wakes.push({
+      body: await c.req.text(),
+      contentType: c.req.header("content-type") ?? "",
+      at: Date.now(),
+    });
     return c.json({ woken: d.docs.node });
   });
   app.put("/federation/v1/transactions/:txnId", async (c) => {

@@ -32,6 +32,13 @@ export interface Arrival {
   error?: string;
 }
 
+/** A wake as it reached the peer. */
+export interface WakeArrival {
+  body: string;
+  contentType: string;
+  at: number;
+}
+
 /** A queue of scripted answers; when it is empty the default applies. */
 export class Script {
   private queue: Answer[] = [];

@@ -35,6 +35,8 @@ export class PeerDocuments {
   readonly extraParticipants: Types.DirectoryParticipant[] = [];
   /** A fault of the served directory's signature (FRX-FED-005): a stranger's key, or another typ. */
   directoryFault: "stranger" | "typ" | null = null;
+  /** The directory route answers 503, as a peer that cannot be reached would not answer (FRX-FED-007). */
+  directoryUnavailable = false;
   /** The served directory's issuedAt, as an offset from now (FRX-FED-006). */
   directoryAgeMs = 0;
   /** Extra keys served as retired, by kid, with their notAfter (FRX-FED-009). */

@@ -4,7 +4,7 @@ import { trustListDigest, type Types, type VerifiedTrustList } from "@frx/spec";
 import type { Kit } from "../kit/load.js";
 import { PEER_AGENCY } from "../kit/agencies.js";
 import { peerApp } from "./app.js";
-import { Script, type Arrival } from "./behaviour.js";
+import { Script, type Arrival, type WakeArrival } from "./behaviour.js";
 import { PeerDocuments } from "./documents.js";
 import { PeerFiles } from "./files.js";
 
@@ -16,7 +16,7 @@ import { PeerFiles } from "./files.js";
 export class PeerNode {
   readonly script = new Script();
   readonly arrivals: Arrival[] = [];
-  readonly wakes: string[] = [];
+  readonly wakes: WakeArrival[] = [];
   /** Requests to the decoy endpoint the peer's metadata advertises (FRX-FED-003: none). */
   readonly decoys: string[] = [];
   readonly docs: PeerDocuments;

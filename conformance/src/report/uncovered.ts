@@ -102,14 +102,14 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-ENV-008": agency("addressing a pseudonymous body to one participant"),
   "FRX-ENV-014": agency("using content only for its declared purpose"),
   "FRX-ENV-029": internal(
-    "a node that cannot store or verify: the harness cannot close a node's store or unload its keys",
+    "a node that cannot store or verify (keys not loaded, store closed) while it answers: no request and no operator step of a run puts a node in that state (restart and crash start it whole), and closing its store under it is not an operator's step",
   ),
   "FRX-ENV-030": internal("an unexpected fault cannot be provoked from outside on purpose"),
   "FRX-ENV-032": internal(
     "the agency API's one JSON request body (the inbox acknowledgement) has a strict schema (FRX-API-016) that refuses any deeply nested body with the same code, request.malformed, so a depth check made before parsing cannot be told apart from outside",
   ),
   "FRX-ENV-036": internal(
-    "the kit turns the node's rate limits off (the suite breaks rules hundreds of times from one address)",
+    "the kit turns the node's rate limits off (the suite breaks rules hundreds of times from one address), and no operator step changes a node's configuration within a run (restart keeps it)",
   ),
   // Signing.
   "FRX-SIG-005": operator(
@@ -127,34 +127,27 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-TRUST-007": internal(
     "a genesis is judged only by a node with no list in force, which a certified set-up never is",
   ),
-  "FRX-TRUST-014": internal("the versions a node keeps are in its store; no interface lists them"),
+  "FRX-TRUST-014": internal(
+    "the versions a node keeps are in its store and no interface lists them: after a restart or a crash the node still judges by its list in force (the federation restart tests exchange transactions under it), but whether it still holds every earlier version back to the genesis cannot be seen",
+  ),
   "FRX-TRUST-018": internal(
     "needs a node with no trust list, which a certified set-up never is (the pre-flight check requires one)",
   ),
   // Federation.
-  "FRX-FED-007": internal("durable storage across a restart: the harness cannot restart the node"),
-  "FRX-FED-029": internal("kept until expiresAt plus skew: longer than a run"),
   "FRX-FED-030": internal(
     "two concurrent attempts of one transaction: which one wins is timing, which a black-box test cannot fix",
   ),
-  "FRX-FED-040": internal("storing before replying, across a crash"),
   "FRX-FED-048": internal(
     "a random backoff: only its distribution, over many failures, could be judged",
   ),
   "FRX-FED-049": pending(
     "under the kit's backoff cap of one second (so that retries are seen within a run) a retry at once after a wake cannot be told from the next scheduled one; a run with a long backoff, and a wake, would show it",
   ),
-  "FRX-FED-061": internal(
-    "a node sends wakes when it comes back from an outage, and the harness cannot restart the node",
-  ),
   "FRX-FED-067": internal(
     "needs more concurrent transaction bodies than the node's configured bound, held open at once: timing-dependent",
   ),
   "FRX-FED-088": internal(
     "when the node sends each attempt against its random backoff (FRX-FED-048): only the distribution over many failures, and a window of attempts all failing together, could show it",
-  ),
-  "FRX-FED-089": internal(
-    "resuming the window needs the node killed and restarted with transactions in flight, which the harness cannot do (node/test/federation/window-crash.test.ts does)",
   ),
   "FRX-FED-071": internal(
     "needs a queued envelope over 262,144 bytes, which FRX-FED-070 keeps out of the queue",
@@ -167,8 +160,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-POL-024": agency("not sending a victim as a suspect"),
   "FRX-POL-025": agency("not writing sensitive data into untagged fields"),
   "FRX-POL-026": agency("suppressing small stats.report cells"),
-  "FRX-RCPT-001": internal("durability before the receipt, across a crash"),
-  "FRX-RCPT-006": internal("kept until expiresAt plus skew: longer than a run"),
   // Deadlines across borders (issue 12): node tests cover these
   // (node/test/federation/deadlines-across-borders.test.ts, deadlines-investigation.test.ts).
   "FRX-DL-010": pending(
@@ -198,7 +189,6 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-REG-007": pending("the harness peer would have to list another country's entries"),
   "FRX-REG-008": agency("verifying each answered member's JWS against the trust list"),
   // The agency API (spec/agency-api.md), specified after this table was first written.
-  "FRX-API-032": internal("durability of the replay store across a kill or a crash of the node"),
   "FRX-API-019": internal(
     "a node with no trust list in force, which a certified set-up never is (the pre-flight check requires one)",
   ),

@@ -1,19 +1,21 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SignedTrustList } from "@frx/spec";
+import { processSteps, type ProcessSteps } from "./operator-process.js";
+import { runShell } from "./shell.js";
 
 /** What the node's operator did with a trust-list version the suite handed over. */
 export type ApplyOutcome = { applied: true } | { applied: false; code: string; message: string };
 
 /**
  * The operator steps some requirements need during a run: applying a trust-list version
- * (FRX-TRUST-005..013), and adding the node's own signature to one (so that a version the
- * suite proposes can meet the quorum: FRX-TRUST-015..029). A certifier passes a command
- * (`--operator CMD`); the self-tests pass functions.
+ * (FRX-TRUST-005..013), adding the node's own signature to one (so that a version the
+ * suite proposes can meet the quorum: FRX-TRUST-015..029), and restarting or crashing the
+ * node (operator-process.ts; a hook without them skips the tests that need them). A
+ * certifier passes a command (`--operator CMD`); the self-tests pass functions.
  */
-export interface OperatorHook {
+export interface OperatorHook extends Partial<ProcessSteps> {
   applyTrustList(signed: SignedTrustList): Promise<ApplyOutcome>;
   /** The version with the node's signature added; throws OperatorStepFailed when the operator cannot. */
   signTrustList(signed: SignedTrustList): Promise<SignedTrustList>;
@@ -32,12 +34,14 @@ const CODE = /\b((?:trust|jws|request|node)\.[a-z-]+)\b/g;
  * (stdout or stderr; `frx-node` prints it in parentheses) is the refusal's code.
  *
  * `CMD sign-trust-list FILE` adds the node's signature to the version in FILE, in place; exit
- * 0 means signed, and the suite reads FILE back.
+ * 0 means signed, and the suite reads FILE back. `CMD restart` and `CMD crash`: see
+ * operator-process.ts.
  *
  * @example commandHook("sh kit/operator-reference-node.sh node-th")
  */
 export function commandHook(command: string, timeoutMs = 30_000): OperatorHook {
   return {
+    ...processSteps(command),
     async signTrustList(signed) {
       const dir = await mkdtemp(join(tmpdir(), "frx-conf-op-"));
       try {
@@ -71,28 +75,4 @@ export function commandHook(command: string, timeoutMs = 30_000): OperatorHook {
       }
     },
   };
-}
-
-function runShell(line: string, timeoutMs: number): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("/bin/sh", ["-c", line], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const add = (b: Buffer) => {
-      if (output.length < 65_536) output += b.toString("utf8");
-    };
-    child.stdout.on("data", add);
-    child.stderr.on("data", add);
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the operator command did not finish within ${timeoutMs} ms: ${line}`));
-    }, timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, output });
-    });
-  });
 }

@@ -18,6 +18,8 @@ export interface ConformanceTest {
   covers: string[];
   /** Starts background work (a scenario) before the tests run. */
   prepare?(h: Harness): void;
+  /** A longer bound than the runner's usual one (a test that restarts the node). */
+  timeoutMs?: number;
   run(h: Harness): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export interface TestOptions {
   covers?: string[];
   mandatory?: boolean;
   prepare?(h: Harness): void;
+  timeoutMs?: number;
 }
 
 /**
@@ -55,6 +58,7 @@ export function section(area: string, profile: Profile) {
       mandatory: o.mandatory ?? r.level.startsWith("MUST"),
       covers: [base, ...(o.covers ?? [])],
       ...(o.prepare ? { prepare: o.prepare } : {}),
+      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
       run,
     };
   };

@@ -85,6 +85,21 @@ export const inboundTests = [
     );
   }),
 
+  t("FRX-FED-029", async (h) => {
+    // An envelope that expires in three seconds: once that instant has passed (well within the
+    // skew) a retry of its transaction must still get the stored results, not a new judgement.
+    const expiresAt = Date.now() + 3_000;
+    const good = peerEnvelope(h, { expiresAt: new Date(expiresAt).toISOString() });
+    const sent = await sendAsPeer(h, { envelopes: [good] });
+    const first = await reply(h, sent);
+    same(first.reply.results[0]?.status, "accepted", "the first answer");
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, expiresAt + 1_500 - Date.now())),
+    );
+    const again = await reply(h, await sendAsPeer(h, { envelopes: [good], txnId: sent.txnId }));
+    same(again.reply.results, first.reply.results, "the results of the retry after expiresAt");
+  }),
+
   t("FRX-FED-033", async (h) => {
     // Signed by the peer's agency, claiming to come from an agency of the node under test.
     const env = h.envelope("peer-case-notify-ok", { from: h.id("POL") });

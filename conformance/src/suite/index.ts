@@ -42,10 +42,13 @@ import { stateTests } from "./state-machines.js";
 import { remedyTests } from "./remedies.js";
 import { remedyPaymentTests } from "./remedy-payments.js";
 import { sanctionTests } from "./sanctions.js";
+import { restartTests } from "./restart.js";
+import { federationRestartTests } from "./federation-restart.js";
 
 /**
- * Every test, in the order a run takes them. The deadline tests come last: their scenario
- * starts in the background before the first test and has finished by then.
+ * Every test, in the order a run takes them. The deadline tests come late: their scenario
+ * starts in the background before the first test and has finished by then. The tests that
+ * restart or crash the node come last, so that a node that does not come back fails only them.
  */
 export const ALL_TESTS: readonly ConformanceTest[] = [
   ...discoveryTests,
@@ -91,6 +94,8 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...federationFileOutTests,
   ...deadlineTests,
   ...federationDeadlineTests,
+  ...restartTests,
+  ...federationRestartTests,
 ];
 
 export type ProfileName = Profile | "full";

@@ -71,6 +71,30 @@ export const receiptTests = [
     { covers: ["FRX-API-002", "FRX-API-003"] },
   ),
 
+  t("FRX-RCPT-006", async (h) => {
+    // An envelope that expires in three seconds: once that instant has passed, and well within
+    // the skew, a retransmission must still find its duplicate record.
+    const expiresAt = Date.now() + 3_000;
+    const jws = h.sign(
+      h.envelope("case-notify-ok", { expiresAt: new Date(expiresAt).toISOString() }),
+    );
+    const first = await h.accepted(jws, 201);
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, expiresAt + 1_500 - Date.now())),
+    );
+    const again = await h.submit(jws);
+    check(
+      again.status === 200,
+      `the envelope sent again after its expiresAt (within the skew) was answered HTTP ${again.status}, not as a duplicate: ${again.text.slice(0, 300)}`,
+    );
+    const body = again.json<{ status?: string; receipt?: string }>();
+    same(
+      [body.status, body.receipt],
+      ["duplicate", first.receiptJws],
+      "the reply to the retransmission",
+    );
+  }),
+
   t("FRX-RCPT-004", async (h) => {
     const env = h.envelope("case-notify-ok");
     await h.accepted(h.sign(env));
