@@ -33,6 +33,8 @@ beforeAll(async () => {
 afterAll(async () => proc?.close());
 
 it("passes every test that restarts or crashes the node", () => {
+  // What the tests noted (e.g. whether the crash cut submissions off in flight), for the log.
+  for (const t of report.tests) if (t.notes) console.log(`${t.id}: ${t.notes.join("; ")}`);
   expect(report.tests.map((t) => [t.id, t.status, t.message])).toEqual(
     IDS.map((id) => [id, "passed", undefined]),
   );

@@ -44,7 +44,30 @@ export async function startReferenceProcess(): Promise<ReferenceProcess> {
   const base = await mkdtemp(join(tmpdir(), "frx-conf-proc-"));
   const dir = join(base, "node-th");
   const kitDir = join(base, "kit");
-  const port = await freePort();
+  const close = async () => {
+    await stop(dir);
+    await rm(base, { recursive: true, force: true });
+  };
+  try {
+    const port = await freePort();
+    const script = await install(base, dir, kitDir, port);
+    // No node runs yet: the script's restart step starts it.
+    await sh(script, dir, "restart");
+    return {
+      url: `http://127.0.0.1:${port}`,
+      dir,
+      kitDir,
+      operator: commandHook(`FRX_NODE=${q(FRX_NODE)} sh ${q(script)} ${q(dir)}`),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** docs/certification.md's steps 1 to 5 for a node at `dir` on `port`; returns the operator script. */
+async function install(base: string, dir: string, kitDir: string, port: number): Promise<string> {
   await frxNode("init", "--dir", dir, "--node", "TH", "--port", String(port));
   await frxNode("trust", "member", "--dir", dir, "--out", join(base, "th-member.json"));
   await makeKit({
@@ -75,19 +98,7 @@ export async function startReferenceProcess(): Promise<ReferenceProcess> {
   for (const [k, v] of Object.entries(overrides))
     config[k] = k === "federation" ? { ...(config[k] as object), ...(v as object) } : v;
   await writeFile(configFile, JSON.stringify(config, null, 2) + "\n");
-  const script = join(kitDir, KIT_FILES.operatorScript);
-  // No node runs yet: the script's restart step starts it.
-  await sh(script, dir, "restart");
-  return {
-    url: `http://127.0.0.1:${port}`,
-    dir,
-    kitDir,
-    operator: commandHook(`FRX_NODE=${q(FRX_NODE)} sh ${q(script)} ${q(dir)}`),
-    async close() {
-      await stop(dir);
-      await rm(base, { recursive: true, force: true });
-    },
-  };
+  return join(kitDir, KIT_FILES.operatorScript);
 }
 
 /** Stops the node the script last started (SIGTERM, then SIGKILL after 30 s). */
