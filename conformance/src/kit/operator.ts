@@ -69,7 +69,7 @@ export function registerScript(registration: Registration[]): string {
  * running node with `frx-node trust apply`, which prints the refusal's code in parentheses and
  * exits 1 when the node refuses it, and adds the node's signature to a version with `frx-node
  * trust sign` (which refuses a version whose entry for the node is not the node,
- * FRX-TRUST-029). The agency, key and dead-letter steps are the node's own commands, with
+ * FRX-TRUST-029). The other steps (agencies, keys, dead letters, holds, erasure) are the node's own commands, with
  * `frx-node admin call` where the step hands over a JSON document; a step it does not know
  * exits 3 (not offered).
  */

@@ -21,8 +21,8 @@ export interface OperatorHook {
   /** The version with the node's signature added; throws OperatorStepFailed when the operator cannot. */
   signTrustList(signed: SignedTrustList): Promise<SignedTrustList>;
   /**
-   * The other steps (operator-steps.ts: agencies, their keys, dead letters); throws
-   * StepNotOffered when the operator does not offer the step.
+   * The other steps (operator-steps.ts: agencies, their keys, dead letters, legal holds,
+   * erasure); throws StepNotOffered when the operator does not offer the step.
    */
   step?(step: OperatorStep): Promise<StepOutcome>;
 }
