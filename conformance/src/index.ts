@@ -19,11 +19,13 @@ export {
   type ApplyOutcome,
 } from "./run/operator.js";
 export {
-  processSteps,
-  StepFailed,
+  commandStep,
+  NOT_OFFERED_EXIT,
   StepNotOffered,
-  type ProcessSteps,
-} from "./run/operator-process.js";
+  type OperatorStep,
+  type StepOutcome,
+} from "./run/operator-steps.js";
+export { processSteps, StepFailed, type ProcessSteps } from "./run/operator-process.js";
 export { verifyReportDir, type ReportVerdict } from "./report/verify-dir.js";
 export type { TestResult } from "./run/runner.js";
 export { ALL_TESTS, testsOf, type ProfileName } from "./suite/index.js";

@@ -32,15 +32,19 @@ writing no report, when it is not. Exit 0 only when every mandatory test passed.
   --force          overwrite a report already in --report
   --operator CMD   the operator's steps: the suite runs \`CMD apply-trust-list FILE\` to have
                    the node apply a trust-list version (exit 0: applied; otherwise refused,
-                   printing the FRX error code), \`CMD sign-trust-list FILE\` to have the
-                   node add its signature to the version in FILE, in place (exit 0: signed),
-                   \`CMD restart\` to stop the node gracefully and start it again, and
-                   \`CMD crash\` to kill its process (SIGKILL) and start it again (exit 0: the
-                   node is back and answers, within 120 s; exit 2: step not offered, its tests
-                   are skipped; any other exit: the node did not come back, its test fails).
+                   printing the FRX error code), and \`CMD sign-trust-list FILE\` to have the
+                   node add its signature to the version in FILE, in place (exit 0: signed).
+                   The other steps, \`CMD STEP [ARG…] [FILE]\`, register, change and
+                   disable agencies, rotate and revoke their keys, list, retry and discard
+                   dead letters, place and release legal holds and erase by personRef;
+                   \`CMD restart\` stops the node gracefully and starts it again, and
+                   \`CMD crash\` kills its process (SIGKILL) and starts it again (exit 0: the
+                   node is back, within 120 s; any other exit but 3: it did not come back,
+                   and the test fails); exit 3 means the step is not offered
+                   (docs/certification.md, "Operator steps").
                    For the reference node:
                    --operator "sh kit/operator-reference-node.sh NODE_DIR". Without it the
-                   trust-list version and restart tests are skipped, and the run cannot pass.
+                   tests needing the operator are skipped, and the run cannot pass.
 
 With --client: the client profile, which certifies an agency system. The suite plays the
 national node (the kit's node id, on 127.0.0.1) and a foreign node (XA) behind it, and runs

@@ -1,7 +1,8 @@
 import { ConformanceFailure, SkipTest } from "../harness/check.js";
 import type { Harness } from "../harness/harness.js";
 import { eventually } from "../harness/inbox.js";
-import { StepFailed, StepNotOffered, STEP_TIMEOUT_MS } from "../run/operator-process.js";
+import { StepFailed, STEP_TIMEOUT_MS } from "../run/operator-process.js";
+import { StepNotOffered } from "../run/operator-steps.js";
 
 /** How long the node may take, once the step has returned, to answer its metadata again. */
 const ANSWER_AGAIN_MS = 60_000;
