@@ -7,7 +7,12 @@ import { createHash } from "node:crypto";
 import { provideKeyFile } from "../privacy/data-keys.js";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
-import { performance } from "node:perf_hooks";
+import {
+  constants,
+  performance,
+  PerformanceObserver,
+  type PerformanceEntry,
+} from "node:perf_hooks";
 import type { SignedTrustList } from "@frx/spec";
 import { registerParticipant, type ParticipantRegistration } from "../admin/participants.js";
 import { defaultConfig, type FederationConfig } from "../config/config.js";
@@ -62,6 +67,8 @@ export type FedCommand =
 /** The process's peak RSS since `rss-start` minus its RSS then, in MiB. */
 export interface RssGrowth {
   growthMB: number;
+  /** Garbage collections during the span, by kind: how many, and their time in ms. */
+  gc: Record<string, { count: number; ms: number }>;
 }
 
 export interface FedProgress {
@@ -184,7 +191,7 @@ onCommand(async (command) => {
     case "rss-start":
       return { rssMB: rss.start() };
     case "rss-stop":
-      return { growthMB: rss.stop() } satisfies RssGrowth;
+      return rss.stop();
     default:
       throw new Error(`unknown command ${JSON.stringify(command)}`);
   }
@@ -195,25 +202,47 @@ onParentGone(async () => {
   answer({ ...snapshot(), closed: true });
 });
 
-/** Peak RSS over a span (sampled every 10 ms, and the kernel's high-water mark when it rose). */
+/**
+ * Peak RSS over a span: sampled every 100 ms (each sample costs the node CPU), and the kernel's
+ * high-water mark when it rose; and the garbage collections in it, by kind.
+ */
 function rssSampler() {
   let before = 0;
   let maxBefore = 0;
   let peak = 0;
   let timer: NodeJS.Timeout | undefined;
+  let gc: Record<string, { count: number; ms: number }> = {};
+  const kinds: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weakcb",
+  };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const { detail } = entry as PerformanceEntry & { detail?: { kind?: number } };
+      const kind = kinds[detail?.kind ?? -1] ?? "other";
+      const k = (gc[kind] ??= { count: 0, ms: 0 });
+      k.count++;
+      k.ms = Math.round((k.ms + entry.duration) * 10) / 10;
+    }
+  });
   return {
     start(): number {
       (globalThis as { gc?: () => void }).gc?.();
       before = peak = process.memoryUsage.rss();
       maxBefore = process.resourceUsage().maxRSS * 1024;
-      timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
+      timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+      gc = {};
+      observer.observe({ entryTypes: ["gc"] });
       return Math.round(before / 1024 / 1024);
     },
-    stop(): number {
+    stop(): RssGrowth {
       clearInterval(timer);
+      observer.disconnect();
       const maxAfter = process.resourceUsage().maxRSS * 1024;
       if (maxAfter > maxBefore) peak = Math.max(peak, maxAfter);
-      return Math.round(((peak - before) / 1024 / 1024) * 100) / 100;
+      return { growthMB: Math.round(((peak - before) / 1024 / 1024) * 100) / 100, gc };
     },
   };
 }

@@ -2,7 +2,7 @@ import { createHash, type Hash } from "node:crypto";
 import {
   FrxError,
   isFrxError,
-  openRecords,
+  openRecordParts,
   openTransferKey,
   verifyTransfer,
   type Types,
@@ -110,15 +110,15 @@ async function append(
   let at = doc.offset;
   try {
     if (body)
-      await openRecords(records, chunks(body), async (plain) => {
-        if (at + plain.length > doc.size)
+      await openRecordParts(records, chunks(body), async (plain, bytes) => {
+        if (at + bytes > doc.size)
           throw new FrxError(
             "attachment.too-large",
             `the body carries more than the ${doc.size} bytes the transfer names`,
           );
-        await writer.write(plain);
-        hash?.update(plain);
-        at += plain.length;
+        await writer.write(...plain);
+        if (hash) for (const part of plain) hash.update(part);
+        at += bytes;
       });
   } catch (error) {
     await writer.close();

@@ -49,7 +49,8 @@ export interface PartialFiles {
 }
 
 export interface PartialWriter {
-  write(chunk: Uint8Array): Promise<void>;
+  /** Appends the chunks, in order (one positioned write of them all where the disk allows). */
+  write(...chunks: Uint8Array[]): Promise<void>;
   close(): Promise<void>;
 }
 

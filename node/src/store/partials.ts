@@ -43,9 +43,9 @@ export class FilePartials implements PartialFiles {
     }
     let at = offset;
     return {
-      write: async (chunk) => {
-        await file.write(chunk, 0, chunk.byteLength, at);
-        at += chunk.byteLength;
+      write: async (...chunks) => {
+        const { bytesWritten } = await file.writev(chunks, at);
+        at += bytesWritten;
       },
       close: async () => {
         await file.sync().catch(() => undefined);
@@ -90,8 +90,8 @@ export class MemoryPartials implements PartialFiles {
     const parts = offset === 0 ? [] : this.files.get(key)!;
     this.files.set(key, parts);
     return {
-      write: (chunk) => {
-        parts.push(Buffer.from(chunk));
+      write: (...chunks) => {
+        for (const chunk of chunks) parts.push(Buffer.from(chunk));
         return Promise.resolve();
       },
       close: () => Promise.resolve(),
