@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { FrxError } from "@frx/spec";
 import type { AttachmentStore, StoredBlob } from "../store/attachments.js";
 import type { DataKeyring } from "./data-keys.js";
+import { syncDir } from "../store/sync-dir.js";
 import {
   isSealedFile,
   SEALED_TAG_BYTES as TAG_BYTES,
@@ -123,6 +124,7 @@ export class SealedFileAttachmentStore implements AttachmentStore {
       await file.sync();
       await file.close();
       await rename(tmp, this.path(sha256));
+      await syncDir(this.dir);
       return { size };
     } catch (error) {
       await file.close().catch(() => undefined);

@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { isFrxError } from "@frx/spec";
 import type { PartialFiles, PartialWriter } from "../store/attachments.js";
 import type { DataKeyring } from "./data-keys.js";
+import { syncDir } from "../store/sync-dir.js";
 import {
   gcmBodyCounter,
   SEALED_IV_BYTES,
@@ -243,6 +244,7 @@ export class SealedPartials implements PartialFiles {
         await file.close();
       }
       await rename(tmp, this.storePath(sha256));
+      await syncDir(this.dir);
     } catch (error) {
       await rm(tmp, { force: true });
       throw error;

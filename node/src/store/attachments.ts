@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { FrxError } from "@frx/spec";
 import { FilePartials, MemoryPartials } from "./partials.js";
+import { syncDir } from "./sync-dir.js";
 
 /** Content-addressed attachment bytes. Metadata and access lists live in the level store. */
 export interface AttachmentStore {
@@ -104,6 +105,7 @@ export class FileAttachmentStore implements AttachmentStore {
       await file.sync();
       await file.close();
       await rename(tmp, join(this.dir, sha256));
+      await syncDir(this.dir);
       return { size };
     } catch (error) {
       await file.close().catch(() => undefined);
