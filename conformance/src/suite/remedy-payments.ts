@@ -90,19 +90,19 @@ export const remedyPaymentTests = [
   ),
 
   t("FRX-REM-016", async (h) => {
-    // c1's first instalment is paid before it falls due; c2's two fall due unpaid, after
-    // c1's. When c2's second notice arrives the node has passed c1's instant and judged c2's
-    // first instalment again since its notice.
+    // c1's first instalment is paid before its schedule is even set; c2's two fall due
+    // unpaid, after c1's. When c2's second notice arrives the node has passed c1's instant and
+    // judged c2's first instalment again since its notice.
     const [c1, c2] = [await awarded(h), await awarded(h)];
     const schedule = (first: number, second: number) => [
       { dueAt: soon(first), amount: thb("20000") },
       { dueAt: soon(second), amount: thb("34000") },
     ];
+    await h.accepted(update(h, c1, { status: "partially_paid", amountPaid: thb("20000") }));
     await h.accepted(
       update(h, c1, { status: "enforcement", schedule: schedule(3_000, 3_600_000) }),
     );
-    await h.accepted(update(h, c1, { status: "partially_paid", amountPaid: thb("20000") }));
-    await h.accepted(update(h, c2, { status: "enforcement", schedule: schedule(4_000, 6_000) }));
+    await h.accepted(update(h, c2, { status: "enforcement", schedule: schedule(4_000, 7_000) }));
     await waitForInbox(h, "LI", paymentNotice(c2, 2), "c2's second instalment notice", 20_000);
     same(
       (await inboxItems(h, "LI", paymentNotice(c2, 1))).length,
