@@ -13,7 +13,10 @@ export function configOverrides(): Record<string, unknown> {
     slaOverrides: {
       referral: {
         acknowledge: { risk_to_life: { hours: 0.001 } },
-        decide: { risk_to_life: { hours: 0.002 } },
+        // Decide's level 2 (43.2 s) comes long after acknowledge's (7.2 s): FRX-REF-010's late
+        // acknowledgement must land before the decide deadline expires the referral again,
+        // on a loaded machine too (at 7.2 s and 14.4 s it did not, under load 21).
+        decide: { risk_to_life: { hours: 0.006 } },
       },
     },
     rateLimit: { sourceRefusalsPerSecond: 0, agencyRefusalsPerSecond: 0 },
