@@ -22,6 +22,10 @@ import { routingTests } from "./federation-routing.js";
 import { inboxTests } from "./inbox.js";
 import { limitTests } from "./limits.js";
 import { listenerTests } from "./listener.js";
+import { operatorAgencyTests } from "./operator-agencies.js";
+import { operatorDeadLetterTests } from "./operator-dead-letters.js";
+import { operatorErasureTests } from "./operator-erasure.js";
+import { operatorKeyTests } from "./operator-keys.js";
 import { trustTests } from "./trust.js";
 import { trustVersionTests } from "./trust-versions.js";
 import { trustEntryTests } from "./trust-entries.js";
@@ -73,6 +77,9 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...agencyInboxTests,
   ...agencyRouteTests,
   ...payloadRuleTests,
+  ...operatorAgencyTests,
+  ...operatorKeyTests,
+  ...operatorErasureTests,
   ...attachmentTests,
   ...registryTests,
   ...registryQueryTests,
@@ -91,6 +98,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...outboundTests,
   ...outboundEvidenceTests,
   ...federationFileOutTests,
+  ...operatorDeadLetterTests,
   ...deadlineTests,
   ...federationDeadlineTests,
 ];
