@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { Readable } from "node:stream";
 import { FrxError } from "@frx/spec";
 import type { Context } from "hono";
 
@@ -22,10 +23,12 @@ export async function bodyText(c: Context, maxSize: number, code: TooLarge): Pro
   if (declared !== undefined && c.req.header("transfer-encoding") === undefined) {
     if (parseInt(declared, 10) > maxSize) throw tooLarge();
   }
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const bytes = incoming
-    ? await readIncoming(incoming, maxSize)
-    : await readStream(c.req.raw.body, maxSize);
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  // Only a real request stream (tests may pass an env with just a socket address).
+  const bytes =
+    incoming instanceof Readable
+      ? await readIncoming(incoming as IncomingMessage, maxSize)
+      : await readStream(c.req.raw.body, maxSize);
   if (bytes === null) throw tooLarge();
   return bytes.toString("utf8");
 }
