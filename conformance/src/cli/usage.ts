@@ -34,9 +34,13 @@ writing no report, when it is not. Exit 0 only when every mandatory test passed.
                    the node apply a trust-list version (exit 0: applied; otherwise refused,
                    printing the FRX error code), and \`CMD sign-trust-list FILE\` to have the
                    node add its signature to the version in FILE, in place (exit 0: signed).
+                   The other steps, \`CMD STEP [ARG…] [FILE]\`, register, change and
+                   disable agencies, rotate and revoke their keys, list, retry and discard
+                   dead letters, place and release legal holds and erase by personRef; exit 3
+                   means the step is not offered (docs/certification.md, "Operator steps").
                    For the reference node:
                    --operator "sh kit/operator-reference-node.sh NODE_DIR". Without it the
-                   trust-list version tests are skipped, and the run cannot pass.
+                   tests needing the operator are skipped, and the run cannot pass.
 
 With --client: the client profile, which certifies an agency system. The suite plays the
 national node (the kit's node id, on 127.0.0.1) and a foreign node (XA) behind it, and runs

@@ -21,6 +21,10 @@ import { routingTests } from "./federation-routing.js";
 import { inboxTests } from "./inbox.js";
 import { limitTests } from "./limits.js";
 import { listenerTests } from "./listener.js";
+import { operatorAgencyTests } from "./operator-agencies.js";
+import { operatorDeadLetterTests } from "./operator-dead-letters.js";
+import { operatorErasureTests } from "./operator-erasure.js";
+import { operatorKeyTests } from "./operator-keys.js";
 import { trustTests } from "./trust.js";
 import { trustVersionTests } from "./trust-versions.js";
 import { trustEntryTests } from "./trust-entries.js";
@@ -72,6 +76,9 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...agencyInboxTests,
   ...agencyRouteTests,
   ...payloadRuleTests,
+  ...operatorAgencyTests,
+  ...operatorKeyTests,
+  ...operatorErasureTests,
   ...attachmentTests,
   ...registryTests,
   ...registryQueryTests,
@@ -89,6 +96,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...outboundTests,
   ...outboundEvidenceTests,
   ...federationFileOutTests,
+  ...operatorDeadLetterTests,
   ...deadlineTests,
   ...federationDeadlineTests,
 ];
