@@ -69,6 +69,30 @@ describe("ECDH-ES (X25519) with A256GCM, compact", () => {
     expect(fails(() => decryptEcdhEs(parts.slice(0, 4).join("."), to.privateKey))).toBe(true);
   });
 
+  it("refuses a part that is not canonical base64url, as a strict decoder does", () => {
+    const to = x25519();
+    const parts = encryptEcdhEs(plaintext, header, to.x).split(".");
+    // Node's base64url decoder skips characters outside the alphabet and padding, so each of
+    // these would otherwise open to the same plaintext under a different string.
+    for (const i of [0, 2, 3, 4])
+      for (const junk of ["=", "+", "/", " ", "!"]) {
+        const bent = [...parts];
+        bent[i] = `${bent[i]!.slice(0, 4)}${junk}${bent[i]!.slice(4)}`;
+        expect(
+          fails(() => decryptEcdhEs(bent.join("."), to.privateKey)),
+          `part ${i} with ${JSON.stringify(junk)}`,
+        ).toBe(true);
+      }
+    // The tag's 16 bytes take 22 characters, whose last 4 bits are unused (RFC 4648 §3.5):
+    // flipping the lowest one changes the string, not the bytes a lenient decoder gives.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const tag = parts[4]!;
+    const loose = [...parts];
+    loose[4] = tag.slice(0, -1) + alphabet[alphabet.indexOf(tag.at(-1)!) ^ 1]!;
+    expect(Buffer.from(loose[4], "base64url").equals(Buffer.from(tag, "base64url"))).toBe(true);
+    expect(fails(() => decryptEcdhEs(loose.join("."), to.privateKey))).toBe(true);
+  });
+
   it("refuses other algorithms, zip, crit, an encrypted key and an epk that is not X25519", () => {
     const to = x25519();
     type Epk = { x: string; crv: "X25519"; kty: "OKP" };

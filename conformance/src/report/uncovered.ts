@@ -24,7 +24,7 @@ const spec = (reason: string): Uncovered => ({
 });
 const agency = (reason: string): Uncovered => ({
   kind: "not-black-box",
-  reason: `an obligation of the agency system, which a node cannot see and the client profile does not yet judge: ${reason}`,
+  reason: `an obligation of the agency system that leaves nothing a node, or the client profile's stand-in node, could observe: ${reason}`,
 });
 const internal = (reason: string): Uncovered => ({
   kind: "not-black-box",
@@ -35,10 +35,6 @@ const operator = (reason: string): Uncovered => ({
   reason: `reached only through the operator's interfaces, and none of the operator steps (docs/certification.md, "Operator steps") shows it to the suite: ${reason}`,
 });
 const pending = (reason: string): Uncovered => ({ kind: "pending", reason });
-
-/** Why the erasure-notice requirements wait: the notice is not specified as a document yet. */
-const NO_NOTICE_SCHEMA =
-  "spec/ gives the erasure notice's payload no schema (spec/schemas/documents has none; only its typ frx-erasure-notice+jws is registered), so a black-box test cannot craft a notice from the specification; with a schema, the harness peer sends one at POST {endpoint}/erasure-notices (for FRX-DP-017 while a version suspends it, as trust-lapse.ts does)";
 
 /** Why the audit verification's findings are not tested. */
 const UNTAMPERED =
@@ -63,7 +59,7 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
     "keeping a revoked key to verify what the node stored before revokedAt: no interface verifies a stored envelope again (the first half, a revoked key left out of the published directory, is asserted with FRX-SIG-006 through the step revoke-agency-key)",
   ),
   "FRX-ADM-014": operator(
-    "a dead erasure notice needs a receiving node that refuses the notice (or a retry window of 7 days to pass); the harness peer takes no erasure notices, and spec/ gives the notice no schema (see FRX-DP-011)",
+    "a dead erasure notice needs a receiving node that refuses the notice (or a retry window of 7 days to pass); the harness peer takes no erasure notices (see FRX-DP-010)",
   ),
   // Data protection at rest (spec/data-protection.md): the store, its keys and operator tools.
   "FRX-DP-001": internal("encryption at rest is of the node's own store and files"),
@@ -83,19 +79,15 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
     "the audit chain's entries are read only with the operator's tools; no step exports them (as FRX-ADM-005)",
   ),
   "FRX-DP-010": pending(
-    `the notice goes to the nodes of the case's other parties: erase-person with a case where the harness peer's agency is a party would send one to the harness peer, which takes no erasure notices yet; and ${NO_NOTICE_SCHEMA}`,
+    "the notice goes to the nodes of the case's other parties: erase-person with a case where the harness peer's agency is a party would send one to the harness peer, which takes no erasure notices yet (it has no POST /federation/v1/erasure-notices; since documents/erasure-notice.json it could check what it is sent)",
   ),
-  "FRX-DP-011": pending(NO_NOTICE_SCHEMA),
   "FRX-DP-012": pending(
     "spec/ gives the subject-access export (frx-subject-access+jws) no schema, so a test could check its signature but not that it holds the sender, recipients, times, purpose and only the person's entries; with a schema, an export-person step makes it testable",
   ),
   "FRX-DP-013": pending(
-    `the notice follows an erasure on request (step erase-person), but the harness peer takes no erasure notices yet, and ${NO_NOTICE_SCHEMA}; the write with the erasure record and the retries after a restart are internal`,
+    "the notice follows an erasure on request (step erase-person), but the harness peer takes no erasure notices yet (see FRX-DP-010); the write with the erasure record and the retries after a restart are internal",
   ),
   "FRX-DP-014": internal("a 7-day retry window and the dead letters the operator reads"),
-  "FRX-DP-015": pending(NO_NOTICE_SCHEMA),
-  "FRX-DP-016": pending(NO_NOTICE_SCHEMA),
-  "FRX-DP-017": pending(NO_NOTICE_SCHEMA),
   "FRX-DP-018": internal("the store's log and table files, and backups, are the operator's"),
   "FRX-DP-019": internal("a partly received file is on the node's disk, never served"),
   // Audit: verification is an operator tool over the node's store, and finds something only in
@@ -113,19 +105,19 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   // Evolution: rules on how the specification may change.
   "FRX-EVO-003": spec("what a minor version may change (spec/'s own tests compare versions)"),
   "FRX-EVO-004": spec("how an incompatible change is named"),
-  "FRX-EVO-005": agency("a sender checks the recipient node's advertised minor version"),
+  "FRX-EVO-005": spec(
+    "v1.0 is the only version: every message type, member and code value was introduced by 1.0, which every node advertises, so no stand-in node can advertise a version that leaves out something a client sends; the client profile's check comes with the first minor version (a stand-in advertising 1.0 only, and a task that a 1.1 member would serve)",
+  ),
   "FRX-EVO-006": spec("what a version may add to the sensitivity annotations"),
   "FRX-EVO-007": spec(
     "v1.0 deprecates no message type, member or code value (spec/evolution.md), so there is nothing a node could stop accepting; the test comes with the first deprecation",
   ),
   "FRX-EVO-009": spec("codes and ids are never reused"),
   "FRX-POL-001": spec("the code lists (spec/'s own tests check them)"),
-  // Envelope: sender obligations, and node behaviours not yet tested.
-  "FRX-ENV-005": agency("minting case ids"),
-  "FRX-ENV-006": agency("minting pseudonyms per counterpart"),
-  "FRX-ENV-007": agency("using a pseudonym only with its minter"),
-  "FRX-ENV-008": agency("addressing a pseudonymous body to one participant"),
-  "FRX-ENV-014": agency("using content only for its declared purpose"),
+  // Envelope: node behaviours not tested; what a recipient does inside its own system.
+  "FRX-ENV-014": agency(
+    "the purposes a recipient puts content to inside its own system; what it sends on is judged by the node's purpose and policy checks",
+  ),
   "FRX-ENV-029": internal(
     "a node that cannot store or verify: the harness cannot close a node's store or unload its keys",
   ),
@@ -180,12 +172,12 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
     "needs a queued envelope over 262,144 bytes, which FRX-FED-070 keeps out of the queue",
   ),
   // Messages, policy, receipts, state machines.
-  "FRX-MSG-004": agency("listing each evidence file in attachments"),
-  "FRX-INV-008": agency("naming hostCountry in a joint investigation.propose"),
-  "FRX-POL-023": agency("stopping processing after a consent.withdraw"),
-  "FRX-POL-024": agency("not sending a victim as a suspect"),
-  "FRX-POL-025": agency("not writing sensitive data into untagged fields"),
-  "FRX-POL-026": agency("suppressing small stats.report cells"),
+  "FRX-POL-023": agency(
+    "stopping processing and deleting, returning or restricting the data inside the agency's system; what it would still send in the case is refused by its node (policy.consent-withdrawn), so a client's breach never reaches a node",
+  ),
+  "FRX-POL-024": agency(
+    "a suspectRef is a pairwise pseudonym that no node can link to the personRef of a victim (FRX-ENV-006), and whom the agency holds as a victim is in its own records; a scenario could only instruct the client to name a victim as a suspect, and the spec gives an agency system no refusal to report for it",
+  ),
   "FRX-RCPT-001": internal("durability before the receipt, across a crash"),
   "FRX-RCPT-006": internal("kept until expiresAt plus skew: longer than a run"),
   // Deadlines across borders (issue 12): node tests cover these
@@ -193,29 +185,20 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-DL-010": pending(
     "the harness peer's directory lists no coordinator, so the escalation to the referrer country's coordinator cannot be watched",
   ),
-  "FRX-DL-011": pending(
-    "a peer's deadline notice naming both a referral and an investigation would be refused with schema.invalid; no test sends one yet",
-  ),
   "FRX-DL-013": pending(
     "the kit registers no coordinator at the node under test to receive a peer's escalation",
-  ),
-  "FRX-DL-014": pending(
-    "the investigation respond deadline runs 10 working days; the kit does not shorten it, so that other investigation tests draw no notices",
   ),
   // Issue 12: attachments across borders. The harness peer sends files (federation-files.ts)
   // and receives them (federation-files-out.ts).
   "FRX-FED-082": pending(
     'spec/ does not fix how a timeline line shows files in transit (the reference node writes it in the free-text note of its delivery line, "files in transit to XA"); a test needs a machine-readable mark first, then the harness peer holds the files back (PeerFiles.refuse = "unavailable") while the suite reads the origin\'s timeline',
   ),
-  "FRX-REM-016": pending(
-    "testable with due instants seconds away, as the FRX-REM-015 test does (a schedule paid before its instant passes; no second notice for one instalment; a peer's claim drawing none here); not written yet",
-  ),
-  "FRX-REG-007": pending("the harness peer would have to list another country's entries"),
-  "FRX-REG-008": agency("verifying each answered member's JWS against the trust list"),
   // The agency API (spec/agency-api.md), specified after this table was first written.
   "FRX-API-032": internal("durability of the replay store across a kill or a crash of the node"),
   "FRX-API-019": internal(
     "a node with no trust list in force, which a certified set-up never is (the pre-flight check requires one)",
   ),
-  "FRX-API-025": agency("not relying on the order of violations"),
+  "FRX-API-025": agency(
+    "what a client does with the order of a refusal's violations is inside it: the contract's not-stored line carries the refusal's code, the gravest (Rule 9 of policy.md), and a client that sorted or ignored the list would print the same line",
+  ),
 };

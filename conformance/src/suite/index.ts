@@ -12,6 +12,7 @@ import { discoveryTests } from "./discovery.js";
 import { envelopeTests } from "./envelope.js";
 import { transactionCheckTests } from "./federation-checks.js";
 import { inboundTests } from "./federation-inbound.js";
+import { erasureNoticeTests } from "./erasure-notices.js";
 import { outboundTests } from "./federation-outbound.js";
 import { outboundEvidenceTests } from "./federation-evidence.js";
 import { directoryCacheTests } from "./federation-directory.js";
@@ -89,6 +90,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...trustLapseTests,
   ...transactionCheckTests,
   ...inboundTests,
+  ...erasureNoticeTests,
   ...directoryCacheTests,
   ...registryLookupPeerTests,
   ...federationFileTests,

@@ -8,6 +8,7 @@ import {
   randomBytes,
   type KeyObject,
 } from "node:crypto";
+import { isCanonicalBase64url } from "../jws/compact.js";
 
 /**
  * JWE compact serialization with `alg` ECDH-ES (direct key agreement, X25519) and `enc` A256GCM
@@ -62,9 +63,9 @@ export function encryptWithHeader(
 
 /**
  * Decrypts a compact JWE made with ECDH-ES (X25519) and A256GCM with the private key; throws on
- * anything else: another algorithm or encryption, a `zip` or `crit` member, an encrypted key,
- * an `epk` that is not an X25519 public key, an IV or tag of the wrong size, or a ciphertext
- * that does not authenticate. The caller maps every failure to one refusal.
+ * anything else: a part that is not canonical base64url, another algorithm or encryption, a
+ * `zip` or `crit` member, an encrypted key, an `epk` that is not an X25519 public key, an IV or
+ * tag of the wrong size, or a ciphertext that does not authenticate. The caller maps every failure to one refusal.
  *
  * @example const { plaintext, header } = decryptEcdhEs(jwe, ownX25519PrivateKey)
  */
@@ -81,6 +82,8 @@ export function decryptEcdhEs(
     string,
     string,
   ];
+  // Node's decoder skips what is not base64url; a strict one refuses it (canonical encodings).
+  if (!parts.every(isCanonicalBase64url)) throw new Error("a part is not canonical base64url");
   const header = JSON.parse(Buffer.from(protectedHeader, "base64url").toString("utf8")) as unknown;
   if (!header || typeof header !== "object" || Array.isArray(header))
     throw new Error("the protected header is not a JSON object");
@@ -95,6 +98,7 @@ export function decryptEcdhEs(
     epk.kty !== "OKP" ||
     epk.crv !== "X25519" ||
     typeof epk.x !== "string" ||
+    !isCanonicalBase64url(epk.x) ||
     "d" in epk
   )
     throw new Error("epk is not an X25519 public key");
