@@ -37,6 +37,13 @@ export interface RequestProbe {
   rows: number;
   /** Time the main thread's collector spent in pauses that began while it ran. */
   gcMs: number;
+  /**
+   * The main thread's own time meanwhile, from the kernel (/proc/thread-self/schedstat): on a
+   * core, and ready but waiting for one (other processes' load). The rest of `ms` it waited
+   * for I/O or for the thread pool (level's iterators).
+   */
+  cpuMs: number;
+  queuedMs: number;
 }
 
 export interface ProbeReport {
@@ -46,6 +53,16 @@ export interface ProbeReport {
   peak: MemoryParts;
   gc: { count: number; totalMs: number; maxMs: number; over10ms: number };
   requests: RequestProbe[];
+}
+
+/** The calling thread's time on a core and waiting for one, in ns (zeros where /proc has none). */
+function schedstat(): [number, number] {
+  try {
+    const [run, wait] = readFileSync("/proc/thread-self/schedstat", "utf8").split(" ");
+    return [Number(run), Number(wait)];
+  } catch {
+    return [0, 0];
+  }
 }
 
 function statusKB(status: string, field: string): number {
@@ -101,15 +118,19 @@ export function startProbe(store: LevelStore) {
       node.app.fetch = async (request, ...rest) => {
         if (request.method !== "GET" || requests.length >= 5000) return fetch(request, ...rest);
         const rows = totalRows(reads);
+        const [run0, wait0] = schedstat();
         const t0 = performance.now();
         const response = await fetch(request, ...rest);
         const t1 = performance.now();
+        const [run1, wait1] = schedstat();
         const gcMs = gcs.filter((g) => g.start >= t0 && g.start < t1).reduce((a, g) => a + g.ms, 0);
         requests.push({
           path: new URL(request.url).pathname,
           ms: Math.round((t1 - t0) * 100) / 100,
           rows: totalRows(reads) - rows,
           gcMs: Math.round(gcMs * 100) / 100,
+          cpuMs: Math.round((run1 - run0) / 1e4) / 100,
+          queuedMs: Math.round((wait1 - wait0) / 1e4) / 100,
         });
         sample();
         return response;

@@ -84,6 +84,11 @@ export interface ScaleDetail {
   inboxServerP99ms: number;
   caseViewServerP50ms: number;
   caseViewServerP99ms: number;
+  /** The main thread's CPU time per read (load-independent), and its wait for a core. */
+  inboxCpuP50ms: number;
+  inboxCpuP99ms: number;
+  caseViewCpuP50ms: number;
+  caseViewCpuP99ms: number;
   /** The most store records one inbox page (limit 100) or one case view read. */
   inboxRowsMax: number;
   caseViewRowsMax: number;
@@ -235,6 +240,7 @@ export async function storeScaleSuite(
   const inboxSeen = seen.filter((_, j) => j % 2 === 0);
   const caseSeen = seen.filter((_, j) => j % 2 === 1);
   const handlerTimes = (r: RequestProbe[]) => summarize(Float64Array.from(r.map((x) => x.ms)));
+  const cpuTimes = (r: RequestProbe[]) => summarize(Float64Array.from(r.map((x) => x.cpuMs)));
   const timed = [
     ...inboxMs.map((ms, i) => ({ route: "inbox", i, ms, probe: inboxSeen[i] })),
     ...caseMs.map((ms, i) => ({ route: "case", i, ms, probe: caseSeen[i] })),
@@ -248,6 +254,10 @@ export async function storeScaleSuite(
     inboxServerP99ms: handlerTimes(inboxSeen).p99Ms,
     caseViewServerP50ms: handlerTimes(caseSeen).p50Ms,
     caseViewServerP99ms: handlerTimes(caseSeen).p99Ms,
+    inboxCpuP50ms: cpuTimes(inboxSeen).p50Ms,
+    inboxCpuP99ms: cpuTimes(inboxSeen).p99Ms,
+    caseViewCpuP50ms: cpuTimes(caseSeen).p50Ms,
+    caseViewCpuP99ms: cpuTimes(caseSeen).p99Ms,
     inboxRowsMax: Math.max(0, ...inboxSeen.map((r) => r.rows)),
     caseViewRowsMax: Math.max(0, ...caseSeen.map((r) => r.rows)),
     gc: stats.probe?.gc ?? { count: 0, totalMs: 0, maxMs: 0, over10ms: 0 },
@@ -257,6 +267,8 @@ export async function storeScaleSuite(
       ms: Math.round(ms * 100) / 100,
       rows: probe?.rows ?? -1,
       gcMs: probe?.gcMs ?? -1,
+      cpuMs: probe?.cpuMs ?? -1,
+      queuedMs: probe?.queuedMs ?? -1,
     })),
     slowestServerMs: timed.slice(0, 6).map((t) => t.probe?.ms ?? -1),
     peak: stats.probe?.peak ?? null,
