@@ -53,11 +53,11 @@ export interface PooledVerifyOptions {
 }
 
 /**
- * The young generation of each verification thread's heap. V8 grows it up to 48 MB (two 16 MB
- * semi-spaces and the large objects) under a steady stream of allocations, and a thread that
- * verifies one envelope at a time keeps little alive across a collection: a small one costs
- * more frequent but shorter scavenges and keeps each thread's share of the node's memory small
- * (docs/performance.md, store-scale memory).
+ * The young generation of each verification thread's heap. V8 sizes it as for the main thread,
+ * which it grew to two 16 MB semi-spaces under a stream of requests; a thread that verifies one
+ * envelope at a time keeps little alive across a scavenge, so a small one costs more frequent,
+ * short scavenges and keeps each thread's share of the node's memory small (docs/performance.md,
+ * store-scale memory).
  */
 const WORKER_YOUNG_GENERATION_MB = 12;
 
