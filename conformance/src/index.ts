@@ -18,6 +18,13 @@ export {
   type OperatorHook,
   type ApplyOutcome,
 } from "./run/operator.js";
+export {
+  commandStep,
+  NOT_OFFERED_EXIT,
+  StepNotOffered,
+  type OperatorStep,
+  type StepOutcome,
+} from "./run/operator-steps.js";
 export { verifyReportDir, type ReportVerdict } from "./report/verify-dir.js";
 export type { TestResult } from "./run/runner.js";
 export { ALL_TESTS, testsOf, type ProfileName } from "./suite/index.js";

@@ -14,15 +14,29 @@ describe("the client's report lines", () => {
       JSON.stringify({ event: "rejected", cursor: 2, messageId: ID, code: "jws.kid-unknown" }),
       JSON.stringify({ event: "stored", messageId: ID, status: "duplicate", receipt: "a.b.c" }),
       JSON.stringify({ event: "not-stored", messageId: ID, code: "idempotency.conflict" }),
+      JSON.stringify({ event: "registry", node: "XA", status: "refused", code: "registry.x" }),
       "starting up",
+      JSON.stringify({ event: "registry", node: "XA", status: "trusted" }),
       JSON.stringify({ event: "stored", messageId: ID, status: "accepted" }),
       JSON.stringify({ event: "received", cursor: 1, messageId: "not-an-id" }),
       JSON.stringify({ event: "not-stored", messageId: ID }),
       "",
     ].join("\n");
     const { events, ignored } = parseEvents(out);
-    expect(events.map((e) => e.event)).toEqual(["received", "rejected", "stored", "not-stored"]);
-    expect(ignored).toHaveLength(4);
+    expect(events.map((e) => e.event)).toEqual([
+      "received",
+      "rejected",
+      "stored",
+      "not-stored",
+      "registry",
+    ]);
+    expect(events.at(-1)).toEqual({
+      event: "registry",
+      node: "XA",
+      status: "refused",
+      code: "registry.x",
+    });
+    expect(ignored).toHaveLength(5);
   });
 });
 

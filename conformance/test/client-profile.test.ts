@@ -51,10 +51,12 @@ describe("the client profile", () => {
     expect(report.client?.scenarios.map((s) => s.name)).toEqual([
       "inbox",
       "rate-limited",
+      "not-ready",
       "lost-reply",
       "conflict",
       "receipt-stranger",
       "receipt-digest",
+      "case-work",
     ]);
     expect((await verifyReportDir(dir, { kit: kitDir })).valid).toBe(true);
     // The client MUSTs count as covered here, the node's as asserted by the node profile.
@@ -79,7 +81,7 @@ describe("the client profile", () => {
 
   it.each([
     ["skip-receipt-check", ["FRX-API-009", "FRX-API-009/digest"]],
-    ["ignore-retry-after", ["FRX-API-029"]],
+    ["ignore-retry-after", ["FRX-API-029", "FRX-API-029/not-ready"]],
     ["accept-unverified", ["FRX-API-015"]],
   ])(
     "fails a client that does %s, naming exactly the checks it breaks",
@@ -91,6 +93,39 @@ describe("the client profile", () => {
         expect(t.message).toMatch(/scenario|referral/);
     },
     180_000,
+  );
+
+  // The task faults touch only what the client sends in its tasks: the case-work scenario.
+  it.each([
+    ["foreign-case-id", ["FRX-ENV-005"]],
+    ["one-pseudonym", ["FRX-ENV-006"]],
+    ["reuse-pseudonym", ["FRX-ENV-007"]],
+    ["broadcast-person", ["FRX-ENV-008"]],
+    ["no-attachments", ["FRX-MSG-004"]],
+    ["no-host-country", ["FRX-INV-008"]],
+    ["raw-stats", ["FRX-POL-026"]],
+    ["trust-registry-copy", ["FRX-REG-008"]],
+    ["name-in-summary", ["FRX-POL-025"]],
+  ])(
+    "fails a client whose tasks are done with the fault %s, naming exactly the check it breaks",
+    async (fault, expected) => {
+      const report = await runClientProfile({
+        command: faulty(fault),
+        kitDir,
+        scenarios: ["case-work"],
+      });
+      expect(
+        failedIds(report),
+        JSON.stringify(
+          report.tests.filter((t) => t.status === "failed"),
+          null,
+          2,
+        ),
+      ).toEqual([...expected].sort());
+      for (const t of report.tests.filter((x) => x.status === "failed"))
+        expect(t.message).toMatch(/^scenario case-work: /);
+    },
+    120_000,
   );
 
   it("fails a command that does nothing, and says why", async () => {

@@ -49,12 +49,16 @@ describe("frx-conformance kit", () => {
     expect(script).toContain('agency disable --dir "$DIR" --id LA:CONF-OFF');
     expect((await stat(join(dir, KIT_FILES.secrets))).mode & 0o777).toBe(0o600);
     const op = await readFile(join(dir, KIT_FILES.operatorScript), "utf8");
-    expect(op).toContain('apply-trust-list) exec $FRX_NODE trust apply --dir "$DIR" --in "$FILE"');
-    expect(op).toContain('sign-trust-list) exec $FRX_NODE trust sign --dir "$DIR" --in "$FILE"');
+    expect(op).toContain('apply-trust-list) exec $FRX_NODE trust apply --dir "$DIR" --in "$1"');
+    expect(op).toContain('sign-trust-list) exec $FRX_NODE trust sign --dir "$DIR" --in "$1"');
     const overrides = await read<{ slaOverrides: unknown; federation: { backoffCapMs: number } }>(
       KIT_FILES.overrides,
     );
     expect(overrides.federation.backoffCapMs).toBeLessThanOrEqual(1000);
+    // The metrics token the operator sets is the one the harness holds (FRX-ADM-013).
+    const secrets = await read<{ metricsToken?: string }>(KIT_FILES.secrets);
+    expect(secrets.metricsToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect((overrides as { metricsToken?: string }).metricsToken).toBe(secrets.metricsToken);
   });
 
   it("proposes a genesis list that the node's signature completes", async () => {

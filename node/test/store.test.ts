@@ -160,6 +160,20 @@ describe.each(implementations)("Store on %s", (_, available, make) => {
   );
 
   it.skipIf(!available)(
+    "lists the keys alone as range would, within bounds, with limits and in reverse",
+    async () => {
+      await open();
+      await store.commit(["b", "a", "c", "d", "bb"].map((k) => put("audit", k, k)));
+      expect(await store.keys("audit", { gte: "b", lt: "d" })).toEqual(["b", "bb", "c"]);
+      for (const o of [{ gt: "b", lte: "d" }, { reverse: true, limit: 2 }, {}])
+        expect(await store.keys("audit", o)).toEqual(
+          (await store.range("audit", o)).map(([k]) => k),
+        );
+      expect(await store.keys("meta")).toEqual([]);
+    },
+  );
+
+  it.skipIf(!available)(
     "orders keys by their UTF-8 bytes, NUL and non-ASCII included, as level does",
     async () => {
       await open();

@@ -136,6 +136,7 @@ export {
 
 export {
   ATTACHMENT_TRANSFER_TYP,
+  openRecordParts,
   openRecords,
   openTransferKey,
   RECORD_BYTES,

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  openRecordParts,
   openRecords,
   openTransferKey,
   RECORD_BYTES,
@@ -79,6 +80,33 @@ describe("attachment transfers between nodes (FRX-FED-074 to FRX-FED-080)", () =
     await expect(openRecords(wrong, chunked(body), () => Promise.resolve())).rejects.toMatchObject({
       code: "federation.undecryptable",
     });
+  });
+
+  it("opens records whose length, ciphertext and tag arrive split across pieces, as the parts they came in", async () => {
+    const { jws, key } = sealed();
+    const body = await collect(sealRecords(key, chunked(file)));
+    const record = 4 + RECORD_BYTES + 16;
+    // Cuts inside the first tag, inside the second length, and one byte into its ciphertext.
+    const cuts = [0, record - 9, record + 2, record + 5, body.length];
+    const pieces = cuts.slice(1).map((end, i) => body.subarray(cuts[i], end));
+    const got: Array<{ parts: number; bytes: number }> = [];
+    const out: Buffer[] = [];
+    const r = await openRecordParts(
+      openTransferKey(verifyTransfer(jws, check), jws, node("LA").encryptionJwk),
+      (async function* () {
+        for (const p of pieces) yield await Promise.resolve(p);
+      })(),
+      (parts, bytes) => {
+        got.push({ parts: parts.length, bytes });
+        out.push(...parts);
+        return Promise.resolve();
+      },
+    );
+    expect(r).toEqual({ records: 3, complete: true });
+    expect(got.map((g) => g.bytes)).toEqual([RECORD_BYTES, RECORD_BYTES, 777]);
+    // The second record's ciphertext came in two pieces, so its plaintext is two parts.
+    expect(got[1]!.parts).toBe(2);
+    expect(Buffer.concat(out).equals(file)).toBe(true);
   });
 
   it("hands over nothing of a record that was changed in transit, and everything before it", async () => {

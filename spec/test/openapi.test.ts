@@ -85,6 +85,7 @@ describe("spec/openapi.json", () => {
         "/.well-known/frx-node",
         "/federation/v1/attachments/{sha256}",
         "/federation/v1/directory",
+        "/federation/v1/erasure-notices",
         "/federation/v1/registry",
         "/federation/v1/transactions/{txnId}",
         "/federation/v1/wake",

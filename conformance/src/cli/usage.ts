@@ -34,14 +34,18 @@ writing no report, when it is not. Exit 0 only when every mandatory test passed.
                    the node apply a trust-list version (exit 0: applied; otherwise refused,
                    printing the FRX error code), and \`CMD sign-trust-list FILE\` to have the
                    node add its signature to the version in FILE, in place (exit 0: signed).
+                   The other steps, \`CMD STEP [ARG…] [FILE]\`, register, change and
+                   disable agencies, rotate and revoke their keys, list, retry and discard
+                   dead letters, place and release legal holds and erase by personRef; exit 3
+                   means the step is not offered (docs/certification.md, "Operator steps").
                    For the reference node:
                    --operator "sh kit/operator-reference-node.sh NODE_DIR". Without it the
-                   trust-list version tests are skipped, and the run cannot pass.
+                   tests needing the operator are skipped, and the run cannot pass.
 
 With --client: the client profile, which certifies an agency system. The suite plays the
 national node (the kit's node id, on 127.0.0.1) and a foreign node (XA) behind it, and runs
-CMD through sh -c once per scenario (inbox, rate-limited, lost-reply, conflict,
-receipt-stranger, receipt-digest) with these environment variables:
+CMD through sh -c once per scenario (inbox, rate-limited, not-ready, lost-reply, conflict,
+receipt-stranger, receipt-digest, case-work) with these environment variables:
 
   FRX_NODE_URL               the stand-in node's base URL
   FRX_NODE                   its id: the aud of tokens, the signer of receipts
@@ -49,10 +53,12 @@ receipt-stranger, receipt-digest) with these environment variables:
   FRX_KEY_FILE               that agency's private Ed25519 JWK, registered at the node
   FRX_STATE_DIR              an empty folder of the client's own for this scenario
   FRX_CONFORMANCE_SCENARIO   the scenario's name (for logs; behave the same in every one)
+  FRX_TASK_FILE              {"tasks":[…]}: the case work to do after the inbox (open a case,
+                             refer onward, report statistics); an empty list in most scenarios
 
 In every scenario the client reads its inbox until a read brings nothing new, verifies each
 item, answers each referral.create that verified with a message in its thread (e.g.
-referral.acknowledge), and exits; it prints one JSON object per line on stdout:
+referral.acknowledge), does the tasks of FRX_TASK_FILE, and exits; it prints one JSON object per line on stdout:
 
   {"event":"received","cursor":N,"messageId":ID}          an inbox item that verified
   {"event":"rejected","cursor":N,"messageId":ID,"code":C}  one that did not (code optional)
@@ -61,8 +67,8 @@ referral.acknowledge), and exits; it prints one JSON object per line on stdout:
                                                    client.receipt-invalid, or client.*
 
 A scenario's client is stopped after 60 s. The checks judge what the node saw (tokens,
-signatures, resubmissions and their timing) and what the client reported; each names the
-agency-api.md requirement it asserts. The kit's report key signs the report. Exit 0 only
+signatures, resubmissions and their timing, case ids, pseudonyms, files listed, suppressed
+cells) and what the client reported; each names the requirement it asserts. The kit's report key signs the report. Exit 0 only
 when every mandatory check passed. docs/certification.md has the full contract.
 
   --client CMD        the command that runs the agency system under test

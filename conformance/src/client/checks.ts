@@ -1,43 +1,9 @@
-import { requirement } from "../suite/define.js";
-import type { ClientEvent } from "./contract.js";
+import { check, eventsOf, type ClientCheck } from "./check.js";
 import { RETRY_AFTER_SECONDS, type Submission } from "./ledger.js";
 import type { ScenarioRun } from "./scenarios.js";
+import { TASK_CHECKS } from "./checks-tasks.js";
 
-/** One check of the client profile: a requirement on agency systems, judged from the runs. */
-export interface ClientCheck {
-  id: string;
-  title: string;
-  area: "client";
-  mandatory: boolean;
-  covers: string[];
-  /** The scenarios it judges; empty: every scenario. */
-  scenarios: string[];
-  /** What is wrong; empty when the client passes. */
-  judge(runs: readonly ScenarioRun[]): string[];
-}
-
-function check(
-  id: string,
-  scenarios: string[],
-  judge: (runs: readonly ScenarioRun[]) => string[],
-  covers: string[] = [],
-): ClientCheck {
-  const base = id.split("/")[0]!;
-  const r = requirement(base);
-  for (const c of covers) requirement(c);
-  return {
-    id,
-    title: r.text,
-    area: "client",
-    mandatory: r.level.startsWith("MUST"),
-    covers: [base, ...covers],
-    scenarios,
-    judge,
-  };
-}
-
-const eventsOf = (run: ScenarioRun, messageId: string): ClientEvent[] =>
-  run.events.filter((e) => e.messageId === messageId);
+export type { ClientCheck };
 
 /** The submission the scenario's fault was played on, or why there is none. */
 function faulted(run: ScenarioRun): Submission | string {
@@ -88,6 +54,20 @@ function unlessNothing(
       : [`the client made no ${what} in any scenario, so nothing could be judged`];
 }
 
+/** The resubmission after an answer with Retry-After came no sooner than it asked. */
+const waitsForRetryAfter = (run: ScenarioRun, first: Submission): string[] => {
+  const next = run.ledger.submissions.find(
+    (s) => s !== first && s.at >= first.at && s.jws === first.jws,
+  );
+  if (!next) return [`the client never submitted ${first.messageId} again`];
+  const waited = next.at - first.answeredAt;
+  return waited < RETRY_AFTER_SECONDS * 1000
+    ? [
+        `the client submitted again ${waited} ms after a ${first.status} with Retry-After: ${RETRY_AFTER_SECONDS}`,
+      ]
+    : [];
+};
+
 const tokensSeen = (r: ScenarioRun) => r.ledger.tokens.length;
 const submissionsSeen = (r: ScenarioRun) => r.ledger.submissions.length;
 
@@ -121,8 +101,8 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
   ]),
   check(
     "FRX-API-010",
-    ["lost-reply", "rate-limited"],
-    onFault(["lost-reply", "rate-limited"], (run, first) => {
+    ["lost-reply", "rate-limited", "not-ready"],
+    onFault(["lost-reply", "rate-limited", "not-ready"], (run, first) => {
       const again = run.ledger.submissions.filter(
         (s) =>
           s !== first &&
@@ -139,22 +119,8 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
     }),
     ["FRX-RCPT-011"],
   ),
-  check(
-    "FRX-API-029",
-    ["rate-limited"],
-    onFault(["rate-limited"], (run, first) => {
-      const next = run.ledger.submissions.find(
-        (s) => s !== first && s.at >= first.at && s.jws === first.jws,
-      );
-      if (!next) return [`the client never submitted ${first.messageId} again`];
-      const waited = next.at - first.answeredAt;
-      return waited < RETRY_AFTER_SECONDS * 1000
-        ? [
-            `the client submitted again ${waited} ms after a Retry-After of ${RETRY_AFTER_SECONDS} s`,
-          ]
-        : [];
-    }),
-  ),
+  check("FRX-API-029", ["rate-limited"], onFault(["rate-limited"], waitsForRetryAfter)),
+  check("FRX-API-029/not-ready", ["not-ready"], onFault(["not-ready"], waitsForRetryAfter)),
   check(
     "FRX-API-030",
     ["lost-reply"],
@@ -255,4 +221,5 @@ export const CLIENT_CHECKS: readonly ClientCheck[] = [
       }),
     ),
   ),
+  ...TASK_CHECKS,
 ];

@@ -17,6 +17,11 @@ export const CLIENT_ENV = {
   stateDir: "FRX_STATE_DIR",
   /** The scenario's name: for the client's logs only, its behaviour must not depend on it. */
   scenario: "FRX_CONFORMANCE_SCENARIO",
+  /**
+   * A JSON file `{"tasks": [...]}` (tasks.ts): the case work the client does after its inbox,
+   * as its users would ask it to. An empty list in most scenarios.
+   */
+  taskFile: "FRX_TASK_FILE",
 } as const;
 
 /** One line of the client's report. */
@@ -32,7 +37,17 @@ export type ClientEvent =
    * when the node refused it, `client.receipt-invalid` when the receipt failed the client's
    * checks, or another `client.*` code of the client's own.
    */
-  | { event: "not-stored"; messageId: string; code: string };
+  | { event: "not-stored"; messageId: string; code: string }
+  /**
+   * One member's result of a registry lookup (the registry-lookup task): `answered` when the
+   * client relies on that member's entries (FRX-REG-008), else why not.
+   */
+  | {
+      event: "registry";
+      node: string;
+      status: "answered" | "refused" | "unreachable";
+      code?: string;
+    };
 
 /** The most bytes of standard output read from one scenario's client. */
 export const MAX_CLIENT_OUTPUT_BYTES = 1 << 20;
@@ -72,6 +87,16 @@ function asEvent(line: string): ClientEvent | undefined {
   }
   if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
+  if (o.event === "registry")
+    return typeof o.node === "string" &&
+      (o.status === "answered" || o.status === "refused" || o.status === "unreachable")
+      ? {
+          event: "registry",
+          node: o.node,
+          status: o.status,
+          ...(typeof o.code === "string" ? { code: o.code } : {}),
+        }
+      : undefined;
   if (typeof o.messageId !== "string" || !ULID.test(o.messageId)) return undefined;
   const messageId = o.messageId;
   const cursor = Number.isSafeInteger(o.cursor) ? (o.cursor as number) : undefined;

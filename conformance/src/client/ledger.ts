@@ -1,9 +1,12 @@
+import type { AnyMessage } from "@frx/spec";
 import type { TokenVerdict } from "./tokens.js";
 
 /** How the stand-in node deviates from a plain node for one scenario's first new envelope. */
 export type Fault =
   /** 429 request.rate-limited with Retry-After: 2 to the first submission; then as usual. */
   | "rate-limited"
+  /** 503 node.not-ready with Retry-After: 2 to the first submission; then as usual. */
+  | "not-ready"
   /** Stored, then the connection is closed without an answer; a resend gets 200 duplicate. */
   | "drop"
   /** 409 idempotency.conflict to every submission of it. */
@@ -26,6 +29,8 @@ export interface Submission {
   messageId?: string;
   /** The referral it is a message of, when it verified and names one. */
   referral?: string;
+  /** The envelope, when it verified. */
+  message?: AnyMessage;
   /** Why the JWS did not verify (a node's refusal code and its message). */
   invalid?: string;
   status: number;
@@ -49,10 +54,14 @@ export interface TokenUse {
 
 /** What the stand-in node saw during one scenario. */
 export class Ledger {
+  /** When the scenario began (the suite's clock, ms). */
+  readonly startedAt = Date.now();
   readonly submissions: Submission[] = [];
   readonly tokens: TokenUse[] = [];
   readonly requests: string[] = [];
   readonly acked: number[] = [];
+  /** Files the client uploaded (PUT /v1/attachments/{sha256}). */
+  readonly uploads: Array<{ sha256: string; size: number; mediaType: string }> = [];
 
   /** Writes one submission and its answer to the ledger; resolves to the answer to send. */
   async record(s: {
@@ -60,6 +69,7 @@ export class Ledger {
     jws: string;
     id?: string;
     ref?: string | undefined;
+    message?: AnyMessage;
     invalid?: string;
     fault?: Fault;
     dropped?: boolean;
@@ -73,6 +83,7 @@ export class Ledger {
       jws: s.jws,
       ...(s.id ? { messageId: s.id } : {}),
       ...(s.ref ? { referral: s.ref } : {}),
+      ...(s.message ? { message: s.message } : {}),
       ...(s.invalid ? { invalid: s.invalid } : {}),
       status: s.dropped ? 0 : s.answer.status,
       ...(body.code ? { code: body.code } : {}),

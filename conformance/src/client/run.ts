@@ -16,6 +16,7 @@ import { SCENARIOS, type ScenarioRun } from "./scenarios.js";
 import { runCommand } from "./spawn.js";
 import { standInApp } from "./standin-app.js";
 import { StandInServer } from "./standin.js";
+import { evidenceBytes, type TaskFile } from "./tasks.js";
 import { makeWorld } from "./world.js";
 
 export interface ClientRunOptions {
@@ -69,6 +70,14 @@ export async function runClientProfile(o: ClientRunOptions): Promise<Report> {
       );
       const stateDir = join(work, scenario.name);
       await mkdir(stateDir);
+      // The task file and its evidence live beside the client's folder, not in it.
+      const taskDir = join(work, `${scenario.name}.tasks`);
+      await mkdir(taskDir);
+      const evidenceFile = join(taskDir, "payslip.pdf");
+      await writeFile(evidenceFile, evidenceBytes());
+      const tasks = scenario.tasks?.(world, items, evidenceFile) ?? [];
+      const taskFile = join(taskDir, "tasks.json");
+      await writeFile(taskFile, JSON.stringify({ tasks } satisfies TaskFile, null, 2));
       const result = await runCommand(
         o.command,
         {
@@ -78,13 +87,16 @@ export async function runClientProfile(o: ClientRunOptions): Promise<Report> {
           [CLIENT_ENV.keyFile]: keyFile,
           [CLIENT_ENV.stateDir]: stateDir,
           [CLIENT_ENV.scenario]: scenario.name,
+          [CLIENT_ENV.taskFile]: taskFile,
         },
         o.scenarioTimeoutMs ?? 60_000,
       );
       const { events, ignored } = parseEvents(result.stdout);
       const run: ScenarioRun = {
         scenario,
+        participant: world.participant,
         items,
+        tasks,
         ledger,
         events,
         ignored,

@@ -1,18 +1,21 @@
 import type { ClientEvent } from "./contract.js";
 import { goodLocal, verificationItems, type PlantedItem } from "./inbox-items.js";
 import type { Fault, Ledger } from "./ledger.js";
+import { caseWorkTasks, type ClientTask } from "./tasks.js";
 import type { ClientWorld } from "./world.js";
 
 /**
  * One run of the client under test against the stand-in node. The client does the same in
- * every scenario (read the inbox, verify each item, answer each referral that verified); the
- * scenarios differ in what the inbox holds and in how the node answers the first new
- * envelope the client submits.
+ * every scenario (read the inbox, verify each item, answer each referral that verified, then
+ * do the tasks of its task file); the scenarios differ in what the inbox holds, in the tasks,
+ * and in how the node answers the first new envelope the client submits.
  */
 export interface Scenario {
   name: string;
   summary: string;
   items(world: ClientWorld): PlantedItem[];
+  /** The tasks (none when absent); `evidenceFile` is a file the suite wrote for them. */
+  tasks?(world: ClientWorld, items: readonly PlantedItem[], evidenceFile: string): ClientTask[];
   fault?: Fault;
 }
 
@@ -28,6 +31,13 @@ export const SCENARIOS: readonly Scenario[] = [
     summary: "the first submission is refused with request.rate-limited and Retry-After: 2",
     items: (w) => [goodLocal(w)],
     fault: "rate-limited",
+  },
+  {
+    name: "not-ready",
+    summary:
+      "the first submission is refused with 503 node.not-ready and Retry-After: 2 (a node that cannot store yet)",
+    items: (w) => [goodLocal(w)],
+    fault: "not-ready",
   },
   {
     name: "lost-reply",
@@ -55,12 +65,22 @@ export const SCENARIOS: readonly Scenario[] = [
     items: (w) => [goodLocal(w)],
     fault: "receipt-digest",
   },
+  {
+    name: "case-work",
+    summary:
+      "one referral in the inbox; tasks: open a case about a worker, refer the worker to two agencies, send a payslip as evidence and propose a joint investigation with XA in it; refer the inbox referral's worker onward; report statistics with counts under 11; look up an employer in the federation's registries (XA's answer does not verify)",
+    items: (w) => [goodLocal(w)],
+    tasks: caseWorkTasks,
+  },
 ];
 
 /** What one scenario's run left: the planted items, the node's ledger, the client's report. */
 export interface ScenarioRun {
   scenario: Scenario;
+  /** The participant id the client acted as. */
+  participant: string;
   items: PlantedItem[];
+  tasks: ClientTask[];
   ledger: Ledger;
   events: ClientEvent[];
   /** Output lines that were not events of the contract. */

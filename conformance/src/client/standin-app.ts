@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { HttpBindings } from "@hono/node-server";
 import {
   digestOf,
@@ -9,6 +10,7 @@ import {
 } from "@frx/spec";
 import { Hono, type Context } from "hono";
 import { caseView } from "./case-view.js";
+import { lookupAnswer } from "./lookup.js";
 import type { PlantedItem } from "./inbox-items.js";
 import { RETRY_AFTER_SECONDS, type Fault, type Ledger } from "./ledger.js";
 import { problem } from "./status.js";
@@ -34,6 +36,8 @@ function mediaType(header: string | undefined): string | undefined {
 
 /** The longest the stand-in holds an empty long-poll: no item arrives later in a scenario. */
 const MAX_HOLD_MS = 1000;
+/** The largest file the stand-in node keeps: a task's evidence is a few hundred bytes. */
+const MAX_UPLOAD_BYTES = 1 << 20;
 
 /**
  * The agency API of a national node, as the client profile plays it: signed metadata,
@@ -151,6 +155,36 @@ export function standInApp(d: StandInDeps): Hono<{ Bindings: HttpBindings }> {
     return view ? c.json(view) : problem("request.not-found", "no such case");
   });
 
+  app.get("/v1/registry/lookup", (c) => {
+    const refused = authorize(c, true);
+    if (refused) return refused;
+    const registrationNumber = c.req.query("registrationNumber");
+    const issuer = c.req.query("issuer");
+    if (!registrationNumber || !issuer || !/^[A-Z]{2}$/.test(issuer))
+      return problem("request.malformed", "registrationNumber and issuer (a country code)");
+    return c.json(lookupAnswer(world, { registrationNumber, issuer }));
+  });
+
+  app.put("/v1/attachments/:sha256", async (c) => {
+    const refused = authorize(c, true);
+    if (refused) return refused;
+    const sha256 = c.req.param("sha256");
+    const type = mediaType(c.req.header("content-type"));
+    if (!/^[0-9a-f]{64}$/.test(sha256) || !type)
+      return problem("request.malformed", "a lower-case hex SHA-256 and a Content-Type");
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    if (bytes.byteLength > MAX_UPLOAD_BYTES)
+      return problem(
+        "request.too-large",
+        `the stand-in node keeps files of ${MAX_UPLOAD_BYTES} bytes at most`,
+      );
+    if (createHash("sha256").update(bytes).digest("hex") !== sha256)
+      return problem("attachment.digest-mismatch", "the bytes do not hash to the address");
+    const known = ledger.uploads.some((u) => u.sha256 === sha256);
+    if (!known) ledger.uploads.push({ sha256, size: bytes.byteLength, mediaType: type });
+    return c.json({ sha256, size: bytes.byteLength, mediaType: type }, known ? 200 : 201);
+  });
+
   app.post("/v1/envelopes", async (c) => {
     const at = Date.now();
     const jws = await c.req.text();
@@ -197,25 +231,42 @@ export function standInApp(d: StandInDeps): Hono<{ Bindings: HttpBindings }> {
           jws,
           id,
           ref,
+          message,
           fault,
           answer: problem("idempotency.conflict", `another envelope ${id} was stored before`),
         });
-      if (fault === "rate-limited" && first)
+      if ((fault === "rate-limited" || fault === "not-ready") && first)
         return ledger.record({
           at,
           jws,
           id,
           ref,
+          message,
           fault,
-          answer: problem("request.rate-limited", "slow down", {
-            "retry-after": String(RETRY_AFTER_SECONDS),
-          }),
+          answer:
+            fault === "rate-limited"
+              ? problem("request.rate-limited", "slow down", {
+                  "retry-after": String(RETRY_AFTER_SECONDS),
+                })
+              : problem("node.not-ready", "the node cannot store envelopes yet", {
+                  "retry-after": String(RETRY_AFTER_SECONDS),
+                }),
         });
       if (fault === "drop" && first) {
         const kept = store.accept(message, digest, jws);
-        if (kept instanceof Response) return ledger.record({ at, jws, id, ref, answer: kept });
+        if (kept instanceof Response)
+          return ledger.record({ at, jws, id, ref, message, answer: kept });
         c.env.incoming.socket.destroy();
-        return ledger.record({ at, jws, id, ref, fault, dropped: true, answer: kept.response });
+        return ledger.record({
+          at,
+          jws,
+          id,
+          ref,
+          message,
+          fault,
+          dropped: true,
+          answer: kept.response,
+        });
       }
       if ((fault === "receipt-stranger" || fault === "receipt-digest") && first) {
         const kept = store.accept(message, digest, jws, fault);
@@ -224,6 +275,7 @@ export function standInApp(d: StandInDeps): Hono<{ Bindings: HttpBindings }> {
           jws,
           id,
           ref,
+          message,
           fault,
           answer: kept instanceof Response ? kept : kept.response,
         });
@@ -235,6 +287,7 @@ export function standInApp(d: StandInDeps): Hono<{ Bindings: HttpBindings }> {
       jws,
       id,
       ref,
+      message,
       answer: kept instanceof Response ? kept : kept.response,
     });
   });

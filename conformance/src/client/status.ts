@@ -5,9 +5,15 @@ export function statusOf(code: string): number {
   if (code.startsWith("state.") || code === "idempotency.conflict") return 409;
   if (code === "request.not-found") return 404;
   if (code === "request.rate-limited") return 429;
+  if (code === "node.not-ready") return 503;
   if (code === "envelope.too-large" || code === "request.too-large") return 413;
   if (code === "request.media-type") return 415;
-  if (code.startsWith("policy.") || code === "routing.recipient-unknown") return 422;
+  if (
+    code.startsWith("policy.") ||
+    code === "routing.recipient-unknown" ||
+    code === "attachment.digest-mismatch"
+  )
+    return 422;
   return 400;
 }
 

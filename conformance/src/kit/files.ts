@@ -39,6 +39,8 @@ export interface KitSecrets {
   peerAgency: PrivateJwk;
   nodes: Record<string, NodeKeyPair>;
   report: PrivateJwk;
+  /** The bearer token config-overrides.json sets for /metrics (FRX-ADM-013); absent in older kits. */
+  metricsToken?: string;
 }
 
 /** One line of agencies.json, the registration file an operator feeds to the node. */

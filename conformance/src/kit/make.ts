@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { access, chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -83,6 +84,7 @@ export async function makeKit(options: KitOptions): Promise<KitManifest> {
     peerAgency: generateSigningKey().privateJwk,
     nodes: { [PEER_NODE]: generateNodeKeyPair(), [SUSPENDED_NODE]: generateNodeKeyPair() },
     report: generateSigningKey().privateJwk,
+    metricsToken: randomBytes(24).toString("base64url"),
   };
   const since = new Date(now.getTime() - 86_400_000).toISOString();
   const peers = [
@@ -142,7 +144,7 @@ export async function makeKit(options: KitOptions): Promise<KitManifest> {
   await writeFile(join(dir, KIT_FILES.peerMembers), json(peers));
   if (options.nodeMember)
     await writeFile(join(dir, KIT_FILES.nodeMember), json(options.nodeMember));
-  await writeFile(join(dir, KIT_FILES.overrides), json(configOverrides()));
+  await writeFile(join(dir, KIT_FILES.overrides), json(configOverrides(secrets.metricsToken)));
   return manifest;
 }
 

@@ -41,6 +41,8 @@ export class PeerDocuments {
   readonly retiredKeys = new Map<string, string>();
   /** How the peer's registry answers a query (FRX-REG-005, -006): right, or bent one way. */
   registryFault: "shape" | "stranger" | "query" | null = null;
+  /** When set, XA's registry answers list one decision, made by this authority (FRX-REG-007). */
+  registryAuthority: string | null = null;
 
   constructor(
     readonly node: string,
@@ -105,7 +107,7 @@ export class PeerDocuments {
       node: this.node,
       issuedAt: new Date().toISOString(),
       query: asked,
-      entries: [],
+      entries: this.registryAuthority ? [decision(query, this.registryAuthority)] : [],
     };
     if (this.registryFault === "shape") delete doc.entries;
     const bytes = encoder.encode(canonicalize(doc));
@@ -184,4 +186,33 @@ export class PeerDocuments {
   private sign(doc: object, typ: "frx-directory+jws" | "frx-metadata+jws"): string {
     return signCompact(encoder.encode(canonicalize(doc)), typ, this.signer);
   }
+}
+
+/** A published administrative fine on the queried employer, decided by `authority`. */
+function decision(
+  query: { registrationNumber: string; issuer: string },
+  authority: string,
+): Record<string, unknown> {
+  const today = new Date().toISOString().slice(0, 10);
+  return {
+    entryId: ulid(),
+    entity: {
+      employer: {
+        legalName: "Conformance Test Fishing Co., Ltd.",
+        registrationNumber: query.registrationNumber,
+        registrationCountry: query.issuer,
+      },
+    },
+    decision: {
+      kind: "ADMIN_FINE",
+      imposingAuthorityType: "labour_inspectorate",
+      authority,
+      status: "imposed",
+      decidedOn: today,
+      legalReference: "Conformance test basis",
+      effectiveFrom: today,
+    },
+    status: "published",
+    publishedAt: new Date(Date.now() - 3_600_000).toISOString(),
+  };
 }

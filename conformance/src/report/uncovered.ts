@@ -24,7 +24,7 @@ const spec = (reason: string): Uncovered => ({
 });
 const agency = (reason: string): Uncovered => ({
   kind: "not-black-box",
-  reason: `an obligation of the agency system, which a node cannot see and the client profile does not yet judge: ${reason}`,
+  reason: `an obligation of the agency system that leaves nothing a node, or the client profile's stand-in node, could observe: ${reason}`,
 });
 const internal = (reason: string): Uncovered => ({
   kind: "not-black-box",
@@ -32,75 +32,92 @@ const internal = (reason: string): Uncovered => ({
 });
 const operator = (reason: string): Uncovered => ({
   kind: "not-black-box",
-  reason: `reached only through the operator's interfaces, which the admin API leaves non-normative (spec/admin.md) and the harness holds no operator key for: ${reason}`,
+  reason: `reached only through the operator's interfaces, and none of the operator steps (docs/certification.md, "Operator steps") shows it to the suite: ${reason}`,
 });
 const pending = (reason: string): Uncovered => ({ kind: "pending", reason });
 
-/** Why the erasure-notice requirements wait: the notice is not specified as a document yet. */
-const NO_NOTICE_SCHEMA =
-  "spec/ gives the erasure notice's payload no schema (spec/schemas/documents has none; only its typ frx-erasure-notice+jws is registered), so a black-box test cannot craft a notice from the specification; with a schema, the harness peer sends one at POST {endpoint}/erasure-notices (for FRX-DP-017 while a version suspends it, as trust-lapse.ts does)";
+/** Why the audit verification's findings are not tested. */
+const UNTAMPERED =
+  "a verification finds a mismatch only in a store edited behind the node's back, which a black-box test cannot do (and no operator step should); on an honest store every verification passes, which shows nothing of this check";
 
 export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
-  // Admin API: an operator-only listener (spec/admin.md).
-  "FRX-ADM-001": operator("the admin listener's address is not reachable from the harness"),
-  "FRX-ADM-003": operator("admin tokens are made with an operator key"),
-  "FRX-ADM-004": operator("registering and rotating keys are admin calls"),
-  "FRX-ADM-005": operator("the audit log is read with the operator's tools"),
-  "FRX-ADM-006": operator("the console session is an admin feature"),
-  "FRX-ADM-007": operator(
-    "a key is revoked by an admin call; a hook revoking a harness agency's key would make it observable",
+  // Admin API: an operator-only listener (spec/admin.md). The operator steps of
+  // docs/certification.md reach agencies, keys and dead letters (suite/operator-*.ts).
+  "FRX-ADM-001": operator(
+    "where the admin API listens, and whether the node starts with another admin address, are seen only on the node's host; the suite reaches its public listener, where admin operations are not answered (FRX-ADM-002, asserted)",
   ),
-  "FRX-ADM-008": operator("a key is revoked by an admin call"),
-  "FRX-ADM-009": operator("a revocation is an admin call"),
-  "FRX-ADM-010": operator("dead letters are retried by an admin call"),
-  "FRX-ADM-011": operator("the rule is about admin calls"),
-  "FRX-ADM-014": operator("erasure-notice dead letters are listed and settled by admin calls"),
-  "FRX-ADM-013": operator(
-    "the metrics token is an operator setting the kit does not make; without it /metrics is open",
+  "FRX-ADM-003": operator(
+    "admin tokens are judged on the admin listener, on the node's host (FRX-ADM-001); the steps run the operator's own tool with the operator's own key, so a test of the token checks would need an operator key of the harness registered and a step that relays the suite's tokens there, which the steps do not define",
+  ),
+  "FRX-ADM-005": operator(
+    "the audit log's entries are read only with the operator's tools; no step exports them",
+  ),
+  "FRX-ADM-006": operator(
+    "the console is served on the admin listener, which the suite does not reach (FRX-ADM-001)",
+  ),
+  "FRX-ADM-008": internal(
+    "keeping a revoked key to verify what the node stored before revokedAt: no interface verifies a stored envelope again (the first half, a revoked key left out of the published directory, is asserted with FRX-SIG-006 through the step revoke-agency-key)",
+  ),
+  "FRX-ADM-014": operator(
+    "a dead erasure notice needs a receiving node that refuses the notice (or a retry window of 7 days to pass); the harness peer takes no erasure notices (see FRX-DP-010)",
   ),
   // Data protection at rest (spec/data-protection.md): the store, its keys and operator tools.
   "FRX-DP-001": internal("encryption at rest is of the node's own store and files"),
-  "FRX-DP-002": operator("the data key file is the operator's, read at startup"),
-  "FRX-DP-003": operator("data-key rotation and re-encryption are operator tools"),
-  "FRX-DP-004": operator("retention needs time moved past years; the operator runs the job"),
-  "FRX-DP-005": operator("the periods published depend on the operator's configuration"),
-  "FRX-DP-006": operator("erasure is an operator tool over the node's store"),
-  "FRX-DP-007": operator("erasure records and holds are read with the operator's tools"),
-  "FRX-DP-008": operator("legal holds are placed by the operator"),
-  "FRX-DP-009": operator("erasure by personRef is an operator tool"),
-  "FRX-DP-010": operator("the erasure notice is produced for the operator"),
-  "FRX-DP-011": pending(NO_NOTICE_SCHEMA),
-  "FRX-DP-012": operator("subject-access exports are an operator tool"),
-  "FRX-DP-013": operator("notices follow an erasure the operator makes; durability is internal"),
+  "FRX-DP-002": operator(
+    "the data key is read when the node starts: a test needs the node started with a missing, malformed or widely readable key file, and no step starts the node",
+  ),
+  "FRX-DP-003": operator(
+    "which data key seals a stored record is inside the store; the operator's tools rotate, re-encrypt and retire keys, and nothing of their effect reaches an interface",
+  ),
+  "FRX-DP-004": operator(
+    "retention needs time moved past years (or periods of seconds in the node's configuration, which national law sets, not the kit), and the operator runs the job",
+  ),
+  "FRX-DP-005": operator(
+    "the periods a node applies are its configuration's (national law), which the suite cannot read, so `retention` in the metadata can be checked for shape only",
+  ),
+  "FRX-DP-007": operator(
+    "the audit chain's entries are read only with the operator's tools; no step exports them (as FRX-ADM-005)",
+  ),
+  "FRX-DP-010": pending(
+    "the notice goes to the nodes of the case's other parties: erase-person with a case where the harness peer's agency is a party would send one to the harness peer, which takes no erasure notices yet (it has no POST /federation/v1/erasure-notices; since documents/erasure-notice.json it could check what it is sent)",
+  ),
+  "FRX-DP-012": pending(
+    "spec/ gives the subject-access export (frx-subject-access+jws) no schema, so a test could check its signature but not that it holds the sender, recipients, times, purpose and only the person's entries; with a schema, an export-person step makes it testable",
+  ),
+  "FRX-DP-013": pending(
+    "the notice follows an erasure on request (step erase-person), but the harness peer takes no erasure notices yet (see FRX-DP-010); the write with the erasure record and the retries after a restart are internal",
+  ),
   "FRX-DP-014": internal("a 7-day retry window and the dead letters the operator reads"),
-  "FRX-DP-015": pending(NO_NOTICE_SCHEMA),
-  "FRX-DP-016": pending(NO_NOTICE_SCHEMA),
-  "FRX-DP-017": pending(NO_NOTICE_SCHEMA),
   "FRX-DP-018": internal("the store's log and table files, and backups, are the operator's"),
   "FRX-DP-019": internal("a partly received file is on the node's disk, never served"),
-  // Audit: verification is an operator tool over the node's store.
+  // Audit: verification is an operator tool over the node's store, and finds something only in
+  // a store tampered with.
   "FRX-AUD-001": internal("the audit hash chain lives in the node's store"),
-  "FRX-AUD-002": operator("audit verification is an operator tool"),
-  "FRX-AUD-003": operator("checkpoints are kept outside the store and exported by the operator"),
-  "FRX-AUD-004": operator("audit verification is an operator tool"),
-  "FRX-AUD-005": operator("audit verification is an operator tool"),
-  "FRX-AUD-006": operator("audit verification is an operator tool"),
+  "FRX-AUD-002": internal(UNTAMPERED),
+  "FRX-AUD-003": operator(
+    "the checkpoints the node signs are kept in its store and on its host; an export is an operator tool (the reference node's needs the node stopped), and no step hands one over",
+  ),
+  "FRX-AUD-004": internal(UNTAMPERED),
+  "FRX-AUD-005": internal(
+    "the number of unanchored entries depends on how many entries the node wrote since its last checkpoint, which the suite cannot count from outside",
+  ),
+  "FRX-AUD-006": internal(UNTAMPERED),
   // Evolution: rules on how the specification may change.
   "FRX-EVO-003": spec("what a minor version may change (spec/'s own tests compare versions)"),
   "FRX-EVO-004": spec("how an incompatible change is named"),
-  "FRX-EVO-005": agency("a sender checks the recipient node's advertised minor version"),
+  "FRX-EVO-005": spec(
+    "v1.0 is the only version: every message type, member and code value was introduced by 1.0, which every node advertises, so no stand-in node can advertise a version that leaves out something a client sends; the client profile's check comes with the first minor version (a stand-in advertising 1.0 only, and a task that a 1.1 member would serve)",
+  ),
   "FRX-EVO-006": spec("what a version may add to the sensitivity annotations"),
   "FRX-EVO-007": spec(
     "v1.0 deprecates no message type, member or code value (spec/evolution.md), so there is nothing a node could stop accepting; the test comes with the first deprecation",
   ),
   "FRX-EVO-009": spec("codes and ids are never reused"),
   "FRX-POL-001": spec("the code lists (spec/'s own tests check them)"),
-  // Envelope: sender obligations, and node behaviours not yet tested.
-  "FRX-ENV-005": agency("minting case ids"),
-  "FRX-ENV-006": agency("minting pseudonyms per counterpart"),
-  "FRX-ENV-007": agency("using a pseudonym only with its minter"),
-  "FRX-ENV-008": agency("addressing a pseudonymous body to one participant"),
-  "FRX-ENV-014": agency("using content only for its declared purpose"),
+  // Envelope: node behaviours not tested; what a recipient does inside its own system.
+  "FRX-ENV-014": agency(
+    "the purposes a recipient puts content to inside its own system; what it sends on is judged by the node's purpose and policy checks",
+  ),
   "FRX-ENV-029": internal(
     "a node that cannot store or verify: the harness cannot close a node's store or unload its keys",
   ),
@@ -112,13 +129,8 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
     "the kit turns the node's rate limits off (the suite breaks rules hundreds of times from one address)",
   ),
   // Signing.
-  "FRX-SIG-005": operator(
-    "a node's keys are listed by the trust-list versions its operator proposes and the members sign (frx-node trust propose, spec/admin.md); whether a retired key stays listed is decided in that proposal, not in an answer of the node (FRX-TRUST-029, which the suite asserts, covers what a node refuses in its own entry)",
-  ),
-  "FRX-SIG-006": operator("a key is declared compromised by an admin call"),
-  "FRX-SIG-015": operator("a harness agency key is retired by an admin call (key rotation)"),
   "FRX-SIG-025": operator(
-    "under the order of token checks that FRX-API-006 fixes, a token whose iss is no participant fails earlier with auth.token-invalid: at step 4 when its key is registered for no agency, at step 8 when iss is not the owner of the registered key that signed it. auth.participant-unknown (step 5) is left for a registered key whose owner has left the directory, which only the operator can arrange",
+    "under the order of token checks that FRX-API-006 fixes, a token whose iss is no participant fails earlier with auth.token-invalid: at step 4 when its key is registered for no agency, at step 8 when iss is not the owner of the registered key that signed it. auth.participant-unknown (step 5) is left for a registered key whose owner has left the directory: no step removes an agency (disable-agency leaves it listed, disabled: auth.participant-disabled), and the reference node removes none",
   ),
   // Trust list.
   "FRX-TRUST-006": internal(
@@ -159,14 +171,13 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-FED-071": internal(
     "needs a queued envelope over 262,144 bytes, which FRX-FED-070 keeps out of the queue",
   ),
-  "FRX-FED-072": operator("registering an agency is an admin call"),
   // Messages, policy, receipts, state machines.
-  "FRX-MSG-004": agency("listing each evidence file in attachments"),
-  "FRX-INV-008": agency("naming hostCountry in a joint investigation.propose"),
-  "FRX-POL-023": agency("stopping processing after a consent.withdraw"),
-  "FRX-POL-024": agency("not sending a victim as a suspect"),
-  "FRX-POL-025": agency("not writing sensitive data into untagged fields"),
-  "FRX-POL-026": agency("suppressing small stats.report cells"),
+  "FRX-POL-023": agency(
+    "stopping processing and deleting, returning or restricting the data inside the agency's system; what it would still send in the case is refused by its node (policy.consent-withdrawn), so a client's breach never reaches a node",
+  ),
+  "FRX-POL-024": agency(
+    "a suspectRef is a pairwise pseudonym that no node can link to the personRef of a victim (FRX-ENV-006), and whom the agency holds as a victim is in its own records; a scenario could only instruct the client to name a victim as a suspect, and the spec gives an agency system no refusal to report for it",
+  ),
   "FRX-RCPT-001": internal("durability before the receipt, across a crash"),
   "FRX-RCPT-006": internal("kept until expiresAt plus skew: longer than a run"),
   // Deadlines across borders (issue 12): node tests cover these
@@ -174,33 +185,20 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-DL-010": pending(
     "the harness peer's directory lists no coordinator, so the escalation to the referrer country's coordinator cannot be watched",
   ),
-  "FRX-DL-011": pending(
-    "a peer's deadline notice naming both a referral and an investigation would be refused with schema.invalid; no test sends one yet",
-  ),
   "FRX-DL-013": pending(
     "the kit registers no coordinator at the node under test to receive a peer's escalation",
-  ),
-  "FRX-DL-014": pending(
-    "the investigation respond deadline runs 10 working days; the kit does not shorten it, so that other investigation tests draw no notices",
   ),
   // Issue 12: attachments across borders. The harness peer sends files (federation-files.ts)
   // and receives them (federation-files-out.ts).
   "FRX-FED-082": pending(
     'spec/ does not fix how a timeline line shows files in transit (the reference node writes it in the free-text note of its delivery line, "files in transit to XA"); a test needs a machine-readable mark first, then the harness peer holds the files back (PeerFiles.refuse = "unavailable") while the suite reads the origin\'s timeline',
   ),
-  "FRX-REM-016": pending(
-    "testable with due instants seconds away, as the FRX-REM-015 test does (a schedule paid before its instant passes; no second notice for one instalment; a peer's claim drawing none here); not written yet",
-  ),
-  "FRX-FED-085": operator(
-    "an agency's sanction regimes and procedures are registered by an admin call",
-  ),
-  "FRX-FED-086": operator("a sanction regime is registered by an admin call"),
-  "FRX-REG-007": pending("the harness peer would have to list another country's entries"),
-  "FRX-REG-008": agency("verifying each answered member's JWS against the trust list"),
   // The agency API (spec/agency-api.md), specified after this table was first written.
   "FRX-API-032": internal("durability of the replay store across a kill or a crash of the node"),
   "FRX-API-019": internal(
     "a node with no trust list in force, which a certified set-up never is (the pre-flight check requires one)",
   ),
-  "FRX-API-025": agency("not relying on the order of violations"),
+  "FRX-API-025": agency(
+    "what a client does with the order of a refusal's violations is inside it: the contract's not-stored line carries the refusal's code, the gravest (Rule 9 of policy.md), and a client that sorted or ignored the list would print the same line",
+  ),
 };

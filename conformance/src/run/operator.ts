@@ -1,8 +1,11 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SignedTrustList } from "@frx/spec";
+import { lastCode, OperatorStepFailed, runShell } from "./operator-shell.js";
+import { commandStep, type OperatorStep, type StepOutcome } from "./operator-steps.js";
+
+export { OperatorStepFailed } from "./operator-shell.js";
 
 /** What the node's operator did with a trust-list version the suite handed over. */
 export type ApplyOutcome = { applied: true } | { applied: false; code: string; message: string };
@@ -17,14 +20,12 @@ export interface OperatorHook {
   applyTrustList(signed: SignedTrustList): Promise<ApplyOutcome>;
   /** The version with the node's signature added; throws OperatorStepFailed when the operator cannot. */
   signTrustList(signed: SignedTrustList): Promise<SignedTrustList>;
+  /**
+   * The other steps (operator-steps.ts: agencies, their keys, dead letters, legal holds,
+   * erasure); throws StepNotOffered when the operator does not offer the step.
+   */
+  step?(step: OperatorStep): Promise<StepOutcome>;
 }
-
-/** An operator step that did not complete (the tests needing it are skipped, not failed). */
-export class OperatorStepFailed extends Error {
-  override readonly name = "OperatorStepFailed";
-}
-
-const CODE = /\b((?:trust|jws|request|node)\.[a-z-]+)\b/g;
 
 /**
  * The hook as a command: `CMD apply-trust-list FILE` (run by /bin/sh, CMD may hold arguments).
@@ -33,6 +34,8 @@ const CODE = /\b((?:trust|jws|request|node)\.[a-z-]+)\b/g;
  *
  * `CMD sign-trust-list FILE` adds the node's signature to the version in FILE, in place; exit
  * 0 means signed, and the suite reads FILE back.
+ *
+ * The other steps are `CMD STEP [ARG…] [FILE]` (operator-steps.ts).
  *
  * @example commandHook("sh kit/operator-reference-node.sh node-th")
  */
@@ -60,39 +63,15 @@ export function commandHook(command: string, timeoutMs = 30_000): OperatorHook {
         await writeFile(file, JSON.stringify(signed, null, 2) + "\n");
         const { code, output } = await runShell(`${command} apply-trust-list '${file}'`, timeoutMs);
         if (code === 0) return { applied: true };
-        const codes = [...output.matchAll(CODE)].map((m) => m[1]!);
         return {
           applied: false,
-          code: codes.at(-1) ?? "(none printed)",
+          code: lastCode(output),
           message: output.trim().slice(-500),
         };
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
     },
+    step: commandStep(command, timeoutMs),
   };
-}
-
-function runShell(line: string, timeoutMs: number): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("/bin/sh", ["-c", line], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const add = (b: Buffer) => {
-      if (output.length < 65_536) output += b.toString("utf8");
-    };
-    child.stdout.on("data", add);
-    child.stderr.on("data", add);
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the operator command did not finish within ${timeoutMs} ms: ${line}`));
-    }, timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, output });
-    });
-  });
 }

@@ -2,6 +2,7 @@ import { MessageType, verifyEnvelope } from "@frx/spec";
 import { check, holds, same } from "../harness/check.js";
 import type { Harness } from "../harness/harness.js";
 import { eventually, inboxItems } from "../harness/inbox.js";
+import { ulid } from "../harness/ulid.js";
 import { PEER_AGENCY } from "../kit/agencies.js";
 import { section } from "./define.js";
 import { reply, sendAsPeer } from "./federation-support.js";
@@ -141,4 +142,35 @@ export const federationDeadlineTests = [
     },
     { prepare },
   ),
+
+  t("FRX-DL-011", async (h) => {
+    // A peer node's deadline notices that name their thread otherwise than the rule says: a
+    // referral deadline that also names an investigation, a respond deadline that names a
+    // referral, a payment deadline that names a referral. Each fails the schema, whatever
+    // the node holds of the thread.
+    const create = h.envelope("peer-referral-create-ok");
+    const dueAt = new Date().toISOString();
+    const forged = (body: Record<string, unknown>) =>
+      h.sign(
+        h.envelope("deadline-overdue-forged-fail", {
+          from: `${h.peer.node}:NODE`,
+          to: [{ participant: h.id("VS") }],
+          case: create.case,
+          referral: create.referral,
+          body: { dueAt, level: 1, ...body },
+        }),
+        h.kit.secrets.nodes[h.peer.node]!.signing,
+      );
+    const envelopes = [
+      forged({ deadline: "acknowledge", investigationId: ulid() }),
+      forged({ deadline: "respond", investigationId: ulid() }),
+      forged({ deadline: "payment", claimRef: ulid(), instalment: 1 }),
+    ];
+    const { reply: r } = await reply(h, await sendAsPeer(h, { envelopes }));
+    same(
+      r.results.map((x) => [x.status, x.code]),
+      envelopes.map(() => ["rejected", "schema.invalid"]),
+      "the results of the three misnamed notices",
+    );
+  }),
 ];

@@ -96,9 +96,12 @@ export const deadlineTests = [
     async (h) => {
       const o = await outcome(h);
       const sent = at(o.reminder.envelope.sentAt) - at(o.a.receivedAt);
+      // Never early; and, however loaded the machine, before the deadline's first overdue
+      // notice (an order, not a speed: a bound in milliseconds failed on loaded CI runners).
+      const overdue = at(o.level1.envelope.sentAt) - at(o.a.receivedAt);
       check(
-        sent >= 0.75 * ACK_MS - 300 && sent < ACK_MS + 1000,
-        `the reminder was sent ${sent} ms after storage; due at 0.75 × ${ACK_MS} ms`,
+        sent >= 0.75 * ACK_MS - 300 && sent <= overdue,
+        `the reminder was sent ${sent} ms after storage, the first overdue notice ${overdue} ms; due at 0.75 × ${ACK_MS} ms, before the overdue notice`,
       );
     },
     { prepare },

@@ -12,6 +12,7 @@ import { discoveryTests } from "./discovery.js";
 import { envelopeTests } from "./envelope.js";
 import { transactionCheckTests } from "./federation-checks.js";
 import { inboundTests } from "./federation-inbound.js";
+import { erasureNoticeTests } from "./erasure-notices.js";
 import { outboundTests } from "./federation-outbound.js";
 import { outboundEvidenceTests } from "./federation-evidence.js";
 import { directoryCacheTests } from "./federation-directory.js";
@@ -21,6 +22,10 @@ import { routingTests } from "./federation-routing.js";
 import { inboxTests } from "./inbox.js";
 import { limitTests } from "./limits.js";
 import { listenerTests } from "./listener.js";
+import { operatorAgencyTests } from "./operator-agencies.js";
+import { operatorDeadLetterTests } from "./operator-dead-letters.js";
+import { operatorErasureTests } from "./operator-erasure.js";
+import { operatorKeyTests } from "./operator-keys.js";
 import { trustTests } from "./trust.js";
 import { trustVersionTests } from "./trust-versions.js";
 import { trustEntryTests } from "./trust-entries.js";
@@ -72,6 +77,9 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...agencyInboxTests,
   ...agencyRouteTests,
   ...payloadRuleTests,
+  ...operatorAgencyTests,
+  ...operatorKeyTests,
+  ...operatorErasureTests,
   ...attachmentTests,
   ...registryTests,
   ...registryQueryTests,
@@ -82,6 +90,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...trustLapseTests,
   ...transactionCheckTests,
   ...inboundTests,
+  ...erasureNoticeTests,
   ...directoryCacheTests,
   ...registryLookupPeerTests,
   ...federationFileTests,
@@ -89,6 +98,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...outboundTests,
   ...outboundEvidenceTests,
   ...federationFileOutTests,
+  ...operatorDeadLetterTests,
   ...deadlineTests,
   ...federationDeadlineTests,
 ];

@@ -1,4 +1,4 @@
-import { same } from "../harness/check.js";
+import { check, same } from "../harness/check.js";
 import type { Envelope } from "../harness/fixtures.js";
 import type { Harness } from "../harness/harness.js";
 import { investigationView } from "../harness/inbox.js";
@@ -137,5 +137,22 @@ export const investigationTests = [
     const th = await propose(h);
     await h.refused(h.sign(move(h, th, "investigation-respond-ok", 3)), "state.sequence-conflict");
     await h.refused(h.sign(move(h, th, "investigation-respond-ok", 1)), "state.sequence-conflict");
+  }),
+
+  t("FRX-DL-014", async (h) => {
+    // LI invites POL and VS: the respond deadline runs while either owes an answer.
+    const th = await propose(h);
+    const open = async () => {
+      const r = await h.call("GET", `/v1/cases/${encodeURIComponent(th.caseId)}`, { as: "LI" });
+      check(r.status === 200, `GET the case as LI answered ${r.status}`);
+      return (
+        r.json<{ deadlines?: Array<{ machine: string; kind: string }> }>().deadlines ?? []
+      ).filter((d) => d.machine === "investigation" && d.kind === "respond").length;
+    };
+    check((await open()) > 0, "no respond deadline runs after the proposal");
+    await step(h, th, move(h, th, "investigation-respond-ok", 2), "proposed");
+    check((await open()) > 0, "the respond deadline ended while VS still owed an answer");
+    await h.accepted(h.sign(move(h, th, "investigation-respond-ok", 3, from(h, "VS"))));
+    same(await open(), 0, "respond deadlines running once no invitee owes an answer");
   }),
 ];

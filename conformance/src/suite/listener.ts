@@ -1,4 +1,4 @@
-import { check, same } from "../harness/check.js";
+import { check, same, SkipTest } from "../harness/check.js";
 import type { Harness } from "../harness/harness.js";
 import type { Reply } from "../harness/http.js";
 import { section } from "./define.js";
@@ -40,6 +40,27 @@ export const listenerTests = [
         `${method} ${path} on the agency and federation listener answered ${r.status}, not 404: ${r.text.slice(0, 200)}`,
       );
     }
+  }),
+
+  t("FRX-ADM-013", async (h: Harness) => {
+    const token = h.kit.secrets.metricsToken;
+    if (!token)
+      throw new SkipTest(
+        "the kit sets no metrics token (config-overrides.json metricsToken): make the kit again",
+      );
+    h.problem(await h.http.call("GET", "/metrics"), "auth.token-invalid");
+    h.problem(
+      await h.http.call("GET", "/metrics", { headers: { authorization: `Bearer ${token}x` } }),
+      "auth.token-invalid",
+    );
+    h.problem(await h.call("GET", "/metrics", { as: "LI" }), "auth.token-invalid");
+    const right = await h.http.call("GET", "/metrics", {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    check(
+      right.status === 200,
+      `GET /metrics with the metrics token of config-overrides.json answered ${right.status}: ${right.text.slice(0, 200)}`,
+    );
   }),
 
   t("FRX-ADM-012", async (h: Harness) => {

@@ -1,12 +1,15 @@
 import { MessageType } from "@frx/spec";
 import { check, same } from "../harness/check.js";
 import type { Harness } from "../harness/harness.js";
-import { waitForInbox } from "../harness/inbox.js";
-import type { AgencyName } from "../kit/agencies.js";
+import { inboxItems, waitForInbox, type InboxItem } from "../harness/inbox.js";
+import { PEER_AGENCY, type AgencyName } from "../kit/agencies.js";
 import { section } from "./define.js";
+import { reply, sendAsPeer } from "./federation-support.js";
 
 /** Overdue instalments of a payment schedule (state-machines.md; the schedule itself: remedy-schedule.ts). */
 const t = section("state-machines/remedy-payments", "core");
+/** The same, with a claim filed from abroad (the harness peer's agency is the claimant). */
+const tf = section("state-machines/remedy-payments", "federation");
 
 const thb = (amount: string) => ({ amount, currency: "THB" });
 const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
@@ -85,4 +88,87 @@ export const remedyPaymentTests = [
     },
     { covers: ["FRX-REM-017"] },
   ),
+
+  t("FRX-REM-016", async (h) => {
+    // c1's first instalment is paid before its schedule is even set; c2's two fall due
+    // unpaid, after c1's. When c2's second notice arrives the node has passed c1's instant and
+    // judged c2's first instalment again since its notice.
+    const [c1, c2] = [await awarded(h), await awarded(h)];
+    const schedule = (first: number, second: number) => [
+      { dueAt: soon(first), amount: thb("20000") },
+      { dueAt: soon(second), amount: thb("34000") },
+    ];
+    await h.accepted(update(h, c1, { status: "partially_paid", amountPaid: thb("20000") }));
+    await h.accepted(
+      update(h, c1, { status: "enforcement", schedule: schedule(3_000, 3_600_000) }),
+    );
+    await h.accepted(update(h, c2, { status: "enforcement", schedule: schedule(4_000, 7_000) }));
+    await waitForInbox(h, "LI", paymentNotice(c2, 2), "c2's second instalment notice", 20_000);
+    same(
+      (await inboxItems(h, "LI", paymentNotice(c2, 1))).length,
+      1,
+      "notices of c2's first instalment",
+    );
+    same(
+      (await inboxItems(h, "LI", paymentNotice(c1))).map((i) => i.envelope.body.instalment),
+      [],
+      "notices of c1, whose first instalment was paid before it fell due",
+    );
+  }),
+
+  tf("FRX-REM-016/abroad", async (h) => {
+    // The harness peer's agency claims from LI: its node is the claimant's, not the node under
+    // test. A local claim falling due later shows that the node has judged the instant.
+    const claim = h.envelope("remedy-claim-ok", {
+      from: PEER_AGENCY,
+      to: [{ participant: h.id("LI") }],
+    });
+    const sent = await reply(h, await sendAsPeer(h, { envelopes: [h.sign(claim)] }));
+    same(sent.reply.results[0]?.status, "accepted", "the peer's remedy.claim");
+    const abroad = { case: String(claim.case), claimRef: String(claim.body.claimRef) };
+    const toPeer = (body: Record<string, unknown>) =>
+      h.sign(
+        h.envelope("remedy-update-ok", {
+          case: abroad.case,
+          to: [{ participant: PEER_AGENCY }],
+          body: { claimRef: abroad.claimRef, ...body },
+        }),
+      );
+    await h.accepted(toPeer({ status: "awarded", amountAwarded: thb("54000") }));
+    await h.accepted(
+      toPeer({ status: "enforcement", schedule: [{ dueAt: soon(2_000), amount: thb("54000") }] }),
+    );
+    const local = await awarded(h);
+    await h.accepted(
+      update(h, local, {
+        status: "enforcement",
+        schedule: [{ dueAt: soon(4_000), amount: thb("54000") }],
+      }),
+    );
+    await waitForInbox(h, "LI", paymentNotice(local), "the local claim's notice", 20_000);
+    same(
+      (await inboxItems(h, "LI", paymentNotice(abroad))).length,
+      0,
+      "notices at LI of the claim filed from abroad",
+    );
+    same(
+      h.peer
+        .envelopes()
+        .map((e) => h.payloadOf(e.jws) as { type?: string; body?: { claimRef?: string } })
+        .filter(
+          (m) => m.type === MessageType.DeadlineOverdue && m.body?.claimRef === abroad.claimRef,
+        ).length,
+      0,
+      "notices sent to the peer about the claim filed from abroad",
+    );
+  }),
 ];
+
+/** A payment overdue notice of claim `c` (of instalment `n` when given). */
+function paymentNotice(c: Claim, n?: number) {
+  return (i: InboxItem) =>
+    i.envelope.type === MessageType.DeadlineOverdue &&
+    i.envelope.body.deadline === "payment" &&
+    i.envelope.body.claimRef === c.claimRef &&
+    (n === undefined || i.envelope.body.instalment === n);
+}

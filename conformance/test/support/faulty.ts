@@ -6,12 +6,17 @@ import { startReference, type ReferenceOptions } from "./reference.js";
 export async function runAgainstFaulty(options: ReferenceOptions = {}): Promise<Report> {
   const ref = await startReference(options);
   try {
-    return await runSuite({
+    const report = await runSuite({
       nodeUrl: ref.url,
       kitDir: ref.kitDir,
       profile: "full",
       operator: ref.operator,
     });
+    // Each failure with the check's own words: when a self-test's list of failures is not the
+    // expected one (a flake under load, say), the log says what failed, not only which test.
+    for (const t of report.tests)
+      if (t.status === "failed") console.error(`${t.id} failed: ${t.message ?? "(no message)"}`);
+    return report;
   } finally {
     await ref.close();
   }

@@ -34,6 +34,7 @@ import {
   type Registration,
 } from "../../src/index.js";
 import { isFrxError } from "@frx/spec";
+import { inProcessSteps } from "./reference-steps.js";
 
 export interface Reference {
   node: FrxNode;
@@ -113,6 +114,12 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
   const registration = JSON.parse(
     await readFile(join(kitDir, KIT_FILES.registration), "utf8"),
   ) as Registration[];
+  // The metrics token the kit's overrides set (FRX-ADM-013), as the operator merges them.
+  const kitOverrides = JSON.parse(await readFile(join(kitDir, KIT_FILES.overrides), "utf8")) as {
+    metricsToken?: string;
+  };
+  if (!o.skip?.overrides && kitOverrides.metricsToken)
+    config.metricsToken = kitOverrides.metricsToken;
   for (const r of o.skip?.agencies ? [] : registration) {
     const { status, ...reg } = r;
     await registerParticipant(node.ctx, reg);
@@ -153,6 +160,7 @@ export async function startReference(o: ReferenceOptions = {}): Promise<Referenc
           return { applied: false, code: error.code, message: error.message };
         }
       },
+      step: inProcessSteps(node),
     },
     async close() {
       await node.close();

@@ -8,6 +8,7 @@ import {
   type FrxClient,
   type InboxItem,
   type PrivateJwk,
+  type RegistryLookupResult,
 } from "@frx/sdk";
 
 function env(name: string): string {
@@ -45,6 +46,16 @@ export function reportItem(item: InboxItem): void {
       messageId: item.messageId,
       code: item.error.code,
     });
+}
+
+/** Reports one member's lookup result: `answered` only when its JWS verified (the SDK checked it). */
+export function reportRegistry(result: RegistryLookupResult): void {
+  line({
+    event: "registry",
+    node: result.node,
+    status: result.status,
+    ...(result.status === "answered" ? {} : { code: result.code }),
+  });
 }
 
 /**

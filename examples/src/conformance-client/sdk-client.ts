@@ -1,10 +1,12 @@
 // The SDK as an agency system under the conformance suite's client profile: it reads the
 // inbox until a read brings nothing new, reports each item, answers each referral that
-// verified with referral.acknowledge, acknowledges the items, and reports each submission.
+// verified with referral.acknowledge, acknowledges the items, then does the tasks of the
+// task file (tasks.ts), and reports each submission.
 //
 //   frx-conformance run --client "node examples/dist/conformance-client/sdk-client.js" --kit kit --report report
-import { MessageType, type FrxClient } from "@frx/sdk";
+import { MessageType, type AnyMessage, type FrxClient } from "@frx/sdk";
 import { clientFromEnv, reportItem, reportSubmission } from "./contract.js";
+import { performTasks, readTasks, remembering } from "./tasks.js";
 
 /** Handles the inbox once through; a failed submission is reported and the next item taken. */
 export async function drain(client: FrxClient): Promise<void> {
@@ -23,8 +25,10 @@ export async function drain(client: FrxClient): Promise<void> {
 }
 
 const client = await clientFromEnv();
+const received = new Map<string, AnyMessage>();
 try {
-  await drain(client);
+  await drain(remembering(client, received));
+  await performTasks(client, await readTasks(), received);
 } finally {
   await client.close();
 }

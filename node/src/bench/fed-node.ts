@@ -3,10 +3,16 @@
 // Usage: node fed-node.js SETUP.json. Prints {port}, then answers one JSON line per command
 // line on stdin (see FedCommand); when its stdin closes it closes the node cleanly, prints its
 // FedNodeStats and exits.
+import { createHash } from "node:crypto";
 import { provideKeyFile } from "../privacy/data-keys.js";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
-import { performance } from "node:perf_hooks";
+import {
+  constants,
+  performance,
+  PerformanceObserver,
+  type PerformanceEntry,
+} from "node:perf_hooks";
 import type { SignedTrustList } from "@frx/spec";
 import { registerParticipant, type ParticipantRegistration } from "../admin/participants.js";
 import { defaultConfig, type FederationConfig } from "../config/config.js";
@@ -32,6 +38,8 @@ export interface FedNodeSetup {
   federation?: Partial<
     Pick<FederationConfig, "window" | "batchSize" | "backoffBaseMs" | "backoffCapMs">
   >;
+  /** Raises the node's limits on an upload and on a file from a peer to this (attachment bench). */
+  attachmentBytes?: number;
 }
 
 export type FedCommand =
@@ -46,7 +54,22 @@ export type FedCommand =
   /** Starts the in-process CPU profiler: answers {profiling: true}. */
   | { cmd: "profile-start" }
   /** Stops it and writes the profile to `file`: answers {file}. */
-  | { cmd: "profile-stop"; file: string };
+  | { cmd: "profile-stop"; file: string }
+  /** Answers {stored: true} once the message `id` is in the store (polled), or an error. */
+  | { cmd: "await-message"; id: string; timeoutMs: number }
+  /** The SHA-256 of a stored attachment as the node reads it back: answers {sha256}. */
+  | { cmd: "digest"; sha256: string }
+  /** Collects garbage and starts sampling RSS: answers {rssMB}. */
+  | { cmd: "rss-start" }
+  /** Stops sampling: answers RssGrowth. */
+  | { cmd: "rss-stop" };
+
+/** The process's peak RSS since `rss-start` minus its RSS then, in MiB. */
+export interface RssGrowth {
+  growthMB: number;
+  /** Garbage collections during the span, by kind: how many, and their time in ms. */
+  gc: Record<string, { count: number; ms: number }>;
+}
 
 export interface FedProgress {
   queued: boolean;
@@ -78,6 +101,13 @@ const stats: FedNodeStats = {
 const config = defaultConfig(setup.country, { host: "127.0.0.1", port: setup.port, sync: true });
 config.federation = { ...config.federation, ...setup.federation };
 config.federation.genesisDigest = setup.genesisDigest;
+if (setup.attachmentBytes !== undefined) {
+  config.limits.attachmentBytes = Math.max(config.limits.attachmentBytes, setup.attachmentBytes);
+  config.federation.attachmentBytes = Math.max(
+    config.federation.attachmentBytes,
+    setup.attachmentBytes,
+  );
+}
 // The data key file goes into the node's folder, which nothing has made yet on a first boot.
 await mkdir(setup.dir, { recursive: true });
 await provideKeyFile(setup.dir, config);
@@ -94,6 +124,7 @@ instrumentFederation();
 const { port } = await node.start();
 const cpuAtListen = process.cpuUsage();
 let profiler: Session | null = null;
+const rss = rssSampler();
 answer({ port, pid: process.pid });
 
 onCommand(async (command) => {
@@ -141,6 +172,26 @@ onCommand(async (command) => {
       await writeFile(c.file, JSON.stringify(profile));
       return { file: c.file };
     }
+    case "await-message": {
+      const until = performance.now() + c.timeoutMs;
+      while (!(await node.ctx.store.get("messages", c.id))) {
+        if (performance.now() > until) throw new Error(`${c.id} not stored in ${c.timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return { stored: true };
+    }
+    case "digest": {
+      const blob = await node.ctx.attachments.get(c.sha256);
+      if (!blob) return { sha256: null };
+      const hash = createHash("sha256");
+      for await (const chunk of blob.stream() as unknown as AsyncIterable<Uint8Array>)
+        hash.update(chunk);
+      return { sha256: hash.digest("hex") };
+    }
+    case "rss-start":
+      return { rssMB: rss.start() };
+    case "rss-stop":
+      return rss.stop();
     default:
       throw new Error(`unknown command ${JSON.stringify(command)}`);
   }
@@ -150,6 +201,51 @@ onParentGone(async () => {
   await node.close();
   answer({ ...snapshot(), closed: true });
 });
+
+/**
+ * Peak RSS over a span: sampled every 100 ms (each sample costs the node CPU), and the kernel's
+ * high-water mark when it rose; and the garbage collections in it, by kind.
+ */
+function rssSampler() {
+  let before = 0;
+  let maxBefore = 0;
+  let peak = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let gc: Record<string, { count: number; ms: number }> = {};
+  const kinds: Record<number, string> = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weakcb",
+  };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const { detail } = entry as PerformanceEntry & { detail?: { kind?: number } };
+      const kind = kinds[detail?.kind ?? -1] ?? "other";
+      const k = (gc[kind] ??= { count: 0, ms: 0 });
+      k.count++;
+      k.ms = Math.round((k.ms + entry.duration) * 10) / 10;
+    }
+  });
+  return {
+    start(): number {
+      (globalThis as { gc?: () => void }).gc?.();
+      before = peak = process.memoryUsage.rss();
+      maxBefore = process.resourceUsage().maxRSS * 1024;
+      timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+      gc = {};
+      observer.observe({ entryTypes: ["gc"] });
+      return Math.round(before / 1024 / 1024);
+    },
+    stop(): RssGrowth {
+      clearInterval(timer);
+      observer.disconnect();
+      const maxAfter = process.resourceUsage().maxRSS * 1024;
+      if (maxAfter > maxBefore) peak = Math.max(peak, maxAfter);
+      return { growthMB: Math.round(((peak - before) / 1024 / 1024) * 100) / 100, gc };
+    },
+  };
+}
 
 function snapshot(): FedNodeStats {
   return structuredClone({ ...stats, cpuMs: cpuMs(cpuAtListen) });

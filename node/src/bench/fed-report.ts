@@ -63,6 +63,7 @@ export function federationLines(r: FederationReport): object[] {
             projectedDrainSeconds: round(d.expected / Math.max(0.001, delivered / drainSeconds), 0),
           }
         : {}),
+      ...drainCost(r),
       queueOtherPct: r.backlog.queueMachine.otherPct,
       drainOtherPct: r.backlog.drainMachine.otherPct,
     },
@@ -124,6 +125,28 @@ export function federationLines(r: FederationReport): object[] {
     });
   }
   return lines;
+}
+
+/**
+ * What the drain cost, in figures the machine's other load does not change: CPU per envelope
+ * delivered at A and at B (their threads included), transactions, and synced store batches
+ * per transaction at each end; and A's CPU per envelope accepted while it queued.
+ */
+function drainCost(r: FederationReport) {
+  const d = r.backlog.destination;
+  const delivered = Math.max(1, d.once + d.duplicates);
+  const a = r.backlog.aDrain;
+  const b = r.backlog.bDrain;
+  const txns = Math.max(1, a.peerCalls.ok);
+  const accepted = Math.max(1, r.backlog.queue.measured.statuses["201"] ?? 0);
+  return {
+    transactions: a.peerCalls.ok,
+    aCpuMsPerEnvelope: round(a.cpuMs / delivered, 3),
+    bCpuMsPerEnvelope: round(b.cpuMs / delivered, 3),
+    aSyncedPerTxn: round(a.batches / txns, 2),
+    bSyncedPerTxn: round(b.batches / txns, 2),
+    queueCpuMsPerEnvelope: round(r.backlog.aQueue.cpuMs / accepted, 3),
+  };
 }
 
 /** The summary for people, on stderr. */

@@ -291,23 +291,31 @@ export async function federationSuite(
   };
 }
 
-interface Running {
+export interface Running {
   child: Child;
   port: number;
 }
 
 let setups = 0;
 
-async function startNode(root: string, setup: FedNodeSetup): Promise<Running> {
+export async function startNode(
+  root: string,
+  setup: FedNodeSetup,
+  nodeArgs: string[] = [],
+): Promise<Running> {
   const file = join(root, `setup-${setup.country}-${++setups}.json`);
   await writeFile(file, JSON.stringify(setup), { mode: 0o600 });
-  const child = new Child(`fed-node-${setup.country}`, here("fed-node.js"), [file]);
+  const child = new Child(`fed-node-${setup.country}`, here("fed-node.js"), [file], nodeArgs);
   const { port } = await child.next<{ port: number }>(START_MS);
   return { child, port };
 }
 
-async function ask<T = unknown>(child: Child, command: object): Promise<T> {
-  const answer = await child.ask<T & { error?: string }>(command, ASK_MS);
+export async function ask<T = unknown>(
+  child: Child,
+  command: object,
+  timeoutMs = ASK_MS,
+): Promise<T> {
+  const answer = await child.ask<T & { error?: string }>(command, timeoutMs);
   if (answer.error)
     throw child.failure(`refused ${JSON.stringify(command).slice(0, 80)}: ${answer.error}`);
   return answer;

@@ -9,10 +9,11 @@
 // SECONDS (the federation suite's bound, 355 s); store-scale (not in all: it writes a year of
 // traffic first): --messages N (default 1,000,000) --scale-count N --reads N --read-warmup N; --profile (CPU-profiles the nodes: the
 // ingest node throughout, federation node A while it queues, A and B during the drain).
-// `attachment`: one file TH → LA across the federation against a plain HTTP copy of the same
-// bytes on loopback, in one child process (--attachment-bytes N, default 100,000,000).
+// `attachment`: one file TH → LA across the federation (each node in its own process) against
+// a plain HTTP copy of the same bytes on loopback to a server process that writes them to disk
+// (--attachment-bytes N, default 100,000,000; --profile CPU-profiles both nodes).
 import { rmSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,8 +25,8 @@ import { federationLines, federationText } from "./fed-report.js";
 import { federationSuite, type FederationOptions } from "./federation.js";
 import { cpuSnapshot, machineShare, type MachineShare } from "./machine.js";
 import type { NodeServerSetup, NodeServerStats } from "./node-server.js";
-import { here, runLoad, START_MS, STOP_MS, stopServer } from "./parent.js";
-import type { AttachmentFigures } from "./attachment.js";
+import { here, runLoad, START_MS, stopServer } from "./parent.js";
+import { attachmentSuite } from "./attachment.js";
 import { summarizeProfile } from "./profile.js";
 import { reportLines, reportText, type BenchReport } from "./report.js";
 import { storeScaleSuite, type ScaleOptions } from "./store-scale.js";
@@ -34,7 +35,7 @@ import { storeScaleSuite, type ScaleOptions } from "./store-scale.js";
  * federation suite plans for its --budget and gets some slack on top. */
 const INGEST_MS = 170_000;
 const FEDERATION_SLACK_MS = 45_000;
-const ATTACHMENT_MS = 120_000;
+const ATTACHMENT_MS = 180_000;
 
 const { values: opts } = parseArgs({
   options: {
@@ -136,18 +137,12 @@ try {
   }
   if (runAttachment) {
     process.stderr.write(`attachment: ${attachmentBytes} bytes TH → LA vs a plain HTTP copy…\n`);
-    const dir = join(tmp, "attachment");
-    await mkdir(dir);
-    const child = new Child(
-      "attachment",
-      here("attachment.js"),
-      [dir, String(attachmentBytes)],
-      ["--expose-gc"],
+    const { figures, profiles } = await attachmentSuite(
+      { bytes: attachmentBytes, profile: opts.profile },
+      tmp,
     );
-    const line = await child.next<AttachmentFigures>(ATTACHMENT_MS - 10_000);
-    const code = await child.stop(STOP_MS);
-    if (code !== 0) throw child.failure(`exited with code ${code}`);
-    process.stdout.write(JSON.stringify(line) + "\n");
+    process.stdout.write(JSON.stringify(figures) + "\n");
+    if (profiles) process.stderr.write(JSON.stringify(profiles, null, 1) + "\n");
   }
   if (runScale) {
     const { line, detail } = await storeScaleSuite(scale, tmp);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { adminCallCommand } from "./commands/admin-call.js";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { isFrxError } from "@frx/spec";
@@ -77,6 +78,7 @@ export const COMMANDS: readonly Command[] = [
   trustApplyCommand,
   trustShowCommand,
   ...PRIVACY_COMMANDS,
+  adminCallCommand,
 ];
 
 function table(commands: readonly Command[]): string {

@@ -2,7 +2,7 @@ import { createHash, type Hash } from "node:crypto";
 import {
   FrxError,
   isFrxError,
-  openRecords,
+  openRecordParts,
   openTransferKey,
   verifyTransfer,
   type Types,
@@ -45,7 +45,7 @@ export async function receiveTransfer(
   ctx: AppContext,
   sha256: string,
   header: string | undefined,
-  body: ReadableStream<Uint8Array> | null,
+  body: AsyncIterable<Uint8Array> | null,
 ): Promise<TransferState> {
   const doc = verified(ctx, sha256, header);
   if (!doc.epk) throw new FrxError("request.malformed", "a PUT transfer must carry its epk");
@@ -101,7 +101,7 @@ async function append(
   doc: Types.AttachmentTransfer,
   key: string,
   header: string,
-  body: ReadableStream<Uint8Array> | null,
+  body: AsyncIterable<Uint8Array> | null,
 ): Promise<{ held: number; digest?: string }> {
   const records = openTransferKey(doc, header, ctx.keys.encryption);
   const writer = await ctx.attachments.partials.open(key, doc.offset);
@@ -110,15 +110,15 @@ async function append(
   let at = doc.offset;
   try {
     if (body)
-      await openRecords(records, chunks(body), async (plain) => {
-        if (at + plain.length > doc.size)
+      await openRecordParts(records, body, async (plain, bytes) => {
+        if (at + bytes > doc.size)
           throw new FrxError(
             "attachment.too-large",
             `the body carries more than the ${doc.size} bytes the transfer names`,
           );
-        await writer.write(plain);
-        hash?.update(plain);
-        at += plain.length;
+        await writer.write(...plain);
+        if (hash) for (const part of plain) hash.update(part);
+        at += bytes;
       });
   } catch (error) {
     await writer.close();
@@ -191,18 +191,4 @@ async function store(
   });
   ctx.metrics.inc("frx_federation_attachments_received_total", { peer: doc.origin });
   return { sha256: doc.sha256, size: doc.size, held: doc.size, complete: true };
-}
-
-/** A web stream's chunks as an async iterable. */
-async function* chunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
 }

@@ -47,14 +47,13 @@ export async function nextFlightOps(
   let from = `q!${peer}!`;
   let done = false;
   while (!done) {
-    const page = await ctx.store.range<OutboxItem>("outbox", {
-      gte: from,
-      lt: `q!${peer}!~`,
-      limit: pageSize,
-    });
-    for (const [key, committed] of page) {
-      // What this node wrote since (a settled or abandoned transaction's items, not yet on disk).
-      const item = busy.keys.has(key) ? committed : await ctx.store.get<OutboxItem>("outbox", key);
+    // Keys first: the queue's head is mostly the window's own envelopes, whose values (each a
+    // sealed envelope) this build does not need.
+    const page = await ctx.store.keys("outbox", { gte: from, lt: `q!${peer}!~`, limit: pageSize });
+    for (const key of page) {
+      if (busy.keys.has(key)) continue;
+      // As this node last wrote it (a settled or abandoned transaction's items, not yet on disk).
+      const item = await ctx.store.get<OutboxItem>("outbox", key);
       if (!item) continue;
       const verdict = plan.offer(key, item.case, expired(item, now));
       if (verdict === "in-flight") continue;
@@ -76,7 +75,7 @@ export async function nextFlightOps(
       }
     }
     if (page.length < pageSize) break;
-    from = `${page[page.length - 1]![0]}\u0000`;
+    from = `${page[page.length - 1]!}\u0000`;
   }
   if (plan.taken.length === 0) return { ops, entry: null };
   const flight: InFlight = {

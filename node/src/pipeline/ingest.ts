@@ -230,10 +230,13 @@ export class Ingest {
         },
         ctx.signer,
       );
+      // One sealed value for the record and every queued copy: the same text under the same
+      // binding (FRX-DP-001), so it need not be encrypted once per place it is kept.
+      const sealed = sealEnvelope(ctx.dataKeys, message.id, verified.jws);
       const record: MessageRecord = {
         id: message.id,
         digest: verified.digest,
-        jws: sealEnvelope(ctx.dataKeys, message.id, verified.jws),
+        jws: sealed,
         receipt,
         receivedAt: at,
         from: message.from,
@@ -262,7 +265,7 @@ export class Ingest {
         ...queued.flatMap((peer) =>
           enqueueOps(ctx, peer, {
             messageId: message.id,
-            jws: sealEnvelope(ctx.dataKeys, message.id, verified.jws),
+            jws: sealed,
             digest: verified.digest,
             from: message.from,
             ...(message.case ? { case: message.case } : {}),

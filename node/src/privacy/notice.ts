@@ -6,6 +6,8 @@ import {
   parseCanonicalObject,
   parseCompact,
   signCompact,
+  validateDocument,
+  type Types,
 } from "@frx/spec";
 import type { AppContext } from "../context.js";
 import type { CaseRecord } from "../store/records.js";
@@ -13,16 +15,9 @@ import { erase, type ErasureRecord } from "./erase.js";
 import { listHolds } from "./holds.js";
 
 /** What a node tells the other parties' nodes after erasing on request (FRX-DP-010). */
-export interface ErasureNotice {
-  frx: "1";
-  kind: "erasure-notice";
-  /** The erasure at the origin node. */
-  erasure: string;
-  origin: string;
-  at: string;
-  reason: string;
-  cases: Array<{ case: string; messages: string[] }>;
-}
+export type ErasureNotice = Types.ErasureNotice;
+
+const NOTICE_SCHEMA = "documents/erasure-notice.json";
 
 /**
  * The signed notice of an erasure on request, and the nodes to send it to: every other node
@@ -48,7 +43,7 @@ export async function erasureNotice(
     }
   }
   if (byCase.size === 0) return null;
-  const notice: ErasureNotice = {
+  const notice = validateDocument<ErasureNotice>(NOTICE_SCHEMA, {
     frx: "1",
     kind: "erasure-notice",
     erasure: record.id,
@@ -56,7 +51,7 @@ export async function erasureNotice(
     at: record.at,
     reason: record.note,
     cases: [...byCase].map(([c, messages]) => ({ case: c, messages })),
-  };
+  });
   return {
     notice: signCompact(
       new TextEncoder().encode(canonicalize(notice)),
@@ -73,22 +68,10 @@ function verifyNotice(ctx: AppContext, jws: string): ErasureNotice {
   let notice: ErasureNotice;
   try {
     parsed = parseCompact(jws, "frx-erasure-notice+jws");
-    notice = parseCanonicalObject(parsed.payload) as unknown as ErasureNotice;
+    notice = validateDocument<ErasureNotice>(NOTICE_SCHEMA, parseCanonicalObject(parsed.payload));
   } catch (error) {
     throw new FrxError("request.malformed", `not an erasure notice: ${(error as Error).message}`);
   }
-  if (
-    notice?.kind !== "erasure-notice" ||
-    typeof notice.origin !== "string" ||
-    !Array.isArray(notice.cases) ||
-    notice.cases.some(
-      (c) =>
-        typeof c?.case !== "string" ||
-        !Array.isArray(c.messages) ||
-        c.messages.some((m) => typeof m !== "string"),
-    )
-  )
-    throw new FrxError("request.malformed", "not an erasure notice");
   const member = ctx.trust.member(notice.origin);
   const key = member?.signingKeys.find((k) => k.jwk.kid === parsed.header.kid);
   if (!member || !key)

@@ -6,26 +6,17 @@ import { Readable } from "node:stream";
 import { FrxError } from "@frx/spec";
 import type { AttachmentStore, StoredBlob } from "../store/attachments.js";
 import type { DataKeyring } from "./data-keys.js";
+import { syncDir } from "../store/sync-dir.js";
+import {
+  isSealedFile,
+  SEALED_TAG_BYTES as TAG_BYTES,
+  sealedAad as aad,
+  sealedFileKeyId,
+  sealedHeader as header,
+} from "./sealed-file-format.js";
 import { SealedPartials } from "./sealed-partials.js";
 
-const MAGIC = Buffer.from("FRXS", "ascii");
-const TAG_BYTES = 16;
-const aad = (sha256: string): Buffer => Buffer.from(`attachment/${sha256}`, "utf8");
-
-/** The header of a sealed file: magic, key id length and id, IV. */
-function header(keyId: string, iv: Buffer): Buffer {
-  const id = Buffer.from(keyId, "ascii");
-  return Buffer.concat([MAGIC, Buffer.from([id.length]), id, iv]);
-}
-
-export function isSealedFile(bytes: Buffer): boolean {
-  return bytes.length >= MAGIC.length && bytes.subarray(0, MAGIC.length).equals(MAGIC);
-}
-
-/** The key id of a sealed file's bytes. */
-export function sealedFileKeyId(bytes: Buffer): string {
-  return bytes.subarray(5, 5 + bytes[4]!).toString("ascii");
-}
+export { isSealedFile, sealedFileKeyId };
 
 /** Opens a sealed file's bytes; a file from before encryption at rest is returned as it is. */
 export function openFile(ring: DataKeyring, sha256: string, bytes: Buffer): Buffer {
@@ -78,9 +69,14 @@ export class SealedFileAttachmentStore implements AttachmentStore {
     private readonly dir: string,
     private readonly keys: () => DataKeyring,
   ) {
-    this.partials = new SealedPartials(dir, keys, async (sha256, body) => {
-      await this.put(sha256, body, Number.MAX_SAFE_INTEGER);
-    });
+    this.partials = new SealedPartials(
+      dir,
+      keys,
+      async (sha256, body) => {
+        await this.put(sha256, body, Number.MAX_SAFE_INTEGER);
+      },
+      (sha256) => this.path(sha256),
+    );
   }
 
   path(sha256: string): string {
@@ -128,6 +124,7 @@ export class SealedFileAttachmentStore implements AttachmentStore {
       await file.sync();
       await file.close();
       await rename(tmp, this.path(sha256));
+      await syncDir(this.dir);
       return { size };
     } catch (error) {
       await file.close().catch(() => undefined);
@@ -193,13 +190,13 @@ export class SealedFileAttachmentStore implements AttachmentStore {
             for await (const c of createReadStream(path, {
               start: bodyStart,
               end: info.size - TAG_BYTES - 1,
-              highWaterMark: 256 * 1024,
+              highWaterMark: 1024 * 1024,
             })) {
               const out = emit(decipher.update(c as Buffer));
-              if (out && out.length > 0) yield new Uint8Array(out);
+              if (out && out.length > 0) yield out;
             }
           const last = emit(decipher.final());
-          if (last && last.length > 0) yield new Uint8Array(last);
+          if (last && last.length > 0) yield last;
         })();
         return Readable.toWeb(Readable.from(chunks)) as ReadableStream<Uint8Array>;
       },

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { FrxError } from "@frx/spec";
 import { FilePartials, MemoryPartials } from "./partials.js";
+import { syncDir } from "./sync-dir.js";
 
 /** Content-addressed attachment bytes. Metadata and access lists live in the level store. */
 export interface AttachmentStore {
@@ -49,7 +50,8 @@ export interface PartialFiles {
 }
 
 export interface PartialWriter {
-  write(chunk: Uint8Array): Promise<void>;
+  /** Appends the chunks, in order (one positioned write of them all where the disk allows). */
+  write(...chunks: Uint8Array[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export class FileAttachmentStore implements AttachmentStore {
       await file.sync();
       await file.close();
       await rename(tmp, join(this.dir, sha256));
+      await syncDir(this.dir);
       return { size };
     } catch (error) {
       await file.close().catch(() => undefined);

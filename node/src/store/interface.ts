@@ -49,6 +49,8 @@ export interface Store {
   get<T>(aggregate: Aggregate, key: string): Promise<T | undefined>;
   /** Values in key order within the bounds, committed ones only. */
   range<T>(aggregate: Aggregate, options?: RangeOptions): Promise<Array<[string, T]>>;
+  /** The keys alone, in key order within the bounds, committed ones only: no value is read or decoded. */
+  keys(aggregate: Aggregate, options?: RangeOptions): Promise<string[]>;
   /** Like range, but streamed in pages: for reads that need not fit in memory at once. */
   iterate<T>(aggregate: Aggregate, options?: RangeOptions): AsyncIterable<[string, T]>;
   /** Queues the ops for the next grouped batch; resolves once they are durable. */

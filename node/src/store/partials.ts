@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { PartialFiles, PartialWriter } from "./attachments.js";
+import { syncDir } from "./sync-dir.js";
 
 const KEY = /^[A-Z]{2}-[0-9a-f]{64}$/;
 
@@ -21,8 +22,13 @@ export class FilePartials implements PartialFiles {
    */
   constructor(
     dir: string,
-    private readonly place: (path: string, sha256: string) => Promise<void> = (path, sha256) =>
-      rename(path, join(dir, sha256)),
+    private readonly place: (path: string, sha256: string) => Promise<void> = async (
+      path,
+      sha256,
+    ) => {
+      await rename(path, join(dir, sha256));
+      await syncDir(dir);
+    },
   ) {
     this.folder = join(dir, ".partial");
   }
@@ -43,9 +49,9 @@ export class FilePartials implements PartialFiles {
     }
     let at = offset;
     return {
-      write: async (chunk) => {
-        await file.write(chunk, 0, chunk.byteLength, at);
-        at += chunk.byteLength;
+      write: async (...chunks) => {
+        const { bytesWritten } = await file.writev(chunks, at);
+        at += bytesWritten;
       },
       close: async () => {
         await file.sync().catch(() => undefined);
@@ -90,8 +96,8 @@ export class MemoryPartials implements PartialFiles {
     const parts = offset === 0 ? [] : this.files.get(key)!;
     this.files.set(key, parts);
     return {
-      write: (chunk) => {
-        parts.push(Buffer.from(chunk));
+      write: (...chunks) => {
+        for (const chunk of chunks) parts.push(Buffer.from(chunk));
         return Promise.resolve();
       },
       close: () => Promise.resolve(),

@@ -87,6 +87,14 @@ export class LevelStore implements Store {
     return out;
   }
 
+  /** Committed keys in key order within [gte, lt), without reading their values. */
+  async keys(aggregate: Aggregate, options: RangeOptions = {}): Promise<string[]> {
+    this.assertHealthy();
+    return this.sub(aggregate)
+      .keys({ ...options, limit: options.limit ?? -1 })
+      .all();
+  }
+
   /** Streams committed values in key order. */
   async *iterate<T>(aggregate: Aggregate, options: RangeOptions = {}): AsyncIterable<[string, T]> {
     this.assertHealthy();

@@ -86,7 +86,9 @@ describe.skipIf(!PG_URL)("erasure notices on the PostgreSQL store (FRX-DP-013, F
           origin: "TH",
           at: th.clock.now().toISOString(),
           reason: "test",
-          cases: [{ case: "no-such-case", messages: [] }],
+          cases: [
+            { case: "TH:DOE:01KJQ0000000000000000000ZZ", messages: ["01KJQ0000000000000000000ZY"] },
+          ],
         }),
       ),
       "frx-erasure-notice+jws",

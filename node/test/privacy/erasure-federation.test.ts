@@ -154,7 +154,9 @@ describe("erasure notices over the federation API (FRX-DP-013 to FRX-DP-016)", (
         // LA has no such case: it refuses with dp.not-party, and a retry would not change that.
         value: queued(
           "LA",
-          signed([{ case: "no-such-case", messages: [] }]),
+          signed([
+            { case: "TH:DOE:01KJQ0000000000000000000ZZ", messages: ["01KJQ0000000000000000000ZY"] },
+          ]),
           th.clock.now().toISOString(),
         ),
       },
@@ -199,7 +201,9 @@ describe("erasure notices over the federation API (FRX-DP-013 to FRX-DP-016)", (
           origin: "KH",
           at: kh.clock.now().toISOString(),
           reason: "suspended",
-          cases: [],
+          cases: [
+            { case: "KH:DOL:01KJQ0000000000000000000ZZ", messages: ["01KJQ0000000000000000000ZY"] },
+          ],
         }),
       ),
       "frx-erasure-notice+jws",

@@ -29,7 +29,9 @@ function refusedNotice(th: Member, erasure: string, queuedAt: Date): PendingNoti
         origin: "TH",
         at: th.clock.now().toISOString(),
         reason: "test",
-        cases: [{ case: "no-such-case", messages: [] }],
+        cases: [
+          { case: "TH:DOE:01KJQ0000000000000000000ZZ", messages: ["01KJQ0000000000000000000ZY"] },
+        ],
       }),
     ),
     "frx-erasure-notice+jws",

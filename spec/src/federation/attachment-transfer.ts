@@ -5,6 +5,7 @@ import {
   createPrivateKey,
   createPublicKey,
   diffieHellman,
+  type DecipherGCM,
   generateKeyPairSync,
   hkdfSync,
 } from "node:crypto";
@@ -203,44 +204,85 @@ export async function openRecords(
   body: AsyncIterable<Uint8Array>,
   sink: (plain: Buffer) => Promise<void>,
 ): Promise<{ records: number; complete: boolean }> {
+  return openRecordParts(key, body, (parts, bytes) =>
+    sink(parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes)),
+  );
+}
+
+/**
+ * As `openRecords`, but each record's plaintext comes as the parts it was decrypted in (one
+ * per piece of the body it arrived in, `bytes` in all), so that no record is copied whole:
+ * the ciphertext is decrypted as it arrives and held, unread by `sink`, until the record's
+ * tag has authenticated all of it.
+ */
+export async function openRecordParts(
+  key: TransferKey,
+  body: AsyncIterable<Uint8Array>,
+  sink: (parts: Buffer[], bytes: number) => Promise<void>,
+): Promise<{ records: number; complete: boolean }> {
   let index = 0;
-  let buffered: Buffer[] = [];
-  let have = 0;
-  let need = -1;
-  const take = (n: number): Buffer => {
-    const all = buffered.length === 1 ? buffered[0]! : Buffer.concat(buffered, have);
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    buffered = rest.length > 0 ? [rest] : [];
-    have = rest.length;
-    return out;
-  };
+  // The record's length prefix as it arrives (it may span pieces), then what is left of it.
+  let prefix: Buffer[] = [];
+  let prefixHave = 0;
+  let cipherLeft = -1;
+  let tag: Buffer[] = [];
+  let tagLeft = 0;
+  let decipher: DecipherGCM | null = null;
+  let plain: Buffer[] = [];
+  let plainBytes = 0;
   for await (const chunk of body) {
-    buffered.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    have += chunk.byteLength;
-    for (;;) {
-      if (need < 0) {
-        if (have < 4) break;
-        need = take(4).readUInt32BE(0);
+    let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    while (buf.length > 0) {
+      if (!decipher) {
+        const take = Math.min(4 - prefixHave, buf.length);
+        prefix.push(buf.subarray(0, take));
+        prefixHave += take;
+        buf = buf.subarray(take);
+        if (prefixHave < 4) break;
+        const need = Buffer.concat(prefix, 4).readUInt32BE(0);
+        prefix = [];
+        prefixHave = 0;
         if (need <= TAG_BYTES || need > RECORD_BYTES + TAG_BYTES)
           throw new FrxError("federation.undecryptable", `record ${index} announces ${need} bytes`);
-      }
-      if (have < need) break;
-      const sealed = take(need);
-      need = -1;
-      let plain: Buffer;
-      try {
-        const decipher = createDecipheriv("aes-256-gcm", key.key, nonce(index));
+        decipher = createDecipheriv("aes-256-gcm", key.key, nonce(index));
         decipher.setAAD(key.aad);
-        decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-        plain = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
-        decipher.final();
+        cipherLeft = need - TAG_BYTES;
+        tagLeft = TAG_BYTES;
+        continue;
+      }
+      if (cipherLeft > 0) {
+        const take = Math.min(cipherLeft, buf.length);
+        const out = decipher.update(buf.subarray(0, take));
+        plain.push(out);
+        plainBytes += out.length;
+        cipherLeft -= take;
+        buf = buf.subarray(take);
+        continue;
+      }
+      const take = Math.min(tagLeft, buf.length);
+      tag.push(buf.subarray(0, take));
+      tagLeft -= take;
+      buf = buf.subarray(take);
+      if (tagLeft > 0) break;
+      try {
+        decipher.setAuthTag(Buffer.concat(tag, TAG_BYTES));
+        const last = decipher.final();
+        if (last.length > 0) {
+          plain.push(last);
+          plainBytes += last.length;
+        }
       } catch {
         throw new FrxError("federation.undecryptable", `record ${index} does not authenticate`);
       }
+      const parts = plain;
+      const bytes = plainBytes;
+      decipher = null;
+      plain = [];
+      plainBytes = 0;
+      tag = [];
       index++;
-      await sink(plain);
+      await sink(parts, bytes);
     }
   }
-  return { records: index, complete: need < 0 && have === 0 };
+  return { records: index, complete: !decipher && prefixHave === 0 };
 }

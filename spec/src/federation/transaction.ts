@@ -1,5 +1,4 @@
-import { createPrivateKey, createPublicKey } from "node:crypto";
-import { CompactEncrypt, compactDecrypt } from "jose";
+import { createPrivateKey } from "node:crypto";
 import { canonicalize } from "../codec/canonical-json.js";
 import { FrxError } from "../errors.js";
 import type { JwsType } from "../generated/codes.js";
@@ -13,6 +12,7 @@ import {
 import { parseCanonicalObject } from "../jws/envelope.js";
 import type { Signer } from "../jws/keys.js";
 import { validateDocument } from "../validate/validator.js";
+import { decryptEcdhEs, encryptEcdhEs } from "./jwe.js";
 import { findKey, memberOfKid, type VerifiedTrustList } from "./trust-list.js";
 import { readTransactionHeader, TRANSACTION_JWE_TYP } from "./transaction-header.js";
 
@@ -40,6 +40,8 @@ export interface X25519Jwk {
 }
 
 /** Signs a transaction with the sending node's key, then encrypts it to the receiving node (JWE compact). */
+// Async (though nothing is awaited) so that a transaction the schema refuses rejects rather than throws.
+// eslint-disable-next-line @typescript-eslint/require-await
 export async function sealTransaction(
   txn: Transaction,
   signer: Signer,
@@ -47,19 +49,11 @@ export async function sealTransaction(
 ): Promise<string> {
   validateDocument<Transaction>("documents/transaction.json", txn);
   const jws = signCompact(encoder.encode(canonicalize(txn)), TRANSACTION_TYP, signer);
-  const key = createPublicKey({
-    key: { kty: "OKP", crv: "X25519", x: recipient.x },
-    format: "jwk",
-  });
-  return new CompactEncrypt(encoder.encode(jws))
-    .setProtectedHeader({
-      alg: "ECDH-ES",
-      enc: "A256GCM",
-      typ: TRANSACTION_JWE_TYP,
-      cty: "JWT",
-      iss: txn.origin,
-    })
-    .encrypt(key);
+  return encryptEcdhEs(
+    encoder.encode(jws),
+    { typ: TRANSACTION_JWE_TYP, cty: "JWT", iss: txn.origin },
+    recipient.x,
+  );
 }
 
 export interface OpenOptions {
@@ -82,6 +76,8 @@ export interface OpenOptions {
  *
  * @example const txn = await openTransaction(body, { trust, decryptionKey, self: "LA", txnId, now, skewSeconds: 300 })
  */
+// Async (though nothing is awaited) so that every refusal rejects rather than throws.
+// eslint-disable-next-line @typescript-eslint/require-await
 export async function openTransaction(jwe: string, o: OpenOptions): Promise<Transaction> {
   const { iss } = readTransactionHeader(jwe.slice(0, Math.max(0, jwe.indexOf("."))));
   let jws: string;
@@ -92,7 +88,7 @@ export async function openTransaction(jwe: string, o: OpenOptions): Promise<Tran
       key: { kty: "OKP", crv: "X25519", x: o.decryptionKey.x, d: o.decryptionKey.d! },
       format: "jwk",
     });
-    jws = new TextDecoder().decode((await compactDecrypt(jwe, key)).plaintext);
+    jws = new TextDecoder().decode(decryptEcdhEs(jwe, key).plaintext);
   } catch {
     throw new FrxError(
       "federation.undecryptable",

@@ -917,6 +917,78 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
   },
   {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/api/erasure-notice-answer.json",
+    "title": "ErasureNoticeAnswer",
+    "description": "The answer to POST /federation/v1/erasure-notices (FRX-DP-015): the erasure the receiving node made on the notice, as its audit records it. `messages` is empty for a notice it had already applied (FRX-DP-016); `heldCases` lists the cases a legal hold kept (FRX-DP-008).",
+    "type": "object",
+    "required": [
+      "id",
+      "at",
+      "reason",
+      "by",
+      "note",
+      "messages",
+      "cases",
+      "attachments",
+      "heldCases"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "id": {
+        "description": "The erasure's id at the receiving node.",
+        "$ref": "../entities/ids.json#/$defs/ulid"
+      },
+      "at": {
+        "$ref": "../entities/time.json#/$defs/instant"
+      },
+      "reason": {
+        "description": "Always notice for an erasure on a notice.",
+        "const": "notice"
+      },
+      "by": {
+        "description": "Who asked: node and the origin's id.",
+        "type": "string",
+        "maxLength": 200
+      },
+      "note": {
+        "description": "The notice's erasure id, origin and reason.",
+        "type": "string",
+        "maxLength": 1000
+      },
+      "messages": {
+        "description": "The messages whose content this erasure removed.",
+        "type": "array",
+        "maxItems": 100000,
+        "items": {
+          "$ref": "../entities/ids.json#/$defs/ulid"
+        }
+      },
+      "cases": {
+        "type": "array",
+        "maxItems": 100000,
+        "items": {
+          "$ref": "../entities/ids.json#/$defs/caseId"
+        }
+      },
+      "attachments": {
+        "description": "The files whose bytes were removed (no other stored message lists them).",
+        "type": "array",
+        "maxItems": 100000,
+        "items": {
+          "$ref": "../entities/ids.json#/$defs/sha256"
+        }
+      },
+      "heldCases": {
+        "type": "array",
+        "maxItems": 100000,
+        "items": {
+          "$ref": "../entities/ids.json#/$defs/caseId"
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://spec.frx.example/v1/schemas/api/health.json",
     "title": "Health",
     "description": "The answer to GET /healthz.",
@@ -4485,6 +4557,78 @@ export const schemaDocuments: ReadonlyArray<Record<string, unknown>> = [
           "notAfter": {
             "description": "Envelopes sent after this instant do not verify with this key.",
             "$ref": "../entities/time.json#/$defs/instant"
+          }
+        }
+      }
+    }
+  },
+  {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://spec.frx.example/v1/schemas/documents/erasure-notice.json",
+    "title": "ErasureNotice",
+    "description": "What a node tells the nodes of a case's other parties after erasing content on request (FRX-DP-010): the payload of a compact JWS with typ frx-erasure-notice+jws, signed with the origin node's key, sent in POST {endpoint}/erasure-notices (FRX-DP-015) or carried by an operator. The receiver acts on it only under FRX-DP-011.",
+    "type": "object",
+    "required": [
+      "frx",
+      "kind",
+      "erasure",
+      "origin",
+      "at",
+      "reason",
+      "cases"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "frx": {
+        "description": "Protocol major version.",
+        "const": "1"
+      },
+      "kind": {
+        "const": "erasure-notice"
+      },
+      "erasure": {
+        "description": "The id of the erasure at the origin node (its audit record).",
+        "$ref": "../entities/ids.json#/$defs/ulid"
+      },
+      "origin": {
+        "description": "The node that erased and signs the notice.",
+        "$ref": "../entities/ids.json#/$defs/nodeId"
+      },
+      "at": {
+        "description": "When the origin node erased.",
+        "$ref": "../entities/time.json#/$defs/instant"
+      },
+      "reason": {
+        "description": "Why, in the words of whoever asked at the origin node (the request, the legal ground). Free text: it names no person.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 500
+      },
+      "cases": {
+        "description": "Each case the erasure touched, with the ids of its messages whose content was erased.",
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 1000,
+        "items": {
+          "type": "object",
+          "required": [
+            "case",
+            "messages"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "case": {
+              "$ref": "../entities/ids.json#/$defs/caseId"
+            },
+            "messages": {
+              "type": "array",
+              "minItems": 1,
+              "maxItems": 5000,
+              "uniqueItems": true,
+              "items": {
+                "$ref": "../entities/ids.json#/$defs/ulid"
+              }
+            }
           }
         }
       }

@@ -222,6 +222,25 @@ export type JwsCompact = string;
 /** An inbox position: a non-negative integer, increasing in the order items entered the node's inboxes (FRX-API-011). */
 export type InboxCursor = number;
 
+/** The answer to POST /federation/v1/erasure-notices (FRX-DP-015): the erasure the receiving node made on the notice, as its audit records it. `messages` is empty for a notice it had already applied (FRX-DP-016); `heldCases` lists the cases a legal hold kept (FRX-DP-008). */
+export type ErasureNoticeAnswer = {
+  /** The erasure's id at the receiving node. */
+  id: Ulid;
+  at: Instant;
+  /** Always notice for an erasure on a notice. */
+  reason: "notice";
+  /** Who asked: node and the origin's id. */
+  by: string;
+  /** The notice's erasure id, origin and reason. */
+  note: string;
+  /** The messages whose content this erasure removed. */
+  messages: Ulid[];
+  cases: CaseId[];
+  /** The files whose bytes were removed (no other stored message lists them). */
+  attachments: Sha256[];
+  heldCases: CaseId[];
+};
+
 /** The answer to GET /healthz. */
 export type Health = {
   status: "ok";
@@ -492,6 +511,26 @@ export type ParticipantKey = {
   status: "current" | "retired";
   /** Envelopes sent after this instant do not verify with this key. */
   notAfter?: Instant;
+};
+
+/** What a node tells the nodes of a case's other parties after erasing content on request (FRX-DP-010): the payload of a compact JWS with typ frx-erasure-notice+jws, signed with the origin node's key, sent in POST {endpoint}/erasure-notices (FRX-DP-015) or carried by an operator. The receiver acts on it only under FRX-DP-011. */
+export type ErasureNotice = {
+  /** Protocol major version. */
+  frx: "1";
+  kind: "erasure-notice";
+  /** The id of the erasure at the origin node (its audit record). */
+  erasure: Ulid;
+  /** The node that erased and signs the notice. */
+  origin: NodeId;
+  /** When the origin node erased. */
+  at: Instant;
+  /** Why, in the words of whoever asked at the origin node (the request, the legal ground). Free text: it names no person. */
+  reason: string;
+  /** Each case the erasure touched, with the ids of its messages whose content was erased. */
+  cases: Array<{
+  case: CaseId;
+  messages: Ulid[];
+}>;
 };
 
 /** What a node publishes about itself at a well-known location: software, protocol versions, endpoints, keys and accepted message types. */

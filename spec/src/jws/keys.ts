@@ -49,11 +49,25 @@ export function thumbprint(jwk: { kty: string; crv: string; x: string }): string
   return createHash("sha256").update(canonical).digest("base64url");
 }
 
-/** @example const key = importPublicKey(directoryEntry.keys[0]) */
+/** Public keys imported lately, by `x`: a node verifies many receipts and envelopes per key. */
+const imported = new Map<string, KeyObject>();
+const IMPORTED_MAX = 1024;
+
+/**
+ * The key object of a public Ed25519 JWK. Importing costs about as much as one verification,
+ * so the last 1,024 keys imported are kept (a key object is immutable, and `x` is the whole key).
+ *
+ * @example const key = importPublicKey(directoryEntry.keys[0])
+ */
 export function importPublicKey(jwk: { kty: string; crv: string; x: string }): KeyObject {
   if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519")
     throw new TypeError("only Ed25519 OKP keys are used in FRX");
-  return createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: "jwk" });
+  const known = imported.get(jwk.x);
+  if (known) return known;
+  const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: "jwk" });
+  if (imported.size >= IMPORTED_MAX) imported.delete(imported.keys().next().value!);
+  imported.set(jwk.x, key);
+  return key;
 }
 
 /** @example const signer = createSigner(privateJwk) */

@@ -113,6 +113,26 @@ export const federationPaths = {
       },
     },
   },
+  "/federation/v1/erasure-notices": {
+    post: {
+      tags: ["federation"],
+      summary: "A node of a case's party tells this node it erased content on request",
+      security: open,
+      requestBody: jose(
+        "The erasure notice JWS (typ frx-erasure-notice+jws; documents/erasure-notice.json), signed by the origin node.",
+      ),
+      responses: {
+        "200": json(
+          "api/erasure-notice-answer.json",
+          "The erasure made (no messages for a notice already applied).",
+        ),
+        "400": problem("jws.*, request.malformed"),
+        "403": problem("dp.not-party, trust.member-suspended"),
+        ...refusals({}),
+        "503": problem("node.not-ready, trust.list-expired"),
+      },
+    },
+  },
   "/federation/v1/directory": {
     get: {
       tags: ["federation"],

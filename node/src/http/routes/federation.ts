@@ -1,5 +1,6 @@
 import { canonicalize, FrxError, registryQueryOf, signCompact, TRANSFER_HEADER } from "@frx/spec";
-import { Hono } from "hono";
+import { IncomingMessage } from "node:http";
+import { Hono, type Context } from "hono";
 import type { AppDeps, Env } from "../app.js";
 import { limit, requireMediaType } from "../app.js";
 import { directoryDocument } from "../../domain/documents.js";
@@ -18,6 +19,20 @@ function digestParam(value: string): string {
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * A request's body as it streams in. Served by Node (`@hono/node-server`), that is the Node
+ * request itself, read before anything builds the web Request: the web stream hono would
+ * make of it copies every chunk (`Readable.toWeb` hands out a new Uint8Array per Buffer),
+ * 100 MB per 100 MB file. Elsewhere (in-process tests) it is the web Request's body.
+ */
+function bodyOf(c: Context<Env>): AsyncIterable<Uint8Array> | null {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  // Not destroyed when the reader stops early (a refused record): the refusal must still
+  // reach the peer, and the adapter drains the rest once the answer is sent.
+  if (incoming instanceof IncomingMessage) return incoming.iterator({ destroyOnReturn: false });
+  return c.req.raw.body as AsyncIterable<Uint8Array> | null;
+}
 
 /** The protocol's limits on a transaction: 50 envelopes (FRX-FED-013) of at most 262,144 bytes. */
 const PROTOCOL_MAX_ENVELOPES = 50;
@@ -78,9 +93,7 @@ export function federationRoutes(deps: AppDeps): Hono<Env> {
   app.put("/federation/v1/attachments/:sha256", async (c) => {
     requireMediaType(c, "application/octet-stream");
     const sha256 = digestParam(c.req.param("sha256"));
-    return c.json(
-      await receiveTransfer(ctx, sha256, c.req.header(TRANSFER_HEADER), c.req.raw.body),
-    );
+    return c.json(await receiveTransfer(ctx, sha256, c.req.header(TRANSFER_HEADER), bodyOf(c)));
   });
   app.post("/federation/v1/wake", limit(8192), async (c) => {
     requireMediaType(c, "application/jose");

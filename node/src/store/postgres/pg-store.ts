@@ -132,26 +132,16 @@ export class PgStore implements Store {
 
   async range<T>(aggregate: Aggregate, options: RangeOptions = {}): Promise<Array<[string, T]>> {
     this.assertHealthy();
-    const params: unknown[] = [aggregate];
-    const where = ["aggregate = $1"];
-    const bound = (op: string, value: string | undefined) => {
-      if (value === undefined) return;
-      params.push(Buffer.from(value));
-      where.push(`key ${op} $${params.length}`);
-    };
-    bound(">=", options.gte);
-    bound(">", options.gt);
-    bound("<", options.lt);
-    bound("<=", options.lte);
-    let sql = `SELECT key, value FROM records WHERE ${where.join(" AND ")} ORDER BY key ${
-      options.reverse ? "DESC" : "ASC"
-    }`;
-    if (options.limit !== undefined && options.limit >= 0) {
-      params.push(options.limit);
-      sql += ` LIMIT $${params.length}`;
-    }
+    const { sql, params } = rangeQuery("key, value", aggregate, options);
     const { rows } = await this.read<{ key: Buffer; value: string }>(sql, params);
     return rows.map((r) => [r.key.toString("utf8"), JSON.parse(r.value) as T]);
+  }
+
+  async keys(aggregate: Aggregate, options: RangeOptions = {}): Promise<string[]> {
+    this.assertHealthy();
+    const { sql, params } = rangeQuery("key", aggregate, options);
+    const { rows } = await this.read<{ key: Buffer }>(sql, params);
+    return rows.map((r) => r.key.toString("utf8"));
   }
 
   async *iterate<T>(aggregate: Aggregate, options: RangeOptions = {}): AsyncIterable<[string, T]> {
@@ -375,4 +365,31 @@ export class PgStore implements Store {
       });
     if (!this.opened) throw new Error("the PostgreSQL store is not open");
   }
+}
+
+/** The SELECT of `columns` for a key-ordered read of one aggregate within the bounds. */
+function rangeQuery(
+  columns: string,
+  aggregate: Aggregate,
+  options: RangeOptions,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [aggregate];
+  const where = ["aggregate = $1"];
+  const bound = (op: string, value: string | undefined) => {
+    if (value === undefined) return;
+    params.push(Buffer.from(value));
+    where.push(`key ${op} $${params.length}`);
+  };
+  bound(">=", options.gte);
+  bound(">", options.gt);
+  bound("<", options.lt);
+  bound("<=", options.lte);
+  let sql = `SELECT ${columns} FROM records WHERE ${where.join(" AND ")} ORDER BY key ${
+    options.reverse ? "DESC" : "ASC"
+  }`;
+  if (options.limit !== undefined && options.limit >= 0) {
+    params.push(options.limit);
+    sql += ` LIMIT $${params.length}`;
+  }
+  return { sql, params };
 }
