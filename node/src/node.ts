@@ -202,7 +202,7 @@ async function assemble(options: NodeOptions, store: Store): Promise<FrxNode> {
   if (store instanceof PgStore) joinCluster(ctx, store);
   const anchorFile = options.dir ? join(options.dir, ANCHOR_FILE) : null;
   store.hooks(
-    (ops) => ctx.audit.seal(ops, clock.now().toISOString()),
+    (ops, textOf) => ctx.audit.seal(ops, clock.now().toISOString(), textOf),
     anchorFile
       ? (ops) => {
           try {

@@ -8,7 +8,7 @@ import {
 } from "@frx/spec";
 import { Hono } from "hono";
 import { ulid } from "../harness/ulid.js";
-import type { Arrival, Script } from "./behaviour.js";
+import type { Arrival, NoticeArrival, Script } from "./behaviour.js";
 import type { PeerDocuments } from "./documents.js";
 import type { PeerFiles } from "./files.js";
 
@@ -20,6 +20,8 @@ export interface PeerAppDeps {
   script: Script;
   arrivals: Arrival[];
   wakes: string[];
+  erasureNotices: NoticeArrival[];
+  noticeFailures: number[];
   decoys: string[];
   /** The suspended harness member, whose key signs receipts from "another node". */
   suspended: string;
@@ -78,6 +80,29 @@ export function peerApp(d: PeerAppDeps): Hono {
   app.post("/federation/v1/wake", async (c) => {
     d.wakes.push(await c.req.text());
     return c.json({ woken: d.docs.node });
+  });
+  // Erasure notices (FRX-DP-013): recorded for the tests to judge; answered as scripted, then
+  // with an erasure of nothing (the peer stores no case content to erase).
+  app.post("/federation/v1/erasure-notices", async (c) => {
+    const arrival: NoticeArrival = {
+      at: Date.now(),
+      contentType: c.req.header("content-type") ?? "",
+      jws: (await c.req.text()).trim(),
+      status: d.noticeFailures.shift() ?? 200,
+    };
+    d.erasureNotices.push(arrival);
+    if (arrival.status !== 200) return problem("node.not-ready", arrival.status, "scripted");
+    return c.json({
+      id: ulid(),
+      at: new Date().toISOString(),
+      reason: "notice",
+      by: "node under test",
+      note: "recorded by the conformance harness peer",
+      messages: [],
+      cases: [],
+      attachments: [],
+      heldCases: [],
+    });
   });
   app.put("/federation/v1/transactions/:txnId", async (c) => {
     const pathTxnId = c.req.param("txnId");

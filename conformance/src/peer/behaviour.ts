@@ -17,6 +17,15 @@ export type Answer =
   | { kind: "bad-reply" };
 
 /** One transaction as it reached the peer, opened or not. */
+/** An erasure notice as it reached the harness peer, and the status it was answered with. */
+export interface NoticeArrival {
+  at: number;
+  contentType: string;
+  /** The request body: the compact JWS the node sent. */
+  jws: string;
+  status: number;
+}
+
 export interface Arrival {
   /** The txnId in the request path. */
   pathTxnId: string;

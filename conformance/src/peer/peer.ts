@@ -4,7 +4,7 @@ import { trustListDigest, type Types, type VerifiedTrustList } from "@frx/spec";
 import type { Kit } from "../kit/load.js";
 import { PEER_AGENCY } from "../kit/agencies.js";
 import { peerApp } from "./app.js";
-import { Script, type Arrival } from "./behaviour.js";
+import { Script, type Arrival, type NoticeArrival } from "./behaviour.js";
 import { PeerDocuments } from "./documents.js";
 import { PeerFiles } from "./files.js";
 
@@ -17,6 +17,10 @@ export class PeerNode {
   readonly script = new Script();
   readonly arrivals: Arrival[] = [];
   readonly wakes: string[] = [];
+  /** Erasure notices the node under test sent (FRX-DP-013), oldest first, with the answer given. */
+  readonly erasureNotices: NoticeArrival[] = [];
+  /** Statuses the notice route answers with, one per notice, before it accepts (then 200). */
+  readonly noticeFailures: number[] = [];
   /** Requests to the decoy endpoint the peer's metadata advertises (FRX-FED-003: none). */
   readonly decoys: string[] = [];
   readonly docs: PeerDocuments;
@@ -54,6 +58,8 @@ export class PeerNode {
       script: this.script,
       arrivals: this.arrivals,
       wakes: this.wakes,
+      erasureNotices: this.erasureNotices,
+      noticeFailures: this.noticeFailures,
       decoys: this.decoys,
       suspended: this.kit.manifest.peer.suspended,
       stopping,

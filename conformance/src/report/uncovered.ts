@@ -78,14 +78,8 @@ export const UNCOVERED: Readonly<Record<string, Uncovered>> = {
   "FRX-DP-007": operator(
     "the audit chain's entries are read only with the operator's tools; no step exports them (as FRX-ADM-005)",
   ),
-  "FRX-DP-010": pending(
-    "the notice goes to the nodes of the case's other parties: erase-person with a case where the harness peer's agency is a party would send one to the harness peer, which takes no erasure notices yet (it has no POST /federation/v1/erasure-notices; since documents/erasure-notice.json it could check what it is sent)",
-  ),
   "FRX-DP-012": pending(
     "spec/ gives the subject-access export (frx-subject-access+jws) no schema, so a test could check its signature but not that it holds the sender, recipients, times, purpose and only the person's entries; with a schema, an export-person step makes it testable",
-  ),
-  "FRX-DP-013": pending(
-    "the notice follows an erasure on request (step erase-person), but the harness peer takes no erasure notices yet (see FRX-DP-010); the write with the erasure record and the retries after a restart are internal",
   ),
   "FRX-DP-014": internal("a 7-day retry window and the dead letters the operator reads"),
   "FRX-DP-018": internal("the store's log and table files, and backups, are the operator's"),

@@ -25,6 +25,7 @@ import { listenerTests } from "./listener.js";
 import { operatorAgencyTests } from "./operator-agencies.js";
 import { operatorDeadLetterTests } from "./operator-dead-letters.js";
 import { operatorErasureTests } from "./operator-erasure.js";
+import { operatorErasureNoticeTests } from "./operator-erasure-notices.js";
 import { operatorKeyTests } from "./operator-keys.js";
 import { trustTests } from "./trust.js";
 import { trustVersionTests } from "./trust-versions.js";
@@ -80,6 +81,7 @@ export const ALL_TESTS: readonly ConformanceTest[] = [
   ...operatorAgencyTests,
   ...operatorKeyTests,
   ...operatorErasureTests,
+  ...operatorErasureNoticeTests,
   ...attachmentTests,
   ...registryTests,
   ...registryQueryTests,

@@ -16,7 +16,7 @@ const t = section("data-protection/erasure", "core");
 const NAME = "Conformance Test Worker";
 
 /** A consent on record for a fresh person in a fresh case, and an identified case.notify naming them, LI → VS. */
-async function personInCase(h: Harness) {
+export async function personInCase(h: Harness) {
   const personRef = `pp_Conf${ulid()}`;
   const record = h.envelope("consent-record-ok");
   record.body = {
@@ -44,14 +44,14 @@ interface RawItem {
 }
 
 /** VS's inbox items for `ids` as served now, read from just before the first of them. */
-async function servedToVs(h: Harness, ids: string[], from: number): Promise<RawItem[]> {
+export async function servedToVs(h: Harness, ids: string[], from: number): Promise<RawItem[]> {
   const r = await h.call("GET", `/v1/inbox?after=${from - 1}&limit=50`, { as: "VS" });
   check(r.status === 200, `GET /v1/inbox as ${h.id("VS")} answered ${r.status}`);
   return (r.json<{ items?: RawItem[] }>().items ?? []).filter((i) => ids.includes(i.messageId));
 }
 
 /** Acknowledges VS's items for `ids`, so that later tests reading VS's inbox meet no erased item. */
-async function acknowledge(h: Harness, items: RawItem[]): Promise<void> {
+export async function acknowledge(h: Harness, items: RawItem[]): Promise<void> {
   if (items.length === 0) return;
   const r = await h.call("POST", "/v1/inbox/ack", {
     as: "VS",
@@ -61,7 +61,7 @@ async function acknowledge(h: Harness, items: RawItem[]): Promise<void> {
   check(r.status === 200, `acknowledging the erased items answered ${r.status}: ${r.text}`);
 }
 
-async function firstCursor(h: Harness, ids: string[]): Promise<number> {
+export async function firstCursor(h: Harness, ids: string[]): Promise<number> {
   const items = await Promise.all(
     ids.map((id) => waitForInbox(h, "VS", (i) => i.messageId === id, `${id} in VS's inbox`)),
   );

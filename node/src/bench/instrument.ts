@@ -65,7 +65,8 @@ export function instrumentNode(node: FrxNode, stats: NodeTimes): void {
   if (!(store instanceof LevelStore))
     throw new TypeError("instrumentNode times the level store's batches");
   const db = store.db;
-  const messages = store.sub("messages");
+  // The store writes to the root with each sublevel's prefix on the key.
+  const messages = store.sub("messages").prefix;
   const batch = db.batch.bind(db) as (ops: unknown[], options: object) => Promise<void>;
   (db as unknown as { batch: typeof batch }).batch = async (ops, options) => {
     const t0 = performance.now();
@@ -74,7 +75,8 @@ export function instrumentNode(node: FrxNode, stats: NodeTimes): void {
     stats.batches++;
     stats.batchOps += ops.length;
     stats.batchEnvelopes += ops.filter(
-      (op) => (op as { sublevel?: unknown }).sublevel === messages,
+      (op) =>
+        (op as { type: string }).type === "put" && (op as { key: string }).key.startsWith(messages),
     ).length;
     stats.batchMs += ms;
     stats.batchMaxMs = Math.max(stats.batchMaxMs, ms);

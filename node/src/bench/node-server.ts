@@ -20,6 +20,8 @@ export interface NodeServerSetup {
   dir: string;
   keys: NodeKeys;
   agencies: ParticipantRegistration[];
+  /** The node's `verifyThreads`; its default (one per core) when absent. */
+  verifyThreads?: number;
 }
 
 /** Where the node spent its time, and the CPU it used from listening to closing. */
@@ -55,7 +57,12 @@ function memoryMB(): MemoryMB {
 }
 
 const setup = JSON.parse(await readFile(process.argv[2]!, "utf8")) as NodeServerSetup;
-const config = defaultConfig("TH", { host: "127.0.0.1", port: 0, sync: true });
+const config = defaultConfig("TH", {
+  host: "127.0.0.1",
+  port: 0,
+  sync: true,
+  ...(setup.verifyThreads !== undefined ? { verifyThreads: setup.verifyThreads } : {}),
+});
 await provideKeyFile(setup.dir, config);
 const t0 = performance.now();
 const store = new LevelStore(

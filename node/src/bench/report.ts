@@ -21,7 +21,15 @@ export interface BenchReport {
   frx: ServerRun;
   node: NodeServerStats;
   durability: DurabilityReport;
-  profile?: (ProfileSummary & { file: string }) | undefined;
+  profile?: (ProfileSummary & { file: string; threads: ThreadProfile[] }) | undefined;
+}
+
+/** A verification thread's profile, in brief. */
+export interface ThreadProfile {
+  file: string;
+  sampledMs: number;
+  idleMs: number;
+  self: ProfileSummary["self"];
 }
 
 /** The JSON lines `npm run bench` prints, the headline first. */
@@ -122,6 +130,8 @@ export function reportText(r: BenchReport): string {
     lines.push(`  profile ${p.file}: ${p.sampledMs - p.idleMs} ms busy of ${p.sampledMs} ms`);
     for (const entry of p.self.slice(0, 12))
       lines.push(`    self ${String(entry.pct).padStart(5)}%  ${entry.fn}`);
+    for (const t of p.threads)
+      lines.push(`  thread profile ${t.file}: ${round(t.sampledMs - t.idleMs, 0)} ms busy`);
   }
   return lines.join("\n") + "\n";
 }

@@ -6,7 +6,8 @@
 // (default all); ingest: --count N --warmup N --concurrency N --time-limit SECONDS (per
 // measured phase) --jws-bytes N; federation: --rate N --steady N --bursts N --burst-size N
 // --backlog N --backlog-concurrency N --queue-limit SECONDS --drain-limit SECONDS --budget
-// SECONDS (the federation suite's bound, 355 s); store-scale (not in all: it writes a year of
+// SECONDS (the federation suite's bound, 355 s); ingest: --verify-threads N (the node's
+// `verifyThreads`, default one per core); store-scale (not in all: it writes a year of
 // traffic first): --messages N (default 1,000,000) --scale-count N --reads N --read-warmup N; --profile (CPU-profiles the nodes: the
 // ingest node throughout, federation node A while it queues, A and B during the drain).
 // `attachment`: one file TH → LA across the federation (each node in its own process) against
@@ -55,6 +56,7 @@ const { values: opts } = parseArgs({
     "drain-limit": { type: "string", default: "300" },
     budget: { type: "string", default: "355" },
     profile: { type: "boolean", default: false },
+    "verify-threads": { type: "string" },
     "attachment-bytes": { type: "string", default: "100000000" },
     messages: { type: "string", default: "1000000" },
     "scale-count": { type: "string", default: "2000" },
@@ -74,6 +76,9 @@ const warmup = Number(opts.warmup);
 const concurrency = Number(opts.concurrency);
 const timeLimitMs = Number(opts["time-limit"]) * 1000;
 const jwsBytes = Number(opts["jws-bytes"]);
+/** The ingest node's verification threads (its config's `verifyThreads`); by default one per core. */
+const verifyThreads =
+  opts["verify-threads"] === undefined ? undefined : Number(opts["verify-threads"]);
 const federation: FederationOptions = {
   jwsBytes,
   warmup: 100,
@@ -201,6 +206,7 @@ async function bench(): Promise<BenchReport> {
     dir,
     keys: generateNodeKeys(),
     agencies: agencies.map((a) => a.registration),
+    ...(verifyThreads !== undefined ? { verifyThreads } : {}),
   };
   await writeFile(setupFile, JSON.stringify(setup), { mode: 0o600 });
   const frxStart = cpuSnapshot();
@@ -237,11 +243,27 @@ function echoBody(envelope: SignedEnvelope, bytes: number): string {
   return JSON.stringify({ ...message, pad: "x".repeat(Math.max(0, bytes - bare.length)) });
 }
 
-/** Copies the node's CPU profile out of the temp folder (which is removed) and ranks it. */
+/**
+ * Copies the node's CPU profiles out of the temp folder (which is removed) and ranks them: the
+ * main thread's (thread id 0 in the file name) and, briefly, each verification thread's.
+ */
 async function keepProfile(profDir: string): Promise<BenchReport["profile"]> {
-  const [name] = (await readdir(profDir)).filter((f) => f.endsWith(".cpuprofile"));
-  if (!name) return undefined;
-  const file = join(tmpdir(), `frx-ingest-${Date.now()}.cpuprofile`);
-  await copyFile(join(profDir, name), file);
-  return { file, ...(await summarizeProfile(file, 25)) };
+  const names = (await readdir(profDir)).filter((f) => f.endsWith(".cpuprofile")).sort();
+  const threadOf = (name: string) => Number(name.split(".")[4]);
+  const main = names.find((name) => threadOf(name) === 0);
+  if (!main) return undefined;
+  const stamp = Date.now();
+  const keep = async (name: string, suffix: string) => {
+    const file = join(tmpdir(), `frx-ingest-${stamp}${suffix}.cpuprofile`);
+    await copyFile(join(profDir, name), file);
+    return file;
+  };
+  const file = await keep(main, "");
+  const threads = [];
+  for (const name of names.filter((n) => n !== main)) {
+    const threadFile = await keep(name, `-thread${threadOf(name)}`);
+    const { sampledMs, idleMs, self } = await summarizeProfile(threadFile, 8);
+    threads.push({ file: threadFile, sampledMs, idleMs, self });
+  }
+  return { file, ...(await summarizeProfile(file, 25)), threads };
 }

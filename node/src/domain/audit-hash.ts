@@ -15,8 +15,12 @@ export function entryHash(entry: Omit<AuditEntry, "hash">): string {
  * value encoding is JSON.stringify, and reading parses that text back in the same member
  * order, so the hash of what was written equals the hash of what is read.
  */
-export function recordHash(value: unknown): string {
-  return createHash("sha256").update(JSON.stringify(value)).digest("hex");
+export function recordHash(
+  value: unknown,
+  /** The value's JSON text, when the caller has it already (the store, encoding the batch). */
+  textOf: (value: unknown) => string = JSON.stringify,
+): string {
+  return createHash("sha256").update(textOf(value)).digest("hex");
 }
 
 /**

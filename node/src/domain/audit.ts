@@ -53,11 +53,12 @@ export class AuditLog {
    * named and hashed, so that `audit verify` can hold the stored records to the chain. The
    * store calls it on every commit, so no writer can change a record without it.
    */
-  seal(ops: readonly Op[], at: string): Op[] {
+  seal(ops: readonly Op[], at: string, textOf?: (value: unknown) => string): Op[] {
     const writes: Record<string, string | null> = {};
     for (const op of ops) {
       if (!RECORDED.has(op.aggregate)) continue;
-      writes[recordName(op.aggregate, op.key)] = op.type === "put" ? recordHash(op.value) : null;
+      writes[recordName(op.aggregate, op.key)] =
+        op.type === "put" ? recordHash(op.value, textOf) : null;
     }
     if (Object.keys(writes).length === 0) return [];
     return this.append(at, { kind: "state", actor: "node", writes });

@@ -4,6 +4,25 @@ import type { DataKeyring } from "./data-keys.js";
 const PREFIX = "frx-sealed:1:";
 
 /**
+ * IVs are drawn from the CSPRNG 256 at a time: on the reference machine one `randomBytes` call
+ * costs ~18 µs whatever its size up to a few KB, and every stored envelope needs an IV. Each
+ * 12-byte slice is handed out once; a used buffer is dropped, never refilled.
+ */
+const IVS_PER_DRAW = 256;
+let ivPool = Buffer.alloc(0);
+let ivOffset = 0;
+
+function nextIv(): Buffer {
+  if (ivOffset + 12 > ivPool.length) {
+    ivPool = randomBytes(12 * IVS_PER_DRAW);
+    ivOffset = 0;
+  }
+  const iv = ivPool.subarray(ivOffset, ivOffset + 12);
+  ivOffset += 12;
+  return iv;
+}
+
+/**
  * AES-256-GCM over a UTF-8 text (FRX-DP-001), as one string:
  * `frx-sealed:1:<key id>:<iv>:<ciphertext>:<tag>` (base64url parts). `aad` binds the
  * ciphertext to where it is stored (such as `messages/<id>`), so a sealed value copied onto
@@ -11,7 +30,7 @@ const PREFIX = "frx-sealed:1:";
  */
 export function seal(ring: DataKeyring, text: string, aad: string): string {
   const id = ring.currentId;
-  const iv = randomBytes(12);
+  const iv = nextIv();
   const cipher = createCipheriv("aes-256-gcm", ring.key(id)!, iv);
   cipher.setAAD(Buffer.from(aad, "utf8"));
   const ct = Buffer.concat([cipher.update(text, "utf8"), cipher.final()]);

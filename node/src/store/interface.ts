@@ -13,6 +13,13 @@ export interface DelOp {
 }
 export type Op = PutOp | DelOp;
 
+/**
+ * Makes the ops that record a batch. `textOf` gives a value's JSON text as the store will write
+ * it (JSON.stringify), so a store that encodes each value once can share that text with the
+ * hash of it.
+ */
+export type Sealer = (ops: readonly Op[], textOf?: (value: unknown) => string) => Op[];
+
 /** Bounds of a key-ordered read: keys compare as UTF-8 bytes, as level's do. */
 export interface RangeOptions {
   gte?: string;
@@ -45,7 +52,7 @@ export interface Store {
    * `seal` adds to every commit the ops that record it (the audit log's state entry), in the
    * same batch; `written` hears of each batch once it is durable.
    */
-  hooks(seal: (ops: readonly Op[]) => Op[], written?: (ops: readonly Op[]) => void): void;
+  hooks(seal: Sealer, written?: (ops: readonly Op[]) => void): void;
   get<T>(aggregate: Aggregate, key: string): Promise<T | undefined>;
   /** Values in key order within the bounds, committed ones only. */
   range<T>(aggregate: Aggregate, options?: RangeOptions): Promise<Array<[string, T]>>;

@@ -1,7 +1,7 @@
 import { AGGREGATES, type Aggregate, type RootDb, type Sub } from "./db.js";
-import type { Op, RangeOptions, RecordRef, Store } from "./interface.js";
+import type { Op, RangeOptions, RecordRef, Sealer, Store } from "./interface.js";
 
-export type { DelOp, Op, PutOp, RangeOptions, RecordRef, Store } from "./interface.js";
+export type { DelOp, Op, PutOp, RangeOptions, RecordRef, Sealer, Store } from "./interface.js";
 
 const DELETED = Symbol("deleted");
 
@@ -23,7 +23,7 @@ export class LevelStore implements Store {
   /** Ops no caller waits for, held for the next batch (see defer). */
   private deferred: Op[] = [];
   private deferTimer: ReturnType<typeof setTimeout> | undefined;
-  private sealer: ((ops: readonly Op[]) => Op[]) | null = null;
+  private sealer: Sealer | null = null;
   private written: ((ops: readonly Op[]) => void) | null = null;
   batches = 0;
 
@@ -52,7 +52,7 @@ export class LevelStore implements Store {
    * same batch, so that no writer can change a record the chain does not know of; `written`
    * hears of each batch once it is on disk (to export the newest checkpoint).
    */
-  hooks(seal: (ops: readonly Op[]) => Op[], written?: (ops: readonly Op[]) => void): void {
+  hooks(seal: Sealer, written?: (ops: readonly Op[]) => void): void {
     this.sealer = seal;
     this.written = written ?? null;
   }
@@ -191,19 +191,36 @@ export class LevelStore implements Store {
       try {
         // Deferred ops go first, so that on disk nothing committed later exists without them.
         const unsealed = [...this.takeDeferred(), ...group.flatMap((g) => g.ops)];
-        const seal = this.sealer?.(unsealed) ?? [];
+        // Each value is encoded once: the audit seal hashes the same text that is written.
+        const texts = new Map<unknown, string>();
+        const textOf = (value: unknown): string => {
+          let text = texts.get(value);
+          if (text === undefined) {
+            text = JSON.stringify(value);
+            texts.set(value, text);
+          }
+          return text;
+        };
+        const seal = this.sealer?.(unsealed, textOf) ?? [];
         this.remember(seal);
         const ops = lastWrites(seal.length > 0 ? [...unsealed, ...seal] : unsealed);
+        // Straight to the root with the sublevel's prefix and the value's JSON text: the bytes
+        // the sublevel's own put would write (keys utf8, values JSON), without its per-op work.
         await this.db.batch(
           ops.map((op) =>
             op.type === "put"
               ? {
                   type: "put" as const,
-                  sublevel: this.sub(op.aggregate),
-                  key: op.key,
-                  value: op.value,
+                  key: this.sub(op.aggregate).prefix + op.key,
+                  value: textOf(op.value),
+                  keyEncoding: "utf8",
+                  valueEncoding: "utf8",
                 }
-              : { type: "del" as const, sublevel: this.sub(op.aggregate), key: op.key },
+              : {
+                  type: "del" as const,
+                  key: this.sub(op.aggregate).prefix + op.key,
+                  keyEncoding: "utf8",
+                },
           ),
           // classic-level honours `sync` (fsync before the batch resolves); abstract-level's types omit it.
           { sync: this.sync } as object,

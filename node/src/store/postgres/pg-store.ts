@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Aggregate } from "../db.js";
-import type { Op, RangeOptions, RecordRef, Store } from "../interface.js";
+import type { Op, RangeOptions, RecordRef, Sealer, Store } from "../interface.js";
 import { connect, createPool, lockSpace, migrate, parseStoreUrl, unreachable } from "./connect.js";
 import type { PgTarget } from "./connect.js";
 import { changeNotice, type ChangeNotice } from "./notice.js";
@@ -40,7 +40,7 @@ export class PgStore implements Store {
   private readonly active = new Set<Promise<void>>();
   private deferred: Op[] = [];
   private deferTimer: ReturnType<typeof setTimeout> | undefined;
-  private sealer: ((ops: readonly Op[]) => Op[]) | null = null;
+  private sealer: Sealer | null = null;
   private written: ((ops: readonly Op[]) => void) | null = null;
   /** Called with the lock held when another replica has written since this one last did. */
   stale: () => Promise<void> = () => Promise.resolve();
@@ -92,7 +92,7 @@ export class PgStore implements Store {
     return this.opened && this.failure === null;
   }
 
-  hooks(seal: (ops: readonly Op[]) => Op[], written?: (ops: readonly Op[]) => void): void {
+  hooks(seal: Sealer, written?: (ops: readonly Op[]) => void): void {
     this.sealer = seal;
     this.written = written ?? null;
   }
