@@ -116,4 +116,22 @@ describe("the replay store without an fsync per call (FRX-API-032)", () => {
     expect(((await again.json()) as { code: string }).code).toBe("auth.token-replayed");
     await t.node.close();
   });
+
+  it("forgets, when it begins to serve, the jtis that expired while the node was stopped", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "frx-replay-"));
+    dirs.push(dir);
+    const clock = new ManualClock(new Date(START));
+    const first = await guardOn(dir, clock, "boot-1");
+    for (let i = 0; i < 5; i++)
+      expect(await present(first.guard, `old-${i}`, START)).toBe("accepted");
+    await first.guard.close();
+    await first.store.close();
+    // Stopped past their expiry and the skew (issued at START, valid 120 s).
+    clock.set(new Date(START + 120_000 + SKEW + 1));
+    const second = await guardOn(dir, clock, "boot-1");
+    expect(await present(second.guard, "new", clock.now().getTime())).toBe("accepted");
+    const kept = (await second.store.range<number>("jti")).map(([key]) => key);
+    expect(kept).toEqual(["\u0000run", "TH:DOE\u0000new"]);
+    await second.store.close();
+  });
 });

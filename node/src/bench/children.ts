@@ -22,9 +22,12 @@ export class Child {
     script: URL,
     args: string[] = [],
     nodeArgs: string[] = [],
+    /** The child's environment (this process's by default). */
+    env: NodeJS.ProcessEnv = process.env,
   ) {
     this.proc = spawn(process.execPath, [...nodeArgs, fileURLToPath(script), ...args], {
       stdio: ["pipe", "pipe", "pipe"],
+      env,
     });
     live.add(this.proc);
     this.exited = new Promise((resolve) => {

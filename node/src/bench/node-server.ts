@@ -3,13 +3,17 @@
 // it closes the node cleanly and prints the time it spent where, then exits.
 import { provideKeyFile } from "../privacy/data-keys.js";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { registerParticipant, type ParticipantRegistration } from "../admin/participants.js";
 import { defaultConfig } from "../config/config.js";
 import type { NodeKeys } from "../config/keys.js";
 import { createNode } from "../node.js";
 import { answer, cpuMs, onParentGone } from "./children.js";
+import { openLevel } from "../store/db.js";
+import { LevelStore } from "../store/store.js";
 import { emptyTimes, instrumentNode, type NodeTimes } from "./instrument.js";
+import { startProbe, type ProbeReport } from "./node-probe.js";
 
 /** What the parent hands the node: where to keep its data, its keys, and whom to register. */
 export interface NodeServerSetup {
@@ -29,6 +33,8 @@ export interface NodeServerStats extends NodeTimes {
   maxRssMB: number;
   /** Where the memory is at the close: resident, the V8 heap, and memory outside it. */
   memory: MemoryMB;
+  /** Reads at start, the memory at its peak by part, GC, and each GET (node-probe.ts). */
+  probe?: ProbeReport;
 }
 
 export interface MemoryMB {
@@ -59,7 +65,13 @@ const config = defaultConfig("TH", {
 });
 await provideKeyFile(setup.dir, config);
 const t0 = performance.now();
-const node = await createNode({ config, keys: setup.keys, dir: setup.dir });
+const store = new LevelStore(
+  openLevel(join(setup.dir, "store")),
+  config.sync,
+  config.refusalAuditFlushMs,
+);
+const probe = startProbe(store);
+const node = await createNode({ config, keys: setup.keys, dir: setup.dir, store });
 for (const agency of setup.agencies) await registerParticipant(node.ctx, agency);
 
 const stats: NodeServerStats = {
@@ -71,14 +83,22 @@ const stats: NodeServerStats = {
   ...emptyTimes(),
 };
 instrumentNode(node, stats);
+probe.attach(node);
 
 const { port } = await node.start();
 stats.startMs = Math.round(performance.now() - t0);
+probe.started();
 answer({ port, pid: process.pid, startMs: stats.startMs, rssAtListenMB: memoryMB().rssMB });
 const cpuAtListen = process.cpuUsage();
 
 onParentGone(async () => {
   await node.close();
   const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  answer({ ...stats, cpuMs: cpuMs(cpuAtListen), maxRssMB, memory: memoryMB() });
+  answer({
+    ...stats,
+    cpuMs: cpuMs(cpuAtListen),
+    maxRssMB,
+    memory: memoryMB(),
+    probe: probe.report(),
+  });
 });

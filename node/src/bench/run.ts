@@ -8,7 +8,7 @@
 // --backlog N --backlog-concurrency N --queue-limit SECONDS --drain-limit SECONDS --budget
 // SECONDS (the federation suite's bound, 355 s); ingest: --verify-threads N (the node's
 // `verifyThreads`, default one per core); store-scale (not in all: it writes a year of
-// traffic first): --messages N (default 1,000,000) --scale-count N --reads N; --profile (CPU-profiles the nodes: the
+// traffic first): --messages N (default 1,000,000) --scale-count N --reads N --read-warmup N; --profile (CPU-profiles the nodes: the
 // ingest node throughout, federation node A while it queues, A and B during the drain).
 // `attachment`: one file TH → LA across the federation (each node in its own process) against
 // a plain HTTP copy of the same bytes on loopback to a server process that writes them to disk
@@ -61,6 +61,7 @@ const { values: opts } = parseArgs({
     messages: { type: "string", default: "1000000" },
     "scale-count": { type: "string", default: "2000" },
     reads: { type: "string", default: "300" },
+    "read-warmup": { type: "string", default: "20" },
   },
 });
 const suite = opts.suite;
@@ -104,6 +105,7 @@ const scale: ScaleOptions = {
   concurrency,
   jwsBytes,
   reads: Number(opts.reads),
+  readWarmup: Number(opts["read-warmup"]),
   timeLimitMs,
 };
 
@@ -148,8 +150,9 @@ try {
     if (profiles) process.stderr.write(JSON.stringify(profiles, null, 1) + "\n");
   }
   if (runScale) {
-    const line = await storeScaleSuite(scale, tmp);
+    const { line, detail } = await storeScaleSuite(scale, tmp);
     process.stdout.write(JSON.stringify(line) + "\n");
+    process.stdout.write(JSON.stringify(detail) + "\n");
   }
 } catch (error) {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,21 +1,18 @@
 // A bench child for the store-scale suite: fills a node's store with a year of traffic written
-// directly as records (no HTTP, no signature per message, unsynced batches), the way ingest
-// lays them out: each message with its record, one inbox item per recipient, a timeline line
-// in its case, and the case; cases of `perCase` messages. Usage: node scale-fill.js JOB.json.
-// Prints {messages, cases, fillMs, sampleCases, inboxCursor} and exits.
+// directly as records (scale-records.ts: no HTTP, no signature per message, unsynced batches),
+// the way ingest lays them out. Usage: node scale-fill.js JOB.json. Prints {messages, cases,
+// fillMs, sampleCases, inboxCursor} and exits.
 import { provideKeyFile } from "../privacy/data-keys.js";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { digestOf, parseInstant } from "@frx/spec";
 import { registerParticipant, type ParticipantRegistration } from "../admin/participants.js";
 import { defaultConfig } from "../config/config.js";
 import type { NodeKeys } from "../config/keys.js";
 import { createNode } from "../node.js";
-import { inboxKey } from "../pipeline/inbox-ops.js";
-import { openLevel, pad } from "../store/db.js";
-import type { CaseRecord, InboxItem, MessageRecord, TimelineEntry } from "../store/records.js";
+import { AGGREGATES, openLevel, type Aggregate } from "../store/db.js";
 import { answer } from "./children.js";
+import { scaleOps, type ScaleState } from "./scale-records.js";
 
 export interface FillJob {
   dir: string;
@@ -29,91 +26,48 @@ export interface FillJob {
 
 const job = JSON.parse(await readFile(process.argv[2]!, "utf8")) as FillJob;
 const started = performance.now();
-// Register the agencies through the node, as an operator would, then close it.
+// Register the agencies through the node, as an operator would, then close it; its data key
+// seals the generated envelopes.
 const config = defaultConfig("TH", { host: "127.0.0.1", port: 0, sync: true });
 await provideKeyFile(job.dir, config);
 const node = await createNode({ config, keys: job.keys, dir: job.dir });
 for (const agency of job.agencies) await registerParticipant(node.ctx, agency);
+const dataKeys = node.ctx.dataKeys;
 await node.close();
 
-const ids = job.agencies.map((a) => a.id);
 const db = openLevel(join(job.dir, "store"));
 await db.open();
-const sub = (name: string) => db.sublevel(name, { valueEncoding: "json" });
-const messages = sub("messages");
-const inbox = sub("inbox");
-const timeline = sub("timeline");
-const cases = sub("cases");
-const meta = sub("meta");
-const base = parseInstant("2025-12-01T00:00:00Z");
-const stepMs = (365 * 86_400_000) / Math.max(1, job.messages);
-let cursor = 0;
+const subs = new Map(
+  AGGREGATES.map((name) => [name, db.sublevel(name, { valueEncoding: "json" })] as const),
+);
+const state: ScaleState = { cursor: 0, cases: 0, sampleCases: [] };
 let batch: Array<{ type: "put"; sublevel: unknown; key: string; value: unknown }> = [];
-const sampleCases: Array<{ case: string; party: string }> = [];
-let caseRecord: CaseRecord | null = null;
 const flush = async () => {
   if (batch.length === 0) return;
   await db.batch(batch as never);
   batch = [];
 };
-for (let i = 0; i < job.messages; i++) {
-  const at = new Date(base + i * stepMs).toISOString();
-  const from = ids[i % ids.length]!;
-  const to = [ids[(i + 1) % ids.length]!, ids[(i + 2) % ids.length]!];
-  const id = `01SCALE${pad(i).slice(-19)}`;
-  const jws = job.jwsPool[i % job.jwsPool.length]!;
-  if (i % job.perCase === 0) {
-    if (caseRecord)
-      batch.push({ type: "put", sublevel: cases, key: caseRecord.case, value: caseRecord });
-    caseRecord = {
-      case: `${from}:SCALE${pad(i)}`,
-      createdAt: at,
-      updatedAt: at,
-      parties: [from, ...to],
-      referrals: [],
-      investigations: [],
-      timelineLength: 0,
-    };
-    if (sampleCases.length < 5000 && i % (job.perCase * 7) === 0)
-      sampleCases.push({ case: caseRecord.case, party: from });
-  }
-  const record: MessageRecord = {
-    id,
-    digest: digestOf(jws),
-    jws,
-    receipt: jws,
-    receivedAt: at,
-    from,
-    type: "case.notify",
-    case: caseRecord!.case,
-    deliveredTo: to,
-  };
-  batch.push({ type: "put", sublevel: messages, key: id, value: record });
-  for (const participant of to) {
-    cursor++;
-    const item: InboxItem = { cursor, participant, messageId: id, at };
-    batch.push({ type: "put", sublevel: inbox, key: inboxKey(participant, cursor), value: item });
-  }
-  const entry: TimelineEntry = { at, messageId: id, type: "case.notify", from, to };
-  batch.push({
-    type: "put",
-    sublevel: timeline,
-    key: `${caseRecord!.case}!${pad(caseRecord!.timelineLength)}`,
-    value: entry,
-  });
-  caseRecord!.timelineLength++;
-  caseRecord!.updatedAt = at;
-  if (batch.length >= 20_000) await flush();
+const layout = {
+  participants: job.agencies.map((a) => a.id),
+  jwsPool: job.jwsPool,
+  messages: job.messages,
+  perCase: job.perCase,
+  dataKeys,
+};
+// Batches of about half a megabyte, below LevelDB's 1 MiB write buffer, as a node's grouped
+// commits are: a larger batch becomes one level-0 table of its own size, and LevelDB moves
+// tables that overlap nothing down the levels without rewriting them, so 20,000-op batches
+// left a store of ~3.6 MB tables (64 open ones held 233 MB of the node's memory at 1,000,000).
+for (const op of scaleOps(layout, state)) {
+  batch.push({ ...op, sublevel: subs.get(op.aggregate as Aggregate) });
+  if (batch.length >= 500) await flush();
 }
-if (caseRecord)
-  batch.push({ type: "put", sublevel: cases, key: caseRecord.case, value: caseRecord });
-batch.push({ type: "put", sublevel: meta, key: "inboxCursor", value: cursor });
 await flush();
 await db.close();
 answer({
   messages: job.messages,
-  cases: Math.ceil(job.messages / job.perCase),
+  cases: state.cases,
   fillMs: Math.round(performance.now() - started),
-  sampleCases,
-  inboxCursor: cursor,
+  sampleCases: state.sampleCases,
+  inboxCursor: state.cursor,
 });

@@ -52,6 +52,15 @@ export interface PooledVerifyOptions {
   resolveKey?: KeyResolver;
 }
 
+/**
+ * The young generation of each verification thread's heap. V8 sizes it as for the main thread,
+ * which it grew to two 16 MB semi-spaces under a stream of requests; a thread that verifies one
+ * envelope at a time keeps little alive across a scavenge, so a small one costs more frequent,
+ * short scavenges and keeps each thread's share of the node's memory small (docs/performance.md,
+ * store-scale memory).
+ */
+const WORKER_YOUNG_GENERATION_MB = 12;
+
 interface Pending {
   resolve: (a: VerifyAnswer) => void;
   reject: (e: unknown) => void;
@@ -82,7 +91,9 @@ export class VerifyPool {
   }
 
   private spawn(i: number): void {
-    const worker = new Worker(new URL("./verify-worker.js", import.meta.url));
+    const worker = new Worker(new URL("./verify-worker.js", import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     worker.on("message", (answers: VerifyAnswer[]) => {
       for (const answer of answers) {
         const p = this.pending.get(answer.id);

@@ -39,6 +39,12 @@ export class ReplayGuard {
   private fence = 0;
   private fenceUntil = 0;
   private run: RunRecord | null = null;
+  /**
+   * Jtis found expired at load, deleted when the node begins to serve: only `seen` is pruned
+   * while it runs, so those that expired while it was stopped would stay on disk, and be read
+   * at every start, for good.
+   */
+  private expired: string[] = [];
 
   constructor(
     private readonly store: Store,
@@ -54,6 +60,7 @@ export class ReplayGuard {
     const now = this.clock.now().getTime();
     for (const [jti, exp] of await this.store.range<number>("jti", { gt: RUN_KEY }))
       if (exp + this.skewMs > now) this.seen.set(jti, exp);
+      else this.expired.push(jti);
     // On PostgreSQL every jti is committed durably, and replicas start and stop independently.
     if (this.store instanceof PgStore) return false;
     const last = await this.store.get<RunRecord>("jti", RUN_KEY);
@@ -71,9 +78,21 @@ export class ReplayGuard {
    * stop of the machine may lose jtis. A node opened by an offline tool writes none.
    */
   async begin(): Promise<void> {
-    if (this.store instanceof PgStore) return;
+    const forget = this.expired.map((key) => ({
+      type: "del" as const,
+      aggregate: "jti" as const,
+      key,
+    }));
+    this.expired = [];
+    if (this.store instanceof PgStore) {
+      if (forget.length > 0) await this.store.commit(forget);
+      return;
+    }
     this.run = { boot: await this.boot(), startedAt: this.clock.now().getTime(), closed: false };
-    await this.store.commit([{ type: "put", aggregate: "jti", key: RUN_KEY, value: this.run }]);
+    await this.store.commit([
+      ...forget,
+      { type: "put", aggregate: "jti", key: RUN_KEY, value: this.run },
+    ]);
   }
 
   /** Marks a clean stop, synced: every jti written before it is on disk with it. */
