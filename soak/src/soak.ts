@@ -1,4 +1,4 @@
-import { Cluster } from "./cluster.js";
+import { Cluster, NODE_FLAGS } from "./cluster.js";
 import type { NodeStats } from "./node-process.js";
 import { drift, percentile, type Drift } from "./stats.js";
 import { Traffic } from "./traffic.js";
@@ -19,6 +19,8 @@ export interface SoakResult {
   minutes: number;
   /** glibc malloc arenas the nodes ran with (the soak sets 2 unless the environment says otherwise) */
   mallocArenaMax: string;
+  /** V8 flags the nodes ran with. */
+  nodeFlags: string[];
   fraction: number;
   capacityPerSecond: number;
   ratePerSecond: number;
@@ -165,6 +167,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     return {
       minutes: o.minutes,
       mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? "2",
+      nodeFlags: NODE_FLAGS,
       fraction,
       capacityPerSecond: Math.round(capacity * 10) / 10,
       ratePerSecond: Math.round(rate * 10) / 10,
