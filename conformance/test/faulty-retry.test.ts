@@ -21,6 +21,8 @@ it("fails the node on exactly the tests that need a retry", () => {
   expect(newFailures(report)).toEqual([
     // The dead letter retried by the operator waits out the backoff too, and never arrives.
     "FRX-ADM-010",
+    // The erasure notice the peer answered 503 once waits out the same backoff (FRX-DP-013).
+    "FRX-DP-010",
     "FRX-FED-041",
     // Once the peer has failed, every later delivery to it waits out the backoff too, until the
     // peer is heard from: whatever needs a delivery (or an attempt) after that fails.
@@ -43,9 +45,10 @@ it("fails the node on exactly the tests that need a retry", () => {
   ]);
 });
 
-it("fails it on nothing outside outbound federation and the dead letters it leaves", () => {
+it("fails it on nothing outside outbound federation, erasure notices and the dead letters it leaves", () => {
   expect(failingAreas(report)).toEqual([
     "admin/dead-letters",
+    "data-protection/erasure-notices-out",
     "federation/attachments-out",
     "federation/outbound",
     "federation/outbound-evidence",
