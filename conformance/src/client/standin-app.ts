@@ -221,27 +221,21 @@ export function standInApp(d: StandInDeps): Hono<{ Bindings: HttpBindings }> {
     const id = message.id;
     const ref = message.referral;
     const digest = digestOf(jws);
+    // What every ledger entry of a verified envelope records.
+    const seen = { at, jws, id, ref, message };
     if (d.fault && (target === undefined || target === id)) {
       target = id;
       const fault = d.fault;
       const first = ledger.of(id).length === 0;
       if (fault === "conflict")
         return ledger.record({
-          at,
-          jws,
-          id,
-          ref,
-          message,
+          ...seen,
           fault,
           answer: problem("idempotency.conflict", `another envelope ${id} was stored before`),
         });
       if ((fault === "rate-limited" || fault === "not-ready") && first)
         return ledger.record({
-          at,
-          jws,
-          id,
-          ref,
-          message,
+          ...seen,
           fault,
           answer:
             fault === "rate-limited"
@@ -254,15 +248,10 @@ export function standInApp(d: StandInDeps): Hono<{ Bindings: HttpBindings }> {
         });
       if (fault === "drop" && first) {
         const kept = store.accept(message, digest, jws);
-        if (kept instanceof Response)
-          return ledger.record({ at, jws, id, ref, message, answer: kept });
+        if (kept instanceof Response) return ledger.record({ ...seen, answer: kept });
         c.env.incoming.socket.destroy();
         return ledger.record({
-          at,
-          jws,
-          id,
-          ref,
-          message,
+          ...seen,
           fault,
           dropped: true,
           answer: kept.response,
@@ -271,11 +260,7 @@ export function standInApp(d: StandInDeps): Hono<{ Bindings: HttpBindings }> {
       if ((fault === "receipt-stranger" || fault === "receipt-digest") && first) {
         const kept = store.accept(message, digest, jws, fault);
         return ledger.record({
-          at,
-          jws,
-          id,
-          ref,
-          message,
+          ...seen,
           fault,
           answer: kept instanceof Response ? kept : kept.response,
         });
@@ -283,11 +268,7 @@ export function standInApp(d: StandInDeps): Hono<{ Bindings: HttpBindings }> {
     }
     const kept = store.accept(message, digest, jws);
     return ledger.record({
-      at,
-      jws,
-      id,
-      ref,
-      message,
+      ...seen,
       answer: kept instanceof Response ? kept : kept.response,
     });
   });
